@@ -1,0 +1,40 @@
+/**
+ * Channel and event names only, with no schema library, so the sandboxed preload can
+ * import them cheaply. contract.ts checks at compile time that both lists match it exactly.
+ */
+export const CHANNELS = [
+  'app.info',
+  'projects.list',
+  'projects.create',
+  'folders.tree',
+  'folders.get',
+  'folders.create',
+  'folders.rename',
+  'folders.move',
+  'folders.delete',
+  'vms.list',
+  'vms.moveToFolder',
+  'specs.list',
+  'specs.get',
+  'specs.create',
+  'specs.update',
+  'specs.delete',
+  'specs.duplicate',
+] as const;
+
+export const EVENTS = ['inventory.changed'] as const;
+
+/** The Electron IPC channel names that carry every call and every push event. */
+export const IPC_INVOKE = 'qhci:invoke';
+export const IPC_EVENT = 'qhci:event';
+
+export type ChannelName = (typeof CHANNELS)[number];
+export type EventName = (typeof EVENTS)[number];
+
+export function isChannelName(value: unknown): value is ChannelName {
+  return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && (EVENTS as readonly string[]).includes(value);
+}

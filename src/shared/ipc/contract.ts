@@ -1,0 +1,94 @@
+/**
+ * The single source of truth for everything that crosses from the UI (or the CLI, or a test) into main:
+ * each channel's zod input schema and its output type, and each push event's payload type.
+ */
+import { z } from 'zod';
+import {
+  FolderCreateInput,
+  FolderDeleteInput,
+  FolderGetInput,
+  FolderMoveInput,
+  FolderRenameInput,
+  FolderTreeInput,
+  ProjectCreateInput,
+  VmMoveToFolderInput,
+  type Folder,
+  type FolderDeleteResult,
+  type FolderNode,
+  type Project,
+  type VmMoveResult,
+} from '../domain/folder';
+import {
+  SpecCreateInput,
+  SpecDeleteInput,
+  SpecDuplicateInput,
+  SpecGetInput,
+  SpecListInput,
+  SpecUpdateInput,
+  type CustomizationSpec,
+} from '../domain/spec';
+import { VmListInput, type VmSummary } from '../domain/vm';
+import type { ChannelName, EventName } from './channels';
+
+/** A type-only marker for a channel's output. */
+function out<T>(): T {
+  return undefined as T;
+}
+
+interface ChannelDef<I extends z.ZodType = z.ZodType, O = unknown> {
+  readonly input: I;
+  readonly output: O;
+  /** True when the call changes the inventory (used by tests and the CLI's --dry-run). */
+  readonly mutates: boolean;
+}
+
+const Empty = z.strictObject({});
+
+export interface AppInfo {
+  readonly version: string;
+  readonly dataDir: string;
+  readonly schemaVersion: number;
+}
+
+export const contract = {
+  'app.info': { input: Empty, output: out<AppInfo>(), mutates: false },
+  'projects.list': { input: Empty, output: out<Project[]>(), mutates: false },
+  'projects.create': { input: ProjectCreateInput, output: out<Project>(), mutates: true },
+  'folders.tree': { input: FolderTreeInput, output: out<FolderNode>(), mutates: false },
+  'folders.get': { input: FolderGetInput, output: out<Folder>(), mutates: false },
+  'folders.create': { input: FolderCreateInput, output: out<Folder>(), mutates: true },
+  'folders.rename': { input: FolderRenameInput, output: out<Folder>(), mutates: true },
+  'folders.move': { input: FolderMoveInput, output: out<Folder>(), mutates: true },
+  'folders.delete': { input: FolderDeleteInput, output: out<FolderDeleteResult>(), mutates: true },
+  'vms.list': { input: VmListInput, output: out<VmSummary[]>(), mutates: false },
+  'vms.moveToFolder': { input: VmMoveToFolderInput, output: out<VmMoveResult>(), mutates: true },
+  'specs.list': { input: SpecListInput, output: out<CustomizationSpec[]>(), mutates: false },
+  'specs.get': { input: SpecGetInput, output: out<CustomizationSpec>(), mutates: false },
+  'specs.create': { input: SpecCreateInput, output: out<CustomizationSpec>(), mutates: true },
+  'specs.update': { input: SpecUpdateInput, output: out<CustomizationSpec>(), mutates: true },
+  'specs.delete': { input: SpecDeleteInput, output: out<{ deleted: true }>(), mutates: true },
+  'specs.duplicate': { input: SpecDuplicateInput, output: out<CustomizationSpec>(), mutates: true },
+} as const satisfies Record<ChannelName, ChannelDef>;
+
+export type InventoryEntity = 'projects' | 'folders' | 'vms' | 'specs';
+
+export const events = {
+  'inventory.changed': out<{ entity: InventoryEntity; projectId: string | null }>(),
+} as const satisfies Record<EventName, unknown>;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+/** What a caller passes (defaults may be omitted). */
+export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
+/** What a handler receives after parsing (defaults filled, strings trimmed). */
+export type ParsedInput<C extends Channel> = z.output<Contract[C]['input']>;
+export type ChannelOutput<C extends Channel> = Contract[C]['output'];
+export type Events = typeof events;
+export type EventPayload<E extends keyof Events> = Events[E];
+
+// Both lists in channels.ts must name exactly the contract's keys.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const channelsMatch: Exact<ChannelName, Channel> = true;
+const eventsMatch: Exact<EventName, keyof Events> = true;
+void channelsMatch;
+void eventsMatch;
