@@ -69,7 +69,11 @@ export function createApp(opts: AppOptions): App {
     'folders.rename': (i) => folders.rename(i.id, i.name),
     'folders.move': (i) => folders.move(i.id, i.parentId),
     'folders.delete': (i) => folders.delete(i.id),
-    'vms.list': (i) => repos.vms.list(projects.resolve(i.projectId).id, i.folderId),
+    'vms.list': (i) => {
+      const projectId = projects.resolve(i.projectId).id;
+      if (i.folderId !== undefined) folders.get(i.folderId, 'folderId');
+      return repos.vms.list(projectId, i.folderId);
+    },
     'vms.moveToFolder': (i) => folders.moveVms(i.vmIds, i.folderId),
     'specs.list': (i) => specs.list(i.projectId),
     'specs.get': (i) => specs.get(i.id),

@@ -28,8 +28,12 @@ export function childPath(parentPath: string, name: string): string {
 
 export function createFoldersRepo(db: Db) {
   const byId = db.prepare<[string], FolderRow>('SELECT * FROM folders WHERE id = ?');
-  const root = db.prepare<[string], FolderRow>('SELECT * FROM folders WHERE project_id = ? AND parent_id IS NULL');
-  const byProject = db.prepare<[string], FolderRow>('SELECT * FROM folders WHERE project_id = ? ORDER BY path');
+  const root = db.prepare<[string], FolderRow>(
+    'SELECT * FROM folders WHERE project_id = ? AND parent_id IS NULL',
+  );
+  const byProject = db.prepare<[string], FolderRow>(
+    'SELECT * FROM folders WHERE project_id = ? ORDER BY path',
+  );
   const siblingByName = db.prepare<[string, string], FolderRow>(
     'SELECT * FROM folders WHERE parent_id = ? AND name = ? COLLATE NOCASE',
   );

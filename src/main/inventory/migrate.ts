@@ -41,7 +41,10 @@ export function loadMigrations(dir: string): Migration[] {
   }
   migrations.forEach((mig, i) => {
     if (mig.version !== i + 1) {
-      throw new AppError('INTERNAL', `Migrations must be numbered 0001, 0002, … without gaps; found ${file(mig)}`);
+      throw new AppError(
+        'INTERNAL',
+        `Migrations must be numbered 0001, 0002, … without gaps; found ${file(mig)}`,
+      );
     }
   });
   return migrations;
@@ -62,7 +65,11 @@ interface AppliedRow {
  * Refuses a database whose applied migrations are not an exact prefix of the shipped ones
  * (written by a newer QHCI, or by an edited migration).
  */
-export function migrate(db: Db, dir: string, shipped: readonly Migration[] = loadMigrations(dir)): MigrationReport {
+export function migrate(
+  db: Db,
+  dir: string,
+  shipped: readonly Migration[] = loadMigrations(dir),
+): MigrationReport {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,
@@ -71,7 +78,9 @@ export function migrate(db: Db, dir: string, shipped: readonly Migration[] = loa
   ) STRICT`);
   const appliedNow: number[] = [];
   const readApplied = () =>
-    db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version').all() as AppliedRow[];
+    db
+      .prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version')
+      .all() as AppliedRow[];
 
   const check = (applied: AppliedRow[]) => {
     if (applied.length > shipped.length) {
@@ -103,12 +112,9 @@ export function migrate(db: Db, dir: string, shipped: readonly Migration[] = loa
       check(applied);
       if (applied.some((r) => r.version === mig.version)) return;
       db.exec(mig.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(
-        mig.version,
-        mig.name,
-        mig.checksum,
-        new Date().toISOString(),
-      );
+      db.prepare(
+        'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
+      ).run(mig.version, mig.name, mig.checksum, new Date().toISOString());
       appliedNow.push(mig.version);
     }).immediate();
   }

@@ -16,8 +16,6 @@ export function parseJson<T>(text: string | null | undefined, fallback: T): T {
 /** True when better-sqlite3 reports a UNIQUE constraint failure. */
 export function isUniqueViolation(err: unknown): boolean {
   return (
-    typeof err === 'object' &&
-    err !== null &&
-    (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE'
+    typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE'
   );
 }

@@ -34,7 +34,9 @@ export interface NewVm {
 
 export function createVmsRepo(db: Db) {
   const byId = db.prepare<[string], VmRow>(`SELECT ${COLUMNS} FROM vms WHERE id = ?`);
-  const byProject = db.prepare<[string], VmRow>(`SELECT ${COLUMNS} FROM vms WHERE project_id = ? ORDER BY name, id`);
+  const byProject = db.prepare<[string], VmRow>(
+    `SELECT ${COLUMNS} FROM vms WHERE project_id = ? ORDER BY name, id`,
+  );
   const byFolder = db.prepare<[string, string], VmRow>(
     `SELECT ${COLUMNS} FROM vms WHERE project_id = ? AND folder_id = ? ORDER BY name, id`,
   );
@@ -50,12 +52,23 @@ export function createVmsRepo(db: Db) {
       return r && toVm(r);
     },
     list(projectId: string, folderId?: string): VmSummary[] {
-      return (folderId === undefined ? byProject.all(projectId) : byFolder.all(projectId, folderId)).map(toVm);
+      return (folderId === undefined ? byProject.all(projectId) : byFolder.all(projectId, folderId)).map(
+        toVm,
+      );
     },
     insert(vm: NewVm): VmSummary {
       const id = newId();
       const now = nowIso();
-      insert.run(id, vm.projectId, vm.folderId ?? null, vm.hostId ?? null, vm.name, vm.state ?? 'unknown', now, now);
+      insert.run(
+        id,
+        vm.projectId,
+        vm.folderId ?? null,
+        vm.hostId ?? null,
+        vm.name,
+        vm.state ?? 'unknown',
+        now,
+        now,
+      );
       return toVm(byId.get(id)!);
     },
     /** Sets the folder of many VMs. Call inside a transaction. */

@@ -24,7 +24,11 @@ export function validationError(error: z.ZodError): AppErrorData {
   if (!issue) return { code: 'VALIDATION', message: 'Invalid input' };
   const field = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
-    return { code: 'VALIDATION', message: `Unknown field(s): ${issue.keys.slice(0, 5).join(', ')}`, ...(field ? { field } : {}) };
+    return {
+      code: 'VALIDATION',
+      message: `Unknown field(s): ${issue.keys.slice(0, 5).join(', ')}`,
+      ...(field ? { field } : {}),
+    };
   }
   const message = field ? `${field}: ${issue.message}` : issue.message;
   return field ? { code: 'VALIDATION', message, field } : { code: 'VALIDATION', message };
@@ -33,7 +37,10 @@ export function validationError(error: z.ZodError): AppErrorData {
 export function createDispatch(handlers: Handlers, opts: DispatchOptions = {}): Dispatch {
   return async (channel, input) => {
     if (!isChannelName(channel)) {
-      return { ok: false, error: { code: 'VALIDATION', message: `Unknown channel "${String(channel).slice(0, 60)}"` } };
+      return {
+        ok: false,
+        error: { code: 'VALIDATION', message: `Unknown channel "${String(channel).slice(0, 60)}"` },
+      };
     }
     const parsed = contract[channel].input.safeParse(input);
     if (!parsed.success) return { ok: false, error: validationError(parsed.error) };
@@ -44,7 +51,10 @@ export function createDispatch(handlers: Handlers, opts: DispatchOptions = {}): 
     } catch (err) {
       if (err instanceof AppError) return { ok: false, error: err.toData() };
       opts.logError?.(channel, err);
-      return { ok: false, error: { code: 'INTERNAL', message: `QHCI could not complete "${channel}". Details are in the log.` } };
+      return {
+        ok: false,
+        error: { code: 'INTERNAL', message: `QHCI could not complete "${channel}". Details are in the log.` },
+      };
     }
   };
 }

@@ -10,7 +10,10 @@ export function inProcessBridge(app: Pick<App, 'dispatch' | 'subscribe'>): QhciB
       try {
         copy = structuredClone(input);
       } catch {
-        return { ok: false, error: { code: 'VALIDATION', message: 'The input cannot be sent (it is not plain data)' } };
+        return {
+          ok: false,
+          error: { code: 'VALIDATION', message: 'The input cannot be sent (it is not plain data)' },
+        };
       }
       return app.dispatch(channel, copy);
     },

@@ -25,7 +25,11 @@ export function createFoldersService(deps: {
   const ensureNameFree = (parent: Folder, name: string, self?: Folder): void => {
     const clash = folders.siblingNamed(parent.id, name);
     if (clash && clash.id !== self?.id) {
-      throw new AppError('CONFLICT', `A folder named "${clash.name}" already exists in ${parent.path}`, 'name');
+      throw new AppError(
+        'CONFLICT',
+        `A folder named "${clash.name}" already exists in ${parent.path}`,
+        'name',
+      );
     }
   };
 
@@ -57,14 +61,15 @@ export function createFoldersService(deps: {
       return build(root);
     },
 
-    get(id: string): Folder {
-      return mustGet(id);
+    get(id: string, field = 'id'): Folder {
+      return mustGet(id, field);
     },
 
     create(input: { projectId?: string | undefined; parentId?: string | undefined; name: string }): Folder {
       const project = projects.resolve(input.projectId);
       const folder = inTransaction(db, () => {
-        const parent = input.parentId === undefined ? folders.root(project.id) : mustGet(input.parentId, 'parentId');
+        const parent =
+          input.parentId === undefined ? folders.root(project.id) : mustGet(input.parentId, 'parentId');
         if (!parent) throw new AppError('INTERNAL', `Project ${project.name} has no root folder`);
         if (parent.projectId !== project.id) {
           throw new AppError('VALIDATION', 'The parent folder belongs to another project', 'parentId');
@@ -79,7 +84,8 @@ export function createFoldersService(deps: {
     rename(id: string, name: string): Folder {
       const folder = inTransaction(db, () => {
         const f = mustGet(id);
-        if (f.parentId === null) throw new AppError('VALIDATION', 'The root folder "/" cannot be renamed', 'id');
+        if (f.parentId === null)
+          throw new AppError('VALIDATION', 'The root folder "/" cannot be renamed', 'id');
         if (f.name === name) return f;
         const parent = mustGet(f.parentId);
         ensureNameFree(parent, name, f);
@@ -92,13 +98,18 @@ export function createFoldersService(deps: {
     move(id: string, parentId: string): Folder {
       const folder = inTransaction(db, () => {
         const f = mustGet(id);
-        if (f.parentId === null) throw new AppError('VALIDATION', 'The root folder "/" cannot be moved', 'id');
+        if (f.parentId === null)
+          throw new AppError('VALIDATION', 'The root folder "/" cannot be moved', 'id');
         const target = mustGet(parentId, 'parentId');
         if (target.projectId !== f.projectId) {
           throw new AppError('VALIDATION', 'A folder cannot be moved to another project', 'parentId');
         }
         if (target.id === f.id || target.path.startsWith(`${f.path}/`)) {
-          throw new AppError('VALIDATION', `Cannot move ${f.path} into itself or one of its subfolders`, 'parentId');
+          throw new AppError(
+            'VALIDATION',
+            `Cannot move ${f.path} into itself or one of its subfolders`,
+            'parentId',
+          );
         }
         if (target.id === f.parentId) return f;
         ensureNameFree(target, f.name, f);
@@ -112,7 +123,8 @@ export function createFoldersService(deps: {
       let projectId = '';
       const result = inTransaction(db, () => {
         const f = mustGet(id);
-        if (f.parentId === null) throw new AppError('VALIDATION', 'The root folder "/" cannot be deleted', 'id');
+        if (f.parentId === null)
+          throw new AppError('VALIDATION', 'The root folder "/" cannot be deleted', 'id');
         projectId = f.projectId;
         const size = folders.subtreeSize(f);
         folders.remove(f.id);
@@ -132,7 +144,11 @@ export function createFoldersService(deps: {
           const vm = vms.get(vmId);
           if (!vm) throw new AppError('NOT_FOUND', `VM ${vmId} does not exist`, 'vmIds');
           if (folder && vm.projectId !== folder.projectId) {
-            throw new AppError('VALIDATION', `VM "${vm.name}" belongs to another project than the folder`, 'vmIds');
+            throw new AppError(
+              'VALIDATION',
+              `VM "${vm.name}" belongs to another project than the folder`,
+              'vmIds',
+            );
           }
           projectId = vm.projectId;
         });

@@ -26,7 +26,8 @@ export function createProjectsService(deps: { db: Db; projects: ProjectsRepo; ev
         events.emit('inventory.changed', { entity: 'projects', projectId: project.id });
         return project;
       } catch (err) {
-        if (isUniqueViolation(err)) throw new AppError('CONFLICT', `A project named "${name}" already exists`, 'name');
+        if (isUniqueViolation(err))
+          throw new AppError('CONFLICT', `A project named "${name}" already exists`, 'name');
         throw err;
       }
     },

@@ -9,7 +9,12 @@ import type { SpecRecord, SpecsRepo } from '../inventory/specs.repo';
 import type { AppEvents } from './events';
 import type { ProjectsService } from './projects';
 
-export function createSpecsService(deps: { db: Db; specs: SpecsRepo; projects: ProjectsService; events: AppEvents }) {
+export function createSpecsService(deps: {
+  db: Db;
+  specs: SpecsRepo;
+  projects: ProjectsService;
+  events: AppEvents;
+}) {
   const { db, specs, projects, events } = deps;
 
   const mustGetRecord = (id: string) => {
@@ -86,7 +91,8 @@ export function createSpecsService(deps: { db: Db; specs: SpecsRepo; projects: P
     delete(id: string): { deleted: true } {
       const rec = mustGetRecord(id);
       inTransaction(db, () => {
-        if (!specs.remove(id)) throw new AppError('NOT_FOUND', `Customization spec ${id} does not exist`, 'id');
+        if (!specs.remove(id))
+          throw new AppError('NOT_FOUND', `Customization spec ${id} does not exist`, 'id');
       });
       changed(rec.projectId);
       return { deleted: true };

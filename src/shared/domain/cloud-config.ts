@@ -6,14 +6,25 @@ import { parseDocument } from 'yaml';
 
 type Check = { ok: true } | { ok: false; reason: string };
 
-function parseYamlMapping(text: string, what: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+function parseYamlMapping(
+  text: string,
+  what: string,
+): { ok: true; value: unknown } | { ok: false; reason: string } {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   const first = doc.errors[0];
   if (first !== undefined) {
     const line = first.linePos?.[0]?.line;
-    return { ok: false, reason: `${what} is not valid YAML${line ? ` (line ${line})` : ''}: ${first.message.split('\n')[0]}` };
+    return {
+      ok: false,
+      reason: `${what} is not valid YAML${line ? ` (line ${line})` : ''}: ${first.message.split('\n')[0]}`,
+    };
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return { ok: false, reason: `${what} could not be read: ${(err as Error).message}` };
+  }
   if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
     return { ok: false, reason: `${what} must be a YAML mapping (key: value pairs)` };
   }

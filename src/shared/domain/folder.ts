@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FolderName, Id, ProjectRef } from './names';
+import { DisplayName, FolderName, Id, ProjectRef } from './names';
 
 export interface Project {
   readonly id: string;
@@ -24,14 +24,7 @@ export interface FolderNode extends Folder {
   readonly children: readonly FolderNode[];
 }
 
-export const ProjectCreateInput = z.strictObject({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'Name is required')
-    .max(80, 'Name must be at most 80 characters')
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Name may not contain control characters'),
-});
+export const ProjectCreateInput = z.strictObject({ name: DisplayName });
 
 export const FolderTreeInput = z.strictObject({ projectId: ProjectRef });
 export const FolderGetInput = z.strictObject({ id: Id });

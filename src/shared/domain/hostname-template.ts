@@ -52,7 +52,8 @@ export function randomToken(length = RANDOM_LENGTH): string {
 
 export function parseHostnameTemplate(template: string): TemplateParse {
   if (template.length === 0) return { ok: false, reason: 'The hostname template is empty' };
-  if (template.length > 255) return { ok: false, reason: 'The hostname template is longer than 255 characters' };
+  if (template.length > 255)
+    return { ok: false, reason: 'The hostname template is longer than 255 characters' };
   const pieces: Piece[] = [];
   let last = 0;
   for (const m of template.matchAll(TOKEN_RE)) {

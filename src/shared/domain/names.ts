@@ -3,6 +3,9 @@ import { z } from 'zod';
 // C0 and C1 control characters and DEL: never valid in a name shown to people or written to XML/YAML.
 // eslint-disable-next-line no-control-regex
 export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+/** Control characters other than tab, newline and carriage return: never valid in free text. */
+// eslint-disable-next-line no-control-regex
+export const TEXT_CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export const Id = z.guid({ message: 'Must be an id' });
 
@@ -28,7 +31,9 @@ export const DisplayName = z
   .refine((s) => !CONTROL_CHARS.test(s), 'Name may not contain control characters');
 
 /** Maps zod issues to a field → message map (first message per field), as forms show them. */
-export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+export function fieldErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues) {
     const key = issue.path.map(String).join('.') || '_';

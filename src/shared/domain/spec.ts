@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkMetaData, checkNetworkConfig, checkUserData } from './cloud-config';
 import { parseHostnameTemplate, renderHostname, SAMPLE_HOSTNAME_CONTEXT } from './hostname-template';
-import { CONTROL_CHARS, DisplayName, Id, ProjectRef } from './names';
+import { CONTROL_CHARS, DisplayName, Id, ProjectRef, TEXT_CONTROL_CHARS } from './names';
 import { formatSshKey, parseSshPublicKey } from './ssh-keys';
 import { isValidTimeZone } from './timezone';
 
@@ -33,7 +33,7 @@ export interface CustomizationSpec {
 const Description = z
   .string()
   .max(1024, 'Description must be at most 1024 characters')
-  .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'Description may not contain control characters');
+  .refine((s) => !TEXT_CONTROL_CHARS.test(s), 'Description may not contain control characters');
 
 export const Timezone = z
   .string()
@@ -83,7 +83,11 @@ export const SshKeys = z
       const identity = `${r.key.type} ${r.key.blob}`;
       const first = seen.get(identity);
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', message: `The same key is already listed as key ${first + 1}`, path: [i] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `The same key is already listed as key ${first + 1}`,
+          path: [i],
+        });
         return;
       }
       seen.set(identity, i);

@@ -46,7 +46,8 @@ class BlobReader {
   bytesField(): Uint8Array {
     if (this.pos + 4 > this.bytes.length) throw new Error('truncated key data');
     const b = this.bytes;
-    const len = ((b[this.pos]! << 24) | (b[this.pos + 1]! << 16) | (b[this.pos + 2]! << 8) | b[this.pos + 3]!) >>> 0;
+    const len =
+      ((b[this.pos]! << 24) | (b[this.pos + 1]! << 16) | (b[this.pos + 2]! << 8) | b[this.pos + 3]!) >>> 0;
     this.pos += 4;
     if (len > b.length - this.pos) throw new Error('truncated key data');
     const out = b.subarray(this.pos, this.pos + len);
@@ -88,13 +89,17 @@ export function parseSshPublicKey(line: string): SshKeyParse {
   if (text === '') return { ok: false, reason: 'The key is empty' };
   if (/[\r\n]/.test(text)) return { ok: false, reason: 'A key must be a single line' };
   if (text.startsWith('-----BEGIN')) {
-    return { ok: false, reason: 'This looks like a private key or PEM file; paste the public key (the .pub file)' };
+    return {
+      ok: false,
+      reason: 'This looks like a private key or PEM file; paste the public key (the .pub file)',
+    };
   }
   const parts = text.split(/[ \t]+/);
   const type = parts[0] ?? '';
   const data = parts[1];
   const comment = parts.slice(2).join(' ');
-  if (type === 'ssh-dss') return { ok: false, reason: 'DSA keys are not accepted; use ed25519, ecdsa or rsa' };
+  if (type === 'ssh-dss')
+    return { ok: false, reason: 'DSA keys are not accepted; use ed25519, ecdsa or rsa' };
   if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) {
     return { ok: false, reason: `Unsupported key type "${type.slice(0, 40)}"` };
   }
@@ -105,7 +110,8 @@ export function parseSshPublicKey(line: string): SshKeyParse {
   try {
     const r = new BlobReader(blob);
     const inner = r.stringField();
-    if (inner !== type) return { ok: false, reason: `The key data is for "${inner.slice(0, 40)}", not "${type}"` };
+    if (inner !== type)
+      return { ok: false, reason: `The key data is for "${inner.slice(0, 40)}", not "${type}"` };
     let bits: number;
     if (keyType === 'ssh-ed25519' || keyType === 'sk-ssh-ed25519@openssh.com') {
       if (r.bytesField().length !== 32) return { ok: false, reason: 'An ed25519 key must be 32 bytes' };
@@ -116,12 +122,16 @@ export function parseSshPublicKey(line: string): SshKeyParse {
       if (mpintBits(e) < 2) return { ok: false, reason: 'The RSA public exponent is invalid' };
       bits = mpintBits(n);
       if (bits < MIN_RSA_BITS) {
-        return { ok: false, reason: `RSA keys must have at least ${MIN_RSA_BITS} bits; this one has ${bits}` };
+        return {
+          ok: false,
+          reason: `RSA keys must have at least ${MIN_RSA_BITS} bits; this one has ${bits}`,
+        };
       }
     } else {
       const spec = ECDSA_CURVES[keyType]!;
       const curve = r.stringField();
-      if (curve !== spec.curve) return { ok: false, reason: `The curve "${curve.slice(0, 20)}" does not match ${type}` };
+      if (curve !== spec.curve)
+        return { ok: false, reason: `The curve "${curve.slice(0, 20)}" does not match ${type}` };
       const point = r.bytesField();
       if (point.length !== spec.pointLen || point[0] !== 4) {
         return { ok: false, reason: 'The ECDSA public point is malformed' };

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { Id, ProjectRef } from './names';
 
-export const VM_STATES = ['running', 'paused', 'shutoff', 'crashed', 'pmsuspended', 'creating', 'unknown'] as const;
+export const VM_STATES = [
+  'running',
+  'paused',
+  'shutoff',
+  'crashed',
+  'pmsuspended',
+  'creating',
+  'unknown',
+] as const;
 export type VmState = (typeof VM_STATES)[number];
 
 export interface VmSummary {

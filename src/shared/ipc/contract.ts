@@ -27,8 +27,11 @@ import {
   SpecUpdateInput,
   type CustomizationSpec,
 } from '../domain/spec';
+import { installMessages } from '../domain/messages';
 import { VmListInput, type VmSummary } from '../domain/vm';
 import type { ChannelName, EventName } from './channels';
+
+installMessages();
 
 /** A type-only marker for a channel's output. */
 function out<T>(): T {

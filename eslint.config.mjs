@@ -1,0 +1,157 @@
+// @ts-check
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Import boundaries from ../shared/DESIGN.md. Each zone lists what it may NOT import; a file gets the
+ * union of the restrictions of every zone it lies in (ESLint would otherwise let the last one win).
+ */
+const NODE_BUILTINS = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'net',
+  'tls',
+  'http',
+  'https',
+  'crypto',
+  'events',
+  'stream',
+  'url',
+  'util',
+  'worker_threads',
+  'dgram',
+  'dns',
+  'readline',
+  'zlib',
+  'buffer',
+];
+const PROCESS_AND_SOCKETS = [
+  'node:child_process',
+  'child_process',
+  'node:net',
+  'net',
+  'node:tls',
+  'tls',
+  'ssh2',
+  'node:dgram',
+];
+
+const R = {
+  electron: {
+    group: ['electron', 'electron/*'],
+    message:
+      'Bad layering: only src/main/index.ts, window.ts and ipc/electron-ipc.ts (and preload) import electron.',
+  },
+  node: {
+    group: NODE_BUILTINS,
+    message: 'Bad layering: this layer runs without Node; keep it to plain TypeScript.',
+  },
+  sqlite: { group: ['better-sqlite3'], message: 'Bad layering: only src/main/inventory touches SQLite.' },
+  sockets: {
+    group: PROCESS_AND_SOCKETS,
+    message: 'Bad layering: only src/main/hosts opens sockets or starts processes.',
+  },
+  ui: {
+    group: ['react', 'react-dom', 'react-dom/*', '@patternfly/*', 'zustand', '@tanstack/*'],
+    message: 'Bad layering: UI libraries belong to the renderer.',
+  },
+  main: {
+    group: ['**/main/**', '**/main'],
+    message: 'Bad layering: renderer, preload and cli meet main only through src/shared.',
+  },
+  renderer: { group: ['**/renderer/**'], message: 'Bad layering: nothing imports the renderer.' },
+  preload: { group: ['**/preload/**'], message: 'Bad layering: nothing imports preload.' },
+  cli: { group: ['**/cli/**'], message: 'Bad layering: nothing imports the CLI.' },
+  inventory: {
+    group: ['**/inventory/**', '**/inventory'],
+    message: 'Bad layering: this module may not use repositories; a service joins them.',
+  },
+  hosts: {
+    group: ['**/hosts/**', '**/hosts'],
+    message: 'Bad layering: this module may not use host drivers; a service joins them.',
+  },
+  services: {
+    group: ['**/services/**', '**/provisioning/**', '**/tasks/**', '**/ipc/**', '**/app'],
+    message: 'Bad layering: imports point from ipc to services to pure modules, never back.',
+  },
+  mainPeers: {
+    group: ['**/scheduler/**', '**/virt/**', '**/cloudinit/**'],
+    message: 'Bad layering: pure modules import only src/shared/domain.',
+  },
+  sharedUp: {
+    group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/cli/**'],
+    message: 'Bad layering: src/shared imports nothing above it.',
+  },
+};
+
+/** @param {string[]} files @param {Array<{group: string[], message: string}>} patterns */
+const zone = (files, patterns, ignores = []) => ({
+  files,
+  ignores,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+
+const ELECTRON_FILES = ['src/main/index.ts', 'src/main/window.ts', 'src/main/ipc/electron-ipc.ts'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'out/', 'dist/', 'test-results/', 'playwright-report/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-console': ['error', { allow: ['error', 'warn'] }],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
+  { files: ['src/cli/**', 'bench/**', 'scripts/**', 'tests/**'], rules: { 'no-console': 'off' } },
+
+  // The zones.
+  zone(['src/shared/**'], [R.sharedUp, R.node, R.electron, R.sqlite, R.sockets, R.ui]),
+  zone(['src/renderer/**'], [R.main, R.preload, R.cli, R.node, R.electron, R.sqlite, R.sockets]),
+  zone(['src/preload/**'], [R.main, R.renderer, R.cli, R.node, R.sqlite, R.sockets, R.ui]),
+  zone(['src/cli/**'], [R.renderer, R.preload, R.electron, R.sqlite, R.sockets, R.ui]),
+  zone(
+    ['src/main/**'],
+    [R.renderer, R.preload, R.cli, R.electron, R.sqlite, R.sockets, R.ui],
+    [
+      ...ELECTRON_FILES,
+      'src/main/inventory/**',
+      'src/main/hosts/**',
+      'src/main/scheduler/**',
+      'src/main/virt/**',
+      'src/main/cloudinit/**',
+    ],
+  ),
+  zone(ELECTRON_FILES, [R.renderer, R.preload, R.cli, R.sqlite, R.sockets, R.ui]),
+  zone(
+    ['src/main/inventory/**'],
+    [R.renderer, R.preload, R.cli, R.electron, R.sockets, R.ui, R.hosts, R.services, R.mainPeers],
+  ),
+  zone(
+    ['src/main/hosts/**'],
+    [R.renderer, R.preload, R.cli, R.electron, R.sqlite, R.ui, R.inventory, R.services, R.mainPeers],
+  ),
+  zone(
+    ['src/main/scheduler/**', 'src/main/virt/**', 'src/main/cloudinit/**'],
+    [R.renderer, R.preload, R.cli, R.electron, R.sqlite, R.sockets, R.ui, R.inventory, R.hosts, R.services],
+  ),
+  zone(['tests/**', 'bench/**'], [R.renderer, R.electron]),
+);

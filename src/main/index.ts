@@ -1,0 +1,78 @@
+/** Electron entry: app lifecycle, the window and IPC wiring. Every service lives in app.ts, free of electron. */
+import { app as electronApp, BrowserWindow, dialog } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createApp, type App } from './app';
+import { wireIpc, type IpcWiring } from './ipc/electron-ipc';
+import { createMainWindow, hardenSession, rendererPaths } from './window';
+
+const log = (msg: string) => console.error(`[qhci] ${msg}`);
+
+if (!electronApp.requestSingleInstanceLock()) {
+  electronApp.quit();
+} else {
+  let services: App | null = null;
+  let ipc: IpcWiring | null = null;
+  let mainWindow: BrowserWindow | null = null;
+
+  const outDir = join(__dirname, '..');
+  const paths = rendererPaths(outDir);
+  const devUrl = !electronApp.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
+  const appUrl = devUrl ?? pathToFileURL(paths.rendererFile).href;
+
+  const openWindow = () => {
+    mainWindow = createMainWindow({
+      preload: paths.preload,
+      rendererUrl: devUrl,
+      rendererFile: paths.rendererFile,
+    });
+    ipc?.attach(mainWindow.webContents);
+    mainWindow.on('closed', () => (mainWindow = null));
+  };
+
+  electronApp.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  electronApp.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  void electronApp.whenReady().then(() => {
+    hardenSession();
+    const dataDir = process.env.QHCI_DATA_DIR ?? electronApp.getPath('userData');
+    const migrationsDir = electronApp.isPackaged
+      ? join(process.resourcesPath, 'migrations')
+      : join(electronApp.getAppPath(), 'migrations');
+    try {
+      services = createApp({
+        dataDir,
+        migrationsDir,
+        version: electronApp.getVersion(),
+        logError: (channel, err) => log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`),
+      });
+    } catch (err) {
+      log(`Cannot start: ${(err as Error).message}`);
+      dialog.showErrorBox('QHCI cannot start', (err as Error).message);
+      electronApp.exit(1);
+      return;
+    }
+    ipc = wireIpc(services, appUrl, log);
+    openWindow();
+    electronApp.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) openWindow();
+    });
+  });
+
+  electronApp.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') electronApp.quit();
+  });
+
+  electronApp.on('will-quit', () => {
+    ipc?.dispose();
+    services?.close();
+  });
+}

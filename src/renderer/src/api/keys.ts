@@ -1,0 +1,30 @@
+/**
+ * Query keys: `[entity, channel, input]`. The entity comes first so that an `inventory.changed` event
+ * invalidates exactly that entity's queries with one prefix match.
+ */
+import type { InventoryEntity } from '../../../shared/ipc/contract';
+import type { Channel, ChannelInput } from '../../../shared/ipc/contract';
+
+export type QueryEntity = InventoryEntity | 'app';
+
+const ENTITY_BY_PREFIX: Record<string, QueryEntity> = {
+  app: 'app',
+  projects: 'projects',
+  folders: 'folders',
+  vms: 'vms',
+  specs: 'specs',
+};
+
+export function entityOf(channel: Channel): QueryEntity {
+  const prefix = channel.slice(0, channel.indexOf('.'));
+  const entity = ENTITY_BY_PREFIX[prefix];
+  if (entity === undefined) throw new Error(`No query entity for channel ${channel}`);
+  return entity;
+}
+
+export const queryKeys = {
+  /** Every query of one entity (what an `inventory.changed` event invalidates). */
+  entity: (entity: QueryEntity) => [entity] as const,
+  call: <C extends Channel>(channel: C, input: ChannelInput<C>) =>
+    [entityOf(channel), channel, input] as const,
+};

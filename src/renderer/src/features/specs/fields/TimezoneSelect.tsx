@@ -1,0 +1,173 @@
+import {
+  Button,
+  MenuToggle,
+  Select,
+  SelectGroup,
+  SelectList,
+  SelectOption,
+  TextInputGroup,
+  TextInputGroupMain,
+  TextInputGroupUtilities,
+  type MenuToggleElement,
+} from '@patternfly/react-core';
+import TimesIcon from '@patternfly/react-icons/dist/esm/icons/times-icon';
+import { useMemo, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import { filterZoneGroups, zoneOffset } from './timezones';
+
+const LISTBOX_ID = 'spec-timezone-listbox';
+const optionId = (i: number) => `spec-timezone-option-${i}`;
+
+/**
+ * A typeahead over every IANA time zone, grouped by region. Typing filters; arrow keys move through the
+ * matches, Enter picks one, Escape closes. Leaving the field without picking restores the chosen zone.
+ */
+export function TimezoneSelect(props: {
+  id: string;
+  value: string;
+  onChange: (zone: string) => void;
+  invalid: boolean;
+  describedBy?: string;
+}) {
+  const { id, value, onChange } = props;
+  const [isOpen, setIsOpen] = useState(false);
+  const [text, setText] = useState<string | null>(null); // null: show the chosen zone
+  const [focused, setFocused] = useState<number | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  const groups = useMemo(() => filterZoneGroups(text ?? ''), [text]);
+  const flat = useMemo(() => groups.flatMap((g) => g.zones), [groups]);
+
+  const close = () => {
+    setIsOpen(false);
+    setFocused(null);
+    setText(null);
+  };
+
+  const pick = (zone: string) => {
+    onChange(zone);
+    close();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      setIsOpen(true);
+      if (flat.length === 0) return;
+      const down = event.key === 'ArrowDown';
+      const next =
+        focused === null
+          ? down
+            ? 0
+            : flat.length - 1
+          : (focused + (down ? 1 : -1) + flat.length) % flat.length;
+      setFocused(next);
+      document.getElementById(optionId(next))?.scrollIntoView({ block: 'nearest' });
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      const exact = flat.find((z) => z.toLowerCase() === (text ?? '').trim().toLowerCase());
+      const choice = focused !== null ? flat[focused] : (exact ?? (flat.length === 1 ? flat[0] : undefined));
+      if (isOpen && choice !== undefined) pick(choice);
+      else setIsOpen(true);
+    }
+  };
+
+  let index = -1;
+  const toggle = (toggleRef: Ref<MenuToggleElement>) => (
+    <MenuToggle
+      ref={toggleRef}
+      variant="typeahead"
+      aria-label="Show time zones"
+      onClick={() => {
+        setIsOpen(!isOpen);
+        inputRef.current?.focus();
+      }}
+      isExpanded={isOpen}
+      isFullWidth
+      status={props.invalid ? 'danger' : undefined}
+    >
+      <TextInputGroup isPlain>
+        <TextInputGroupMain
+          inputId={id}
+          value={text ?? value}
+          onClick={() => setIsOpen(true)}
+          onChange={(_e, v) => {
+            setText(v);
+            setFocused(null);
+            setIsOpen(true);
+          }}
+          onKeyDown={onKeyDown}
+          autoComplete="off"
+          innerRef={inputRef}
+          placeholder="Type to find a time zone"
+          role="combobox"
+          isExpanded={isOpen}
+          aria-controls={LISTBOX_ID}
+          aria-label="Time zone"
+          inputProps={{
+            'data-testid': 'spec-timezone',
+            ...(props.describedBy ? { 'aria-describedby': props.describedBy } : {}),
+          }}
+          {...(focused !== null ? { 'aria-activedescendant': optionId(focused) } : {})}
+        />
+        {text !== null && text !== '' && (
+          <TextInputGroupUtilities>
+            <Button
+              variant="plain"
+              onClick={() => {
+                setText('');
+                inputRef.current?.focus();
+              }}
+              aria-label="Clear the filter"
+              icon={<TimesIcon />}
+            />
+          </TextInputGroupUtilities>
+        )}
+      </TextInputGroup>
+    </MenuToggle>
+  );
+
+  return (
+    <Select
+      id={`${id}-select`}
+      isOpen={isOpen}
+      selected={value}
+      onSelect={(_e, v) => {
+        if (typeof v === 'string') pick(v);
+      }}
+      onOpenChange={(open) => {
+        if (!open) close();
+      }}
+      toggle={toggle}
+      variant="typeahead"
+      isScrollable
+      maxMenuHeight="320px"
+      shouldFocusFirstItemOnOpen={false}
+    >
+      <SelectList id={LISTBOX_ID} aria-label="Time zones">
+        {flat.length === 0 && (
+          <SelectOption isAriaDisabled value="">
+            No time zone matches “{text}”
+          </SelectOption>
+        )}
+        {groups.map((g) => (
+          <SelectGroup key={g.region} label={g.region}>
+            {g.zones.map((zone) => {
+              index += 1;
+              return (
+                <SelectOption
+                  key={zone}
+                  id={optionId(index)}
+                  value={zone}
+                  isFocused={focused === index}
+                  description={zoneOffset(zone)}
+                >
+                  {zone}
+                </SelectOption>
+              );
+            })}
+          </SelectGroup>
+        ))}
+      </SelectList>
+    </Select>
+  );
+}

@@ -1,0 +1,31 @@
+import { Page } from '@patternfly/react-core';
+import { useInventoryInvalidation } from '../api/events';
+import { FoldersPage } from '../features/folders/FoldersPage';
+import { HostsPage } from '../features/hosts/HostsPage';
+import { ImagesPage } from '../features/images/ImagesPage';
+import { SpecsPage } from '../features/specs/SpecsPage';
+import { TasksPage } from '../features/tasks/TasksPage';
+import { VmsPage } from '../features/vms/VmsPage';
+import { useUi, type PageId } from '../stores/ui';
+import { AppMasthead } from './AppMasthead';
+import { AppSidebar } from './AppSidebar';
+
+const PAGE_COMPONENTS: Record<PageId, () => React.JSX.Element> = {
+  hosts: HostsPage,
+  vms: VmsPage,
+  folders: FoldersPage,
+  specs: SpecsPage,
+  images: ImagesPage,
+  tasks: TasksPage,
+};
+
+export function AppShell() {
+  useInventoryInvalidation();
+  const page = useUi((s) => s.page);
+  const Current = PAGE_COMPONENTS[page];
+  return (
+    <Page masthead={<AppMasthead />} sidebar={<AppSidebar />} isManagedSidebar mainAriaLabel="Page content">
+      <Current />
+    </Page>
+  );
+}

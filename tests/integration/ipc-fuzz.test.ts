@@ -1,0 +1,132 @@
+/**
+ * For every channel: hundreds of invalid inputs, each answered with a typed AppError, and the inventory
+ * file (WAL included) byte-for-byte unchanged afterwards.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES, isAppErrorData } from '../../src/shared/domain/errors';
+import { CHANNELS, type ChannelName } from '../../src/shared/ipc/channels';
+import { contract } from '../../src/shared/ipc/contract';
+import { DEFAULT_PROJECT_ID } from '../../src/shared/domain/names';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { ed25519Key } from '../helpers/ssh-keys';
+
+let t: TestApp;
+let samples: Record<ChannelName, Record<string, unknown>>;
+
+beforeAll(async () => {
+  t = startTestApp();
+  const c = t.client;
+  const prod = await c.call('folders.create', { name: 'Production' });
+  const web = await c.call('folders.create', { name: 'Web', parentId: prod.id });
+  const spec = await c.call('specs.create', {
+    name: 'Linux',
+    sshKeys: [ed25519Key()],
+    adminPassword: 'password-1',
+  });
+  const vm = t.app.repos.vms.insert({ projectId: DEFAULT_PROJECT_ID, name: 'vm1', folderId: web.id });
+  // A valid input for every channel, the base the mutations start from.
+  samples = {
+    'app.info': {},
+    'projects.list': {},
+    'projects.create': { name: 'Lab' },
+    'folders.tree': { projectId: 'default' },
+    'folders.get': { id: prod.id },
+    'folders.create': { projectId: '', parentId: prod.id, name: 'New' },
+    'folders.rename': { id: web.id, name: 'Renamed' },
+    'folders.move': { id: web.id, parentId: prod.id },
+    'folders.delete': { id: web.id },
+    'vms.list': { projectId: 'default', folderId: web.id },
+    'vms.moveToFolder': { vmIds: [vm.id], folderId: prod.id },
+    'specs.list': { projectId: '' },
+    'specs.get': { id: spec.id },
+    'specs.create': {
+      name: 'Other',
+      timezone: 'UTC',
+      hostnameTemplate: '{{.VMName}}',
+      sshKeys: [ed25519Key()],
+    },
+    'specs.update': { id: spec.id, description: 'x', adminPassword: 'password-2' },
+    'specs.delete': { id: spec.id },
+    'specs.duplicate': { id: spec.id, name: 'Copy' },
+  };
+  // Push everything to disk in a known state so later comparisons are stable.
+  t.app.inventory.db.pragma('wal_checkpoint(TRUNCATE)');
+});
+afterAll(() => t.dispose());
+
+const snapshot = () =>
+  Object.fromEntries(
+    readdirSync(t.dataDir)
+      .filter((f) => f.startsWith('qhci.db'))
+      .map((f) => [f, readFileSync(join(t.dataDir, f)).toString('base64')]),
+  );
+
+/** Values that are invalid for the channel's schema: arbitrary junk, or a valid input with one field spoiled. */
+function invalidInputs(channel: ChannelName): fc.Arbitrary<unknown> {
+  const sample = samples[channel];
+  const keys = Object.keys(sample);
+  const junk = fc.oneof(
+    fc.anything({
+      maxDepth: 3,
+      withNullPrototype: true,
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withTypedArray: true,
+    }),
+    fc.string({ maxLength: 400 }),
+    fc.constantFrom('', ' ', '/', '..', '\u0000', 'x'.repeat(70000), -1, 1e308, NaN, null, true, [], {}),
+  );
+  const spoiled = fc
+    .tuple(keys.length > 0 ? fc.constantFrom(...keys) : fc.constant('extra'), junk)
+    .map(([key, value]) => ({ ...sample, [key]: value }));
+  const extraKey = fc
+    .string({ minLength: 1, maxLength: 10 })
+    .filter((k) => !keys.includes(k) && k !== '__proto__')
+    .map((k) => ({ ...sample, [k]: 1 }));
+  const unknownIds = fc.uuid({ version: 4 }).map((id) => {
+    const out: Record<string, unknown> = { ...sample };
+    for (const k of ['id', 'parentId', 'folderId']) if (k in out) out[k] = id;
+    if ('vmIds' in out) out.vmIds = [id];
+    return out;
+  });
+  const schema = contract[channel].input;
+  const invalid = fc.oneof(junk, spoiled, extraKey).filter((v) => !schema.safeParse(v).success);
+  return ['id', 'parentId', 'folderId', 'vmIds'].some((k) => k in sample)
+    ? fc.oneof(invalid, unknownIds)
+    : invalid;
+}
+
+describe('IPC contract under invalid input', () => {
+  it.each(CHANNELS.filter((c) => c !== 'app.info' && c !== 'projects.list'))(
+    '%s answers every invalid input with a typed error and changes nothing',
+    async (channel) => {
+      const before = snapshot();
+      await fc.assert(
+        fc.asyncProperty(invalidInputs(channel), async (input) => {
+          const result = await t.app.dispatch(channel, input);
+          expect(result.ok).toBe(false);
+          if (result.ok) return;
+          expect(isAppErrorData(result.error)).toBe(true);
+          expect(ERROR_CODES).toContain(result.error.code);
+          expect(['VALIDATION', 'NOT_FOUND']).toContain(result.error.code);
+          expect(result.error.message).not.toMatch(/\n\s+at |SQLITE_|TypeError|\[object /);
+          expect(Object.keys(result.error).every((k) => ['code', 'message', 'field'].includes(k))).toBe(true);
+        }),
+        { numRuns: 300 },
+      );
+      expect(snapshot()).toEqual(before);
+    },
+  );
+
+  it('refuses unknown channels and inputs that are not plain data', async () => {
+    for (const channel of ['nope', '', null, 42, 'folders.create\u0000', '__proto__', 'constructor']) {
+      const r = await t.app.dispatch(channel, {});
+      expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    }
+  });
+});
