@@ -5,8 +5,6 @@ import { resolve } from 'node:path';
 export default defineConfig({
   main: {
     build: {
-      // unixcrypt ships only as ESM: bundle it into main's CommonJS output.
-      externalizeDeps: { exclude: ['unixcrypt'] },
       rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
     },
   },

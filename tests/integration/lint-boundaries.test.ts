@@ -1,0 +1,54 @@
+/** The import boundaries of DESIGN.md are enforced by ESLint: a wrong import fails with "Bad layering". */
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/app';
+
+const eslint = new ESLint({ cwd: REPO_ROOT });
+
+async function layering(file: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath: `${REPO_ROOT}/${file}` });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('import boundaries', () => {
+  it.each([
+    ['src/shared/domain/x.ts', "import { readFileSync } from 'node:fs';"],
+    ['src/shared/domain/x.ts', "import { x } from '../../main/app';"],
+    ['src/shared/domain/x.ts', "import React from 'react';"],
+    ['src/renderer/src/x.ts', "import { createApp } from '../../main/app';"],
+    ['src/renderer/src/x.ts', "import { ipcRenderer } from 'electron';"],
+    ['src/renderer/src/x.ts', "import fs from 'fs';"],
+    ['src/preload/x.ts', "import { createApp } from '../main/app';"],
+    ['src/main/services/x.ts', "import { app } from 'electron';"],
+    ['src/main/services/x.ts', "import Database from 'better-sqlite3';"],
+    ['src/main/services/x.ts', "import { spawn } from 'node:child_process';"],
+    ['src/main/services/x.ts', "import { Client } from 'ssh2';"],
+    ['src/main/inventory/x.ts', "import { d } from '../hosts/driver';"],
+    ['src/main/inventory/x.ts', "import { s } from '../services/folders';"],
+    ['src/main/hosts/x.ts', "import { r } from '../inventory/folders.repo';"],
+    ['src/main/hosts/x.ts', "import Database from 'better-sqlite3';"],
+    ['src/main/scheduler/x.ts', "import { r } from '../inventory/db';"],
+    ['src/main/virt/x.ts', "import { s } from '../services/specs';"],
+    ['src/main/cloudinit/x.ts', "import { h } from '../hosts/ssh';"],
+    ['src/cli/x.ts', "import { BrowserWindow } from 'electron';"],
+    ['src/cli/x.ts', "import { c } from '../renderer/src/api/client';"],
+  ])('%s may not: %s', async (file, source) => {
+    const messages = await layering(file, source);
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.join('\n')).toContain('Bad layering');
+  });
+
+  it.each([
+    ['src/shared/domain/x.ts', "import { z } from 'zod';"],
+    ['src/renderer/src/x.ts', "import { contract } from '../../shared/ipc/contract';"],
+    ['src/renderer/src/x.ts', "import { useEvents } from './api/events';"],
+    ['src/main/index.ts', "import { app } from 'electron';"],
+    ['src/main/inventory/x.ts', "import Database from 'better-sqlite3';"],
+    ['src/main/hosts/x.ts', "import { Client } from 'ssh2';"],
+    ['src/main/services/x.ts', "import { r } from '../inventory/folders.repo';"],
+    ['src/main/cloudinit/x.ts', "import { randomBytes } from 'node:crypto';"],
+    ['src/cli/x.ts', "import { createApp } from '../main/app';"],
+  ])('%s may: %s', async (file, source) => {
+    expect(await layering(file, source)).toEqual([]);
+  });
+});
