@@ -53,7 +53,11 @@ const R = {
     names: NODE_BUILTINS,
     message: 'Bad layering: this layer runs without Node; keep it to plain TypeScript.',
   },
-  sqlite: { group: [], names: ['better-sqlite3'], message: 'Bad layering: only src/main/inventory touches SQLite.' },
+  sqlite: {
+    group: [],
+    names: ['better-sqlite3'],
+    message: 'Bad layering: only src/main/inventory touches SQLite.',
+  },
   sockets: {
     group: [],
     names: PROCESS_AND_SOCKETS,
@@ -105,7 +109,9 @@ const zone = (files, rules, ignores = []) => ({
       'error',
       {
         paths: rules.flatMap((r) => (r.names ?? []).map((name) => ({ name, message: r.message }))),
-        patterns: rules.filter((r) => r.group.length > 0).map((r) => ({ group: r.group, message: r.message })),
+        patterns: rules
+          .filter((r) => r.group.length > 0)
+          .map((r) => ({ group: r.group, message: r.message })),
       },
     ],
   },

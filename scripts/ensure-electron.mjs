@@ -26,7 +26,9 @@ if (process.argv.includes('--rebuild')) {
   // better-sqlite3 and ssh2 must match Electron's ABI to load in the app; `npm test` switches back.
   const r = spawnSync('npx', ['electron-builder', 'install-app-deps'], { stdio: 'inherit' });
   if (r.status !== 0) {
-    console.error('Could not rebuild native modules for Electron (this needs Electron headers from the internet).');
+    console.error(
+      'Could not rebuild native modules for Electron (this needs Electron headers from the internet).',
+    );
     process.exit(1);
   }
 }

@@ -84,7 +84,9 @@ function specText(s: CustomizationSpec): string {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function folderCommand(ctx: Ctx, args: string[]): Promise<void> {
@@ -98,7 +100,11 @@ async function folderCommand(ctx: Ctx, args: string[]): Promise<void> {
     const slash = a.replace(/\/+$/, '').lastIndexOf('/');
     const parentPath = slash <= 0 ? '/' : a.slice(0, slash);
     const parent = await findFolder(ctx, parentPath);
-    const f = await c.call('folders.create', { projectId: ctx.projectId, parentId: parent.id, name: a.slice(slash + 1) });
+    const f = await c.call('folders.create', {
+      projectId: ctx.projectId,
+      parentId: parent.id,
+      name: a.slice(slash + 1),
+    });
     return print(ctx, f, () => `Created ${f.path}`);
   }
   if (verb === 'rename' && a && b) {
@@ -112,7 +118,11 @@ async function folderCommand(ctx: Ctx, args: string[]): Promise<void> {
   }
   if (verb === 'delete' && a) {
     const r = await c.call('folders.delete', { id: (await findFolder(ctx, a)).id });
-    return print(ctx, r, () => `Deleted ${r.deletedFolders} folder(s); ${r.unassignedVms} VM(s) now have no folder`);
+    return print(
+      ctx,
+      r,
+      () => `Deleted ${r.deletedFolders} folder(s); ${r.unassignedVms} VM(s) now have no folder`,
+    );
   }
   throw new AppError('VALIDATION', `Unknown folder command. ${USAGE}`);
 }
@@ -122,7 +132,11 @@ async function specCommand(ctx: Ctx, args: string[], opts: Record<string, unknow
   const c = ctx.client;
   if (verb === 'list') {
     const specs = await c.call('specs.list', { projectId: ctx.projectId });
-    return print(ctx, specs, () => (specs.length ? specs.map((s) => `${s.name}\t${s.osFamily}\t${s.timezone}`).join('\n') : 'No customization specs'));
+    return print(ctx, specs, () =>
+      specs.length
+        ? specs.map((s) => `${s.name}\t${s.osFamily}\t${s.timezone}`).join('\n')
+        : 'No customization specs',
+    );
   }
   if (verb === 'show' && a) {
     const s = await findSpec(ctx, a);
@@ -131,7 +145,9 @@ async function specCommand(ctx: Ctx, args: string[], opts: Record<string, unknow
   if (verb === 'create' && a) {
     const read = (f: unknown) => (typeof f === 'string' ? readFileSync(f, 'utf8') : undefined);
     const keys = ((opts['ssh-key-file'] as string[] | undefined) ?? []).flatMap((f) =>
-      readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')),
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !l.startsWith('#')),
     );
     const s = await c.call('specs.create', {
       projectId: ctx.projectId,
@@ -193,12 +209,20 @@ export async function main(argv: string[]): Promise<number> {
   const dataDir = values['data-dir'] ?? defaultDataDir();
   let app;
   try {
-    app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: process.env.npm_package_version ?? '0.1.0' });
+    app = createApp({
+      dataDir,
+      migrationsDir: MIGRATIONS_DIR,
+      version: process.env.npm_package_version ?? '0.1.0',
+    });
   } catch (err) {
     console.error(`qhci: ${(err as Error).message}`);
     return 1;
   }
-  const ctx: Ctx = { client: createClient(inProcessBridge(app)), json: values.json, projectId: values.project };
+  const ctx: Ctx = {
+    client: createClient(inProcessBridge(app)),
+    json: values.json,
+    projectId: values.project,
+  };
   try {
     const [group, ...rest] = positionals;
     if (group === 'folder' || group === 'folders') await folderCommand(ctx, rest);

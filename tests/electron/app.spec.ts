@@ -30,7 +30,10 @@ test('the window is sandboxed, isolated, and reaches main only through window.qh
     }));
     expect(exposed).toEqual({ qhci: 'object', require: 'undefined', process: 'undefined' });
     const tree = await page.evaluate(() =>
-      (window as unknown as { qhci: { invoke(c: string, i: unknown): Promise<unknown> } }).qhci.invoke('folders.tree', {}),
+      (window as unknown as { qhci: { invoke(c: string, i: unknown): Promise<unknown> } }).qhci.invoke(
+        'folders.tree',
+        {},
+      ),
     );
     expect(tree).toMatchObject({ ok: true, value: { path: '/' } });
     // Navigation away and new windows are refused.

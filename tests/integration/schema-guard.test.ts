@@ -14,10 +14,18 @@ afterAll(() => t.dispose());
 
 it('no table or column recorded in the schema guard has disappeared', () => {
   const db = t.app.inventory.db;
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  const tables = (
+    db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
+      .all() as { name: string }[]
+  ).map((r) => r.name);
   const now: Record<string, string[]> = {};
   for (const table of tables) {
-    now[table] = (db.prepare(`SELECT name FROM pragma_table_info(?) ORDER BY cid`).all(table) as { name: string }[]).map((r) => r.name);
+    now[table] = (
+      db.prepare(`SELECT name FROM pragma_table_info(?) ORDER BY cid`).all(table) as { name: string }[]
+    ).map((r) => r.name);
   }
   if (process.env.QHCI_UPDATE_SCHEMA_GUARD === '1') writeFileSync(GUARD, `${JSON.stringify(now, null, 2)}\n`);
   const recorded = JSON.parse(readFileSync(GUARD, 'utf8')) as Record<string, string[]>;
