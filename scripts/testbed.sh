@@ -32,6 +32,16 @@ install_missing() {
 
 alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# Stops the process in a pid file and waits (up to 10 s) until it has gone.
+stop_pid() {
+  alive "$1" || return 0
+  local pid
+  pid=$(cat "$1")
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
 libvirt_answers() {
   local out
   out=$(timeout 10 virsh -c qemu:///system uri 2>/dev/null) || return 1
@@ -51,7 +61,7 @@ start_libvirt() {
     /usr/sbin/libvirtd --daemon --pid-file="$STATE/libvirtd.pid"
     echo libvirtd >>"$STATE/started"
   fi
-  for _ in $(seq 1 100); do libvirt_answers && break; sleep 0.1; done
+  for _ in $(seq 1 300); do libvirt_answers && break; sleep 0.1; done
   libvirt_answers || die "libvirtd did not answer on qemu:///system"
   log "libvirtd up"
 }
@@ -177,14 +187,14 @@ down() {
   [[ -f $STATE/started ]] || { log "nothing to stop"; return; }
   tac "$STATE/started" | while read -r what; do
     case $what in
-      sshd:*) n=${what#sshd:}; alive "$STATE/$n/sshd.pid" && kill "$(cat "$STATE/$n/sshd.pid")" ;;
+      sshd:*) stop_pid "$STATE/${what#sshd:}/sshd.pid" ;;
       pool:*)
         virsh -c qemu:///system pool-destroy "${what#pool:}" >/dev/null 2>&1 || true
         virsh -c qemu:///system pool-undefine "${what#pool:}" >/dev/null 2>&1 || true
         ;;
       net-default) virsh -c qemu:///system net-destroy default >/dev/null 2>&1 || true ;;
-      libvirtd) alive "$STATE/libvirtd.pid" && kill "$(cat "$STATE/libvirtd.pid")" ;;
-      virtlogd) alive "$STATE/virtlogd.pid" && kill "$(cat "$STATE/virtlogd.pid")" ;;
+      libvirtd) stop_pid "$STATE/libvirtd.pid" ;;
+      virtlogd) stop_pid "$STATE/virtlogd.pid" ;;
     esac || true
   done
   rm -f "$STATE/started"

@@ -23,8 +23,7 @@ function toItem(node: FolderNode): TreeViewDataItem {
         {vmCountLabel(node.vmCount)}
       </span>
     ),
-    defaultExpanded: true,
-    ...(node.children.length > 0 ? { children: node.children.map(toItem) } : {}),
+    ...(node.children.length > 0 ? { defaultExpanded: true, children: node.children.map(toItem) } : {}),
   };
 }
 

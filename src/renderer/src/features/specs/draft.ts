@@ -106,6 +106,23 @@ export function parseLabels(text: string): { labels: Record<string, string>; err
   return { labels };
 }
 
+interface Issue {
+  readonly code?: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly issues?: readonly Issue[];
+}
+
+/** A record key that fails its schema is reported as "Invalid key in record"; show the key's own error. */
+function explain(issues: readonly Issue[]): Issue[] {
+  return issues.map((issue) => {
+    const inner = issue.code === 'invalid_key' ? issue.issues?.[0] : undefined;
+    if (inner === undefined) return issue;
+    const key = String(issue.path[issue.path.length - 1] ?? '');
+    return { path: issue.path, message: `"${key}": ${inner.message}` };
+  });
+}
+
 /** Every zod issue under `labels` is shown on the one labels field. */
 function normalisePaths(errors: FormErrors): FormErrors {
   const out: FormErrors = {};
@@ -152,7 +169,10 @@ export function checkDraft(draft: SpecDraft, mode: FormMode, project: { projectI
       ...(settingPassword ? { adminPassword: draft.adminPassword } : {}),
     };
     const parsed = SpecCreateInput.safeParse(input);
-    const errors = { ...(parsed.success ? {} : normalisePaths(fieldErrors(parsed.error.issues))), ...local };
+    const errors = {
+      ...(parsed.success ? {} : normalisePaths(fieldErrors(explain(parsed.error.issues)))),
+      ...local,
+    };
     return Object.keys(errors).length === 0 ? { ok: true, input, kind: 'create' } : { ok: false, errors };
   }
 
@@ -163,6 +183,9 @@ export function checkDraft(draft: SpecDraft, mode: FormMode, project: { projectI
       : {};
   const input: SpecUpdate = { id: mode.spec.id, ...fields, ...password };
   const parsed = SpecUpdateInput.safeParse(input);
-  const errors = { ...(parsed.success ? {} : normalisePaths(fieldErrors(parsed.error.issues))), ...local };
+  const errors = {
+    ...(parsed.success ? {} : normalisePaths(fieldErrors(explain(parsed.error.issues)))),
+    ...local,
+  };
   return Object.keys(errors).length === 0 ? { ok: true, input, kind: 'update' } : { ok: false, errors };
 }
