@@ -1,0 +1,107 @@
+/**
+ * Trust on first use for SSH host keys, kept in an OpenSSH-format known_hosts file in the app's data
+ * directory (`[host]:port type base64`), readable by ssh and libvirt's libssh transport alike.
+ * A key that differs from the trusted one is refused; verification is never switched off.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** The `ssh-keygen -lf` form: SHA256: and unpadded base64 of the key blob's SHA-256. */
+export function fingerprint(blob: Buffer): string {
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The key type named inside an SSH public-key blob. */
+export function blobKeyType(blob: Buffer): string {
+  if (blob.length < 4) return 'unknown';
+  const len = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + len).toString('latin1');
+}
+
+export function hostPattern(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`;
+}
+
+export type KeyCheck =
+  | { status: 'trusted'; fingerprint: string }
+  | { status: 'unknown'; fingerprint: string; keyType: string }
+  | { status: 'changed'; fingerprint: string; keyType: string; trusted: string[] };
+
+interface Entry {
+  readonly patterns: string;
+  readonly keyType: string;
+  readonly blob: Buffer;
+}
+
+function matchesPattern(patterns: string, target: string): boolean {
+  for (const p of patterns.split(',')) {
+    if (p.startsWith('|1|')) {
+      // Hashed entry: |1|base64(salt)|base64(HMAC-SHA1(salt, host))
+      const [, , salt, hash] = p.split('|');
+      if (!salt || !hash) continue;
+      const mac = createHmac('sha1', Buffer.from(salt, 'base64')).update(target).digest('base64');
+      if (mac === hash) return true;
+    } else if (p === target) return true;
+  }
+  return false;
+}
+
+export class KnownHosts {
+  constructor(readonly file: string) {}
+
+  private read(): { lines: string[]; entries: Entry[] } {
+    if (!existsSync(this.file)) return { lines: [], entries: [] };
+    const lines = readFileSync(this.file, 'utf8').split('\n');
+    const entries: Entry[] = [];
+    for (const line of lines) {
+      const t = line.trim();
+      if (t === '' || t.startsWith('#') || t.startsWith('@')) continue;
+      const [patterns, keyType, data] = t.split(/\s+/);
+      if (!patterns || !keyType || !data) continue;
+      entries.push({ patterns, keyType, blob: Buffer.from(data, 'base64') });
+    }
+    return { lines, entries };
+  }
+
+  /** Compares the key a host presented with the trusted keys for that host and port. */
+  check(host: string, port: number, blob: Buffer): KeyCheck {
+    const target = hostPattern(host, port);
+    const keyType = blobKeyType(blob);
+    const fp = fingerprint(blob);
+    const mine = this.read().entries.filter((e) => matchesPattern(e.patterns, target));
+    if (mine.some((e) => e.blob.equals(blob))) return { status: 'trusted', fingerprint: fp };
+    // Only a key of the same type replaces a trusted one; a host may legitimately offer several types,
+    // but ssh2 negotiates one, and any key we have not seen for a known host is treated as changed.
+    if (mine.length > 0) return { status: 'changed', fingerprint: fp, keyType, trusted: mine.map((e) => fingerprint(e.blob)) };
+    return { status: 'unknown', fingerprint: fp, keyType };
+  }
+
+  /** Records a key as trusted for host:port (after the user accepted its fingerprint). */
+  trust(host: string, port: number, blob: Buffer): void {
+    const target = hostPattern(host, port);
+    const { lines } = this.read();
+    const kept = lines.filter((l) => l.trim() !== '');
+    kept.push(`${target} ${blobKeyType(blob)} ${blob.toString('base64')}`);
+    this.write(kept);
+  }
+
+  /** Forgets every key of host:port (when a host is removed, or the user accepts a rebuilt host). */
+  forget(host: string, port: number): void {
+    const target = hostPattern(host, port);
+    const { lines } = this.read();
+    this.write(
+      lines.filter((l) => {
+        const patterns = l.trim().split(/\s+/)[0] ?? '';
+        return l.trim() !== '' && !(patterns && !l.trim().startsWith('#') && matchesPattern(patterns, target));
+      }),
+    );
+  }
+
+  private write(lines: string[]): void {
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, lines.length ? `${lines.join('\n')}\n` : '', { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+}
