@@ -5,6 +5,8 @@
 #       kvm-a  127.0.0.2:2222  virsh -> qemu:///system        (the real local libvirt)
 #       sim-b  127.0.0.3:2222  virsh -> test:///…/sim-b.xml    (simulated:  8 CPUs,  16 GiB)
 #       sim-c  127.0.0.4:2222  virsh -> test:///…/sim-c.xml    (simulated: 32 CPUs, 128 GiB)
+# The hosts are reached as user "qhci": an alias of root (uid 0) whose login shell is /bin/sh, so that no
+# interactive shell start-up (root's .bashrc here runs pyenv, about a second) slows every remote command.
 # Usage: scripts/testbed.sh up|down|status|env
 # Idempotent: `up` starts only what is not running and records what it started; `down` stops only that.
 # State lives in $QHCI_TESTBED_DIR (default /tmp/qhci-testbed); testbed.json there describes the hosts.
@@ -83,9 +85,10 @@ start_pool() {
     virsh -c qemu:///system pool-define-as "$pool" dir --target "$dir" >/dev/null
     echo "pool:$pool" >>"$STATE/started"
   fi
-  if ! virsh -c qemu:///system pool-info "$pool" | grep -qE '^State:\s+running'; then
-    virsh -c qemu:///system pool-start "$pool" >/dev/null
-  fi
+  # Capture first: with pipefail, `virsh | grep -q` fails when grep exits early.
+  local info
+  info=$(virsh -c qemu:///system pool-info "$pool")
+  grep -qE '^State:\s+running' <<<"$info" || virsh -c qemu:///system pool-start "$pool" >/dev/null
 }
 
 write_sim_node() {
@@ -110,6 +113,15 @@ write_sim_node() {
   </pool>
 </node>
 XML
+}
+
+SSH_USER=qhci
+
+setup_user() {
+  getent passwd "$SSH_USER" >/dev/null && return
+  useradd --non-unique --uid 0 --gid 0 --no-create-home --home-dir "$STATE" --shell /bin/sh "$SSH_USER"
+  usermod -p '*' "$SSH_USER"
+  echo "user:$SSH_USER" >>"$STATE/started"
 }
 
 setup_keys() {
@@ -156,7 +168,7 @@ write_description() {
       fp=$(ssh-keygen -lf "$STATE/$name/host_ed25519.pub" | awk '{print $2}')
       ((first)) || printf ',\n'
       first=0
-      printf '    { "name": "%s", "address": "%s", "port": %d, "user": "root", "uri": "%s", "hostKeyFingerprint": "%s" }' \
+      printf '    { "name": "%s", "address": "%s", "port": %d, "user": "'"$SSH_USER"'", "uri": "%s", "hostKeyFingerprint": "%s" }' \
         "$name" "$addr" "$PORT" "$uri" "$fp"
     done
     printf '\n  ]\n}\n'
@@ -168,6 +180,7 @@ up() {
   install_missing
   setup_keys
   touch "$STATE/started"
+  setup_user
   start_libvirt
   start_network
   start_pool
@@ -192,6 +205,7 @@ down() {
         virsh -c qemu:///system pool-destroy "${what#pool:}" >/dev/null 2>&1 || true
         virsh -c qemu:///system pool-undefine "${what#pool:}" >/dev/null 2>&1 || true
         ;;
+      user:*) userdel "${what#user:}" >/dev/null 2>&1 || true ;;
       net-default) virsh -c qemu:///system net-destroy default >/dev/null 2>&1 || true ;;
       libvirtd) stop_pid "$STATE/libvirtd.pid" ;;
       virtlogd) stop_pid "$STATE/virtlogd.pid" ;;

@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'FORBIDDEN',
   'HOST_ERROR',
+  'HOST_KEY_UNKNOWN',
+  'HOST_KEY_CHANGED',
   'UNSUPPORTED',
   'INTERNAL',
 ] as const;

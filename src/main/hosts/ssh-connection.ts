@@ -1,0 +1,254 @@
+/**
+ * One SSH connection per host (ssh2), shared by every exec, SFTP transfer and event stream.
+ * The host key is checked against known_hosts on every connect. A dropped connection is re-opened on the
+ * next use, with exponential backoff after failures so a dead host is not hammered.
+ */
+import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { AppError } from '../../shared/domain/errors';
+import type { KeyCheck, KnownHosts } from './known-hosts';
+import { quoteCommand } from './shell-quote';
+
+export type SshAuth =
+  | { readonly method: 'key'; readonly privateKey: string; readonly passphrase?: string }
+  | { readonly method: 'agent'; readonly socket: string }
+  | { readonly method: 'password'; readonly password: string };
+
+export interface SshTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly auth: SshAuth;
+}
+
+export interface SshOptions {
+  readonly knownHosts: KnownHosts;
+  /** Trust an unknown host key if (and only if) its fingerprint is exactly this one. */
+  readonly acceptFingerprint?: string;
+  readonly readyTimeoutMs?: number;
+  readonly keepaliveMs?: number;
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+}
+
+export interface ExecResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number;
+}
+
+export interface ExecOptions {
+  readonly stdin?: string | Buffer;
+  readonly timeoutMs?: number;
+}
+
+/** Why the last connect did not succeed, for the UI's host-key prompt. */
+export type HostKeyProblem = Extract<KeyCheck, { status: 'unknown' | 'changed' }>;
+
+export class SshConnection {
+  private client: Client | null = null;
+  private connecting: Promise<Client> | null = null;
+  private closedByUser = false;
+  private failures = 0;
+  private retryAt = 0;
+  private lastError: AppError | null = null;
+  /** The key check of the most recent handshake. */
+  lastKeyCheck: KeyCheck | null = null;
+  private readonly listeners = new Set<(state: 'up' | 'down') => void>();
+
+  constructor(
+    readonly target: SshTarget,
+    private readonly opts: SshOptions,
+  ) {}
+
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
+  onState(listener: (state: 'up' | 'down') => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Connects if needed (one attempt in flight at a time); fails fast while backing off after failures. */
+  async connect(): Promise<Client> {
+    if (this.client) return this.client;
+    if (this.connecting) return this.connecting;
+    this.closedByUser = false;
+    if (this.lastError && Date.now() < this.retryAt) throw this.lastError;
+    this.connecting = this.open().then(
+      (client) => {
+        this.failures = 0;
+        this.lastError = null;
+        this.client = client;
+        this.connecting = null;
+        this.emit('up');
+        return client;
+      },
+      (err: AppError) => {
+        this.failures += 1;
+        const b = this.opts.backoff ?? { initialMs: 1000, maxMs: 30_000 };
+        this.retryAt = Date.now() + Math.min(b.maxMs, b.initialMs * 2 ** (this.failures - 1));
+        this.lastError = err;
+        this.connecting = null;
+        throw err;
+      },
+    );
+    return this.connecting;
+  }
+
+  private open(): Promise<Client> {
+    const { target, opts } = this;
+    const where = `${target.username}@${target.host}:${target.port}`;
+    return new Promise<Client>((resolve, reject) => {
+      const client = new Client();
+      let keyProblem: AppError | null = null;
+      let settled = false;
+      const fail = (err: AppError) => {
+        if (settled) return;
+        settled = true;
+        client.end();
+        reject(err);
+      };
+      const config: ConnectConfig = {
+        host: target.host,
+        port: target.port,
+        username: target.username,
+        readyTimeout: opts.readyTimeoutMs ?? 15_000,
+        keepaliveInterval: opts.keepaliveMs ?? 15_000,
+        keepaliveCountMax: 3,
+        hostVerifier: (key: Buffer) => {
+          const check = opts.knownHosts.check(target.host, target.port, key);
+          this.lastKeyCheck = check;
+          if (check.status === 'trusted') return true;
+          if (check.status === 'unknown' && opts.acceptFingerprint === check.fingerprint) {
+            opts.knownHosts.trust(target.host, target.port, key);
+            this.lastKeyCheck = { status: 'trusted', fingerprint: check.fingerprint };
+            return true;
+          }
+          keyProblem =
+            check.status === 'unknown'
+              ? new AppError(
+                  'HOST_KEY_UNKNOWN',
+                  `The host key of ${target.host}:${target.port} is not trusted yet. Its fingerprint is ${check.fingerprint} (${check.keyType}). Check it and accept it to connect.`,
+                )
+              : new AppError(
+                  'HOST_KEY_CHANGED',
+                  `The host key of ${target.host}:${target.port} has CHANGED. Trusted: ${check.trusted.join(', ')}; presented now: ${check.fingerprint}. ` +
+                    'This may be an attack, or the host was rebuilt. The connection was refused.',
+                );
+          return false;
+        },
+      };
+      if (target.auth.method === 'key') {
+        config.privateKey = target.auth.privateKey;
+        if (target.auth.passphrase !== undefined) config.passphrase = target.auth.passphrase;
+      } else if (target.auth.method === 'agent') config.agent = target.auth.socket;
+      else config.password = target.auth.password;
+
+      client.on('ready', () => {
+        if (settled) return;
+        settled = true;
+        client.on('close', () => {
+          if (this.client === client) {
+            this.client = null;
+            this.emit('down');
+          }
+        });
+        resolve(client);
+      });
+      client.on('error', (err: Error & { level?: string }) => {
+        if (keyProblem) return fail(keyProblem);
+        fail(describeSshError(err, where));
+      });
+      client.on('close', () => fail(keyProblem ?? new AppError('HOST_ERROR', `The connection to ${where} closed during setup`)));
+      try {
+        client.connect(config);
+      } catch (err) {
+        fail(describeSshError(err as Error, where));
+      }
+    });
+  }
+
+  /** Runs argv on the host, each argument shell-quoted. Rejects only when the command could not run. */
+  async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const client = await this.connect();
+    const command = quoteCommand(argv);
+    return new Promise<ExecResult>((resolve, reject) => {
+      client.exec(command, (err, stream) => {
+        if (err) return reject(new AppError('HOST_ERROR', `Cannot run ${argv[0]} on ${this.target.host}: ${err.message}`));
+        const out: Buffer[] = [];
+        const errs: Buffer[] = [];
+        let timer: NodeJS.Timeout | undefined;
+        if (opts.timeoutMs) {
+          timer = setTimeout(() => {
+            stream.close();
+            reject(new AppError('HOST_ERROR', `${argv[0]} on ${this.target.host} did not finish within ${Math.round(opts.timeoutMs! / 1000)} s`));
+          }, opts.timeoutMs);
+        }
+        stream.on('data', (d: Buffer) => out.push(d));
+        stream.stderr.on('data', (d: Buffer) => errs.push(d));
+        stream.on('close', (code: number | null) => {
+          if (timer) clearTimeout(timer);
+          resolve({
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(errs).toString('utf8'),
+            code: code ?? -1,
+          });
+        });
+        if (opts.stdin !== undefined) stream.end(opts.stdin);
+        else stream.end();
+      });
+    });
+  }
+
+  /** A long-running command whose output is read as it comes (events). */
+  async stream(argv: readonly string[]): Promise<ClientChannel> {
+    const client = await this.connect();
+    return new Promise((resolve, reject) => {
+      client.exec(quoteCommand(argv), (err, stream) => (err ? reject(new AppError('HOST_ERROR', err.message)) : resolve(stream)));
+    });
+  }
+
+  async sftp(): Promise<SFTPWrapper> {
+    const client = await this.connect();
+    return new Promise((resolve, reject) => {
+      client.sftp((err, sftp) => (err ? reject(new AppError('HOST_ERROR', `SFTP failed: ${err.message}`)) : resolve(sftp)));
+    });
+  }
+
+  close(): void {
+    this.closedByUser = true;
+    this.client?.end();
+    this.client = null;
+  }
+
+  /** Drops the connection as if the network had (tests, and a "reconnect" action). */
+  reset(): void {
+    this.client?.end();
+    this.client = null;
+    this.failures = 0;
+    this.retryAt = 0;
+    this.lastError = null;
+  }
+
+  private emit(state: 'up' | 'down'): void {
+    if (this.closedByUser && state === 'down') return;
+    for (const l of this.listeners) l(state);
+  }
+}
+
+export function describeSshError(err: Error & { level?: string; code?: string }, where: string): AppError {
+  const code = err.code ?? '';
+  if (code === 'ECONNREFUSED') return new AppError('HOST_ERROR', `${where} refused the connection (is sshd running?)`);
+  if (code === 'ETIMEDOUT' || /Timed out while waiting for handshake/.test(err.message)) {
+    return new AppError('HOST_ERROR', `${where} did not answer in time`);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AppError('HOST_ERROR', `The host name in ${where} cannot be resolved`);
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new AppError('HOST_ERROR', `${where} is unreachable`);
+  if (err.level === 'client-authentication') {
+    return new AppError('HOST_ERROR', `${where} refused the credentials (authentication failed)`);
+  }
+  if (/Cannot parse privateKey|Encrypted private OpenSSH key detected|bad passphrase/i.test(err.message)) {
+    return new AppError('VALIDATION', `The private key cannot be used: ${err.message}`, 'auth');
+  }
+  return new AppError('HOST_ERROR', `SSH to ${where} failed: ${err.message}`);
+}
