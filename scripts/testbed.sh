@@ -205,7 +205,7 @@ down() {
         virsh -c qemu:///system pool-destroy "${what#pool:}" >/dev/null 2>&1 || true
         virsh -c qemu:///system pool-undefine "${what#pool:}" >/dev/null 2>&1 || true
         ;;
-      user:*) userdel "${what#user:}" >/dev/null 2>&1 || true ;;
+      user:*) userdel --force "${what#user:}" >/dev/null 2>&1 || true ;;
       net-default) virsh -c qemu:///system net-destroy default >/dev/null 2>&1 || true ;;
       libvirtd) stop_pid "$STATE/libvirtd.pid" ;;
       virtlogd) stop_pid "$STATE/virtlogd.pid" ;;
