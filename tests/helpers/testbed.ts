@@ -23,7 +23,8 @@ function load(): Testbed | null {
   const file = join(STATE, 'testbed.json');
   if (!existsSync(file)) {
     // In CI the testbed must be there: a missing one is a failure, not a reason to skip.
-    if (process.env.CI) throw new Error(`The testbed is not up (${file} is missing); run scripts/testbed.sh up`);
+    if (process.env.CI)
+      throw new Error(`The testbed is not up (${file} is missing); run scripts/testbed.sh up`);
     return null;
   }
   return JSON.parse(readFileSync(file, 'utf8')) as Testbed;

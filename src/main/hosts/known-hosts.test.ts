@@ -32,7 +32,10 @@ describe('known hosts (trust on first use)', () => {
     const b = hostKey(dir, 'b');
     expect(kh.check('127.0.0.2', 2222, a.blob)).toMatchObject({ status: 'unknown', keyType: 'ssh-ed25519' });
     kh.trust('127.0.0.2', 2222, a.blob);
-    expect(kh.check('127.0.0.2', 2222, a.blob)).toEqual({ status: 'trusted', fingerprint: fingerprint(a.blob) });
+    expect(kh.check('127.0.0.2', 2222, a.blob)).toEqual({
+      status: 'trusted',
+      fingerprint: fingerprint(a.blob),
+    });
     expect(kh.check('127.0.0.2', 2222, b.blob)).toEqual({
       status: 'changed',
       fingerprint: fingerprint(b.blob),
@@ -54,7 +57,9 @@ describe('known hosts (trust on first use)', () => {
     const a = hostKey(dir, 'a');
     kh.trust('127.0.0.3', 2222, a.blob);
     expect(readFileSync(file, 'utf8')).toMatch(/^\[127\.0\.0\.3\]:2222 ssh-ed25519 AAAA/);
-    expect(execFileSync('ssh-keygen', ['-F', '[127.0.0.3]:2222', '-f', file], { encoding: 'utf8' })).toContain('ssh-ed25519');
+    expect(
+      execFileSync('ssh-keygen', ['-F', '[127.0.0.3]:2222', '-f', file], { encoding: 'utf8' }),
+    ).toContain('ssh-ed25519');
     // ssh-keygen -H hashes host names; we must still recognise the host.
     execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
     expect(readFileSync(file, 'utf8')).toMatch(/^\|1\|/);

@@ -73,7 +73,8 @@ export class KnownHosts {
     if (mine.some((e) => e.blob.equals(blob))) return { status: 'trusted', fingerprint: fp };
     // Only a key of the same type replaces a trusted one; a host may legitimately offer several types,
     // but ssh2 negotiates one, and any key we have not seen for a known host is treated as changed.
-    if (mine.length > 0) return { status: 'changed', fingerprint: fp, keyType, trusted: mine.map((e) => fingerprint(e.blob)) };
+    if (mine.length > 0)
+      return { status: 'changed', fingerprint: fp, keyType, trusted: mine.map((e) => fingerprint(e.blob)) };
     return { status: 'unknown', fingerprint: fp, keyType };
   }
 
@@ -93,7 +94,9 @@ export class KnownHosts {
     this.write(
       lines.filter((l) => {
         const patterns = l.trim().split(/\s+/)[0] ?? '';
-        return l.trim() !== '' && !(patterns && !l.trim().startsWith('#') && matchesPattern(patterns, target));
+        return (
+          l.trim() !== '' && !(patterns && !l.trim().startsWith('#') && matchesPattern(patterns, target))
+        );
       }),
     );
   }

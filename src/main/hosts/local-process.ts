@@ -20,7 +20,12 @@ export function runLocal(
     if (opts.timeoutMs) {
       timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new AppError('HOST_ERROR', `${program} did not finish within ${Math.round(opts.timeoutMs! / 1000)} s`));
+        reject(
+          new AppError(
+            'HOST_ERROR',
+            `${program} did not finish within ${Math.round(opts.timeoutMs! / 1000)} s`,
+          ),
+        );
       }, opts.timeoutMs);
     }
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -30,13 +35,19 @@ export function runLocal(
       reject(
         new AppError(
           'HOST_ERROR',
-          e.code === 'ENOENT' ? `${program} is not installed on this workstation` : `Cannot run ${program}: ${e.message}`,
+          e.code === 'ENOENT'
+            ? `${program} is not installed on this workstation`
+            : `Cannot run ${program}: ${e.message}`,
         ),
       );
     });
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
-      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 });
+      resolve({
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code: code ?? -1,
+      });
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.stdin ?? '');

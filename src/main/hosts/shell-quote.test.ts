@@ -36,11 +36,17 @@ describe('shell quoting', () => {
 
   it('property: any argument list round-trips through /bin/sh', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 30 }).filter((s) => !s.includes('\u0000')), { maxLength: 6 }), (args) => {
-        // The shell works on bytes; lone surrogates cannot be represented, so compare on valid text.
-        const valid = args.map((a) => Buffer.from(a, 'utf8').toString('utf8'));
-        expect(shArgv(quoteCommand([...PRINT_ARGS, ...valid, 'end']))).toEqual([...valid, 'end']);
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ unit: 'binary', maxLength: 30 }).filter((s) => !s.includes('\u0000')),
+          { maxLength: 6 },
+        ),
+        (args) => {
+          // The shell works on bytes; lone surrogates cannot be represented, so compare on valid text.
+          const valid = args.map((a) => Buffer.from(a, 'utf8').toString('utf8'));
+          expect(shArgv(quoteCommand([...PRINT_ARGS, ...valid, 'end']))).toEqual([...valid, 'end']);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -159,7 +159,9 @@ export class SshConnection {
         if (keyProblem) return fail(keyProblem);
         fail(describeSshError(err, where));
       });
-      client.on('close', () => fail(keyProblem ?? new AppError('HOST_ERROR', `The connection to ${where} closed during setup`)));
+      client.on('close', () =>
+        fail(keyProblem ?? new AppError('HOST_ERROR', `The connection to ${where} closed during setup`)),
+      );
       try {
         client.connect(config);
       } catch (err) {
@@ -174,14 +176,22 @@ export class SshConnection {
     const command = quoteCommand(argv);
     return new Promise<ExecResult>((resolve, reject) => {
       client.exec(command, (err, stream) => {
-        if (err) return reject(new AppError('HOST_ERROR', `Cannot run ${argv[0]} on ${this.target.host}: ${err.message}`));
+        if (err)
+          return reject(
+            new AppError('HOST_ERROR', `Cannot run ${argv[0]} on ${this.target.host}: ${err.message}`),
+          );
         const out: Buffer[] = [];
         const errs: Buffer[] = [];
         let timer: NodeJS.Timeout | undefined;
         if (opts.timeoutMs) {
           timer = setTimeout(() => {
             stream.close();
-            reject(new AppError('HOST_ERROR', `${argv[0]} on ${this.target.host} did not finish within ${Math.round(opts.timeoutMs! / 1000)} s`));
+            reject(
+              new AppError(
+                'HOST_ERROR',
+                `${argv[0]} on ${this.target.host} did not finish within ${Math.round(opts.timeoutMs! / 1000)} s`,
+              ),
+            );
           }, opts.timeoutMs);
         }
         stream.on('data', (d: Buffer) => out.push(d));
@@ -204,14 +214,18 @@ export class SshConnection {
   async stream(argv: readonly string[]): Promise<ClientChannel> {
     const client = await this.connect();
     return new Promise((resolve, reject) => {
-      client.exec(quoteCommand(argv), (err, stream) => (err ? reject(new AppError('HOST_ERROR', err.message)) : resolve(stream)));
+      client.exec(quoteCommand(argv), (err, stream) =>
+        err ? reject(new AppError('HOST_ERROR', err.message)) : resolve(stream),
+      );
     });
   }
 
   async sftp(): Promise<SFTPWrapper> {
     const client = await this.connect();
     return new Promise((resolve, reject) => {
-      client.sftp((err, sftp) => (err ? reject(new AppError('HOST_ERROR', `SFTP failed: ${err.message}`)) : resolve(sftp)));
+      client.sftp((err, sftp) =>
+        err ? reject(new AppError('HOST_ERROR', `SFTP failed: ${err.message}`)) : resolve(sftp),
+      );
     });
   }
 
@@ -238,12 +252,15 @@ export class SshConnection {
 
 export function describeSshError(err: Error & { level?: string; code?: string }, where: string): AppError {
   const code = err.code ?? '';
-  if (code === 'ECONNREFUSED') return new AppError('HOST_ERROR', `${where} refused the connection (is sshd running?)`);
+  if (code === 'ECONNREFUSED')
+    return new AppError('HOST_ERROR', `${where} refused the connection (is sshd running?)`);
   if (code === 'ETIMEDOUT' || /Timed out while waiting for handshake/.test(err.message)) {
     return new AppError('HOST_ERROR', `${where} did not answer in time`);
   }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AppError('HOST_ERROR', `The host name in ${where} cannot be resolved`);
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new AppError('HOST_ERROR', `${where} is unreachable`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new AppError('HOST_ERROR', `The host name in ${where} cannot be resolved`);
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+    return new AppError('HOST_ERROR', `${where} is unreachable`);
   if (err.level === 'client-authentication') {
     return new AppError('HOST_ERROR', `${where} refused the credentials (authentication failed)`);
   }

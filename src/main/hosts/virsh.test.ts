@@ -21,14 +21,20 @@ describe('virsh transport (libvirt test driver)', () => {
       ['echo', "it's a 'quoted' name; with $(stuff)"],
     ]);
     expect(r[0]).toEqual({ ok: true, out: 'test\n\n' });
-    expect(r[1]).toMatchObject({ ok: false, error: expect.stringContaining("failed to get domain 'nosuch'") });
+    expect(r[1]).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("failed to get domain 'nosuch'"),
+    });
     expect(r[2]).toEqual({ ok: true, out: 'running\n\n' });
     expect(r[3]).toEqual({ ok: true, out: "it's a 'quoted' name; with $(stuff)\n" });
   });
 
   it('splits a large batch over several processes and still keeps every result', async () => {
     const n = 3000;
-    const r = await runVirshBatch(run, Array.from({ length: n }, (_, i) => ['echo', `item-${i}-${'x'.repeat(30)}`]));
+    const r = await runVirshBatch(
+      run,
+      Array.from({ length: n }, (_, i) => ['echo', `item-${i}-${'x'.repeat(30)}`]),
+    );
     expect(r).toHaveLength(n);
     r.forEach((x, i) => expect(x).toEqual({ ok: true, out: `item-${i}-${'x'.repeat(30)}\n` }));
   });
@@ -39,7 +45,9 @@ describe('virsh transport (libvirt test driver)', () => {
   });
 
   it('error text keeps the error lines only', () => {
-    expect(virshErrorText('error: failed to get domain\nerror: Domain not found\n')).toBe('failed to get domain; Domain not found');
+    expect(virshErrorText('error: failed to get domain\nerror: Domain not found\n')).toBe(
+      'failed to get domain; Domain not found',
+    );
     expect(virshErrorText('')).toMatch(/without a message/);
   });
 });

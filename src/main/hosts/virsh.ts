@@ -7,7 +7,10 @@ import { AppError } from '../../shared/domain/errors';
 import type { ExecResult } from './ssh-connection';
 
 /** Runs `virsh -c <uri> <args…>` somewhere (locally, or on a host over SSH). */
-export type VirshRunner = (args: readonly string[], opts?: { timeoutMs?: number; stdin?: string }) => Promise<ExecResult>;
+export type VirshRunner = (
+  args: readonly string[],
+  opts?: { timeoutMs?: number; stdin?: string },
+) => Promise<ExecResult>;
 
 export type BatchResult = { ok: true; out: string } | { ok: false; error: string };
 
@@ -21,7 +24,11 @@ export function virshErrorText(stderr: string): string {
   return (errors.length ? errors : lines).join('; ').slice(0, 2000) || 'virsh failed without a message';
 }
 
-export async function runVirsh(runner: VirshRunner, args: readonly string[], opts?: { timeoutMs?: number; stdin?: string }): Promise<string> {
+export async function runVirsh(
+  runner: VirshRunner,
+  args: readonly string[],
+  opts?: { timeoutMs?: number; stdin?: string },
+): Promise<string> {
   const r = await runner(args, opts);
   if (r.code !== 0) throw new AppError('HOST_ERROR', `virsh ${args[0] ?? ''}: ${virshErrorText(r.stderr)}`);
   return r.stdout;
@@ -32,7 +39,8 @@ export async function runVirsh(runner: VirshRunner, args: readonly string[], opt
  * single quotes like a POSIX shell; newlines would end the command, so they are refused.
  */
 export function quoteVirshArg(arg: string): string {
-  if (/[\n\r\u0000]/.test(arg)) throw new AppError('VALIDATION', 'A virsh argument may not contain line breaks');
+  if (/[\n\r\u0000]/.test(arg))
+    throw new AppError('VALIDATION', 'A virsh argument may not contain line breaks');
   if (arg !== '' && /^[A-Za-z0-9_./:=@%+,-]+$/.test(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
@@ -44,7 +52,11 @@ const MAX_BATCH_CHARS = 96 * 1024;
  * Runs many virsh commands in as few virsh processes as fit, each result kept apart by markers on stdout
  * and stderr. A failing command does not stop the others.
  */
-export async function runVirshBatch(runner: VirshRunner, commands: readonly (readonly string[])[], opts?: { timeoutMs?: number }): Promise<BatchResult[]> {
+export async function runVirshBatch(
+  runner: VirshRunner,
+  commands: readonly (readonly string[])[],
+  opts?: { timeoutMs?: number },
+): Promise<BatchResult[]> {
   const nonce = randomBytes(6).toString('hex');
   const mark = (i: number) => `QHCI-${nonce}-${i}`;
   const chunks: { start: number; end: number; script: string }[] = [];

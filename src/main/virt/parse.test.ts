@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../tests/helpers/app';
+import {
+  classifyVolume,
+  parseDomainCapabilities,
+  parseDomainXml,
+  parseNetworkXml,
+  parsePoolXml,
+  parseVolumeXml,
+} from './parse';
+import { bytes } from './xml';
+
+const fixture = (name: string) => readFileSync(join(REPO_ROOT, 'tests/fixtures/virsh', name), 'utf8');
+
+describe('libvirt XML parsing', () => {
+  it('reads a domain: identity, size, disks with their backing chain, NICs and graphics', () => {
+    const d = parseDomainXml(fixture('chain-domain.xml'));
+    expect(d).toMatchObject({
+      uuid: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70',
+      name: 'web & api "01"',
+      type: 'qemu',
+      vcpus: 4,
+      memoryBytes: 2048 * 1024 ** 2,
+    });
+    expect(d.disks).toEqual([
+      {
+        device: 'disk',
+        target: 'vda',
+        bus: 'virtio',
+        source: '/var/lib/libvirt/images/web.qcow2',
+        format: 'qcow2',
+        backingChain: [
+          '/var/lib/libvirt/images/debian-12.qcow2',
+          '/var/lib/libvirt/images/debian-12-base.raw',
+        ],
+      },
+      {
+        device: 'cdrom',
+        target: 'sda',
+        bus: 'sata',
+        source: '/var/lib/libvirt/images/web-seed.iso',
+        format: 'raw',
+        backingChain: [],
+      },
+      {
+        device: 'disk',
+        target: 'vdb',
+        bus: 'virtio',
+        source: 'data/web-data.raw',
+        format: 'raw',
+        backingChain: [],
+      },
+    ]);
+    expect(d.nics).toEqual([
+      { type: 'network', source: 'default', mac: '52:54:00:12:34:56', model: 'virtio' },
+      { type: 'bridge', source: 'br0', mac: '52:54:00:ab:cd:ef', model: 'e1000e' },
+    ]);
+    expect(d.graphics).toEqual([
+      { type: 'vnc', port: 5900 },
+      { type: 'spice', port: null },
+    ]);
+  });
+
+  it('reads the test driver domain virsh prints', () => {
+    const d = parseDomainXml(fixture('test-domain.xml'));
+    expect(d).toMatchObject({ name: 'test', vcpus: 2, memoryBytes: 8388608 * 1024 });
+    expect(d.disks[0]).toMatchObject({ source: '/guest/diskimage1', target: 'vda' });
+  });
+
+  it('reads pools, volumes with backing files, and networks', () => {
+    const pool = parsePoolXml(fixture('qemu-pool.xml'), 'running');
+    expect(pool).toMatchObject({
+      name: 'qhci-testbed',
+      type: 'dir',
+      path: '/var/lib/libvirt/images/qhci-testbed',
+      state: 'running',
+    });
+    expect(pool.capacityBytes).toBeGreaterThan(0);
+    const vol = parseVolumeXml(fixture('qemu-vol-overlay.xml'), 'qhci-testbed');
+    expect(vol).toEqual({
+      pool: 'qhci-testbed',
+      name: 'overlay.qcow2',
+      path: '/var/lib/libvirt/images/qhci-testbed/overlay.qcow2',
+      format: 'qcow2',
+      capacityBytes: 5 * 1024 ** 3,
+      allocationBytes: 200704,
+      backingPath: '/var/lib/libvirt/images/qhci-testbed/base.qcow2',
+    });
+    expect(parseNetworkXml(fixture('qemu-net.xml'), true)).toMatchObject({
+      name: 'default',
+      forward: 'nat',
+      bridge: 'virbr0',
+      active: true,
+    });
+    expect(parseNetworkXml(fixture('test-net.xml'), false)).toMatchObject({ name: 'default', active: false });
+  });
+
+  it('classifies volumes as ISO, VM disk or cloud image', () => {
+    const base = { pool: 'p', capacityBytes: 1, allocationBytes: 1, backingPath: null };
+    const ctx = { attachedPaths: new Set(['/p/vm.qcow2']), backingPaths: new Set(['/p/debian.qcow2']) };
+    expect(classifyVolume({ ...base, name: 'x.iso', path: '/p/x.iso', format: 'raw' }, ctx)).toBe('iso');
+    expect(
+      classifyVolume({ ...base, name: 'debian.qcow2', path: '/p/debian.qcow2', format: 'qcow2' }, ctx),
+    ).toBe('cloud-image');
+    expect(classifyVolume({ ...base, name: 'vm.qcow2', path: '/p/vm.qcow2', format: 'qcow2' }, ctx)).toBe(
+      'disk',
+    );
+    expect(
+      classifyVolume(
+        { ...base, name: 'o.qcow2', path: '/p/o.qcow2', format: 'qcow2', backingPath: '/p/debian.qcow2' },
+        ctx,
+      ),
+    ).toBe('disk');
+    expect(
+      classifyVolume({ ...base, name: 'ubuntu-cloudimg.img', path: '/p/u.img', format: 'qcow2' }, ctx),
+    ).toBe('cloud-image');
+  });
+
+  it('uses kvm only where the accelerator works; reads UEFI and TPM support', () => {
+    const caps = parseDomainCapabilities(fixture('qemu-domcaps.xml'), false);
+    expect(caps.domainType).toBe('qemu');
+    expect(caps.tpmAvailable).toBe(true);
+    expect(caps.uefiAvailable).toBe(false);
+    const kvmXml = fixture('qemu-domcaps.xml').replace('<domain>qemu</domain>', '<domain>kvm</domain>');
+    expect(parseDomainCapabilities(kvmXml, true).domainType).toBe('kvm');
+    expect(parseDomainCapabilities(kvmXml, false).domainType).toBe('qemu');
+    const efi = fixture('qemu-domcaps.xml').replace(
+      /<loader supported='yes'>/,
+      "<loader supported='yes'><value>/usr/share/OVMF/OVMF_CODE_4M.fd</value>",
+    );
+    expect(parseDomainCapabilities(efi, false).uefiAvailable).toBe(true);
+  });
+
+  it('scales libvirt units to bytes', () => {
+    expect(bytes({ '#text': '2', '@unit': 'GiB' })).toBe(2 * 1024 ** 3);
+    expect(bytes({ '#text': '2', '@unit': 'GB' })).toBe(2e9);
+    expect(bytes('1024', 'KiB')).toBe(1024 * 1024);
+    expect(bytes({ '#text': 'x', '@unit': 'KiB' })).toBe(0);
+  });
+});

@@ -1,0 +1,162 @@
+/** Libvirt XML documents parsed into the inventory's plain types. Pure. */
+import type {
+  DomainDisk,
+  DomainInfo,
+  DomainNic,
+  Network,
+  StoragePool,
+  Volume,
+  VolumeKind,
+} from '../../shared/domain/host';
+import { bytes, node, nodes, parseXml, text, type XmlNode } from './xml';
+
+function diskSource(disk: XmlNode): string | null {
+  const src = node(disk, 'source');
+  if (!src) return null;
+  const pool = text(src, '@pool');
+  const volume = text(src, '@volume');
+  if (pool && volume) return `${pool}/${volume}`;
+  return text(src, '@file') ?? text(src, '@dev') ?? text(src, '@name') ?? null;
+}
+
+function backingChain(disk: XmlNode): string[] {
+  const chain: string[] = [];
+  let bs = node(disk, 'backingStore');
+  while (bs && chain.length < 64) {
+    const src = diskSource(bs);
+    if (src === null) break;
+    chain.push(src);
+    bs = node(bs, 'backingStore');
+  }
+  return chain;
+}
+
+export function parseDomainXml(xml: string): DomainInfo {
+  const dom = node(parseXml(xml), 'domain');
+  if (!dom) throw new Error('Not a domain document');
+  const devices = node(dom, 'devices');
+  const disks: DomainDisk[] = nodes(devices, 'disk').map((d) => ({
+    device: (text(d, '@device') ?? 'disk') as DomainDisk['device'],
+    target: text(node(d, 'target'), '@dev') ?? '',
+    bus: text(node(d, 'target'), '@bus') ?? null,
+    source: diskSource(d),
+    format: text(node(d, 'driver'), '@type') ?? null,
+    backingChain: backingChain(d),
+  }));
+  const nics: DomainNic[] = nodes(devices, 'interface').map((i) => {
+    const src = node(i, 'source');
+    return {
+      type: text(i, '@type') ?? 'unknown',
+      source: text(src, '@network') ?? text(src, '@bridge') ?? text(src, '@dev') ?? null,
+      mac: text(node(i, 'mac'), '@address') ?? null,
+      model: text(node(i, 'model'), '@type') ?? null,
+    };
+  });
+  const graphics = nodes(devices, 'graphics').map((g) => {
+    const port = Number(text(g, '@port'));
+    return { type: text(g, '@type') ?? 'unknown', port: Number.isInteger(port) && port > 0 ? port : null };
+  });
+  return {
+    uuid: text(dom, 'uuid') ?? '',
+    name: text(dom, 'name') ?? '',
+    type: text(dom, '@type') ?? 'unknown',
+    vcpus: Number(text(dom, 'vcpu') ?? 0),
+    memoryBytes: bytes(dom.memory, 'KiB'),
+    disks,
+    nics,
+    graphics,
+  };
+}
+
+export function parsePoolXml(xml: string, state: StoragePool['state']): StoragePool {
+  const pool = node(parseXml(xml), 'pool');
+  if (!pool) throw new Error('Not a storage pool document');
+  return {
+    name: text(pool, 'name') ?? '',
+    uuid: text(pool, 'uuid') ?? '',
+    type: text(pool, '@type') ?? 'unknown',
+    path: text(node(pool, 'target'), 'path') ?? null,
+    state,
+    capacityBytes: bytes(pool.capacity),
+    allocationBytes: bytes(pool.allocation),
+    availableBytes: bytes(pool.available),
+  };
+}
+
+export function parseVolumeXml(xml: string, pool: string): Omit<Volume, 'kind'> {
+  const vol = node(parseXml(xml), 'volume');
+  if (!vol) throw new Error('Not a storage volume document');
+  const target = node(vol, 'target');
+  const backing = node(vol, 'backingStore');
+  return {
+    pool,
+    name: text(vol, 'name') ?? '',
+    path: text(target, 'path') ?? text(vol, 'key') ?? '',
+    format: text(node(target, 'format'), '@type') ?? null,
+    capacityBytes: bytes(vol.capacity),
+    allocationBytes: bytes(vol.allocation),
+    backingPath: text(backing, 'path') ?? null,
+  };
+}
+
+/**
+ * What a volume is for: an ISO; a VM disk (an overlay, or attached to a domain); or a cloud image
+ * (a qcow2/raw base image that is no domain's disk). Other formats count as disks.
+ */
+export function classifyVolume(
+  vol: Omit<Volume, 'kind'>,
+  ctx: { attachedPaths: ReadonlySet<string>; backingPaths: ReadonlySet<string> },
+): VolumeKind {
+  const lower = vol.name.toLowerCase();
+  if (vol.format === 'iso' || lower.endsWith('.iso')) return 'iso';
+  if (ctx.backingPaths.has(vol.path)) return 'cloud-image';
+  if (vol.backingPath !== null || ctx.attachedPaths.has(vol.path)) return 'disk';
+  if (vol.format === 'qcow2' || vol.format === 'raw' || lower.endsWith('.img')) {
+    return /cloud|generic|\.img$|base|template|image/.test(lower) ? 'cloud-image' : 'disk';
+  }
+  return 'disk';
+}
+
+export function parseNetworkXml(xml: string, active: boolean): Network {
+  const net = node(parseXml(xml), 'network');
+  if (!net) throw new Error('Not a network document');
+  const forward = node(net, 'forward');
+  const hasForward = forward !== undefined || typeof net.forward === 'string';
+  return {
+    name: text(net, 'name') ?? '',
+    uuid: text(net, 'uuid') ?? '',
+    forward: hasForward ? (text(forward, '@mode') ?? 'nat') : null,
+    bridge: text(node(net, 'bridge'), '@name') ?? null,
+    active,
+  };
+}
+
+export interface HypervisorCaps {
+  readonly domainType: 'kvm' | 'qemu';
+  readonly uefiAvailable: boolean;
+  readonly tpmAvailable: boolean;
+}
+
+/**
+ * From `virsh domcapabilities` (default virt type) and whether `domcapabilities --virttype kvm` succeeded:
+ * kvm only when the accelerator really works.
+ */
+export function parseDomainCapabilities(xml: string, kvmUsable: boolean): HypervisorCaps {
+  const caps = node(parseXml(xml), 'domainCapabilities');
+  if (!caps) throw new Error('Not a domain capabilities document');
+  const os = node(caps, 'os');
+  const firmware = nodes(os, 'enum').find((e) => text(e, '@name') === 'firmware');
+  const values = (e: XmlNode | undefined) => {
+    const v = e?.value;
+    return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
+  };
+  const loader = node(os, 'loader');
+  const loaderPaths = values(loader);
+  const uefi = values(firmware).includes('efi') || loaderPaths.some((p) => /OVMF|edk2|AAVMF/i.test(p));
+  const tpm = node(node(caps, 'devices'), 'tpm');
+  return {
+    domainType: kvmUsable && text(caps, 'domain') === 'kvm' ? 'kvm' : 'qemu',
+    uefiAvailable: uefi,
+    tpmAvailable: text(tpm, '@supported') === 'yes',
+  };
+}
