@@ -39,6 +39,7 @@ export async function runVirsh(
  * single quotes like a POSIX shell; newlines would end the command, so they are refused.
  */
 export function quoteVirshArg(arg: string): string {
+  // eslint-disable-next-line no-control-regex
   if (/[\n\r\u0000]/.test(arg))
     throw new AppError('VALIDATION', 'A virsh argument may not contain line breaks');
   if (arg !== '' && /^[A-Za-z0-9_./:=@%+,-]+$/.test(arg)) return arg;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DisplayName, Id, ProjectRef } from './names';
+import { DisplayName, ProjectRef } from './names';
 
 export const HOST_KINDS = ['libvirt', 'ssh'] as const;
 export type HostKind = (typeof HOST_KINDS)[number];
