@@ -1,0 +1,186 @@
+/**
+ * A libvirt URI host: domain calls through the native binding (@unraid/libvirt, loaded lazily and optional),
+ * pools, volumes and networks through `virsh -c URI` on this workstation. Where the binding cannot load,
+ * virsh does everything.
+ */
+import type * as LibvirtModule from '@unraid/libvirt';
+import { spawn } from 'node:child_process';
+import { AppError } from '../../../shared/domain/errors';
+import {
+  collectWithVirsh,
+  eventLineReader,
+  type DomainEvent,
+  type HostDriver,
+  type PowerAction,
+  type RawHostData,
+} from '../driver';
+import { localVirshRunner, runLocal } from '../local-process';
+import { runVirsh, runVirshBatch, type VirshRunner } from '../virsh';
+
+type Binding = typeof LibvirtModule;
+type Hypervisor = InstanceType<Binding['Hypervisor']>;
+
+let bindingPromise: Promise<Binding | null> | null = null;
+
+/** The native binding, or null (with the reason logged once) where it cannot load. */
+export function loadBinding(log: (msg: string) => void = () => undefined): Promise<Binding | null> {
+  bindingPromise ??= import('@unraid/libvirt').then(
+    (m) => m,
+    (err: Error) => {
+      log(
+        `The libvirt native binding is not available (${err.message.split('\n')[0]}); using virsh for domain calls.`,
+      );
+      return null;
+    },
+  );
+  return bindingPromise;
+}
+
+/** libvirt's numeric domain states, as virsh names them. */
+const STATE_NAMES = [
+  'nostate',
+  'running',
+  'blocked',
+  'paused',
+  'shutdown',
+  'shutoff',
+  'crashed',
+  'pmsuspended',
+];
+
+const LOCAL_URI = /^[a-z0-9]+:\/\/\/|^[a-z0-9]+\+unix:\/\//i;
+
+export class LibvirtDriver implements HostDriver {
+  readonly kind = 'libvirt' as const;
+  private readonly run: VirshRunner;
+  private hv: Hypervisor | null = null;
+
+  constructor(
+    readonly uri: string,
+    private readonly opts: { useBinding?: boolean; log?: (msg: string) => void } = {},
+  ) {
+    this.run = localVirshRunner(uri);
+  }
+
+  /** Whether the hypervisor's files are on this workstation (qemu:///system, test:///…). */
+  get isLocal(): boolean {
+    return LOCAL_URI.test(this.uri);
+  }
+
+  async connect(): Promise<void> {
+    if (this.opts.useBinding !== false && !this.hv) {
+      const binding = await loadBinding(this.opts.log);
+      if (binding) {
+        const hv = new binding.Hypervisor({ uri: this.uri });
+        try {
+          await hv.connectOpen();
+          this.hv = hv;
+        } catch (err) {
+          throw new AppError('HOST_ERROR', `Cannot connect to ${this.uri}: ${(err as Error).message}`);
+        }
+        return;
+      }
+    }
+    await runVirsh(this.run, ['uri'], { timeoutMs: 30_000 }).catch((err: AppError) => {
+      throw new AppError(
+        'HOST_ERROR',
+        `Cannot connect to ${this.uri}: ${err.message.replace(/^virsh uri: /, '')}`,
+      );
+    });
+  }
+
+  close(): void {
+    const hv = this.hv;
+    this.hv = null;
+    void hv?.connectClose().catch(() => undefined);
+  }
+
+  get usesBinding(): boolean {
+    return this.hv !== null;
+  }
+
+  virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string }) {
+    return runVirsh(this.run, args, opts);
+  }
+
+  virshBatch(commands: readonly (readonly string[])[]) {
+    return runVirshBatch(this.run, commands);
+  }
+
+  exec(argv: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }) {
+    if (!this.isLocal) {
+      return Promise.reject(
+        new AppError(
+          'UNSUPPORTED',
+          `${argv[0]} cannot run on a remote libvirt URI (${this.uri}); add the host as an SSH host to use host tools`,
+        ),
+      );
+    }
+    const [program, ...args] = argv;
+    return runLocal(program!, args, opts ?? {});
+  }
+
+  private async bindingDomains(): Promise<RawHostData['domains']> {
+    const hv = this.hv!;
+    const domains = await hv.connectListAllDomains();
+    const out = await Promise.all(
+      domains.map(async (d) => {
+        try {
+          const [uuid, info, xml] = await Promise.all([
+            hv.domainGetUUIDString(d),
+            hv.domainGetInfo(d),
+            hv.domainGetXMLDesc(d),
+          ]);
+          const state = STATE_NAMES[info.state] ?? 'unknown';
+          return [{ uuid, state: state === 'blocked' ? 'running' : state, xml }];
+        } catch {
+          return []; // undefined while we read it
+        }
+      }),
+    );
+    return out.flat();
+  }
+
+  collect(): Promise<RawHostData> {
+    return collectWithVirsh(this.run, this.hv ? () => this.bindingDomains() : undefined);
+  }
+
+  async power(uuid: string, action: PowerAction): Promise<void> {
+    const hv = this.hv;
+    if (hv && action !== 'reboot') {
+      try {
+        const d = await hv.domainLookupByUUIDString(uuid);
+        const call = {
+          start: () => hv.domainCreate(d),
+          shutdown: () => hv.domainShutdown(d),
+          destroy: () => hv.domainDestroy(d),
+          suspend: () => hv.domainSuspend(d),
+          resume: () => hv.domainResume(d),
+        }[action];
+        await call();
+        return;
+      } catch (err) {
+        throw new AppError('HOST_ERROR', `${action} failed: ${(err as Error).message}`);
+      }
+    }
+    // The binding has no reboot: virsh does it.
+    await this.virsh([action, uuid], { timeoutMs: 120_000 });
+  }
+
+  async watchEvents(onEvent: (e: DomainEvent) => void, onEnd: (reason: string) => void): Promise<() => void> {
+    const child = spawn('virsh', ['-c', this.uri, 'event', '--all', '--loop'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    let stopped = false;
+    child.stdout.on('data', eventLineReader(onEvent));
+    child.on('error', (err) => onEnd(`virsh event failed: ${err.message}`));
+    child.on('close', () => {
+      if (!stopped) onEnd(`the event stream from ${this.uri} ended`);
+    });
+    return () => {
+      stopped = true;
+      child.kill();
+    };
+  }
+}

@@ -1,0 +1,54 @@
+/** Small real domains on the testbed's qemu:///system, made and removed by tests (names start with qhci-t-). */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const QEMU = 'qemu:///system';
+
+export function virsh(...args: string[]): string {
+  return execFileSync('virsh', ['-c', QEMU, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Defines a diskless TCG domain (64 MiB, boots nothing) and returns its uuid and name. */
+export function defineDomain(name = `qhci-t-${randomUUID().slice(0, 8)}`): { uuid: string; name: string } {
+  const uuid = randomUUID();
+  const xml = `<domain type='qemu'>
+  <name>${name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/'/g, '&apos;')}</name>
+  <uuid>${uuid}</uuid>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type><boot dev='network'/></os>
+  <features><acpi/></features>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices>
+</domain>`;
+  const dir = mkdtempSync(join(tmpdir(), 'qhci-dom-'));
+  try {
+    writeFileSync(join(dir, 'd.xml'), xml);
+    virsh('define', join(dir, 'd.xml'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { uuid, name };
+}
+
+export function removeDomain(uuid: string): void {
+  try {
+    virsh('destroy', uuid);
+  } catch {
+    /* not running */
+  }
+  try {
+    virsh('undefine', uuid, '--nvram');
+  } catch {
+    /* already gone */
+  }
+}
+
+export function domstate(uuid: string): string {
+  return virsh('domstate', uuid).trim();
+}
