@@ -33,7 +33,7 @@ describe('virsh output readers', () => {
     feed(Buffer.from("event 'lifecycle' for domain 'a': Stop"));
     feed(Buffer.from("ped Destroyed\nevent 'reboot' for domain 'b'"));
     expect(seen).toHaveLength(1);
-    feed(Buffer.from(': \n'));
+    feed(Buffer.from('\n'));
     expect(seen.map((e) => [e.domain, e.detail])).toEqual([
       ['a', 'Stopped Destroyed'],
       ['b', ''],

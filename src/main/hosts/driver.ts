@@ -187,9 +187,10 @@ export async function collectWithVirsh(
 
 /** Parses one line of `virsh event --all --loop`. */
 export function parseEventLine(line: string): DomainEvent | null {
-  const m = /event '([^']+)' for domain '(.*)': (.*)$/.exec(line.trim());
+  // "event 'lifecycle' for domain 'web': Started Booted", or without detail: "event 'reboot' for domain 'web'".
+  const m = /event '([^']+)' for domain '(.*?)'(?:: (.*))?$/.exec(line.trim());
   if (!m) return null;
-  return { event: m[1]!, domain: m[2]!, detail: m[3]!.trim() };
+  return { event: m[1]!, domain: m[2]!, detail: (m[3] ?? '').trim() };
 }
 
 /** Feeds chunks of `virsh event` output; calls onEvent for each complete event line. */
