@@ -135,6 +135,7 @@ CREATE TABLE vms (
   vcpus         INTEGER,
   memory_bytes  INTEGER,
   labels        TEXT NOT NULL DEFAULT '{}',
+  details       TEXT NOT NULL DEFAULT '{}',   -- JSON: disks (with backing chains), NICs, graphics, domain type
   request       TEXT,                         -- JSON: the create request as submitted (secrets removed)
   scheduled_at  TEXT,
   created_at    TEXT NOT NULL,
@@ -143,7 +144,7 @@ CREATE TABLE vms (
 CREATE INDEX vms_folder ON vms(folder_id);
 CREATE INDEX vms_host ON vms(host_id);
 CREATE INDEX vms_project ON vms(project_id);
-CREATE UNIQUE INDEX vms_host_uuid ON vms(host_id, uuid) WHERE uuid IS NOT NULL;
+CREATE UNIQUE INDEX vms_host_uuid ON vms(host_id, uuid);
 
 CREATE TABLE tasks (
   id           TEXT PRIMARY KEY,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/helpers/app';
 import {
   classifyVolume,
+  nodeFacts,
   parseDomainCapabilities,
   parseDomainXml,
   parseNetworkXml,
@@ -138,5 +139,42 @@ describe('libvirt XML parsing', () => {
     expect(bytes({ '#text': '2', '@unit': 'GB' })).toBe(2e9);
     expect(bytes('1024', 'KiB')).toBe(1024 * 1024);
     expect(bytes({ '#text': 'x', '@unit': 'KiB' })).toBe(0);
+  });
+});
+
+describe('node facts', () => {
+  it('reads CPU and memory from nodeinfo, the CPU model from capabilities, the version and accelerator', () => {
+    const nodeinfo =
+      'CPU model:           x86_64\nCPU(s):              2\nCPU frequency:       2096 MHz\nCPU socket(s):       1\nCore(s) per socket:  2\nThread(s) per core:  1\nNUMA cell(s):        1\nMemory size:         5728032 KiB\n';
+    const facts = nodeFacts({
+      nodeinfo,
+      capabilitiesXml: fixture('qemu-caps.xml'),
+      domcapsXml: fixture('qemu-domcaps.xml'),
+      kvmUsable: false,
+      hostname: 'kvm-a',
+      libvirtVersion: 'Compiled against library: libvirt 9.0.0\nRunning against daemon: 9.0.0\n',
+    });
+    expect(facts).toMatchObject({
+      cpus: 2,
+      cores: 2,
+      sockets: 1,
+      threads: 1,
+      mhz: 2096,
+      memoryBytes: 5728032 * 1024,
+      hostname: 'kvm-a',
+      domainType: 'qemu',
+      libvirtVersion: '9.0.0',
+    });
+    expect(facts.cpuModel).toContain('kvm64');
+    expect(
+      nodeFacts({
+        nodeinfo,
+        capabilitiesXml: '',
+        domcapsXml: '',
+        kvmUsable: false,
+        hostname: '',
+        libvirtVersion: '',
+      }),
+    ).toMatchObject({ cpuModel: 'x86_64', uefiAvailable: false });
   });
 });

@@ -1,5 +1,6 @@
 /** Libvirt XML documents parsed into the inventory's plain types. Pure. */
 import type {
+  NodeFacts,
   DomainDisk,
   DomainInfo,
   DomainNic,
@@ -158,5 +159,75 @@ export function parseDomainCapabilities(xml: string, kvmUsable: boolean): Hyperv
     domainType: kvmUsable && text(caps, 'domain') === 'kvm' ? 'kvm' : 'qemu',
     uefiAvailable: uefi,
     tpmAvailable: text(tpm, '@supported') === 'yes',
+  };
+}
+
+/** `virsh nodeinfo` text: CPU and memory figures by label. */
+export function parseNodeinfo(text: string): {
+  arch: string;
+  cpus: number;
+  mhz: number;
+  sockets: number;
+  cores: number;
+  threads: number;
+  memoryBytes: number;
+} {
+  const field = (label: string) => {
+    const m = new RegExp(`^${label.replace(/[()]/g, '\\$&')}:\\s*(.*)$`, 'm').exec(text);
+    return m ? m[1]!.trim() : '';
+  };
+  const int = (label: string) => Number.parseInt(field(label), 10) || 0;
+  const mem = /^(\d+)\s*KiB/.exec(field('Memory size'));
+  return {
+    arch: field('CPU model'),
+    cpus: int('CPU(s)'),
+    mhz: int('CPU frequency'),
+    sockets: int('CPU socket(s)'),
+    cores: int('Core(s) per socket'),
+    threads: int('Thread(s) per core'),
+    memoryBytes: mem ? Number(mem[1]) * 1024 : 0,
+  };
+}
+
+/** The host CPU model from `virsh capabilities` (for example "EPYC-Rome"), or its architecture. */
+export function parseHostCpuModel(capabilitiesXml: string): string {
+  try {
+    const cpu = node(node(node(parseXml(capabilitiesXml), 'capabilities'), 'host'), 'cpu');
+    const model = text(cpu, 'model');
+    const vendor = text(cpu, 'vendor');
+    const arch = text(cpu, 'arch') ?? '';
+    return [vendor, model].filter(Boolean).join(' ') || arch;
+  } catch {
+    return '';
+  }
+}
+
+/** Node facts from the raw texts a sync reads. */
+export function nodeFacts(raw: {
+  nodeinfo: string;
+  capabilitiesXml: string;
+  domcapsXml: string;
+  kvmUsable: boolean;
+  hostname: string;
+  libvirtVersion: string;
+}): NodeFacts {
+  const n = parseNodeinfo(raw.nodeinfo);
+  const caps: HypervisorCaps = raw.domcapsXml
+    ? parseDomainCapabilities(raw.domcapsXml, raw.kvmUsable)
+    : { domainType: 'qemu', uefiAvailable: false, tpmAvailable: false };
+  const version = /Running against daemon:\s*(\S+)/.exec(raw.libvirtVersion)?.[1] ?? '';
+  return {
+    cpuModel: parseHostCpuModel(raw.capabilitiesXml) || n.arch,
+    cpus: n.cpus,
+    sockets: n.sockets,
+    cores: n.cores,
+    threads: n.threads,
+    mhz: n.mhz,
+    memoryBytes: n.memoryBytes,
+    hostname: raw.hostname,
+    domainType: caps.domainType,
+    uefiAvailable: caps.uefiAvailable,
+    tpmAvailable: caps.tpmAvailable,
+    libvirtVersion: version,
   };
 }

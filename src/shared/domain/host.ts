@@ -147,3 +147,48 @@ export const HostAddInput = z.strictObject({
 });
 
 export type HostConnection = z.output<typeof HostConnectionInput>;
+
+export interface HostSummary {
+  readonly id: string;
+  readonly projectId: string;
+  readonly name: string;
+  readonly kind: HostKind;
+  readonly uri: string;
+  readonly address: string | null;
+  readonly port: number | null;
+  readonly user: string | null;
+  readonly authMethod: 'key' | 'agent' | 'password' | null;
+  readonly state: HostState;
+  /** The inventory shows the last known state: the host could not be reached at the last try. */
+  readonly stale: boolean;
+  readonly lastSeen: string | null;
+  readonly lastError: string | null;
+  readonly maintenance: boolean;
+  readonly facts: NodeFacts | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly vmCount: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface StoredPool extends StoragePool {
+  readonly id: string;
+  readonly hostId: string;
+}
+
+export interface StoredNetwork extends Network {
+  readonly id: string;
+  readonly hostId: string;
+}
+
+export interface StoredVolume extends Volume {
+  readonly id: string;
+  readonly hostId: string;
+}
+
+export interface HostDetail {
+  readonly host: HostSummary;
+  readonly pools: readonly StoredPool[];
+  readonly networks: readonly StoredNetwork[];
+  readonly volumes: readonly StoredVolume[];
+}

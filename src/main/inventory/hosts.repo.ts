@@ -1,0 +1,188 @@
+import type { HostKind, HostState, HostSummary, NodeFacts } from '../../shared/domain/host';
+import type { Db } from './db';
+import { newId, nowIso, parseJson } from './rows';
+
+interface HostRow {
+  id: string;
+  project_id: string;
+  name: string;
+  kind: HostKind;
+  uri: string;
+  address: string | null;
+  port: number | null;
+  username: string | null;
+  auth: string;
+  labels: string;
+  state: HostState;
+  maintenance: number;
+  stale: number;
+  last_seen: string | null;
+  last_error: string | null;
+  facts: string;
+  created_at: string;
+  updated_at: string;
+  vm_count: number;
+}
+
+/** How main authenticates to an SSH host. Secrets are references into the SecretStore, never values. */
+export type StoredAuth =
+  | { method: 'key'; keyFile: string; passphraseRef?: string }
+  | { method: 'agent'; socket?: string }
+  | { method: 'password'; passwordRef: string };
+
+export interface HostRecord {
+  readonly id: string;
+  readonly projectId: string;
+  readonly name: string;
+  readonly kind: HostKind;
+  readonly uri: string;
+  readonly address: string | null;
+  readonly port: number | null;
+  readonly username: string | null;
+  readonly auth: StoredAuth | null;
+}
+
+const toSummary = (r: HostRow): HostSummary => {
+  const auth = parseJson<StoredAuth | null>(r.auth, null);
+  const facts = parseJson<NodeFacts | Record<string, never>>(r.facts, {});
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    name: r.name,
+    kind: r.kind,
+    uri: r.uri,
+    address: r.address,
+    port: r.port,
+    user: r.username,
+    authMethod: auth?.method ?? null,
+    state: r.state,
+    stale: r.stale === 1,
+    lastSeen: r.last_seen,
+    lastError: r.last_error,
+    maintenance: r.maintenance === 1,
+    facts: 'cpus' in facts ? (facts as NodeFacts) : null,
+    labels: parseJson<Record<string, string>>(r.labels, {}),
+    vmCount: r.vm_count,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+};
+
+const SELECT = `SELECT h.*, (SELECT count(*) FROM vms v WHERE v.host_id = h.id) AS vm_count FROM hosts h`;
+
+export function createHostsRepo(db: Db) {
+  const byId = db.prepare<[string], HostRow>(`${SELECT} WHERE h.id = ?`);
+  const byProject = db.prepare<[string], HostRow>(
+    `${SELECT} WHERE h.project_id = ? ORDER BY h.name COLLATE NOCASE`,
+  );
+  const all = db.prepare<[], HostRow>(`${SELECT} ORDER BY h.name COLLATE NOCASE`);
+  const byName = db.prepare<[string, string], { id: string }>(
+    'SELECT id FROM hosts WHERE project_id = ? AND name = ? COLLATE NOCASE',
+  );
+  const insert = db.prepare(
+    `INSERT INTO hosts (id, project_id, name, kind, uri, address, port, username, auth, labels, state, created_at, updated_at)
+     VALUES (@id, @projectId, @name, @kind, @uri, @address, @port, @username, @auth, '{}', 'unknown', @now, @now)`,
+  );
+  const update = db.prepare(
+    `UPDATE hosts SET name = @name, uri = @uri, address = @address, port = @port, username = @username, auth = @auth,
+     updated_at = @now WHERE id = @id`,
+  );
+  const setState = db.prepare(
+    `UPDATE hosts SET state = @state, stale = @stale, last_error = @lastError,
+     last_seen = COALESCE(@lastSeen, last_seen) WHERE id = @id`,
+  );
+  const setFacts = db.prepare(
+    `UPDATE hosts SET facts = @facts, cpu_model = @cpuModel, cpu_cores = @cpus, cpu_threads = @threads,
+     memory_bytes = @memoryBytes, kvm_usable = @kvm, uefi_available = @uefi WHERE id = @id`,
+  );
+  const remove = db.prepare('DELETE FROM hosts WHERE id = ?');
+
+  const record = (r: HostRow): HostRecord => ({
+    id: r.id,
+    projectId: r.project_id,
+    name: r.name,
+    kind: r.kind,
+    uri: r.uri,
+    address: r.address,
+    port: r.port,
+    username: r.username,
+    auth: parseJson<StoredAuth | null>(r.auth, null),
+  });
+
+  return {
+    get(id: string): HostSummary | undefined {
+      const r = byId.get(id);
+      return r && toSummary(r);
+    },
+    getRecord(id: string): HostRecord | undefined {
+      const r = byId.get(id);
+      return r && record(r);
+    },
+    list(projectId?: string): HostSummary[] {
+      return (projectId === undefined ? all.all() : byProject.all(projectId)).map(toSummary);
+    },
+    records(): HostRecord[] {
+      return all.all().map(record);
+    },
+    idByName(projectId: string, name: string): string | undefined {
+      return byName.get(projectId, name)?.id;
+    },
+    insert(h: Omit<HostRecord, 'id'> & { id?: string }): string {
+      const id = h.id ?? newId();
+      insert.run({
+        id,
+        projectId: h.projectId,
+        name: h.name,
+        kind: h.kind,
+        uri: h.uri,
+        address: h.address,
+        port: h.port,
+        username: h.username,
+        auth: JSON.stringify(h.auth ?? {}),
+        now: nowIso(),
+      });
+      return id;
+    },
+    update(h: HostRecord): void {
+      update.run({
+        id: h.id,
+        name: h.name,
+        uri: h.uri,
+        address: h.address,
+        port: h.port,
+        username: h.username,
+        auth: JSON.stringify(h.auth ?? {}),
+        now: nowIso(),
+      });
+    },
+    setState(
+      id: string,
+      s: { state: HostState; stale: boolean; lastError: string | null; seen: boolean },
+    ): void {
+      setState.run({
+        id,
+        state: s.state,
+        stale: s.stale ? 1 : 0,
+        lastError: s.lastError,
+        lastSeen: s.seen ? nowIso() : null,
+      });
+    },
+    setFacts(id: string, f: NodeFacts): void {
+      setFacts.run({
+        id,
+        facts: JSON.stringify(f),
+        cpuModel: f.cpuModel,
+        cpus: f.cpus,
+        threads: f.threads,
+        memoryBytes: f.memoryBytes,
+        kvm: f.domainType === 'kvm' ? 1 : 0,
+        uefi: f.uefiAvailable ? 1 : 0,
+      });
+    },
+    remove(id: string): boolean {
+      return remove.run(id).changes > 0;
+    },
+  };
+}
+
+export type HostsRepo = ReturnType<typeof createHostsRepo>;

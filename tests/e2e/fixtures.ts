@@ -1,0 +1,108 @@
+/**
+ * Per test: a real QHCI app (src/main/app.ts) on a fresh temporary data directory, in the test process,
+ * bridged into Chromium the way preload bridges it into Electron's renderer, and the built renderer
+ * served to the page. After the test: the app is closed, the directory removed, and the test fails if the
+ * page logged any error (a CSP violation, an exception, a refused request).
+ */
+import './esm-compat';
+import { test as base, expect, type Page } from '@playwright/test';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../../src/main/app';
+import { CHANNELS, EVENTS } from '../../src/shared/ipc/channels';
+import type { Channel, ChannelInput, ChannelOutput } from '../../src/shared/ipc/contract';
+import { createClient } from '../../src/shared/ipc/transport';
+import { EMIT_FUNCTION, INVOKE_BINDING, installBridge } from './bridge';
+import { assertRendererBuilt, INDEX_URL, REPO_ROOT, serveRenderer } from './serve';
+
+export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results', 'screenshots');
+
+export interface Qhci {
+  /** The real app the page talks to. */
+  readonly app: App;
+  readonly dataDir: string;
+  /** Calls main directly, as the renderer would, throwing AppError on failure. */
+  call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
+  /** Every channel the page has invoked, in order. */
+  readonly invocations: string[];
+  /** Console errors, page errors and refused requests seen so far. */
+  readonly problems: string[];
+  /** Loads the renderer and waits for the shell. */
+  open(): Promise<void>;
+  /**
+   * Saves test-results/screenshots/<name>.png. A modal scrolls inside the viewport, so `height` makes the
+   * viewport that tall for the shot (then restores it) to show all of a long dialog.
+   */
+  screenshot(name: string, opts?: { height?: number }): Promise<void>;
+}
+
+async function pushEvent(page: Page, event: string, payload: unknown): Promise<void> {
+  await page.evaluate(
+    ([fn, e, p]) => {
+      const emit = (globalThis as unknown as Record<string, unknown>)[fn];
+      if (typeof emit === 'function') emit(e, p);
+    },
+    [EMIT_FUNCTION, event, payload] as const,
+  );
+}
+
+export const test = base.extend<{ qhci: Qhci }>({
+  qhci: async ({ page }, use) => {
+    assertRendererBuilt();
+    const dataDir = mkdtempSync(join(tmpdir(), 'qhci-e2e-'));
+    const app = createApp({ dataDir, migrationsDir: join(REPO_ROOT, 'migrations'), version: 'e2e' });
+    const problems: string[] = [];
+    const invocations: string[] = [];
+
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+
+    await page.exposeBinding(INVOKE_BINDING, (_source, channel: unknown, input: unknown) => {
+      invocations.push(String(channel));
+      return app.dispatch(channel, input);
+    });
+    await page.addInitScript(installBridge, {
+      channels: CHANNELS,
+      events: EVENTS,
+      invokeBinding: INVOKE_BINDING,
+      emitFunction: EMIT_FUNCTION,
+    });
+    await serveRenderer(page, problems);
+    const unsubscribe = app.subscribe((event, payload) => {
+      // The page may be navigating or closed; a lost event then matters to nobody.
+      pushEvent(page, event, payload).catch(() => undefined);
+    });
+    const client = createClient({ invoke: (c, i) => app.dispatch(c, i), on: () => () => undefined });
+
+    await use({
+      app,
+      dataDir,
+      problems,
+      invocations,
+      call: (channel, input) => client.call(channel, input),
+      async open() {
+        await page.goto(INDEX_URL);
+        await expect(page.getByTestId('brand')).toBeVisible();
+      },
+      async screenshot(name, opts) {
+        mkdirSync(SCREENSHOT_DIR, { recursive: true });
+        const viewport = page.viewportSize();
+        if (opts?.height !== undefined && viewport) {
+          await page.setViewportSize({ width: viewport.width, height: opts.height });
+        }
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+        if (opts?.height !== undefined && viewport) await page.setViewportSize(viewport);
+      },
+    });
+
+    unsubscribe();
+    app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(problems, 'the page logged errors or made requests it should not').toEqual([]);
+  },
+});
+
+export { expect };
