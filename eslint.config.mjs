@@ -117,7 +117,12 @@ const zone = (files, rules, ignores = []) => ({
   },
 });
 
-const ELECTRON_FILES = ['src/main/index.ts', 'src/main/window.ts', 'src/main/ipc/electron-ipc.ts'];
+const ELECTRON_FILES = [
+  'src/main/index.ts',
+  'src/main/window.ts',
+  'src/main/ipc/electron-ipc.ts',
+  'src/main/electron-secrets.ts',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'test-results/', 'playwright-report/', 'coverage/'] },

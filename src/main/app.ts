@@ -9,10 +9,16 @@ import { createDispatch, type Dispatch, type Handlers } from './ipc/dispatch';
 import { openInventory, type Inventory } from './inventory/db';
 import { createFoldersRepo } from './inventory/folders.repo';
 import { createProjectsRepo } from './inventory/projects.repo';
+import { KnownHosts } from './hosts/known-hosts';
+import { FileSecretStore, type SecretStore } from './hosts/secrets';
+import { createHostInventoryRepo } from './inventory/host-inventory.repo';
+import { createHostsRepo } from './inventory/hosts.repo';
 import { createSpecsRepo } from './inventory/specs.repo';
 import { createVmsRepo, type VmsRepo } from './inventory/vms.repo';
 import { AppEvents } from './services/events';
 import { createFoldersService } from './services/folders';
+import { createHostMonitor } from './services/host-monitor';
+import { createHostsService, type HostsService } from './services/hosts';
 import { createProjectsService } from './services/projects';
 import { createSpecsService } from './services/specs';
 
@@ -24,6 +30,14 @@ export interface AppOptions {
   /** Use this database file instead of dataDir/qhci.db (':memory:' in some tests). */
   readonly dbFile?: string;
   readonly logError?: (channel: string, err: unknown) => void;
+  readonly log?: (msg: string) => void;
+  /**
+   * Where host passwords and passphrases are kept. The desktop app passes its safeStorage store; without one,
+   * a FileSecretStore (mode 0600, not encrypted) in the data directory is used, as the CLI and tests do.
+   */
+  readonly secrets?: SecretStore;
+  /** Watch hosts for live changes (the desktop app); the CLI and most tests do not. */
+  readonly monitor?: { readonly pollMs?: number };
 }
 
 export interface App {
@@ -33,6 +47,7 @@ export interface App {
   readonly inventory: Inventory;
   /** Repositories that tests and later services use directly (main side only). */
   readonly repos: { readonly vms: VmsRepo };
+  readonly hosts: HostsService;
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
   close(): void;
 }
@@ -43,15 +58,40 @@ export function createApp(opts: AppOptions): App {
   const { db } = inventory;
   const events = new AppEvents();
 
+  const log = opts.log ?? ((msg: string) => console.error(`[qhci] ${msg}`));
   const repos = {
     projects: createProjectsRepo(db),
     folders: createFoldersRepo(db),
     specs: createSpecsRepo(db),
     vms: createVmsRepo(db),
+    hosts: createHostsRepo(db),
+    hostInventory: createHostInventoryRepo(db),
   };
   const projects = createProjectsService({ db, projects: repos.projects, events });
   const folders = createFoldersService({ db, folders: repos.folders, vms: repos.vms, projects, events });
   const specs = createSpecsService({ db, specs: repos.specs, projects, events });
+  const hosts = createHostsService({
+    db,
+    hosts: repos.hosts,
+    inventory: repos.hostInventory,
+    vms: repos.vms,
+    projects,
+    events,
+    log,
+    driverContext: {
+      knownHosts: new KnownHosts(join(opts.dataDir, 'known_hosts')),
+      secrets: opts.secrets ?? new FileSecretStore(join(opts.dataDir, 'secrets.json')),
+      log,
+    },
+  });
+  const monitor = opts.monitor
+    ? createHostMonitor(hosts, () => repos.hosts.list().map((h) => h.id), {
+        pollMs: opts.monitor.pollMs ?? 60_000,
+        backoff: { initialMs: 1000, maxMs: 60_000 },
+        log,
+      })
+    : null;
+  monitor?.refresh();
 
   const info: AppInfo = {
     version: opts.version ?? '0.0.0',
@@ -69,6 +109,23 @@ export function createApp(opts: AppOptions): App {
     'folders.rename': (i) => folders.rename(i.id, i.name),
     'folders.move': (i) => folders.move(i.id, i.parentId),
     'folders.delete': (i) => folders.delete(i.id),
+    'hosts.list': (i) => hosts.list(i.projectId),
+    'hosts.get': (i) => hosts.get(i.id),
+    'hosts.probe': (i) => hosts.probe(i.address, i.port),
+    'hosts.test': (i) => hosts.test(i),
+    'hosts.add': async (i) => {
+      const h = await hosts.add(i);
+      monitor?.refresh();
+      return h;
+    },
+    'hosts.update': (i) => hosts.update(i),
+    'hosts.remove': (i) => {
+      const r = hosts.remove(i.id);
+      monitor?.refresh();
+      return r;
+    },
+    'hosts.sync': (i) => hosts.sync(i.id),
+    'vms.power': (i) => hosts.power(i.vmId, i.action),
     'vms.list': (i) => {
       const projectId = projects.resolve(i.projectId).id;
       if (i.folderId !== undefined) folders.get(i.folderId, 'folderId');
@@ -89,7 +146,12 @@ export function createApp(opts: AppOptions): App {
     events,
     inventory,
     repos: { vms: repos.vms },
+    hosts,
     subscribe: (listener) => events.subscribe(listener),
-    close: () => inventory.close(),
+    close: () => {
+      monitor?.stopAll();
+      hosts.close();
+      inventory.close();
+    },
   };
 }

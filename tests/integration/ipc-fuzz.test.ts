@@ -38,6 +38,15 @@ beforeAll(async () => {
     'folders.rename': { id: web.id, name: 'Renamed' },
     'folders.move': { id: web.id, parentId: prod.id },
     'folders.delete': { id: web.id },
+    'hosts.list': { projectId: '' },
+    'hosts.get': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70' },
+    'hosts.probe': { address: '127.0.0.2', port: 2222 },
+    'hosts.test': { connection: { kind: 'libvirt', uri: 'test:///default' } },
+    'hosts.add': { name: 'h', connection: { kind: 'libvirt', uri: 'test:///default' } },
+    'hosts.update': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70', name: 'x' },
+    'hosts.remove': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70' },
+    'hosts.sync': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70' },
+    'vms.power': { vmId: vm.id, action: 'start' },
     'vms.list': { projectId: 'default', folderId: web.id },
     'vms.moveToFolder': { vmIds: [vm.id], folderId: prod.id },
     'specs.list': { projectId: '' },
@@ -90,13 +99,13 @@ function invalidInputs(channel: ChannelName): fc.Arbitrary<unknown> {
     .map((k) => ({ ...sample, [k]: 1 }));
   const unknownIds = fc.uuid({ version: 4 }).map((id) => {
     const out: Record<string, unknown> = { ...sample };
-    for (const k of ['id', 'parentId', 'folderId']) if (k in out) out[k] = id;
+    for (const k of ['id', 'parentId', 'folderId', 'vmId']) if (k in out) out[k] = id;
     if ('vmIds' in out) out.vmIds = [id];
     return out;
   });
   const schema = contract[channel].input;
   const invalid = fc.oneof(junk, spoiled, extraKey).filter((v) => !schema.safeParse(v).success);
-  return ['id', 'parentId', 'folderId', 'vmIds'].some((k) => k in sample)
+  return ['id', 'parentId', 'folderId', 'vmIds', 'vmId'].some((k) => k in sample)
     ? fc.oneof(invalid, unknownIds)
     : invalid;
 }

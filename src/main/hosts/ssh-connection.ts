@@ -170,43 +170,74 @@ export class SshConnection {
     });
   }
 
+  /**
+   * Opens a channel, reconnecting once if the connection turns out to be gone (ssh2 notices a dead socket
+   * only when it is used).
+   */
+  private async channel(command: string): Promise<ClientChannel> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.connect();
+      try {
+        return await new Promise<ClientChannel>((resolve, reject) => {
+          try {
+            client.exec(command, (err, stream) => (err ? reject(err) : resolve(stream)));
+          } catch (err) {
+            reject(err as Error);
+          }
+        });
+      } catch (err) {
+        if (this.client === client) {
+          this.client = null;
+          client.end();
+          this.emit('down');
+        }
+        if (attempt >= 1) {
+          throw new AppError(
+            'HOST_ERROR',
+            `The connection to ${this.target.host}:${this.target.port} was lost (${(err as Error).message})`,
+          );
+        }
+      }
+    }
+  }
+
   /** Runs argv on the host, each argument shell-quoted. Rejects only when the command could not run. */
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    const client = await this.connect();
-    const command = quoteCommand(argv);
+    const stream = await this.channel(quoteCommand(argv));
     return new Promise<ExecResult>((resolve, reject) => {
-      client.exec(command, (err, stream) => {
-        if (err)
-          return reject(
-            new AppError('HOST_ERROR', `Cannot run ${argv[0]} on ${this.target.host}: ${err.message}`),
+      const out: Buffer[] = [];
+      const errs: Buffer[] = [];
+      let timer: NodeJS.Timeout | undefined;
+      if (opts.timeoutMs) {
+        timer = setTimeout(() => {
+          stream.close();
+          reject(
+            new AppError(
+              'HOST_ERROR',
+              `${argv[0]} on ${this.target.host} did not finish within ${Math.round(opts.timeoutMs! / 1000)} s`,
+            ),
           );
-        const out: Buffer[] = [];
-        const errs: Buffer[] = [];
-        let timer: NodeJS.Timeout | undefined;
-        if (opts.timeoutMs) {
-          timer = setTimeout(() => {
-            stream.close();
-            reject(
-              new AppError(
-                'HOST_ERROR',
-                `${argv[0]} on ${this.target.host} did not finish within ${Math.round(opts.timeoutMs! / 1000)} s`,
-              ),
-            );
-          }, opts.timeoutMs);
+        }, opts.timeoutMs);
+      }
+      stream.on('data', (d: Buffer) => out.push(d));
+      stream.stderr.on('data', (d: Buffer) => errs.push(d));
+      stream.on('close', (code: number | null) => {
+        if (timer) clearTimeout(timer);
+        if (code === null || code === undefined) {
+          // No exit status: the connection died under the command.
+          reject(
+            new AppError('HOST_ERROR', `The connection to ${this.target.host} was lost while ${argv[0]} ran`),
+          );
+          return;
         }
-        stream.on('data', (d: Buffer) => out.push(d));
-        stream.stderr.on('data', (d: Buffer) => errs.push(d));
-        stream.on('close', (code: number | null) => {
-          if (timer) clearTimeout(timer);
-          resolve({
-            stdout: Buffer.concat(out).toString('utf8'),
-            stderr: Buffer.concat(errs).toString('utf8'),
-            code: code ?? -1,
-          });
+        resolve({
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(errs).toString('utf8'),
+          code,
         });
-        if (opts.stdin !== undefined) stream.end(opts.stdin);
-        else stream.end();
       });
+      if (opts.stdin !== undefined) stream.end(opts.stdin);
+      else stream.end();
     });
   }
 
@@ -268,4 +299,34 @@ export function describeSshError(err: Error & { level?: string; code?: string },
     return new AppError('VALIDATION', `The private key cannot be used: ${err.message}`, 'auth');
   }
   return new AppError('HOST_ERROR', `SSH to ${where} failed: ${err.message}`);
+}
+
+/** The host key a server presents, read during the handshake only (no authentication is attempted). */
+export function probeHostKey(
+  host: string,
+  port: number,
+  knownHosts: KnownHosts,
+  timeoutMs = 15_000,
+): Promise<KeyCheck> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let result: KeyCheck | null = null;
+    const done = (err?: AppError) => {
+      client.end();
+      if (result) resolve(result);
+      else reject(err ?? new AppError('HOST_ERROR', `${host}:${port} presented no host key`));
+    };
+    client.on('error', (err: Error) => done(result ? undefined : describeSshError(err, `${host}:${port}`)));
+    client.on('close', () => done());
+    client.connect({
+      host,
+      port,
+      username: 'qhci-probe',
+      readyTimeout: timeoutMs,
+      hostVerifier: (key: Buffer) => {
+        result = knownHosts.check(host, port, key);
+        return false; // stop here: we only wanted the key
+      },
+    });
+  });
 }

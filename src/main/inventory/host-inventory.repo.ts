@@ -109,6 +109,10 @@ export function createHostInventoryRepo(db: Db) {
   const vmByUuid = db.prepare<[string, string], { id: string }>(
     'SELECT id FROM vms WHERE host_id = ? AND uuid = ?',
   );
+  const vmByName = db.prepare<[string, string], { id: string; uuid: string | null }>(
+    'SELECT id, uuid FROM vms WHERE host_id = ? AND name = ?',
+  );
+  const deleteHostVms = db.prepare('DELETE FROM vms WHERE host_id = ?');
   const pools = db.prepare<[string], PoolRow>('SELECT * FROM storage_pools WHERE host_id = ? ORDER BY name');
   const nets = db.prepare<[string], NetRow>('SELECT * FROM networks WHERE host_id = ? ORDER BY name');
   const images = db.prepare<[string], ImageRow>(
@@ -224,6 +228,16 @@ export function createHostInventoryRepo(db: Db) {
       const id = vmByUuid.get(hostId, uuid)?.id;
       deleteVm.run(hostId, uuid);
       return id;
+    },
+    /** A domain that was undefined: found by name, since its uuid can no longer be asked for. */
+    removeDomainByName(hostId: string, name: string): string | undefined {
+      const row = vmByName.get(hostId, name);
+      if (row?.uuid) deleteVm.run(hostId, row.uuid);
+      return row?.id;
+    },
+    /** Forgets every VM of a host (the host is being removed from the inventory). */
+    removeHostVms(hostId: string): number {
+      return deleteHostVms.run(hostId).changes;
     },
     vmId(hostId: string, uuid: string): string | undefined {
       return vmByUuid.get(hostId, uuid)?.id;

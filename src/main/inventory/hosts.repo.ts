@@ -1,4 +1,4 @@
-import type { HostKind, HostState, HostSummary, NodeFacts } from '../../shared/domain/host';
+import type { HostKind, HostState, HostSummary, NodeFacts, StoredAuth } from '../../shared/domain/host';
 import type { Db } from './db';
 import { newId, nowIso, parseJson } from './rows';
 
@@ -23,12 +23,6 @@ interface HostRow {
   updated_at: string;
   vm_count: number;
 }
-
-/** How main authenticates to an SSH host. Secrets are references into the SecretStore, never values. */
-export type StoredAuth =
-  | { method: 'key'; keyFile: string; passphraseRef?: string }
-  | { method: 'agent'; socket?: string }
-  | { method: 'password'; passwordRef: string };
 
 export interface HostRecord {
   readonly id: string;

@@ -45,6 +45,7 @@ export function createVmsRepo(db: Db) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const setFolder = db.prepare('UPDATE vms SET folder_id = ?, updated_at = ? WHERE id = ?');
+  const uuidOf = db.prepare<[string], { uuid: string | null }>('SELECT uuid FROM vms WHERE id = ?');
 
   return {
     get(id: string): VmSummary | undefined {
@@ -55,6 +56,10 @@ export function createVmsRepo(db: Db) {
       return (folderId === undefined ? byProject.all(projectId) : byFolder.all(projectId, folderId)).map(
         toVm,
       );
+    },
+    /** The libvirt domain uuid of a VM, once it is defined on a host. */
+    uuid(id: string): string | null {
+      return uuidOf.get(id)?.uuid ?? null;
     },
     insert(vm: NewVm): VmSummary {
       const id = newId();

@@ -192,3 +192,49 @@ export interface HostDetail {
   readonly networks: readonly StoredNetwork[];
   readonly volumes: readonly StoredVolume[];
 }
+
+/** How main authenticates to an SSH host, as stored. Secrets are references into the SecretStore, never values. */
+export type StoredAuth =
+  | { method: 'key'; keyFile: string; passphraseRef?: string }
+  | { method: 'agent'; socket?: string }
+  | { method: 'password'; passwordRef: string };
+
+export const HostIdInput = z.strictObject({ id: z.guid({ message: 'Must be an id' }) });
+export const HostListInput = z.strictObject({ projectId: ProjectRef });
+export const HostProbeInput = z.strictObject({ address: Address, port: Port.default(22) });
+export const HostTestInput = z.strictObject({
+  connection: HostConnectionInput,
+  acceptFingerprint: HostAddInput.shape.acceptFingerprint,
+});
+export const HostUpdateInput = z.strictObject({
+  id: z.guid({ message: 'Must be an id' }),
+  name: HostName.optional(),
+  connection: HostConnectionInput.optional(),
+  acceptFingerprint: HostAddInput.shape.acceptFingerprint,
+});
+
+export interface HostKeyProbe {
+  readonly status: 'trusted' | 'unknown' | 'changed';
+  /** SHA256:… as `ssh-keygen -lf` prints it. */
+  readonly fingerprint: string;
+  readonly keyType: string;
+  /** For a changed key: the fingerprints trusted before. */
+  readonly trusted: readonly string[];
+}
+
+export interface HostTestResult {
+  readonly facts: NodeFacts;
+  readonly domains: number;
+  readonly pools: number;
+  readonly networks: number;
+}
+
+export interface HostSyncReport {
+  readonly hostId: string;
+  readonly durationMs: number;
+  readonly domains: number;
+  readonly pools: number;
+  readonly networks: number;
+  readonly volumes: number;
+  readonly warnings: readonly string[];
+}

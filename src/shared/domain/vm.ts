@@ -27,3 +27,11 @@ export const VmListInput = z.strictObject({
   /** Only the VMs directly in this folder. */
   folderId: Id.optional(),
 });
+
+export const POWER_ACTIONS = ['start', 'shutdown', 'destroy', 'reboot', 'suspend', 'resume'] as const;
+export type PowerActionName = (typeof POWER_ACTIONS)[number];
+
+export const VmPowerInput = z.strictObject({
+  vmId: Id,
+  action: z.enum(POWER_ACTIONS, { message: `Action must be one of ${POWER_ACTIONS.join(', ')}` }),
+});

@@ -12,8 +12,17 @@ export const CHANNELS = [
   'folders.rename',
   'folders.move',
   'folders.delete',
+  'hosts.list',
+  'hosts.get',
+  'hosts.probe',
+  'hosts.test',
+  'hosts.add',
+  'hosts.update',
+  'hosts.remove',
+  'hosts.sync',
   'vms.list',
   'vms.moveToFolder',
+  'vms.power',
   'specs.list',
   'specs.get',
   'specs.create',
@@ -22,7 +31,7 @@ export const CHANNELS = [
   'specs.duplicate',
 ] as const;
 
-export const EVENTS = ['inventory.changed'] as const;
+export const EVENTS = ['inventory.changed', 'vm.state'] as const;
 
 /** The Electron IPC channel names that carry every call and every push event. */
 export const IPC_INVOKE = 'qhci:invoke';

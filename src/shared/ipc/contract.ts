@@ -27,8 +27,21 @@ import {
   SpecUpdateInput,
   type CustomizationSpec,
 } from '../domain/spec';
+import {
+  HostAddInput,
+  HostIdInput,
+  HostListInput,
+  HostProbeInput,
+  HostTestInput,
+  HostUpdateInput,
+  type HostDetail,
+  type HostKeyProbe,
+  type HostSummary,
+  type HostSyncReport,
+  type HostTestResult,
+} from '../domain/host';
 import { installMessages } from '../domain/messages';
-import { VmListInput, type VmSummary } from '../domain/vm';
+import { VmListInput, VmPowerInput, type VmState, type VmSummary } from '../domain/vm';
 import type { ChannelName, EventName } from './channels';
 
 installMessages();
@@ -63,8 +76,17 @@ export const contract = {
   'folders.rename': { input: FolderRenameInput, output: out<Folder>(), mutates: true },
   'folders.move': { input: FolderMoveInput, output: out<Folder>(), mutates: true },
   'folders.delete': { input: FolderDeleteInput, output: out<FolderDeleteResult>(), mutates: true },
+  'hosts.list': { input: HostListInput, output: out<HostSummary[]>(), mutates: false },
+  'hosts.get': { input: HostIdInput, output: out<HostDetail>(), mutates: false },
+  'hosts.probe': { input: HostProbeInput, output: out<HostKeyProbe>(), mutates: false },
+  'hosts.test': { input: HostTestInput, output: out<HostTestResult>(), mutates: false },
+  'hosts.add': { input: HostAddInput, output: out<HostSummary>(), mutates: true },
+  'hosts.update': { input: HostUpdateInput, output: out<HostSummary>(), mutates: true },
+  'hosts.remove': { input: HostIdInput, output: out<{ removed: true }>(), mutates: true },
+  'hosts.sync': { input: HostIdInput, output: out<HostSyncReport>(), mutates: true },
   'vms.list': { input: VmListInput, output: out<VmSummary[]>(), mutates: false },
   'vms.moveToFolder': { input: VmMoveToFolderInput, output: out<VmMoveResult>(), mutates: true },
+  'vms.power': { input: VmPowerInput, output: out<{ state: VmState }>(), mutates: true },
   'specs.list': { input: SpecListInput, output: out<CustomizationSpec[]>(), mutates: false },
   'specs.get': { input: SpecGetInput, output: out<CustomizationSpec>(), mutates: false },
   'specs.create': { input: SpecCreateInput, output: out<CustomizationSpec>(), mutates: true },
@@ -73,10 +95,12 @@ export const contract = {
   'specs.duplicate': { input: SpecDuplicateInput, output: out<CustomizationSpec>(), mutates: true },
 } as const satisfies Record<ChannelName, ChannelDef>;
 
-export type InventoryEntity = 'projects' | 'folders' | 'vms' | 'specs';
+export type InventoryEntity = 'projects' | 'folders' | 'vms' | 'specs' | 'hosts';
 
 export const events = {
   'inventory.changed': out<{ entity: InventoryEntity; projectId: string | null }>(),
+  /** A VM's power state changed (an event from its host, or a power operation). */
+  'vm.state': out<{ vmId: string; hostId: string; state: VmState }>(),
 } as const satisfies Record<EventName, unknown>;
 
 export type Contract = typeof contract;

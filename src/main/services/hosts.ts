@@ -1,0 +1,406 @@
+/**
+ * Hosts: add (with trust on first use), edit, remove, sync, power operations and live monitoring.
+ * Joins the drivers (src/main/hosts) and the repositories (src/main/inventory); parses with src/main/virt.
+ */
+import { AppError } from '../../shared/domain/errors';
+import type { HostDetail, HostSummary, StoredAuth, Volume } from '../../shared/domain/host';
+import type { VmState } from '../../shared/domain/vm';
+import type { ParsedInput } from '../../shared/ipc/contract';
+import { createDriver, type DriverContext, type DriverSpec } from '../hosts/credentials';
+import type { HostDriver, PowerAction, RawHostData } from '../hosts/driver';
+import { probeHostKey } from '../hosts/ssh-connection';
+import type { Db } from '../inventory/db';
+import { inTransaction } from '../inventory/db';
+import type { HostInventory, HostInventoryRepo, SyncedDomain } from '../inventory/host-inventory.repo';
+import type { HostsRepo } from '../inventory/hosts.repo';
+import { newId } from '../inventory/rows';
+import type { VmsRepo } from '../inventory/vms.repo';
+import {
+  classifyVolume,
+  nodeFacts,
+  parseDomainXml,
+  parseNetworkXml,
+  parsePoolXml,
+  parseVolumeXml,
+} from '../virt/parse';
+import type { AppEvents } from './events';
+import type { ProjectsService } from './projects';
+
+export interface SyncReport {
+  readonly hostId: string;
+  readonly durationMs: number;
+  readonly domains: number;
+  readonly pools: number;
+  readonly networks: number;
+  readonly volumes: number;
+  readonly warnings: readonly string[];
+}
+
+const VM_STATES: Record<string, VmState> = {
+  running: 'running',
+  idle: 'running',
+  blocked: 'running',
+  paused: 'paused',
+  'in shutdown': 'running',
+  shutdown: 'shutoff',
+  'shut off': 'shutoff',
+  shutoff: 'shutoff',
+  crashed: 'crashed',
+  pmsuspended: 'pmsuspended',
+};
+
+export function vmState(text: string): VmState {
+  return VM_STATES[text.trim().toLowerCase()] ?? 'unknown';
+}
+
+/** Turns what a sync read into inventory rows (pure: parsing and classification only). */
+export function toInventory(raw: RawHostData): HostInventory & { warnings: string[] } {
+  const warnings = [...raw.warnings];
+  const domains: SyncedDomain[] = [];
+  for (const d of raw.domains) {
+    try {
+      domains.push({ info: parseDomainXml(d.xml), state: vmState(d.state) });
+    } catch (err) {
+      warnings.push(`domain ${d.uuid}: ${(err as Error).message}`);
+    }
+  }
+  const attachedPaths = new Set<string>();
+  for (const d of domains)
+    for (const disk of d.info.disks)
+      if (disk.source && disk.device === 'disk') attachedPaths.add(disk.source);
+  const pools = raw.pools.map((p) => parsePoolXml(p.xml, p.active ? 'running' : 'inactive'));
+  const parsedVols = raw.pools.flatMap((p) => p.volumes.map((v) => parseVolumeXml(v.xml, p.name)));
+  const backingPaths = new Set(parsedVols.flatMap((v) => (v.backingPath ? [v.backingPath] : [])));
+  for (const d of domains)
+    for (const disk of d.info.disks) disk.backingChain.forEach((b) => backingPaths.add(b));
+  const volumes: Volume[] = parsedVols.map((v) => ({
+    ...v,
+    kind: classifyVolume(v, { attachedPaths, backingPaths }),
+  }));
+  const networks = raw.networks.map((n) => parseNetworkXml(n.xml, n.active));
+  return { pools, networks, volumes, domains, warnings };
+}
+
+export interface HostsServiceDeps {
+  readonly db: Db;
+  readonly hosts: HostsRepo;
+  readonly inventory: HostInventoryRepo;
+  readonly vms: VmsRepo;
+  readonly projects: ProjectsService;
+  readonly events: AppEvents;
+  readonly driverContext: DriverContext;
+  readonly log: (msg: string) => void;
+}
+
+export function createHostsService(deps: HostsServiceDeps) {
+  const { db, hosts, inventory, projects, events, driverContext, log } = deps;
+  const { secrets, knownHosts } = driverContext;
+  const drivers = new Map<string, HostDriver>();
+  const syncing = new Map<string, Promise<SyncReport>>();
+
+  const mustGet = (id: string): HostSummary => {
+    const h = hosts.get(id);
+    if (!h) throw new AppError('NOT_FOUND', `Host ${id} does not exist`, 'id');
+    return h;
+  };
+
+  const changed = (entity: 'hosts' | 'vms', projectId: string) =>
+    events.emit('inventory.changed', { entity, projectId });
+
+  /** The live driver of a host, connected on first use. */
+  const driverFor = async (id: string): Promise<HostDriver> => {
+    const existing = drivers.get(id);
+    if (existing) return existing;
+    const rec = hosts.getRecord(id);
+    if (!rec) throw new AppError('NOT_FOUND', `Host ${id} does not exist`, 'id');
+    const d = createDriver(rec, driverContext);
+    drivers.set(id, d);
+    return d;
+  };
+
+  const dropDriver = (id: string) => {
+    drivers.get(id)?.close();
+    drivers.delete(id);
+  };
+
+  /** Stores secrets of a new connection and returns the auth record that refers to them. */
+  const storeAuth = (hostId: string, c: ParsedInput<'hosts.add'>['connection']): StoredAuth | null => {
+    if (c.kind !== 'ssh') return null;
+    const a = c.auth;
+    if (a.method === 'password') {
+      const ref = `host:${hostId}:password`;
+      secrets.set(ref, a.password);
+      return { method: 'password', passwordRef: ref };
+    }
+    if (a.method === 'key') {
+      if (a.passphrase === undefined) return { method: 'key', keyFile: a.keyFile };
+      const ref = `host:${hostId}:passphrase`;
+      secrets.set(ref, a.passphrase);
+      return { method: 'key', keyFile: a.keyFile, passphraseRef: ref };
+    }
+    return a.socket === undefined ? { method: 'agent' } : { method: 'agent', socket: a.socket };
+  };
+
+  const forgetSecrets = (hostId: string) => {
+    secrets.delete(`host:${hostId}:password`);
+    secrets.delete(`host:${hostId}:passphrase`);
+  };
+
+  const specOf = (c: ParsedInput<'hosts.add'>['connection'], auth: StoredAuth | null): DriverSpec =>
+    c.kind === 'libvirt'
+      ? { kind: 'libvirt', uri: c.uri, address: null, port: null, username: null, auth: null }
+      : { kind: 'ssh', uri: c.uri, address: c.address, port: c.port, username: c.user, auth };
+
+  const doSync = async (id: string): Promise<SyncReport> => {
+    const host = mustGet(id);
+    const t0 = performance.now();
+    let raw: RawHostData;
+    try {
+      const d = await driverFor(id);
+      await d.connect();
+      raw = await d.collect();
+    } catch (err) {
+      const message = err instanceof AppError ? err.message : `Sync failed: ${(err as Error).message}`;
+      hosts.setState(id, { state: 'disconnected', stale: true, lastError: message, seen: false });
+      changed('hosts', host.projectId);
+      if (!(err instanceof AppError))
+        log(`sync of ${host.name} failed: ${(err as Error).stack ?? String(err)}`);
+      throw err instanceof AppError ? err : new AppError('HOST_ERROR', message);
+    }
+    const inv = toInventory(raw);
+    const facts = nodeFacts(raw);
+    inTransaction(db, () => {
+      inventory.replace(id, host.projectId, inv);
+      hosts.setFacts(id, facts);
+      hosts.setState(id, { state: 'connected', stale: false, lastError: null, seen: true });
+    });
+    changed('hosts', host.projectId);
+    changed('vms', host.projectId);
+    return {
+      hostId: id,
+      durationMs: Math.round(performance.now() - t0),
+      domains: inv.domains.length,
+      pools: inv.pools.length,
+      networks: inv.networks.length,
+      volumes: inv.volumes.length,
+      warnings: inv.warnings,
+    };
+  };
+
+  const service = {
+    list(projectRef: string | undefined): HostSummary[] {
+      return hosts.list(projects.resolve(projectRef).id);
+    },
+
+    get(id: string): HostDetail {
+      const host = mustGet(id);
+      return {
+        host,
+        pools: inventory.pools(id),
+        networks: inventory.networks(id),
+        volumes: inventory.volumes(id),
+      };
+    },
+
+    /** The SSH host key a server presents, checked against known_hosts, for the trust prompt. */
+    async probe(address: string, port: number) {
+      const check = await probeHostKey(address, port, knownHosts);
+      return check.status === 'changed'
+        ? {
+            status: check.status,
+            fingerprint: check.fingerprint,
+            keyType: check.keyType,
+            trusted: check.trusted,
+          }
+        : {
+            status: check.status,
+            fingerprint: check.fingerprint,
+            keyType: check.status === 'unknown' ? check.keyType : '',
+            trusted: [],
+          };
+    },
+
+    /** Connects once with the given settings and reports what the host is, without saving anything. */
+    async test(input: {
+      connection: ParsedInput<'hosts.add'>['connection'];
+      acceptFingerprint?: string | undefined;
+    }) {
+      const tempId = `test-${newId()}`;
+      const auth = storeAuth(tempId, input.connection);
+      const driver = createDriver(specOf(input.connection, auth), driverContext, input.acceptFingerprint);
+      try {
+        await driver.connect();
+        const raw = await driver.collect();
+        return {
+          facts: nodeFacts(raw),
+          domains: raw.domains.length,
+          pools: raw.pools.length,
+          networks: raw.networks.length,
+        };
+      } finally {
+        driver.close();
+        forgetSecrets(tempId);
+      }
+    },
+
+    async add(input: ParsedInput<'hosts.add'>): Promise<HostSummary> {
+      const project = projects.resolve(input.projectId);
+      if (hosts.idByName(project.id, input.name)) {
+        throw new AppError('CONFLICT', `A host named "${input.name}" already exists`, 'name');
+      }
+      const id = newId();
+      const auth = storeAuth(id, input.connection);
+      const spec = specOf(input.connection, auth);
+      const driver = createDriver(spec, driverContext, input.acceptFingerprint);
+      try {
+        await driver.connect();
+      } catch (err) {
+        driver.close();
+        forgetSecrets(id);
+        throw err;
+      }
+      try {
+        inTransaction(db, () => {
+          if (hosts.idByName(project.id, input.name)) {
+            throw new AppError('CONFLICT', `A host named "${input.name}" already exists`, 'name');
+          }
+          hosts.insert({ id, projectId: project.id, name: input.name, ...spec });
+        });
+      } catch (err) {
+        driver.close();
+        forgetSecrets(id);
+        throw err;
+      }
+      drivers.set(id, driver);
+      changed('hosts', project.id);
+      try {
+        await service.sync(id);
+      } catch (err) {
+        log(`first sync of ${input.name} failed: ${(err as Error).message}`);
+      }
+      return mustGet(id);
+    },
+
+    async update(input: ParsedInput<'hosts.update'>): Promise<HostSummary> {
+      const current = hosts.getRecord(input.id);
+      if (!current) throw new AppError('NOT_FOUND', `Host ${input.id} does not exist`, 'id');
+      const name = input.name ?? current.name;
+      const clash = hosts.idByName(current.projectId, name);
+      if (clash && clash !== current.id)
+        throw new AppError('CONFLICT', `A host named "${name}" already exists`, 'name');
+      let next = { ...current, name };
+      if (input.connection) {
+        if (input.connection.kind !== current.kind) {
+          throw new AppError(
+            'VALIDATION',
+            'The kind of a host cannot change; add it again as the other kind',
+            'connection.kind',
+          );
+        }
+        const stagingId = `edit-${newId()}`;
+        const auth = storeAuth(stagingId, input.connection);
+        const spec = specOf(input.connection, auth);
+        const driver = createDriver(spec, driverContext, input.acceptFingerprint);
+        try {
+          await driver.connect();
+        } catch (err) {
+          forgetSecrets(stagingId);
+          throw err;
+        } finally {
+          driver.close();
+        }
+        // Move the staged secrets under the host's own references.
+        forgetSecrets(current.id);
+        const finalAuth = storeAuth(current.id, input.connection);
+        forgetSecrets(stagingId);
+        next = { ...next, ...specOf(input.connection, finalAuth) };
+        dropDriver(current.id);
+      }
+      hosts.update(next);
+      changed('hosts', current.projectId);
+      return mustGet(current.id);
+    },
+
+    /** Removes the host and its inventory rows. The host itself is never touched. */
+    remove(id: string): { removed: true } {
+      const host = mustGet(id);
+      dropDriver(id);
+      monitors.get(id)?.stop();
+      inTransaction(db, () => {
+        inventory.removeHostVms(id);
+        hosts.remove(id);
+      });
+      forgetSecrets(id);
+      if (host.kind === 'ssh' && host.address && host.port) {
+        const others = hosts.list().some((h) => h.address === host.address && h.port === host.port);
+        if (!others) knownHosts.forget(host.address, host.port);
+      }
+      changed('hosts', host.projectId);
+      changed('vms', host.projectId);
+      return { removed: true };
+    },
+
+    /** A full sync; concurrent calls for one host share the same run. */
+    sync(id: string): Promise<SyncReport> {
+      const running = syncing.get(id);
+      if (running) return running;
+      const p = doSync(id).finally(() => syncing.delete(id));
+      syncing.set(id, p);
+      return p;
+    },
+
+    async power(vmId: string, action: PowerAction): Promise<{ state: VmState }> {
+      const vm = deps.vms.get(vmId);
+      if (!vm) throw new AppError('NOT_FOUND', `VM ${vmId} does not exist`, 'vmId');
+      const uuid = deps.vms.uuid(vmId);
+      if (!vm.hostId || !uuid)
+        throw new AppError('VALIDATION', `VM "${vm.name}" is not on a host yet`, 'vmId');
+      const d = await driverFor(vm.hostId);
+      await d.connect();
+      await d.power(uuid, action);
+      const state = vmState(await d.virsh(['domstate', uuid]));
+      inventory.setDomainState(vm.hostId, uuid, state);
+      events.emit('vm.state', { vmId, hostId: vm.hostId, state });
+      changed('vms', vm.projectId);
+      return { state };
+    },
+
+    /** Re-reads one domain after an event (or removes it when it was undefined). */
+    async refreshDomain(hostId: string, name: string): Promise<void> {
+      const host = mustGet(hostId);
+      const d = await driverFor(hostId);
+      const [uuid, state, xml] = await d.virshBatch([
+        ['domuuid', name],
+        ['domstate', name],
+        ['dumpxml', name],
+      ]);
+      if (!uuid?.ok || !state?.ok || !xml?.ok) {
+        const vmId = inventory.removeDomainByName(hostId, name);
+        if (vmId) {
+          events.emit('vm.state', { vmId, hostId, state: 'unknown' });
+          changed('vms', host.projectId);
+        }
+        return;
+      }
+      const s = vmState(state.out);
+      const vmId = inventory.upsertDomain(hostId, host.projectId, {
+        info: parseDomainXml(xml.out),
+        state: s,
+      });
+      events.emit('vm.state', { vmId, hostId, state: s });
+      changed('vms', host.projectId);
+    },
+
+    close(): void {
+      for (const m of monitors.values()) m.stop();
+      for (const id of [...drivers.keys()]) dropDriver(id);
+    },
+  };
+
+  /** Live state: lifecycle events where the stream works, polling where it does not, reconnect with backoff. */
+  const monitors = new Map<string, { stop(): void }>();
+
+  return { ...service, monitors, driverFor };
+}
+
+export type HostsService = ReturnType<typeof createHostsService>;
