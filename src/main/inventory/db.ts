@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../shared/domain/errors';
 import { migrate, type MigrationReport } from './migrate';
@@ -22,12 +22,15 @@ export interface Inventory {
 /** Opens the inventory: WAL, foreign keys, a busy timeout, then applies pending migrations. */
 export function openInventory(opts: OpenOptions): Inventory {
   if (opts.file !== ':memory:') mkdirSync(dirname(opts.file), { recursive: true, mode: 0o700 });
+  const isNew = opts.file !== ':memory:' && !existsSync(opts.file);
   let db: Db;
   try {
     db = new Database(opts.file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   } catch (err) {
     throw new AppError('INTERNAL', `Cannot open the inventory at ${opts.file}: ${(err as Error).message}`);
   }
+  // The inventory is private to its user (SQLite gives the WAL and shm files the same mode).
+  if (isNew) chmodSync(opts.file, 0o600);
   try {
     db.pragma('busy_timeout = 5000');
     if (!opts.readonly) {
