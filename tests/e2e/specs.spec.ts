@@ -86,7 +86,7 @@ test('customization specs: create, validate, edit, duplicate, delete', async ({ 
 
   // Edit: the password is never shown back; blank keeps it. The time zone is picked from the keyboard.
   await page.getByTestId('spec-edit-Linux-Production').click();
-  await expect(form).toBeVisible();
+  await expect(page.getByTestId('spec-name')).toBeFocused();
   await page.getByTestId('spec-timezone').click();
   await expect(page.getByRole('option', { name: /^Africa\/Abidjan/ })).toBeVisible();
   await qhci.screenshot('spec-timezone-all', { height: 1500 });
@@ -165,6 +165,16 @@ test('customization specs: field errors appear only after the first save, and cl
 }) => {
   await qhci.open();
   await page.getByTestId('nav-specs').click();
+  await page.getByTestId('spec-create').click();
+  // Escape closes an open time zone list first, and only then the dialog.
+  await page.getByTestId('spec-timezone').click();
+  await expect(page.getByRole('option', { name: /^Europe\/Paris/ })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('option', { name: /^Europe\/Paris/ })).toBeHidden();
+  await expect(page.getByTestId('spec-form')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('spec-form')).toBeHidden();
+
   await page.getByTestId('spec-create').click();
   await page.getByTestId('spec-labels').fill('Bad Key=value');
   await expect(page.getByTestId('spec-name-error')).toHaveCount(0);

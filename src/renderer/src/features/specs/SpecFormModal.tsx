@@ -13,6 +13,7 @@ import type { AppError } from '../../../../shared/domain/errors';
 import { useQhciMutation } from '../../api/hooks';
 import { useProjectInput } from '../../api/project';
 import { fieldMessage, toAppError } from '../../components/errors';
+import { escapeUnlessListOpen } from '../../components/escape';
 import {
   checkDraft,
   draftFromSpec,
@@ -80,6 +81,7 @@ export function SpecFormModal(props: { mode: FormMode; onClose: () => void }) {
       isOpen
       variant="medium"
       onClose={onClose}
+      onEscapePress={escapeUnlessListOpen(onClose)}
       aria-labelledby="spec-form-title"
       elementToFocus="#spec-name"
       data-testid="spec-form"
