@@ -18,6 +18,7 @@ import {
   checkDraft,
   draftFromSpec,
   EMPTY_DRAFT,
+  formFieldFor,
   type FormErrors,
   type FormMode,
   type SpecDraft,
@@ -45,14 +46,15 @@ export function SpecFormModal(props: { mode: FormMode; onClose: () => void }) {
   const update = useQhciMutation('specs.update');
   const busy = create.isPending || update.isPending;
 
+  const serverField = serverError?.field === undefined ? undefined : formFieldFor(serverError.field);
   const check = useMemo(() => checkDraft(draft, mode, project), [draft, mode, project]);
   const errors: FormErrors = useMemo(() => {
     const shown: FormErrors = attempted && !check.ok ? { ...check.errors } : {};
-    if (serverError?.field !== undefined) shown[serverError.field] ??= fieldMessage(serverError);
+    if (serverField !== undefined && serverError) shown[serverField] ??= fieldMessage(serverError);
     return shown;
-  }, [attempted, check, serverError]);
-  const unplacedError =
-    serverError !== undefined && serverError.field === undefined ? serverError : undefined;
+  }, [attempted, check, serverError, serverField]);
+  // An error main returns for no field, or for one the form does not show, goes above the form.
+  const unplacedError = serverError !== undefined && serverField === undefined ? serverError : undefined;
 
   const change = (patch: Partial<SpecDraft>) => {
     setDraft((d) => ({ ...d, ...patch }));
@@ -88,20 +90,6 @@ export function SpecFormModal(props: { mode: FormMode; onClose: () => void }) {
     >
       <ModalHeader title={title} labelId="spec-form-title" />
       <ModalBody>
-        {unplacedError && (
-          <Alert variant="danger" isInline title={unplacedError.message} data-testid="spec-form-error" />
-        )}
-        {errorCount > 0 && !unplacedError && (
-          <Alert
-            variant="danger"
-            isInline
-            isPlain
-            title={
-              errorCount === 1 ? 'Fix the field marked below.' : `Fix the ${errorCount} fields marked below.`
-            }
-            data-testid="spec-form-invalid"
-          />
-        )}
         <Form
           id="spec-form-form"
           onSubmit={(e) => {
@@ -109,6 +97,22 @@ export function SpecFormModal(props: { mode: FormMode; onClose: () => void }) {
             void save();
           }}
         >
+          {unplacedError && (
+            <Alert variant="danger" isInline title={unplacedError.message} data-testid="spec-form-error" />
+          )}
+          {errorCount > 0 && !unplacedError && (
+            <Alert
+              variant="danger"
+              isInline
+              isPlain
+              title={
+                errorCount === 1
+                  ? 'Fix the field marked below.'
+                  : `Fix the ${errorCount} fields marked below.`
+              }
+              data-testid="spec-form-invalid"
+            />
+          )}
           <GeneralFields {...fieldProps} />
           <Title headingLevel="h3" size="md">
             Guest

@@ -1,5 +1,6 @@
-import { Button, Flex, FlexItem } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { Button, MenuToggle } from '@patternfly/react-core';
+import EllipsisVIcon from '@patternfly/react-icons/dist/esm/icons/ellipsis-v-icon';
+import { ActionsColumn, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import type { CustomizationSpec } from '../../../../shared/domain/spec';
 
 export type SpecAction = 'edit' | 'duplicate' | 'delete';
@@ -18,22 +19,25 @@ export function SpecsTable(props: {
       <Thead>
         <Tr>
           {COLUMNS.map((c) => (
-            <Th key={c}>{c}</Th>
+            <Th key={c} modifier="nowrap">
+              {c}
+            </Th>
           ))}
-          <Th screenReaderText="Actions" />
+          <Th screenReaderText="Edit" />
+          <Th screenReaderText="More actions" />
         </Tr>
       </Thead>
       <Tbody>
         {props.specs.map((s) => (
           <Tr key={s.id} data-testid={`spec-row-${s.name}`}>
             <Td dataLabel="Name">
-              <strong>{s.name}</strong>
-              {s.description !== '' && <div className="pf-v6-u-color-200">{s.description}</div>}
+              <strong className="qhci-nowrap">{s.name}</strong>
+              {s.description !== '' && <div className="qhci-subtle">{s.description}</div>}
             </Td>
             <Td dataLabel="OS family">{OS_LABEL[s.osFamily]}</Td>
             <Td dataLabel="Time zone">{s.timezone}</Td>
             <Td dataLabel="Hostname template">
-              <code>{s.hostnameTemplate}</code>
+              <code className="qhci-nowrap">{s.hostnameTemplate}</code>
             </Td>
             <Td dataLabel="Password" data-testid="spec-cell-password">
               {s.adminPasswordSet ? 'Set' : 'Not set'}
@@ -42,43 +46,43 @@ export function SpecsTable(props: {
               {s.sshKeys.length}
             </Td>
             <Td dataLabel="Updated">{new Date(s.updatedAt).toLocaleString()}</Td>
+            <Td modifier="fitContent">
+              <Button
+                variant="link"
+                onClick={() => props.onAction('edit', s)}
+                data-testid={`spec-edit-${s.name}`}
+                aria-label={`Edit ${s.name}`}
+              >
+                Edit
+              </Button>
+            </Td>
             <Td isActionCell>
-              <Flex spaceItems={{ default: 'spaceItemsSm' }} flexWrap={{ default: 'nowrap' }}>
-                <FlexItem>
-                  <Button
-                    variant="link"
-                    isInline
-                    onClick={() => props.onAction('edit', s)}
-                    data-testid={`spec-edit-${s.name}`}
-                    aria-label={`Edit ${s.name}`}
-                  >
-                    Edit
-                  </Button>
-                </FlexItem>
-                <FlexItem>
-                  <Button
-                    variant="link"
-                    isInline
-                    onClick={() => props.onAction('duplicate', s)}
-                    data-testid={`spec-duplicate-${s.name}`}
-                    aria-label={`Save ${s.name} as a new spec`}
-                  >
-                    Save as…
-                  </Button>
-                </FlexItem>
-                <FlexItem>
-                  <Button
-                    variant="link"
-                    isInline
-                    isDanger
-                    onClick={() => props.onAction('delete', s)}
-                    data-testid={`spec-delete-${s.name}`}
-                    aria-label={`Delete ${s.name}`}
-                  >
-                    Delete
-                  </Button>
-                </FlexItem>
-              </Flex>
+              <ActionsColumn
+                items={[
+                  {
+                    title: <span data-testid={`spec-duplicate-${s.name}`}>Save as…</span>,
+                    onClick: () => props.onAction('duplicate', s),
+                  },
+                  { isSeparator: true },
+                  {
+                    title: <span data-testid={`spec-delete-${s.name}`}>Delete</span>,
+                    onClick: () => props.onAction('delete', s),
+                    isDanger: true,
+                  },
+                ]}
+                actionsToggle={({ onToggle, isOpen, isDisabled, toggleRef }) => (
+                  <MenuToggle
+                    ref={toggleRef}
+                    variant="plain"
+                    onClick={onToggle}
+                    isExpanded={isOpen}
+                    isDisabled={isDisabled}
+                    aria-label={`More actions for ${s.name}`}
+                    data-testid={`spec-actions-${s.name}`}
+                    icon={<EllipsisVIcon />}
+                  />
+                )}
+              />
             </Td>
           </Tr>
         ))}

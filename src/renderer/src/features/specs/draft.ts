@@ -123,6 +123,29 @@ function explain(issues: readonly Issue[]): Issue[] {
   });
 }
 
+const FORM_FIELDS = new Set([
+  'name',
+  'description',
+  'osFamily',
+  'timezone',
+  'hostnameTemplate',
+  'installAgent',
+  'sshKeys',
+  'adminPassword',
+  'adminPasswordConfirm',
+  'labels',
+  'userData',
+  'metaData',
+  'networkConfig',
+]);
+
+/** The form field that shows an error for this input path, if any (`sshKeys.2` stays per key). */
+export function formFieldFor(path: string): string | undefined {
+  if (/^sshKeys\.\d+$/.test(path)) return path;
+  const head = path.split('.')[0] ?? '';
+  return FORM_FIELDS.has(head) ? head : undefined;
+}
+
 /** Every zod issue under `labels` is shown on the one labels field. */
 function normalisePaths(errors: FormErrors): FormErrors {
   const out: FormErrors = {};

@@ -1,4 +1,5 @@
-import { FormFieldGroupExpandable, FormFieldGroupHeader, FormGroup, TextArea } from '@patternfly/react-core';
+import { ExpandableSection, FormGroup, Stack, TextArea } from '@patternfly/react-core';
+import { useState } from 'react';
 import { FieldError } from '../../../components/FieldError';
 import type { SpecDraft } from '../draft';
 import { validated, type FieldsProps } from './types';
@@ -16,37 +17,38 @@ const DOCS: readonly { field: DocField; label: string; testId: string; placehold
   },
 ];
 
-/** Raw cloud-init documents, folded away unless one is filled in or has an error. */
+/** Raw cloud-init documents: folded away unless one is filled in, and always open while one has an error. */
 export function CloudInitFields({ draft, errors, update }: FieldsProps) {
-  const open = DOCS.some((d) => draft[d.field] !== '' || errors[d.field] !== undefined);
+  const [open, setOpen] = useState(() => DOCS.some((d) => draft[d.field] !== ''));
+  const hasError = DOCS.some((d) => errors[d.field] !== undefined);
   return (
-    <FormFieldGroupExpandable
-      isExpanded={open}
-      toggleAriaLabel="Show the cloud-init documents"
-      header={
-        <FormFieldGroupHeader
-          titleText={{ text: 'Cloud-init documents', id: 'spec-cloudinit-title' }}
-          titleDescription="Optional user data, meta data and network config, merged into what QHCI generates."
-        />
-      }
+    <ExpandableSection
+      toggleText="Cloud-init documents (user data, meta data, network config)"
+      isExpanded={open || hasError}
+      onToggle={(_e, expanded) => setOpen(expanded)}
+      toggleId="spec-cloudinit-toggle"
+      contentId="spec-cloudinit-content"
+      data-testid="spec-cloudinit"
     >
-      {DOCS.map((d) => (
-        <FormGroup key={d.field} label={d.label} fieldId={d.testId}>
-          <TextArea
-            id={d.testId}
-            data-testid={d.testId}
-            value={draft[d.field]}
-            onChange={(_e, v) => update({ [d.field]: v } as Partial<SpecDraft>)}
-            validated={validated(errors[d.field])}
-            rows={4}
-            resizeOrientation="vertical"
-            className="qhci-mono-textarea"
-            placeholder={d.placeholder}
-            spellCheck={false}
-          />
-          <FieldError message={errors[d.field]} testId={`${d.testId}-error`} />
-        </FormGroup>
-      ))}
-    </FormFieldGroupExpandable>
+      <Stack hasGutter>
+        {DOCS.map((d) => (
+          <FormGroup key={d.field} label={d.label} fieldId={d.testId}>
+            <TextArea
+              id={d.testId}
+              data-testid={d.testId}
+              value={draft[d.field]}
+              onChange={(_e, v) => update({ [d.field]: v } as Partial<SpecDraft>)}
+              validated={validated(errors[d.field])}
+              rows={4}
+              resizeOrientation="vertical"
+              className="qhci-mono-textarea"
+              placeholder={d.placeholder}
+              spellCheck={false}
+            />
+            <FieldError message={errors[d.field]} testId={`${d.testId}-error`} />
+          </FormGroup>
+        ))}
+      </Stack>
+    </ExpandableSection>
   );
 }

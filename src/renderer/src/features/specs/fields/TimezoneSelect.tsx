@@ -11,7 +11,7 @@ import {
   type MenuToggleElement,
 } from '@patternfly/react-core';
 import TimesIcon from '@patternfly/react-icons/dist/esm/icons/times-icon';
-import { useMemo, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import { useMemo, useRef, useState, type FocusEvent, type KeyboardEvent, type Ref } from 'react';
 import { filterZoneGroups, zoneOffset } from './timezones';
 
 const LISTBOX_ID = 'spec-timezone-listbox';
@@ -33,6 +33,8 @@ export function TimezoneSelect(props: {
   const [text, setText] = useState<string | null>(null); // null: show the chosen zone
   const [focused, setFocused] = useState<number | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+  const toggleBoxRef = useRef<MenuToggleElement | null>(null);
 
   const groups = useMemo(() => filterZoneGroups(text ?? ''), [text]);
   const flat = useMemo(() => groups.flatMap((g) => g.zones), [groups]);
@@ -49,6 +51,12 @@ export function TimezoneSelect(props: {
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Escape' && isOpen) {
+      // Close only the list; the dialog around it ignores this Escape (see escapeUnlessListOpen).
+      event.stopPropagation();
+      close();
+      return;
+    }
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       setIsOpen(true);
@@ -74,7 +82,11 @@ export function TimezoneSelect(props: {
   let index = -1;
   const toggle = (toggleRef: Ref<MenuToggleElement>) => (
     <MenuToggle
-      ref={toggleRef}
+      ref={(el: MenuToggleElement | null) => {
+        toggleBoxRef.current = el;
+        if (typeof toggleRef === 'function') toggleRef(el);
+        else if (toggleRef) toggleRef.current = el;
+      }}
       variant="typeahead"
       aria-label="Show time zones"
       onClick={() => {
@@ -96,6 +108,14 @@ export function TimezoneSelect(props: {
             setIsOpen(true);
           }}
           onKeyDown={onKeyDown}
+          onBlur={(event: FocusEvent<HTMLInputElement>) => {
+            // Focus left for somewhere other than the list (Tab, a click elsewhere): close the list.
+            const next = event.relatedTarget;
+            const inside =
+              next instanceof Node &&
+              (menuRef.current?.contains(next) || toggleBoxRef.current?.contains(next));
+            if (isOpen && !inside) close();
+          }}
           autoComplete="off"
           innerRef={inputRef}
           placeholder="Type to find a time zone"
@@ -138,6 +158,7 @@ export function TimezoneSelect(props: {
         if (!open) close();
       }}
       toggle={toggle}
+      innerRef={menuRef}
       variant="typeahead"
       isScrollable
       maxMenuHeight="320px"
