@@ -52,7 +52,9 @@ export function TimezoneSelect(props: {
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'Escape' && isOpen) {
-      // Close only the list; the dialog around it ignores this Escape (see escapeUnlessListOpen).
+      // Close only the list; marked as handled, the dialog around it ignores this Escape
+      // (see escapeUnlessListOpen).
+      event.preventDefault();
       event.stopPropagation();
       close();
       return;
@@ -110,6 +112,8 @@ export function TimezoneSelect(props: {
           onKeyDown={onKeyDown}
           onBlur={(event: FocusEvent<HTMLInputElement>) => {
             // Focus left for somewhere other than the list (Tab, a click elsewhere): close the list.
+            // The window itself losing focus (another app) leaves it open, as it was.
+            if (!document.hasFocus()) return;
             const next = event.relatedTarget;
             const inside =
               next instanceof Node &&
