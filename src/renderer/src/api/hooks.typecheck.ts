@@ -4,7 +4,7 @@
  */
 import { useQhciMutation, useQhciQuery } from './hooks';
 
-export function typeChecks(): void {
+export function useTypeChecks(): void {
   // Accepted.
   useQhciQuery('folders.tree', {});
   useQhciQuery('specs.get', { id: 'x' });

@@ -12,7 +12,7 @@ import {
 } from '@patternfly/react-core';
 import TimesIcon from '@patternfly/react-icons/dist/esm/icons/times-icon';
 import { useMemo, useRef, useState, type FocusEvent, type KeyboardEvent, type Ref } from 'react';
-import { filterZoneGroups, zoneOffset } from './timezones';
+import { filterZoneGroups, groupStarts, zoneOffset } from './timezones';
 
 const LISTBOX_ID = 'spec-timezone-listbox';
 const optionId = (i: number) => `spec-timezone-option-${i}`;
@@ -38,6 +38,7 @@ export function TimezoneSelect(props: {
 
   const groups = useMemo(() => filterZoneGroups(text ?? ''), [text]);
   const flat = useMemo(() => groups.flatMap((g) => g.zones), [groups]);
+  const starts = useMemo(() => groupStarts(groups), [groups]);
 
   const close = () => {
     setIsOpen(false);
@@ -81,7 +82,6 @@ export function TimezoneSelect(props: {
     }
   };
 
-  let index = -1;
   const toggle = (toggleRef: Ref<MenuToggleElement>) => (
     <MenuToggle
       ref={(el: MenuToggleElement | null) => {
@@ -174,10 +174,10 @@ export function TimezoneSelect(props: {
             No time zone matches “{text}”
           </SelectOption>
         )}
-        {groups.map((g) => (
+        {groups.map((g, gi) => (
           <SelectGroup key={g.region} label={g.region}>
-            {g.zones.map((zone) => {
-              index += 1;
+            {g.zones.map((zone, zi) => {
+              const index = (starts[gi] ?? 0) + zi;
               return (
                 <SelectOption
                   key={zone}

@@ -40,3 +40,14 @@ export function filterZoneGroups(filter: string): ZoneGroup[] {
     .map((g) => ({ region: g.region, zones: g.zones.filter((z) => z.toLowerCase().includes(needle)) }))
     .filter((g) => g.zones.length > 0);
 }
+
+/** Where each group's first zone sits in the flat list of all shown zones (for keyboard focus). */
+export function groupStarts(groups: readonly ZoneGroup[]): number[] {
+  const starts: number[] = [];
+  let at = 0;
+  for (const g of groups) {
+    starts.push(at);
+    at += g.zones.length;
+  }
+  return starts;
+}
