@@ -2,6 +2,7 @@
  * One interface for both kinds of host connection. Drivers move bytes: they run virsh and host tools and
  * return libvirt's XML as text; services parse it (src/main/virt) and store it (src/main/inventory).
  */
+import { AppError } from '../../shared/domain/errors';
 import type { HostKind } from '../../shared/domain/host';
 import type { ExecResult } from './ssh-connection';
 import { runVirshBatch, type BatchResult, type VirshRunner } from './virsh';
@@ -65,47 +66,115 @@ const lines = (text: string) =>
     .map((l) => l.trim())
     .filter((l) => l !== '');
 
+/** How many virsh processes read domain XML at once during a sync. */
+const DOMAIN_READERS = 4;
+
 /**
- * Reads a host through virsh alone, in three batches. `domains` may be supplied by a faster path
- * (the native binding) and then is not read through virsh.
+ * Reads a host through virsh in two chains that run at the same time over one connection:
+ *   host facts, pools, volumes and networks (three round trips), and
+ *   the domain list, then every domain's XML (two round trips, the XML spread over a few virsh processes).
+ * The number of round trips does not grow with the number of domains. `domainsOverride` replaces the
+ * second chain with a faster path (the native binding).
  */
 export async function collectWithVirsh(
   run: VirshRunner,
+  cache: HypervisorFactsCache,
   domainsOverride?: () => Promise<RawHostData['domains']>,
 ): Promise<RawHostData> {
+  const [host, domains] = await Promise.all([
+    collectHost(run, cache),
+    domainsOverride ? domainsOverride() : collectDomains(run),
+  ]);
+  return { ...host, domains };
+}
+
+/**
+ * What does not change while a connection lasts (the hypervisor's capabilities, libvirt's version): read on
+ * the first sync of a connection only. A driver clears it when its connection is re-opened.
+ */
+export interface HypervisorFactsCache {
+  value?: { capabilitiesXml: string; libvirtVersion: string; domcapsXml: string; kvmUsable: boolean };
+}
+
+/**
+ * What the inventory keeps of a domain, selected on the host by virsh (libvirt >= 8.5): about half the
+ * bytes to send and to parse. `--wrap` puts the domain's type attribute on the <nodes> root.
+ */
+const DOMAIN_XPATH =
+  '/domain/@type | /domain/*[self::name or self::uuid or self::memory or self::vcpu] | ' +
+  '/domain/devices/*[self::disk or self::interface or self::graphics]';
+
+async function collectDomains(run: VirshRunner): Promise<RawHostData['domains']> {
+  const lists = await runVirshBatch(run, [
+    ['list', '--all', '--uuid'],
+    ...STATE_FILTERS.map(([, flag]) => ['list', '--uuid', flag]),
+    ['help', 'dumpxml'],
+  ]);
+  const out = (i: number) => {
+    const r = lists[i]!;
+    if (!r.ok) throw new AppError('HOST_ERROR', `Cannot list domains: ${r.error}`);
+    return r.out;
+  };
+  const uuids = lines(out(0));
+  const stateOf = new Map<string, string>();
+  STATE_FILTERS.forEach(([state], k) => {
+    for (const u of lines(out(1 + k))) stateOf.set(u, state);
+  });
+  const help = lists[1 + STATE_FILTERS.length]!;
+  const xpath = help.ok && help.out.includes('--xpath') ? ['--xpath', DOMAIN_XPATH, '--wrap'] : [];
+  const xml = await runVirshBatch(
+    run,
+    uuids.map((u) => ['dumpxml', u, ...xpath]),
+    { parallel: DOMAIN_READERS },
+  );
+  // A domain undefined between the list and its dumpxml is simply gone.
+  return uuids.flatMap((uuid, i) => {
+    const r = xml[i]!;
+    return r.ok ? [{ uuid, state: stateOf.get(uuid) ?? 'unknown', xml: r.out }] : [];
+  });
+}
+
+async function collectHost(
+  run: VirshRunner,
+  cache: HypervisorFactsCache,
+): Promise<Omit<RawHostData, 'domains'>> {
   const warnings: string[] = [];
+  const cached = cache.value;
+  const nothing = ['echo'];
   const first = await runVirshBatch(run, [
-    ['capabilities'],
+    cached ? nothing : ['capabilities'],
     ['nodeinfo'],
     ['hostname'],
-    ['version', '--daemon'],
-    ['domcapabilities', '--virttype', 'kvm'],
-    ['domcapabilities', '--virttype', 'qemu'],
+    cached ? nothing : ['version', '--daemon'],
+    cached ? nothing : ['domcapabilities', '--virttype', 'kvm'],
+    cached ? nothing : ['domcapabilities', '--virttype', 'qemu'],
     ['pool-list', '--all', '--name'],
     ['pool-list', '--name'],
     ['net-list', '--all', '--name'],
     ['net-list', '--name'],
-    ['list', '--all', '--uuid'],
-    ...STATE_FILTERS.map(([, flag]) => ['list', '--uuid', flag]),
   ]);
   const out = (i: number, what: string): string => {
     const r = first[i]!;
     if (r.ok) return r.out;
-    throw new Error(`${what}: ${r.error}`);
+    throw new AppError('HOST_ERROR', `${what}: ${r.error}`);
   };
   const kvm = first[4]!;
-  const kvmUsable = kvm.ok && kvm.out.includes('<domain>kvm</domain>');
+  const qemu = first[5]!;
+  const version = first[3]!;
+  const kvmUsable = cached ? cached.kvmUsable : kvm.ok && kvm.out.includes('<domain>kvm</domain>');
+  cache.value = cached ?? {
+    capabilitiesXml: out(0, 'capabilities'),
+    libvirtVersion: version.ok ? version.out.trim() : '',
+    // Some drivers (the test driver) have no domcapabilities: then nothing is known to be available.
+    domcapsXml: kvmUsable && kvm.ok ? kvm.out : qemu.ok ? qemu.out : '',
+    kvmUsable,
+  };
   const poolNames = lines(out(6, 'pool-list'));
   const activePools = new Set(lines(out(7, 'pool-list')));
   const netNames = lines(out(8, 'net-list'));
   const activeNets = new Set(lines(out(9, 'net-list')));
-  const uuids = domainsOverride ? [] : lines(out(10, 'list'));
-  const stateOf = new Map<string, string>();
-  STATE_FILTERS.forEach(([state], k) => {
-    for (const u of lines(out(11 + k, 'list'))) stateOf.set(u, state);
-  });
 
-  // Second round trip: pool and network XML, volume names, domain XML.
+  // Second round trip: pool and network XML, volume lists (after a refresh, so files made outside libvirt show).
   const active = poolNames.filter((p) => activePools.has(p));
   const second = await runVirshBatch(run, [
     ...poolNames.map((p) => ['pool-dumpxml', p]),
@@ -114,7 +183,6 @@ export async function collectWithVirsh(
       ['vol-list', '--pool', p],
     ]),
     ...netNames.map((n) => ['net-dumpxml', n]),
-    ...uuids.map((u) => ['dumpxml', u]),
   ]);
   let k = 0;
   const poolXml = poolNames.map(() => second[k++]!);
@@ -126,7 +194,6 @@ export async function collectWithVirsh(
     else warnings.push(`volumes of pool ${p}: ${r.error}`);
   }
   const netXml = netNames.map(() => second[k++]!);
-  const domXml = uuids.map(() => second[k++]!);
 
   // Third round trip: every volume's XML.
   const volCmds: { pool: string; name: string; path: string }[] = [];
@@ -135,6 +202,7 @@ export async function collectWithVirsh(
     ? await runVirshBatch(
         run,
         volCmds.map((v) => ['vol-dumpxml', '--pool', v.pool, v.path || v.name]),
+        { parallel: 2 },
       )
     : [];
 
@@ -163,24 +231,12 @@ export async function collectWithVirsh(
     }
     return [{ name, active: activeNets.has(name), xml: r.out }];
   });
-  const domains = domainsOverride
-    ? await domainsOverride()
-    : uuids.flatMap((uuid, i) => {
-        const r = domXml[i]!;
-        // A domain undefined between the list and its dumpxml is simply gone.
-        return r.ok ? [{ uuid, state: stateOf.get(uuid) ?? 'unknown', xml: r.out }] : [];
-      });
   return {
-    capabilitiesXml: out(0, 'capabilities'),
+    ...cache.value,
     nodeinfo: out(1, 'nodeinfo'),
     hostname: out(2, 'hostname').trim(),
-    libvirtVersion: first[3]!.ok ? (first[3] as { out: string }).out.trim() : '',
-    // Some drivers (the test driver) have no domcapabilities: then nothing is known to be available.
-    domcapsXml: kvmUsable ? kvm.out : first[5]!.ok ? first[5]!.out : '',
-    kvmUsable,
     pools,
     networks,
-    domains,
     warnings,
   };
 }

@@ -56,42 +56,49 @@ const MAX_BATCH_CHARS = 96 * 1024;
 export async function runVirshBatch(
   runner: VirshRunner,
   commands: readonly (readonly string[])[],
-  opts?: { timeoutMs?: number },
+  opts?: { timeoutMs?: number; parallel?: number },
 ): Promise<BatchResult[]> {
   const nonce = randomBytes(6).toString('hex');
   const mark = (i: number) => `QHCI-${nonce}-${i}`;
+  // `echo --err` also prints a newline on stdout, dropped again below.
+  const parts = commands.map(
+    (cmd, i) => `${cmd.map(quoteVirshArg).join(' ')} ; echo --err ${mark(i)} ; echo ${mark(i)} ; `,
+  );
+  // With `parallel`, the commands are spread over that many virsh processes run at once (libvirtd serves
+  // them concurrently); every process stays under the argument size limit.
+  const perChunk = Math.max(1, Math.ceil(parts.length / Math.max(1, opts?.parallel ?? 1)));
   const chunks: { start: number; end: number; script: string }[] = [];
   let script = '';
   let start = 0;
-  commands.forEach((cmd, i) => {
-    // `echo --err` also prints a newline on stdout, dropped again below.
-    const part = `${cmd.map(quoteVirshArg).join(' ')} ; echo --err ${mark(i)} ; echo ${mark(i)} ; `;
-    if (script.length + part.length > MAX_BATCH_CHARS && script !== '') {
+  parts.forEach((part, i) => {
+    if (script !== '' && (script.length + part.length > MAX_BATCH_CHARS || i - start >= perChunk)) {
       chunks.push({ start, end: i, script });
       script = '';
       start = i;
     }
     script += part;
   });
-  if (script !== '') chunks.push({ start, end: commands.length, script });
+  if (script !== '') chunks.push({ start, end: parts.length, script });
 
   const results: (BatchResult | undefined)[] = new Array(commands.length).fill(undefined);
-  for (const chunk of chunks) {
-    const r = await runner([chunk.script], opts);
-    let outRest = r.stdout;
-    let errRest = r.stderr;
-    for (let i = chunk.start; i < chunk.end; i++) {
-      const outMark = `${mark(i)}\n`;
-      const errMark = `error: ${mark(i)}\n`;
-      const o = outRest.indexOf(outMark);
-      const e = errRest.indexOf(errMark);
-      if (o === -1 || e === -1) break; // virsh ended early (connection lost): the rest count as failed
-      const err = errRest.slice(0, e);
-      const out = outRest.slice(0, o).replace(/\n$/, '');
-      results[i] = err.trim() === '' ? { ok: true, out } : { ok: false, error: virshErrorText(err) };
-      outRest = outRest.slice(o + outMark.length);
-      errRest = errRest.slice(e + errMark.length);
-    }
-  }
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      const r = await runner([chunk.script], opts?.timeoutMs ? { timeoutMs: opts.timeoutMs } : undefined);
+      let outAt = 0;
+      let errAt = 0;
+      for (let i = chunk.start; i < chunk.end; i++) {
+        const outMark = `${mark(i)}\n`;
+        const errMark = `error: ${mark(i)}\n`;
+        const o = r.stdout.indexOf(outMark, outAt);
+        const e = r.stderr.indexOf(errMark, errAt);
+        if (o === -1 || e === -1) break; // virsh ended early (connection lost): the rest count as failed
+        const err = r.stderr.slice(errAt, e);
+        const out = r.stdout.slice(outAt, o).replace(/\n$/, '');
+        results[i] = err.trim() === '' ? { ok: true, out } : { ok: false, error: virshErrorText(err) };
+        outAt = o + outMark.length;
+        errAt = e + errMark.length;
+      }
+    }),
+  );
   return results.map((r) => r ?? { ok: false, error: 'virsh ended before this command ran' });
 }

@@ -29,6 +29,7 @@ import type { ProjectsService } from './projects';
 export interface SyncReport {
   readonly hostId: string;
   readonly durationMs: number;
+  readonly phases: { readonly readMs: number; readonly parseMs: number; readonly storeMs: number };
   readonly domains: number;
   readonly pools: number;
   readonly networks: number;
@@ -167,18 +168,22 @@ export function createHostsService(deps: HostsServiceDeps) {
         log(`sync of ${host.name} failed: ${(err as Error).stack ?? String(err)}`);
       throw err instanceof AppError ? err : new AppError('HOST_ERROR', message);
     }
+    const t1 = performance.now();
     const inv = toInventory(raw);
     const facts = nodeFacts(raw);
+    const t2 = performance.now();
     inTransaction(db, () => {
       inventory.replace(id, host.projectId, inv);
       hosts.setFacts(id, facts);
       hosts.setState(id, { state: 'connected', stale: false, lastError: null, seen: true });
     });
+    const t3 = performance.now();
     changed('hosts', host.projectId);
     changed('vms', host.projectId);
     return {
       hostId: id,
-      durationMs: Math.round(performance.now() - t0),
+      durationMs: Math.round(t3 - t0),
+      phases: { readMs: Math.round(t1 - t0), parseMs: Math.round(t2 - t1), storeMs: Math.round(t3 - t2) },
       domains: inv.domains.length,
       pools: inv.pools.length,
       networks: inv.networks.length,

@@ -232,6 +232,8 @@ export interface HostTestResult {
 export interface HostSyncReport {
   readonly hostId: string;
   readonly durationMs: number;
+  /** Reading from the host, parsing, and writing the inventory. */
+  readonly phases: { readonly readMs: number; readonly parseMs: number; readonly storeMs: number };
   readonly domains: number;
   readonly pools: number;
   readonly networks: number;

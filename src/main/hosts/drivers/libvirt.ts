@@ -11,6 +11,7 @@ import {
   eventLineReader,
   type DomainEvent,
   type HostDriver,
+  type HypervisorFactsCache,
   type PowerAction,
   type RawHostData,
 } from '../driver';
@@ -54,6 +55,7 @@ export class LibvirtDriver implements HostDriver {
   readonly kind = 'libvirt' as const;
   private readonly run: VirshRunner;
   private hv: Hypervisor | null = null;
+  private readonly facts: HypervisorFactsCache = {};
 
   constructor(
     readonly uri: string,
@@ -90,6 +92,7 @@ export class LibvirtDriver implements HostDriver {
   }
 
   close(): void {
+    delete this.facts.value;
     const hv = this.hv;
     this.hv = null;
     void hv?.connectClose().catch(() => undefined);
@@ -142,7 +145,7 @@ export class LibvirtDriver implements HostDriver {
   }
 
   collect(): Promise<RawHostData> {
-    return collectWithVirsh(this.run, this.hv ? () => this.bindingDomains() : undefined);
+    return collectWithVirsh(this.run, this.facts, this.hv ? () => this.bindingDomains() : undefined);
   }
 
   async power(uuid: string, action: PowerAction): Promise<void> {

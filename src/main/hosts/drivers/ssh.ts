@@ -6,6 +6,7 @@ import {
   eventLineReader,
   type DomainEvent,
   type HostDriver,
+  type HypervisorFactsCache,
   type PowerAction,
 } from '../driver';
 import type { SshConnection } from '../ssh-connection';
@@ -14,12 +15,17 @@ import { runVirsh, runVirshBatch, type VirshRunner } from '../virsh';
 export class SshDriver implements HostDriver {
   readonly kind = 'ssh' as const;
   private readonly run: VirshRunner;
+  private readonly facts: HypervisorFactsCache = {};
 
   constructor(
     readonly conn: SshConnection,
     readonly uri: string,
   ) {
     this.run = (args, opts) => conn.exec(['virsh', '-c', uri, ...args], opts ?? {});
+    // A new connection may reach an upgraded or reconfigured host: read its capabilities again.
+    conn.onState((state) => {
+      if (state === 'down') delete this.facts.value;
+    });
   }
 
   async connect(): Promise<void> {
@@ -52,7 +58,7 @@ export class SshDriver implements HostDriver {
   }
 
   collect() {
-    return collectWithVirsh(this.run);
+    return collectWithVirsh(this.run, this.facts);
   }
 
   async power(uuid: string, action: PowerAction): Promise<void> {
