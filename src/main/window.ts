@@ -12,6 +12,7 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
+  // Only as a header: browsers ignore frame-ancestors in the page's <meta> policy.
   "frame-ancestors 'none'",
 ].join('; ');
 

@@ -4,7 +4,6 @@
  * served to the page. After the test: the app is closed, the directory removed, and the test fails if the
  * page logged any error (a CSP violation, an exception, a refused request).
  */
-import './esm-compat';
 import { test as base, expect, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
