@@ -113,7 +113,7 @@ async function main() {
     }
 
     console.log(`Per-domain pattern: ${uuids.length} virsh processes…`);
-    let t0 = performance.now();
+    const t0 = performance.now();
     for (const u of uuids) {
       const r = await conn.exec(['virsh', '-c', 'qemu:///system', 'dumpxml', u]);
       if (r.code !== 0) throw new Error(r.stderr);
