@@ -4,9 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { electronBinary } from './electron-binary.mjs';
 
 const require = createRequire(import.meta.url);
+const { electronBinary } = require('./electron-binary.cjs');
 
 if (!electronBinary()) {
   console.log('Fetching the Electron binary (one time)…');

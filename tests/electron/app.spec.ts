@@ -6,10 +6,13 @@ import { _electron as electron, expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-// @ts-expect-error: a plain .mjs helper shared with the npm scripts
-import { electronBinary } from '../../scripts/electron-binary.mjs';
+// A plain CommonJS helper shared with the npm scripts.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { electronBinary } = require('../../scripts/electron-binary.cjs') as {
+  electronBinary: () => string | null;
+};
 
-const binary = (electronBinary as () => string | null)();
+const binary = electronBinary();
 
 test.skip(!binary, 'No Electron binary on this machine (it cannot be downloaded without the internet)');
 

@@ -1,10 +1,9 @@
 // Where the Electron binary is, without triggering electron's lazy download (which needs the internet).
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+// CommonJS so that both the npm scripts and the Playwright tests can load it.
+const { existsSync, readFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
 
-export function electronBinary() {
-  const require = createRequire(import.meta.url);
+function electronBinary() {
   let pkgDir;
   try {
     pkgDir = dirname(require.resolve('electron/package.json'));
@@ -20,3 +19,5 @@ export function electronBinary() {
   const bin = join(pkgDir, 'dist', readFileSync(pathFile, 'utf8').trim());
   return existsSync(bin) ? bin : null;
 }
+
+module.exports = { electronBinary };
