@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { AppError, type AppErrorData, type Result } from '../../shared/domain/errors';
+import { issueMessage } from '../../shared/domain/names';
 import { isChannelName } from '../../shared/ipc/channels';
 import { contract, type Channel, type ChannelOutput, type ParsedInput } from '../../shared/ipc/contract';
 
@@ -30,7 +31,8 @@ export function validationError(error: z.ZodError): AppErrorData {
       ...(field ? { field } : {}),
     };
   }
-  const message = field ? `${field}: ${issue.message}` : issue.message;
+  const text = issueMessage(issue);
+  const message = field ? `${field}: ${text}` : text;
   return field ? { code: 'VALIDATION', message, field } : { code: 'VALIDATION', message };
 }
 

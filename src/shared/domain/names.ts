@@ -30,14 +30,28 @@ export const DisplayName = z
   .max(80, 'Name must be at most 80 characters')
   .refine((s) => !CONTROL_CHARS.test(s), 'Name may not contain control characters');
 
+interface IssueLike {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly issues?: readonly { readonly message: string }[];
+}
+
+/**
+ * The message a person should read for one zod issue. zod reports a bad record key as "Invalid key in
+ * record" and keeps the key schema's own message inside; that inner message is the useful one.
+ */
+export function issueMessage(issue: IssueLike): string {
+  if (issue.code === 'invalid_key' && issue.issues?.[0]) return issue.issues[0].message;
+  return issue.message;
+}
+
 /** Maps zod issues to a field → message map (first message per field), as forms show them. */
-export function fieldErrors(
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
-): Record<string, string> {
+export function fieldErrors(issues: readonly IssueLike[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues) {
     const key = issue.path.map(String).join('.') || '_';
-    if (!(key in out)) out[key] = issue.message;
+    if (!(key in out)) out[key] = issueMessage(issue);
   }
   return out;
 }
