@@ -125,6 +125,7 @@ export function createApp(opts: AppOptions): App {
       return r;
     },
     'hosts.sync': (i) => hosts.sync(i.id),
+    'hosts.suggestLocal': () => hosts.suggestLocal(),
     'vms.power': (i) => hosts.power(i.vmId, i.action),
     'vms.list': (i) => {
       const projectId = projects.resolve(i.projectId).id;

@@ -14,6 +14,7 @@ export class PrivateSshd {
     readonly address: string,
     readonly port: number,
     readonly uri: string,
+    extraConfig: readonly string[] = [],
   ) {
     mkdirSync(dir, { recursive: true });
     const key = join(dir, 'host_ed25519');
@@ -22,6 +23,8 @@ export class PrivateSshd {
     writeFileSync(
       join(dir, 'sshd_config'),
       [
+        // sshd takes the first value of a keyword: the extra lines override the defaults below.
+        ...extraConfig,
         `ListenAddress ${address}:${port}`,
         `HostKey ${key}`,
         `PidFile ${join(dir, 'sshd.pid')}`,

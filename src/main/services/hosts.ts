@@ -207,6 +207,24 @@ export function createHostsService(deps: HostsServiceDeps) {
       };
     },
 
+    /** The workstation's own libvirt, offered on first run when it answers and no host uses it yet. */
+    async suggestLocal(): Promise<{ uri: string } | null> {
+      const uri = 'qemu:///system';
+      if (hosts.list().some((h) => h.kind === 'libvirt' && h.uri === uri)) return null;
+      const probe = createDriver(
+        { kind: 'libvirt', uri, address: null, port: null, username: null, auth: null },
+        driverContext,
+      );
+      try {
+        await probe.virsh(['uri'], { timeoutMs: 5000 });
+        return { uri };
+      } catch {
+        return null;
+      } finally {
+        probe.close();
+      }
+    },
+
     /** The SSH host key a server presents, checked against known_hosts, for the trust prompt. */
     async probe(address: string, port: number) {
       const check = await probeHostKey(address, port, knownHosts);

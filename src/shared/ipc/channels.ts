@@ -20,6 +20,7 @@ export const CHANNELS = [
   'hosts.update',
   'hosts.remove',
   'hosts.sync',
+  'hosts.suggestLocal',
   'vms.list',
   'vms.moveToFolder',
   'vms.power',

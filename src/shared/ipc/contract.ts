@@ -84,6 +84,8 @@ export const contract = {
   'hosts.update': { input: HostUpdateInput, output: out<HostSummary>(), mutates: true },
   'hosts.remove': { input: HostIdInput, output: out<{ removed: true }>(), mutates: true },
   'hosts.sync': { input: HostIdInput, output: out<HostSyncReport>(), mutates: true },
+  /** First run: the workstation's own libvirt, when it answers and is not in the inventory yet. */
+  'hosts.suggestLocal': { input: Empty, output: out<{ uri: string } | null>(), mutates: false },
   'vms.list': { input: VmListInput, output: out<VmSummary[]>(), mutates: false },
   'vms.moveToFolder': { input: VmMoveToFolderInput, output: out<VmMoveResult>(), mutates: true },
   'vms.power': { input: VmPowerInput, output: out<{ state: VmState }>(), mutates: true },

@@ -1,6 +1,6 @@
 /** Hosts through the contract, as the UI and the CLI use them, against the real testbed. */
 import { execFileSync } from 'node:child_process';
-import { rmSync, unlinkSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostSummary } from '../../../src/shared/domain/host';
@@ -242,5 +242,120 @@ describe.skipIf(!testbed)(`hosts service against the testbed ${NO_TESTBED}`, () 
       await sshd.stop();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe.skipIf(!testbed)(`SSH authentication by password and by ssh-agent ${NO_TESTBED}`, () => {
+  const dir = tempDir('qhci-auth-');
+  const user = 'qhcipw';
+  const password = `pw-${Date.now()}-'"$x`;
+  let sshd: PrivateSshd;
+  let t: TestApp;
+  let agent: { pid: string; sock: string } | null = null;
+  beforeAll(async () => {
+    // A uid-0 alias with /bin/sh (like the testbed's user) that has a password; sshd without PAM reads shadow.
+    execFileSync('useradd', [
+      '--non-unique',
+      '--uid',
+      '0',
+      '--gid',
+      '0',
+      '--no-create-home',
+      '--home-dir',
+      dir,
+      '--shell',
+      '/bin/sh',
+      user,
+    ]);
+    execFileSync('chpasswd', [], { input: `${user}:${password}\n` });
+    sshd = new PrivateSshd(join(dir, 'sshd'), '127.0.0.10', 2222, 'qemu:///system', [
+      'PasswordAuthentication yes',
+      'PermitRootLogin yes',
+    ]);
+    await sshd.start();
+    t = startTestApp();
+  });
+  afterAll(async () => {
+    t.dispose();
+    await sshd.stop();
+    if (agent) execFileSync('kill', [agent.pid]);
+    execFileSync('userdel', ['--force', user]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a password is used to connect and kept only in the secret store, never in the inventory', async () => {
+    const h = await t.client.call('hosts.add', {
+      name: 'pw',
+      connection: {
+        kind: 'ssh',
+        address: '127.0.0.10',
+        port: 2222,
+        user,
+        auth: { method: 'password', password },
+      },
+      acceptFingerprint: sshd.fingerprint,
+    });
+    expect(h).toMatchObject({ state: 'connected', authMethod: 'password' });
+    const db = ['qhci.db', 'qhci.db-wal'].map((f) => {
+      try {
+        return readFileSync(join(t.dataDir, f));
+      } catch {
+        return Buffer.alloc(0);
+      }
+    });
+    expect(Buffer.concat(db).includes(Buffer.from(password))).toBe(false);
+    expect(statSync(join(t.dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    // A fresh app on the same data directory reconnects with the stored password.
+    t.app.close();
+    const again = startTestApp(t.dataDir);
+    try {
+      expect((await again.client.call('hosts.sync', { id: h.id })).domains).toBeGreaterThanOrEqual(0);
+      await again.client.call('hosts.remove', { id: h.id });
+      expect(readFileSync(join(t.dataDir, 'secrets.json'), 'utf8')).not.toContain(password);
+    } finally {
+      again.app.close();
+      t = startTestApp(t.dataDir);
+    }
+  });
+
+  it('a wrong password is a readable error and nothing is saved', async () => {
+    await expect(
+      t.client.call('hosts.add', {
+        name: 'wrong',
+        connection: {
+          kind: 'ssh',
+          address: '127.0.0.10',
+          port: 2222,
+          user,
+          auth: { method: 'password', password: 'nope' },
+        },
+        acceptFingerprint: sshd.fingerprint,
+      }),
+    ).rejects.toMatchObject({
+      code: 'HOST_ERROR',
+      message: expect.stringContaining('authentication failed'),
+    });
+    expect((await t.client.call('hosts.list', {})).some((h) => h.name === 'wrong')).toBe(false);
+  });
+
+  it('ssh-agent authentication works with the agent socket', async () => {
+    const out = execFileSync('ssh-agent', ['-s', '-a', join(dir, 'agent.sock')], { encoding: 'utf8' });
+    agent = { pid: /SSH_AGENT_PID=(\d+)/.exec(out)![1]!, sock: join(dir, 'agent.sock') };
+    execFileSync('ssh-add', [testbed!.clientKey], {
+      env: { ...process.env, SSH_AUTH_SOCK: agent.sock },
+      stdio: 'ignore',
+    });
+    const h = await t.client.call('hosts.add', {
+      name: 'agent',
+      connection: {
+        kind: 'ssh',
+        address: '127.0.0.10',
+        port: 2222,
+        user,
+        auth: { method: 'agent', socket: agent.sock },
+      },
+      acceptFingerprint: sshd.fingerprint,
+    });
+    expect(h).toMatchObject({ state: 'connected', authMethod: 'agent' });
   });
 });
