@@ -74,3 +74,22 @@ export class FileSecretStore implements SecretStore {
     this.write(all);
   }
 }
+
+/** Secrets held only in memory: a connection test, or a new host until it has connected once. */
+export class MemorySecretStore implements SecretStore {
+  private readonly values = new Map<string, string>();
+  readonly protection = 'memory only';
+  get(ref: string): string | undefined {
+    return this.values.get(ref);
+  }
+  set(ref: string, value: string): void {
+    this.values.set(ref, value);
+  }
+  delete(ref: string): void {
+    this.values.delete(ref);
+  }
+  /** Moves every value into another store (after the connection was proven). */
+  copyTo(other: SecretStore): void {
+    for (const [ref, value] of this.values) other.set(ref, value);
+  }
+}

@@ -8,6 +8,7 @@ import type { VmState } from '../../shared/domain/vm';
 import type { ParsedInput } from '../../shared/ipc/contract';
 import { createDriver, type DriverContext, type DriverSpec } from '../hosts/credentials';
 import type { HostDriver, PowerAction, RawHostData } from '../hosts/driver';
+import { MemorySecretStore, type SecretStore } from '../hosts/secrets';
 import { probeHostKey } from '../hosts/ssh-connection';
 import type { Db } from '../inventory/db';
 import { inTransaction } from '../inventory/db';
@@ -124,19 +125,23 @@ export function createHostsService(deps: HostsServiceDeps) {
     drivers.delete(id);
   };
 
-  /** Stores secrets of a new connection and returns the auth record that refers to them. */
-  const storeAuth = (hostId: string, c: ParsedInput<'hosts.add'>['connection']): StoredAuth | null => {
+  /** Puts the secrets of a connection into a store and returns the auth record that refers to them. */
+  const storeAuth = (
+    hostId: string,
+    c: ParsedInput<'hosts.add'>['connection'],
+    store: SecretStore,
+  ): StoredAuth | null => {
     if (c.kind !== 'ssh') return null;
     const a = c.auth;
     if (a.method === 'password') {
       const ref = `host:${hostId}:password`;
-      secrets.set(ref, a.password);
+      store.set(ref, a.password);
       return { method: 'password', passwordRef: ref };
     }
     if (a.method === 'key') {
       if (a.passphrase === undefined) return { method: 'key', keyFile: a.keyFile };
       const ref = `host:${hostId}:passphrase`;
-      secrets.set(ref, a.passphrase);
+      store.set(ref, a.passphrase);
       return { method: 'key', keyFile: a.keyFile, passphraseRef: ref };
     }
     return a.socket === undefined ? { method: 'agent' } : { method: 'agent', socket: a.socket };
@@ -248,9 +253,13 @@ export function createHostsService(deps: HostsServiceDeps) {
       connection: ParsedInput<'hosts.add'>['connection'];
       acceptFingerprint?: string | undefined;
     }) {
-      const tempId = `test-${newId()}`;
-      const auth = storeAuth(tempId, input.connection);
-      const driver = createDriver(specOf(input.connection, auth), driverContext, input.acceptFingerprint);
+      const staged = new MemorySecretStore();
+      const auth = storeAuth('test', input.connection, staged);
+      const driver = createDriver(
+        specOf(input.connection, auth),
+        { ...driverContext, secrets: staged },
+        input.acceptFingerprint,
+      );
       try {
         await driver.connect();
         const raw = await driver.collect();
@@ -262,7 +271,6 @@ export function createHostsService(deps: HostsServiceDeps) {
         };
       } finally {
         driver.close();
-        forgetSecrets(tempId);
       }
     },
 
@@ -272,17 +280,13 @@ export function createHostsService(deps: HostsServiceDeps) {
         throw new AppError('CONFLICT', `A host named "${input.name}" already exists`, 'name');
       }
       const id = newId();
-      const auth = storeAuth(id, input.connection);
+      // Secrets stay in memory until the host has answered; only then are they written to the store.
+      const staged = new MemorySecretStore();
+      const auth = storeAuth(id, input.connection, staged);
       const spec = specOf(input.connection, auth);
-      const driver = createDriver(spec, driverContext, input.acceptFingerprint);
+      const driver = createDriver(spec, { ...driverContext, secrets: staged }, input.acceptFingerprint);
       try {
         await driver.connect();
-      } catch (err) {
-        driver.close();
-        forgetSecrets(id);
-        throw err;
-      }
-      try {
         inTransaction(db, () => {
           if (hosts.idByName(project.id, input.name)) {
             throw new AppError('CONFLICT', `A host named "${input.name}" already exists`, 'name');
@@ -291,9 +295,9 @@ export function createHostsService(deps: HostsServiceDeps) {
         });
       } catch (err) {
         driver.close();
-        forgetSecrets(id);
         throw err;
       }
+      staged.copyTo(secrets);
       drivers.set(id, driver);
       changed('hosts', project.id);
       try {
@@ -320,23 +324,19 @@ export function createHostsService(deps: HostsServiceDeps) {
             'connection.kind',
           );
         }
-        const stagingId = `edit-${newId()}`;
-        const auth = storeAuth(stagingId, input.connection);
+        const staged = new MemorySecretStore();
+        const auth = storeAuth(current.id, input.connection, staged);
         const spec = specOf(input.connection, auth);
-        const driver = createDriver(spec, driverContext, input.acceptFingerprint);
+        const driver = createDriver(spec, { ...driverContext, secrets: staged }, input.acceptFingerprint);
         try {
           await driver.connect();
-        } catch (err) {
-          forgetSecrets(stagingId);
-          throw err;
         } finally {
           driver.close();
         }
-        // Move the staged secrets under the host's own references.
+        // Proven: replace the host's secrets with the new ones.
         forgetSecrets(current.id);
-        const finalAuth = storeAuth(current.id, input.connection);
-        forgetSecrets(stagingId);
-        next = { ...next, ...specOf(input.connection, finalAuth) };
+        staged.copyTo(secrets);
+        next = { ...next, ...spec };
         dropDriver(current.id);
       }
       hosts.update(next);

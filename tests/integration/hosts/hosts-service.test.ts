@@ -284,6 +284,19 @@ describe.skipIf(!testbed)(`SSH authentication by password and by ssh-agent ${NO_
   });
 
   it('a password is used to connect and kept only in the secret store, never in the inventory', async () => {
+    const tested = await t.client.call('hosts.test', {
+      connection: {
+        kind: 'ssh',
+        address: '127.0.0.10',
+        port: 2222,
+        user,
+        auth: { method: 'password', password },
+      },
+      acceptFingerprint: sshd.fingerprint,
+    });
+    expect(tested.facts.cpus).toBeGreaterThan(0);
+    // A connection test writes nothing, not even to the secret store.
+    expect(() => statSync(join(t.dataDir, 'secrets.json'))).toThrow();
     const h = await t.client.call('hosts.add', {
       name: 'pw',
       connection: {
