@@ -3,7 +3,7 @@
  * Joins the drivers (src/main/hosts) and the repositories (src/main/inventory); parses with src/main/virt.
  */
 import { AppError } from '../../shared/domain/errors';
-import type { HostDetail, HostSummary, StoredAuth, Volume } from '../../shared/domain/host';
+import type { HostDetail, HostSummary, HostSyncReport, StoredAuth, Volume } from '../../shared/domain/host';
 import type { VmState } from '../../shared/domain/vm';
 import type { ParsedInput } from '../../shared/ipc/contract';
 import { createDriver, type DriverContext, type DriverSpec } from '../hosts/credentials';
@@ -26,17 +26,6 @@ import {
 } from '../virt/parse';
 import type { AppEvents } from './events';
 import type { ProjectsService } from './projects';
-
-export interface SyncReport {
-  readonly hostId: string;
-  readonly durationMs: number;
-  readonly phases: { readonly readMs: number; readonly parseMs: number; readonly storeMs: number };
-  readonly domains: number;
-  readonly pools: number;
-  readonly networks: number;
-  readonly volumes: number;
-  readonly warnings: readonly string[];
-}
 
 const VM_STATES: Record<string, VmState> = {
   running: 'running',
@@ -98,7 +87,7 @@ export function createHostsService(deps: HostsServiceDeps) {
   const { db, hosts, inventory, projects, events, driverContext, log } = deps;
   const { secrets, knownHosts } = driverContext;
   const drivers = new Map<string, HostDriver>();
-  const syncing = new Map<string, Promise<SyncReport>>();
+  const syncing = new Map<string, Promise<HostSyncReport>>();
 
   const mustGet = (id: string): HostSummary => {
     const h = hosts.get(id);
@@ -157,7 +146,7 @@ export function createHostsService(deps: HostsServiceDeps) {
       ? { kind: 'libvirt', uri: c.uri, address: null, port: null, username: null, auth: null }
       : { kind: 'ssh', uri: c.uri, address: c.address, port: c.port, username: c.user, auth };
 
-  const doSync = async (id: string): Promise<SyncReport> => {
+  const doSync = async (id: string): Promise<HostSyncReport> => {
     const host = mustGet(id);
     const t0 = performance.now();
     let raw: RawHostData;
@@ -364,7 +353,7 @@ export function createHostsService(deps: HostsServiceDeps) {
     },
 
     /** A full sync; concurrent calls for one host share the same run. */
-    sync(id: string): Promise<SyncReport> {
+    sync(id: string): Promise<HostSyncReport> {
       const running = syncing.get(id);
       if (running) return running;
       const p = doSync(id).finally(() => syncing.delete(id));
