@@ -161,6 +161,8 @@ test('folders: the tree and its actions work from the keyboard', async ({ page, 
   await expect(page.getByTestId('folder-name-modal')).toBeHidden();
   await page.getByTestId('folder-rename').focus();
   await page.keyboard.press('Enter');
+  // The dialog moves focus to its field when it opens; type only once it has.
+  await expect(page.getByTestId('folder-name-input')).toBeFocused();
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.type('Gamma');
   await page.keyboard.press('Enter');
