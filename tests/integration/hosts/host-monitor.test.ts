@@ -61,7 +61,7 @@ describe.skipIf(!testbed)(`host monitoring ${NO_TESTBED}`, () => {
     const states: { vmId: string; state: string }[] = [];
     const off = client.on('vm.state', (e) => states.push(e));
     await new Promise((r) => setTimeout(r, 1500)); // let the monitor attach its event stream
-    const dom = defineDomain(`qhci-t-mon-${kind}-${Date.now()}`);
+    const dom = defineDomain(`qhci-t-mon-${kind}-${Date.now()} it's "odd" $(x); \\`);
     made.push(dom.uuid);
     const vm = await until('the defined domain', async () =>
       (await client.call('vms.list', {})).find((v) => v.name === dom.name && v.hostId === h.id),
