@@ -46,11 +46,18 @@ async function pushEvent(page: Page, event: string, payload: unknown): Promise<v
   );
 }
 
-export const test = base.extend<{ qhci: Qhci }>({
-  qhci: async ({ page }, use) => {
+export const test = base.extend<{ qhci: Qhci; qhciMonitor: { pollMs: number } | undefined }>({
+  /** `test.use({ qhciMonitor: { pollMs } })` makes the app watch its hosts live, as the desktop app does. */
+  qhciMonitor: [undefined, { option: true }],
+  qhci: async ({ page, qhciMonitor }, use) => {
     assertRendererBuilt();
     const dataDir = mkdtempSync(join(tmpdir(), 'qhci-e2e-'));
-    const app = createApp({ dataDir, migrationsDir: join(REPO_ROOT, 'migrations'), version: 'e2e' });
+    const app = createApp({
+      dataDir,
+      migrationsDir: join(REPO_ROOT, 'migrations'),
+      version: 'e2e',
+      ...(qhciMonitor ? { monitor: qhciMonitor } : {}),
+    });
     const problems: string[] = [];
     const invocations: string[] = [];
 

@@ -6,11 +6,17 @@ import { queryKeys } from './keys';
 
 export function useInventoryInvalidation(): void {
   const queryClient = useQueryClient();
-  useEffect(
-    () =>
-      qhci.on('inventory.changed', ({ entity }) => {
-        void queryClient.invalidateQueries({ queryKey: queryKeys.entity(entity) });
-      }),
-    [queryClient],
-  );
+  useEffect(() => {
+    const offInventory = qhci.on('inventory.changed', ({ entity }) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.entity(entity) });
+    });
+    // A VM's power state changed on its host (an event, or a power operation): every VM list is refreshed.
+    const offVmState = qhci.on('vm.state', () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.entity('vms') });
+    });
+    return () => {
+      offInventory();
+      offVmState();
+    };
+  }, [queryClient]);
 }

@@ -13,6 +13,7 @@ const ENTITY_BY_PREFIX: Record<string, QueryEntity> = {
   folders: 'folders',
   vms: 'vms',
   specs: 'specs',
+  hosts: 'hosts',
 };
 
 export function entityOf(channel: Channel): QueryEntity {

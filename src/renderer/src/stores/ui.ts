@@ -8,16 +8,22 @@ interface UiState {
   readonly page: PageId;
   /** The folder selected in the Folders page tree. */
   readonly selectedFolderId: string | null;
+  /** The host whose detail the Hosts page shows; null shows the list. */
+  readonly selectedHostId: string | null;
   /** The project every page shows; undefined means the default project. */
   readonly projectId: string | undefined;
   goTo(page: PageId): void;
   selectFolder(id: string | null): void;
+  openHost(id: string | null): void;
 }
 
 export const useUi = create<UiState>()((set) => ({
   page: 'hosts',
   selectedFolderId: null,
+  selectedHostId: null,
   projectId: undefined,
-  goTo: (page) => set({ page }),
+  // Choosing a page in the navigation shows its top level (the Hosts list, not a host's detail).
+  goTo: (page) => set({ page, selectedHostId: null }),
   selectFolder: (id) => set({ selectedFolderId: id }),
+  openHost: (id) => set({ page: 'hosts', selectedHostId: id }),
 }));
