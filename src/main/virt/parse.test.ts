@@ -178,14 +178,3 @@ describe('node facts', () => {
     ).toMatchObject({ cpuModel: 'x86_64', uefiAvailable: false });
   });
 });
-
-describe('domain XML selected with virsh --xpath --wrap', () => {
-  it('reads the same facts from the selected <nodes> as from the whole document', () => {
-    const whole = parseDomainXml(fixture('chain-domain.xml'));
-    const body = fixture('chain-domain.xml');
-    const pick = (tag: string) =>
-      [...body.matchAll(new RegExp(`<${tag}[\\s>][\\s\\S]*?</${tag}>|<${tag}[^>]*/>`, 'g'))].map((m) => m[0]);
-    const selected = `<nodes type="qemu">${['name', 'uuid', 'memory', 'vcpu', 'disk', 'interface', 'graphics'].flatMap(pick).join('\n')}</nodes>`;
-    expect(parseDomainXml(selected)).toEqual(whole);
-  });
-});

@@ -33,11 +33,9 @@ function backingChain(disk: XmlNode): string[] {
 }
 
 export function parseDomainXml(xml: string): DomainInfo {
-  // A whole <domain>, or the <nodes> a sync selects with `virsh dumpxml --xpath … --wrap` (devices at the top).
-  const doc = parseXml(xml);
-  const dom = node(doc, 'domain') ?? node(doc, 'nodes');
+  const dom = node(parseXml(xml), 'domain');
   if (!dom) throw new Error('Not a domain document');
-  const devices = node(dom, 'devices') ?? dom;
+  const devices = node(dom, 'devices');
   const disks: DomainDisk[] = nodes(devices, 'disk').map((d) => ({
     device: (text(d, '@device') ?? 'disk') as DomainDisk['device'],
     target: text(node(d, 'target'), '@dev') ?? '',
