@@ -1,0 +1,189 @@
+import type {
+  HostSnapshot,
+  PlacementRequest,
+  PoolSnapshot,
+  Reservation,
+} from '../../shared/domain/placement';
+
+/** How much each score counts in the total. */
+export interface ScoreWeights {
+  readonly strategy: number;
+  readonly poolAffinity: number;
+  readonly imagePresent: number;
+  readonly accelerator: number;
+}
+
+export interface PlacementOptions {
+  /** The part of a thin disk's size a pool must have free (0-1). Default 0.1. */
+  readonly thinFraction?: number;
+  /** Where disks without a required pool go when it has room. Default "default" (libvirt's own). */
+  readonly defaultPool?: string;
+  readonly weights?: Partial<ScoreWeights>;
+  /** Capacity held by placements still in flight. */
+  readonly reservations?: readonly Reservation[];
+}
+
+export interface ResolvedOptions {
+  readonly thinFraction: number;
+  readonly defaultPool: string;
+  readonly weights: ScoreWeights;
+  readonly reservations: readonly Reservation[];
+}
+
+export const DEFAULT_THIN_FRACTION = 0.1;
+export const DEFAULT_WEIGHTS: ScoreWeights = {
+  strategy: 1,
+  poolAffinity: 1,
+  imagePresent: 1,
+  accelerator: 1,
+};
+
+export function resolveOptions(options: PlacementOptions = {}): ResolvedOptions {
+  const thinFraction = options.thinFraction ?? DEFAULT_THIN_FRACTION;
+  if (!(thinFraction >= 0 && thinFraction <= 1)) {
+    throw new RangeError(`thinFraction must be between 0 and 1, not ${thinFraction}`);
+  }
+  return {
+    thinFraction,
+    defaultPool: options.defaultPool ?? 'default',
+    weights: { ...DEFAULT_WEIGHTS, ...options.weights },
+    reservations: options.reservations ?? [],
+  };
+}
+
+/**
+ * One host, indexed once: what its VMs allocate, and its pools, networks, images and groups by name.
+ * Built by prepare(); every placement over the same snapshot reuses it.
+ */
+export interface HostView {
+  readonly host: HostSnapshot;
+  /** (CPUs - reserve) x overcommit; null when the CPU count is unknown. */
+  readonly cpuCapacity: number | null;
+  /** (memory - reserve) x overcommit; null when the memory size is unknown. */
+  readonly memoryCapacity: number | null;
+  /** What the VMs that hold capacity (running ones; stopped ones too when the host reserves for them) allocate. */
+  readonly cpuAllocated: number;
+  readonly memoryAllocated: number;
+  /** VMs that hold capacity but whose vCPUs or memory are unknown. */
+  readonly unknownAllocations: number;
+  readonly vmCount: number;
+  readonly pools: ReadonlyMap<string, PoolSnapshot>;
+  readonly networks: ReadonlyMap<string, boolean>;
+  readonly imageNames: ReadonlySet<string>;
+  readonly imagePaths: ReadonlySet<string>;
+  /** Group name -> members on this host. */
+  readonly groups: ReadonlyMap<string, number>;
+}
+
+const PREPARED: unique symbol = Symbol('PreparedSnapshot');
+
+/** A snapshot indexed for placement. Immutable: build a new one when the inventory changes. */
+export interface PreparedSnapshot {
+  readonly [PREPARED]: true;
+  readonly hosts: readonly HostView[];
+  readonly byId: ReadonlyMap<string, HostView>;
+}
+
+export type SnapshotInput = readonly HostSnapshot[] | PreparedSnapshot;
+
+export function isPrepared(snapshot: SnapshotInput): snapshot is PreparedSnapshot {
+  return (snapshot as Partial<PreparedSnapshot>)[PREPARED] === true;
+}
+
+export function viewHost(host: HostSnapshot): HostView {
+  let cpuAllocated = 0;
+  let memoryAllocated = 0;
+  let unknownAllocations = 0;
+  const groups = new Map<string, number>();
+  for (const vm of host.vms) {
+    if (vm.running || host.reserveStoppedVms) {
+      if (vm.vcpus === null || vm.memoryBytes === null) unknownAllocations++;
+      else {
+        cpuAllocated += vm.vcpus;
+        memoryAllocated += vm.memoryBytes;
+      }
+    }
+    for (const g of vm.groups) groups.set(g, (groups.get(g) ?? 0) + 1);
+  }
+  const pools = new Map<string, PoolSnapshot>();
+  for (const p of host.pools) pools.set(p.name, p);
+  const networks = new Map<string, boolean>();
+  for (const n of host.networks) networks.set(n.name, n.active || networks.get(n.name) === true);
+  return {
+    host,
+    cpuCapacity: host.cpus === null ? null : (host.cpus - host.reserve.cpus) * host.overcommit.cpu,
+    memoryCapacity:
+      host.memoryBytes === null
+        ? null
+        : (host.memoryBytes - host.reserve.memoryBytes) * host.overcommit.memory,
+    cpuAllocated,
+    memoryAllocated,
+    unknownAllocations,
+    vmCount: host.vms.length,
+    pools,
+    networks,
+    imageNames: new Set(host.images.map((i) => i.name)),
+    imagePaths: new Set(host.images.map((i) => i.path)),
+    groups,
+  };
+}
+
+/** Indexes a snapshot once, for any number of placements over it. */
+export function prepare(hosts: readonly HostSnapshot[]): PreparedSnapshot {
+  const views = hosts.map(viewHost);
+  const byId = new Map<string, HostView>();
+  for (const v of views) {
+    if (byId.has(v.host.id)) throw new Error(`The snapshot lists host ${v.host.id} twice`);
+    byId.set(v.host.id, v);
+  }
+  return { [PREPARED]: true, hosts: views, byId };
+}
+
+/** Capacity already promised on a host: in-flight reservations plus this call's earlier VMs. */
+export interface HostLoad {
+  vcpus: number;
+  memoryBytes: number;
+  vms: number;
+  readonly pools: Map<string, number>;
+  readonly groups: Map<string, number>;
+}
+
+export const NO_LOAD: Readonly<HostLoad> = Object.freeze({
+  vcpus: 0,
+  memoryBytes: 0,
+  vms: 0,
+  pools: new Map<string, number>(),
+  groups: new Map<string, number>(),
+});
+
+export function addLoad(loads: Map<string, HostLoad>, r: Reservation): HostLoad {
+  let load = loads.get(r.hostId);
+  if (!load) {
+    load = { vcpus: 0, memoryBytes: 0, vms: 0, pools: new Map(), groups: new Map() };
+    loads.set(r.hostId, load);
+  }
+  load.vcpus += r.vcpus;
+  load.memoryBytes += r.memoryBytes;
+  load.vms++;
+  for (const [pool, bytes] of Object.entries(r.pools))
+    load.pools.set(pool, (load.pools.get(pool) ?? 0) + bytes);
+  if (r.group !== undefined) load.groups.set(r.group, (load.groups.get(r.group) ?? 0) + 1);
+  return load;
+}
+
+export function loadsOf(reservations: readonly Reservation[]): Map<string, HostLoad> {
+  const loads = new Map<string, HostLoad>();
+  for (const r of reservations) addLoad(loads, r);
+  return loads;
+}
+
+/** What a thin or thick disk needs from its pool up front. */
+export function diskNeed(disk: { sizeBytes: number; thin: boolean }, thinFraction: number): number {
+  return disk.thin ? Math.ceil(disk.sizeBytes * thinFraction) : disk.sizeBytes;
+}
+
+export function imagePresent(view: HostView, image: PlacementRequest['bootImage']): boolean {
+  if (!image) return false;
+  if (image.path !== undefined && view.imagePaths.has(image.path)) return true;
+  return image.name !== undefined && view.imageNames.has(image.name);
+}

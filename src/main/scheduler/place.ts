@@ -1,0 +1,227 @@
+import {
+  PLACEMENT_MESSAGES,
+  type HostEvaluation,
+  type PlacementFailure,
+  type PlacementOutcome,
+  type PlacementRequest,
+  type PlacementResult,
+  type Reservation,
+  type ScoreBreakdown,
+  type VmPlacement,
+} from '../../shared/domain/placement';
+import { makeCandidate, makeContext, type Candidate, type PlacementContext } from './context';
+import { PlacementError } from './errors';
+import { plural } from './format';
+import {
+  addLoad,
+  isPrepared,
+  loadsOf,
+  NO_LOAD,
+  prepare,
+  resolveOptions,
+  type HostLoad,
+  type HostView,
+  type PlacementOptions,
+  type SnapshotInput,
+} from './model';
+import { PREDICATES } from './predicates';
+import { scoreHost } from './scores';
+
+/** One host, judged for one VM. */
+export interface Evaluation {
+  readonly candidate: Candidate;
+  readonly feasible: boolean;
+  readonly reasons: readonly string[];
+  readonly failed: readonly string[];
+  readonly scores: ScoreBreakdown;
+}
+
+/** Runs every predicate (no short cut: the table lists every failing one) and every score. */
+export function evaluateHost(ctx: PlacementContext, view: HostView, load: Readonly<HostLoad>): Evaluation {
+  const candidate = makeCandidate(ctx, view, load);
+  let reasons: string[] | null = null;
+  let failed: string[] | null = null;
+  for (const p of PREDICATES) {
+    const r = p.check(ctx, candidate);
+    if (r.length === 0) continue;
+    (reasons ??= []).push(...r);
+    (failed ??= []).push(p.name);
+  }
+  return {
+    candidate,
+    feasible: reasons === null,
+    reasons: reasons ?? [],
+    failed: failed ?? [],
+    scores: scoreHost(ctx, candidate),
+  };
+}
+
+/** Best first: higher total, then host name, then id. */
+function better(a: Evaluation, b: Evaluation): boolean {
+  if (a.scores.total !== b.scores.total) return a.scores.total > b.scores.total;
+  const an = a.candidate.host.name;
+  const bn = b.candidate.host.name;
+  if (an !== bn) return an < bn;
+  return a.candidate.host.id < b.candidate.host.id;
+}
+
+function byName(a: Evaluation, b: Evaluation): number {
+  const an = a.candidate.host.name;
+  const bn = b.candidate.host.name;
+  if (an !== bn) return an < bn ? -1 : 1;
+  const ai = a.candidate.host.id;
+  const bi = b.candidate.host.id;
+  return ai === bi ? 0 : ai < bi ? -1 : 1;
+}
+
+function toTable(evals: readonly Evaluation[], placed: ReadonlyMap<string, number>): HostEvaluation[] {
+  const feasible = evals.filter((e) => e.feasible).sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  const infeasible = evals.filter((e) => !e.feasible).sort(byName);
+  return [...feasible, ...infeasible].map((e) => {
+    const { host, freeVcpus, freeMemoryBytes } = e.candidate;
+    return {
+      hostId: host.id,
+      hostName: host.name,
+      feasible: e.feasible,
+      reasons: e.reasons,
+      failed: e.failed,
+      scores: e.scores,
+      free: { vcpus: freeVcpus, memoryBytes: freeMemoryBytes },
+      placed: placed.get(host.id) ?? 0,
+    };
+  });
+}
+
+function toPlacement(e: Evaluation): VmPlacement {
+  const { host, plan } = e.candidate;
+  return {
+    hostId: host.id,
+    hostName: host.name,
+    diskPools: plan.diskPools.map((p) => p!),
+    poolBytes: Object.fromEntries(plan.needs),
+    uploadImage: plan.uploadImage,
+  };
+}
+
+/** What a placement holds on its host until the VM is created (or creation fails). */
+export function reservationFor(request: PlacementRequest, placement: VmPlacement): Reservation {
+  const r: Reservation = {
+    hostId: placement.hostId,
+    vcpus: request.vcpus,
+    memoryBytes: request.memoryBytes,
+    pools: { ...placement.poolBytes },
+  };
+  return request.group ? { ...r, group: request.group.name } : r;
+}
+
+/** "No feasible nodes found among 3 nodes: Insufficient resources: memory (2 nodes); …" */
+function noFeasibleMessage(evals: readonly Evaluation[], index: number, count: number): string {
+  const which = count > 1 ? ` for VM ${index + 1} of ${count}` : '';
+  if (evals.length === 0) return `${PLACEMENT_MESSAGES.noFeasibleNodes}${which}: the inventory has no nodes`;
+  const tally = new Map<string, number>();
+  for (const e of evals) {
+    const seen = new Set<string>();
+    for (const r of e.reasons) {
+      const cut = r.indexOf(' (');
+      const key = cut > 0 ? r.slice(0, cut) : r;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+    }
+  }
+  const top = [...tally].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const shown = top.slice(0, 3).map(([k, n]) => `${k} (${plural(n, 'node')})`);
+  if (top.length > 3) shown.push(`${top.length - 3} more`);
+  return `${PLACEMENT_MESSAGES.noFeasibleNodes}${which} among ${plural(evals.length, 'node')}: ${shown.join('; ')}`;
+}
+
+/**
+ * Places request.count VMs on the snapshot and explains every host. Never throws for "no host": the
+ * failure comes back as a value with the table of the VM that could not be placed.
+ */
+export function explain(
+  request: PlacementRequest,
+  snapshot: SnapshotInput,
+  options?: PlacementOptions,
+): PlacementOutcome {
+  const prepared = isPrepared(snapshot) ? snapshot : prepare(snapshot);
+  const opts = resolveOptions(options);
+  const loads = loadsOf(opts.reservations);
+  const placedOn = new Map<string, number>();
+  const chosen: string[] = [];
+  const placements: VmPlacement[] = [];
+  const manual = request.manualHost;
+  const manualIndex = manual === undefined ? -1 : prepared.hosts.findIndex((v) => v.host.id === manual);
+
+  let ctx = makeContext(request, opts, prepared, loads);
+  const evals = prepared.hosts.map((v) => evaluateHost(ctx, v, loads.get(v.host.id) ?? NO_LOAD));
+  const firstEvals = evals.slice(); // entries are replaced, never changed: this keeps the first round
+  const failure = (kind: PlacementFailure['kind'], message: string, index: number): PlacementOutcome => ({
+    ok: false,
+    failure: { kind, message, index, placed: chosen, table: toTable(evals, placedOn) },
+  });
+
+  if (manual !== undefined && manualIndex < 0) {
+    return failure('manual-host-unknown', `Node ${manual} is not in the inventory`, 0);
+  }
+
+  for (let i = 0; i < request.count; i++) {
+    let pick = -1;
+    if (manualIndex >= 0) {
+      const e = evals[manualIndex]!;
+      if (!e.feasible) {
+        const which = request.count > 1 ? `VM ${i + 1} of ${request.count}` : 'this VM';
+        return failure(
+          'manual-host-infeasible',
+          `Node ${e.candidate.host.name} cannot take ${which}: ${e.reasons.join('; ')}`,
+          i,
+        );
+      }
+      pick = manualIndex;
+    } else {
+      for (let j = 0; j < evals.length; j++) {
+        const e = evals[j]!;
+        if (e.feasible && (pick < 0 || better(e, evals[pick]!))) pick = j;
+      }
+      if (pick < 0) return failure('no-feasible-host', noFeasibleMessage(evals, i, request.count), i);
+    }
+
+    const e = evals[pick]!;
+    const placement = toPlacement(e);
+    chosen.push(placement.hostId);
+    placements.push(placement);
+    placedOn.set(placement.hostId, (placedOn.get(placement.hostId) ?? 0) + 1);
+    if (i === request.count - 1) break;
+
+    // The next VM sees this one: its host carries the load, and a group member now lives there.
+    addLoad(loads, reservationFor(request, placement));
+    const prev = ctx;
+    ctx = makeContext(request, opts, prepared, loads);
+    if (ctx.maxVms === prev.maxVms && ctx.affinityHosts.size === prev.affinityHosts.size) {
+      // Nothing fleet-wide moved: only the chosen host's evaluation changed.
+      evals[pick] = evaluateHost(ctx, e.candidate.view, loads.get(placement.hostId)!);
+    } else {
+      for (let j = 0; j < evals.length; j++) {
+        const v = evals[j]!.candidate.view;
+        evals[j] = evaluateHost(ctx, v, loads.get(v.host.id) ?? NO_LOAD);
+      }
+    }
+  }
+
+  return { ok: true, result: { chosen, placements, table: toTable(firstEvals, placedOn) } };
+}
+
+/**
+ * Places request.count VMs, each seeing the ones before it, and returns the chosen hosts with the table.
+ * Throws PlacementError (carrying the table) when a VM fits nowhere, or the host the user picked fails a
+ * predicate.
+ */
+export function place(
+  request: PlacementRequest,
+  snapshot: SnapshotInput,
+  options?: PlacementOptions,
+): PlacementResult {
+  const outcome = explain(request, snapshot, options);
+  if (!outcome.ok) throw new PlacementError(outcome.failure);
+  return outcome.result;
+}

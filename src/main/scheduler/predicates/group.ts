@@ -1,0 +1,19 @@
+import { PASS, type Predicate } from './predicate';
+
+/**
+ * Anti-affinity: no two members of the group on one host. Affinity: once a member runs (or is reserved)
+ * somewhere, the others follow it there. Members include reservations and this request's earlier VMs.
+ */
+export const group: Predicate = {
+  name: 'group',
+  check(ctx, { view, load }) {
+    const g = ctx.request.group;
+    if (!g) return PASS;
+    if (g.mode === 'anti-affinity') {
+      const members = (view.groups.get(g.name) ?? 0) + (load.groups.get(g.name) ?? 0);
+      return members === 0 ? PASS : [`Node already runs a member of anti-affinity group ${g.name}`];
+    }
+    if (ctx.affinityHosts.size === 0 || ctx.affinityHosts.has(view.host.id)) return PASS;
+    return [`Affinity group ${g.name} runs on other nodes (${ctx.affinityHostNames})`];
+  },
+};

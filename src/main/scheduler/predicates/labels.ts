@@ -1,0 +1,19 @@
+import { PASS, type Predicate } from './predicate';
+
+/** Every label the request names, with exactly its value. */
+export const labels: Predicate = {
+  name: 'labels',
+  check(ctx, { host }) {
+    let reasons: string[] | null = null;
+    for (const [key, value] of ctx.labels) {
+      const actual = Object.hasOwn(host.labels, key) ? host.labels[key] : undefined;
+      if (actual === value) continue;
+      (reasons ??= []).push(
+        actual === undefined
+          ? `Node lacks label ${key}=${value}`
+          : `Node label ${key} is "${actual}", required "${value}"`,
+      );
+    }
+    return reasons ?? PASS;
+  },
+};

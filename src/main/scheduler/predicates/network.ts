@@ -1,0 +1,17 @@
+import { PASS, type Predicate } from './predicate';
+
+/** The required network exists on the host and is active. */
+export const network: Predicate = {
+  name: 'network',
+  check(ctx, { view }) {
+    const name = ctx.request.network;
+    if (name === undefined) return PASS;
+    const active = view.networks.get(name);
+    if (active === true) return PASS;
+    return [
+      active === undefined
+        ? `Node does not have required network ${name}`
+        : `Network ${name} is not active on the node`,
+    ];
+  },
+};

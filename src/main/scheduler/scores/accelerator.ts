@@ -1,0 +1,9 @@
+import type { Score } from './score';
+
+/** 5 when kvm works on the host: guests there run at native speed, not under TCG. */
+export const acceleratorScore: Score = {
+  name: 'accelerator',
+  score(_ctx, { host }) {
+    return host.kvmUsable === true ? 5 : 0;
+  },
+};

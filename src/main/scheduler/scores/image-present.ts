@@ -1,0 +1,9 @@
+import type { Score } from './score';
+
+/** 5 when the boot image is on the host already: no upload. */
+export const imagePresentScore: Score = {
+  name: 'imagePresent',
+  score(ctx, { plan }) {
+    return ctx.request.bootImage !== undefined && !plan.uploadImage ? 5 : 0;
+  },
+};
