@@ -83,8 +83,11 @@ export interface StoragePlan {
   readonly diskPools: readonly (string | null)[];
   readonly needs: ReadonlyMap<string, number>;
   readonly uploadImage: boolean;
-  /** Bytes that found no pool at all (disks without a required pool on a host without an active pool). */
-  readonly homeless: number;
+  /**
+   * Bytes that found no pool at all (disks without a required pool, or an image upload, on a host without
+   * an active pool); null when everything has a pool.
+   */
+  readonly homeless: number | null;
 }
 
 /** One host as one placement round sees it. */
@@ -128,7 +131,12 @@ export function planStorage(ctx: PlacementContext, view: HostView, load: Readonl
   const sharedBytes = ctx.unpinnedBytes + (imageToShared ? image!.sizeBytes : 0);
 
   if (!ctx.hasUnpinnedDisks && !uploadImage) {
-    return { diskPools: request.disks.map((d) => d.pool!), needs: ctx.pinnedBytes, uploadImage, homeless: 0 };
+    return {
+      diskPools: request.disks.map((d) => d.pool!),
+      needs: ctx.pinnedBytes,
+      uploadImage,
+      homeless: null,
+    };
   }
 
   const needs = new Map(ctx.pinnedBytes);
@@ -145,7 +153,7 @@ export function planStorage(ctx: PlacementContext, view: HostView, load: Readonl
     diskPools: request.disks.map((d) => d.pool ?? shared),
     needs,
     uploadImage,
-    homeless: shared === null ? sharedBytes : 0,
+    homeless: shared === null && (ctx.hasUnpinnedDisks || imageToShared) ? sharedBytes : null,
   };
 }
 

@@ -11,7 +11,7 @@ export const poolCapacity: Predicate = {
   name: 'pool-capacity',
   check(_ctx, { view, load, plan }) {
     let reasons: string[] | null = null;
-    if (plan.homeless > 0) {
+    if (plan.homeless !== null) {
       (reasons ??= []).push(
         `${PLACEMENT_MESSAGES.insufficient}: storage (no active storage pool for ${formatBytes(plan.homeless)})`,
       );
