@@ -4,6 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,8 @@ async function addKvmA(qhci: Qhci, name = 'kvm-a') {
 const addLocal = (qhci: Qhci, name = 'local') =>
   qhci.call('hosts.add', { name, connection: { kind: 'libvirt', uri: QEMU } });
 
+const POOL = 'qhci-testbed';
+
 const defined: string[] = [];
 function define(): { uuid: string; name: string } {
   const d = defineDomain();
@@ -63,8 +66,26 @@ function define(): { uuid: string; name: string } {
   return d;
 }
 
+const volumes: string[] = [];
+/** A qcow2 volume in the testbed's pool (removed after the test). */
+function createVolume(name: string, size: string, backing?: string): string {
+  volumes.push(name);
+  const args = ['vol-create-as', POOL, name, size, '--format', 'qcow2'];
+  if (backing) args.push('--backing-vol', backing, '--backing-vol-format', 'qcow2');
+  virsh(...args);
+  return virsh('vol-path', '--pool', POOL, name).trim();
+}
+
 test.afterEach(() => {
   for (const uuid of defined.splice(0)) removeDomain(uuid);
+  // Overlays first: a backing file is removed after what uses it.
+  for (const name of volumes.splice(0).reverse()) {
+    try {
+      virsh('vol-delete', '--pool', POOL, name);
+    } catch {
+      /* already gone */
+    }
+  }
 });
 
 test('add the SSH host kvm-a: its key fingerprint is shown and trusted, the test shows its facts', async ({
@@ -126,7 +147,7 @@ test('add the SSH host kvm-a: its key fingerprint is shown and trusted, the test
   expect(saved).toMatchObject({ name: 'kvm-a', kind: 'ssh', state: 'connected', authMethod: 'key' });
 });
 
-test('a wrong port and a name already used are shown on the form; edit renames only', async ({
+test('a wrong port and a name already used are shown on the form; edit sends the connection only when it changed', async ({
   page,
   qhci,
 }) => {
@@ -181,6 +202,22 @@ test('a wrong port and a name already used are shown on the form; edit renames o
   await expect(page.getByTestId('host-row-kvm-a-renamed')).toBeVisible();
   const [renamed] = await qhci.call('hosts.list', {});
   expect(renamed).toMatchObject({ name: 'kvm-a-renamed', address: '127.0.0.2', authMethod: 'key' });
+
+  // Changing a connection field sends the whole connection: the key file is then required again.
+  await page.getByTestId('host-actions-kvm-a-renamed').click();
+  await page.getByTestId('host-edit-kvm-a-renamed').click();
+  await expect(page.getByTestId('host-key-file-help')).toHaveText(
+    'Needed only to change the connection settings.',
+  );
+  await page.getByTestId('host-auth-method').selectOption('password');
+  await page.getByTestId('host-save').click();
+  await expect(page.getByTestId('host-password-error')).toContainText('Password is required');
+  await page.getByTestId('host-auth-method').selectOption('key');
+  await page.getByTestId('host-key-file').fill(testbed!.clientKey);
+  await page.getByTestId('host-save').click();
+  await expect(form).toBeHidden();
+  await expect(page.getByTestId('host-state-kvm-a-renamed')).toHaveText('Connected');
+  expect(qhci.invocations.filter((c) => c === 'hosts.update')).toHaveLength(2);
 });
 
 test('a changed host key is refused, naming the old and the new fingerprints, with no way to trust it', async ({
@@ -211,6 +248,13 @@ test('a libvirt URI host: its detail shows the testbed pool bar and the default 
   page,
   qhci,
 }) => {
+  // An image and a disk made from it, so the volumes table has both kinds and a backing file.
+  const tag = randomUUID().slice(0, 8);
+  const base = `qhci-t-${tag}-base.qcow2`;
+  const overlay = `qhci-t-${tag}-disk.qcow2`;
+  const basePath = createVolume(base, '64M');
+  createVolume(overlay, '1G', basePath);
+
   await qhci.open();
   await page.getByTestId('host-add-empty').click();
   await page.getByTestId('host-kind').selectOption('libvirt');
@@ -253,7 +297,14 @@ test('a libvirt URI host: its detail shows the testbed pool bar and the default 
   await expect(page.getByTestId('network-active-default')).toHaveText(net.active ? 'Active' : 'Inactive');
   await expect(page.getByTestId('host-detail-cpu')).toContainText(`${saved.facts!.cpus} CPU`);
   await expect(page.getByTestId('host-detail-memory')).toContainText('GiB');
-  await qhci.screenshot('host-detail');
+  await expect(page.getByTestId(`volume-kind-${base}`)).toHaveText('Cloud image');
+  await expect(page.getByTestId(`volume-format-${base}`)).toHaveText('qcow2');
+  await expect(page.getByTestId(`volume-size-${base}`)).toHaveText('64 MiB');
+  await expect(page.getByTestId(`volume-backing-${base}`)).toHaveText('—');
+  await expect(page.getByTestId(`volume-kind-${overlay}`)).toHaveText('Disk');
+  await expect(page.getByTestId(`volume-size-${overlay}`)).toHaveText('1.0 GiB');
+  await expect(page.getByTestId(`volume-backing-${overlay}`)).toHaveText(basePath);
+  await qhci.screenshot('host-detail', { height: 1600 });
 
   // Back to the list from the breadcrumb, from the keyboard.
   await page.getByTestId('host-detail-back').focus();
@@ -296,7 +347,8 @@ test('power: a domain defined with virsh is synced, started and forced off from 
   await expect(row.getByTestId(`vm-power-resume-${dom.name}`)).toBeEnabled();
   await row.getByTestId(`vm-power-resume-${dom.name}`).click();
   await expect(row.getByTestId(`vm-state-${dom.name}`)).toHaveText('Running');
-  await qhci.screenshot('host-detail-vm-running');
+  await page.mouse.move(0, 0);
+  await qhci.screenshot('host-detail-vm-running', { height: 1500 });
 
   await row.getByTestId(`vm-power-destroy-${dom.name}`).click();
   await expect(row.getByTestId(`vm-state-${dom.name}`)).toHaveText('Shut off');
@@ -381,13 +433,16 @@ test('a host that cannot be reached is marked stale, with when it was last seen 
     await expect(tip).toBeVisible();
     await expect(tip).toContainText('Last seen:');
     await expect(tip).toContainText(`Last error: ${saved!.lastError!}`);
+    // (Shown with a fade: wait until it is fully there for the screenshot.)
+    await expect(page.getByRole('tooltip')).toHaveCSS('opacity', '1');
+    await expect(tip).toBeInViewport();
     await qhci.screenshot('hosts-list');
 
     // The detail says the same in its header.
     await page.getByTestId('host-open-sim-b').click();
     await expect(page.getByTestId('host-detail-state')).toContainText('Stale');
     await expect(page.getByTestId('host-detail-error')).toContainText(saved!.lastError!);
-    await qhci.screenshot('host-detail-stale');
+    await qhci.screenshot('host-detail-stale', { height: 1500 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

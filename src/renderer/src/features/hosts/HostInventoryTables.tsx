@@ -126,20 +126,24 @@ export function HostInventoryTables(props: {
                     <Td dataLabel="Name">
                       <strong className="qhci-break">{v.name}</strong>
                     </Td>
-                    <Td dataLabel="Pool">{v.pool}</Td>
-                    <Td dataLabel="Kind">
+                    <Td dataLabel="Pool" modifier="nowrap">
+                      {v.pool}
+                    </Td>
+                    <Td dataLabel="Kind" data-testid={`volume-kind-${v.name}`}>
                       <Label isCompact color={VOLUME_KIND[v.kind].color}>
                         {VOLUME_KIND[v.kind].text}
                       </Label>
                     </Td>
-                    <Td dataLabel="Format">{v.format ?? '—'}</Td>
-                    <Td dataLabel="Virtual size" modifier="nowrap">
+                    <Td dataLabel="Format" data-testid={`volume-format-${v.name}`}>
+                      {v.format ?? '—'}
+                    </Td>
+                    <Td dataLabel="Virtual size" modifier="nowrap" data-testid={`volume-size-${v.name}`}>
                       {formatBytes(v.capacityBytes)}
                     </Td>
                     <Td dataLabel="Allocated" modifier="nowrap">
                       {formatBytes(v.allocationBytes)}
                     </Td>
-                    <Td dataLabel="Backing file">
+                    <Td dataLabel="Backing file" data-testid={`volume-backing-${v.name}`}>
                       {v.backingPath === null ? '—' : <code className="qhci-break">{v.backingPath}</code>}
                     </Td>
                   </Tr>

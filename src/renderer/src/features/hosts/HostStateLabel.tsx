@@ -36,7 +36,7 @@ function StaleLabel(props: { host: HostSummary }) {
           Stale
         </Label>
       </span>
-      <Tooltip id={id} content={content} triggerRef={ref} maxWidth="32rem" />
+      <Tooltip id={id} content={content} triggerRef={ref} maxWidth="32rem" isContentLeftAligned />
     </>
   );
 }

@@ -109,7 +109,7 @@ export function HostVms(props: { vms: readonly VmSummary[]; loading: boolean; er
           <Tbody>
             {sorted.map((vm) => (
               <Tr key={vm.id} data-testid={`vm-row-${vm.name}`}>
-                <Td dataLabel="Name">
+                <Td dataLabel="Name" modifier="nowrap">
                   <strong>{vm.name}</strong>
                 </Td>
                 <Td dataLabel="State">

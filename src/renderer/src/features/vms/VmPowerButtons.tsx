@@ -37,14 +37,14 @@ export function VmPowerButtons(props: {
 }) {
   const { vm, pending } = props;
   return (
-    <Flex gap={{ default: 'gapXs' }} flexWrap={{ default: 'nowrap' }}>
+    <Flex gap={{ default: 'gapNone' }} flexWrap={{ default: 'nowrap' }}>
       {POWER_ACTIONS.map((action) => {
         const Icon = ICON[action];
         const enabled = pending === null && vm.state !== 'creating' && powerEnabled(action, vm.state);
         return (
           <Tooltip key={action} content={HINT[action]}>
             <Button
-              variant="secondary"
+              variant="plain"
               size="sm"
               isDanger={action === 'destroy'}
               icon={<Icon />}
