@@ -13,12 +13,15 @@ import { KnownHosts } from './hosts/known-hosts';
 import { FileSecretStore, type SecretStore } from './hosts/secrets';
 import { createHostInventoryRepo } from './inventory/host-inventory.repo';
 import { createHostsRepo } from './inventory/hosts.repo';
+import { createSnapshotRepo } from './inventory/snapshot.repo';
 import { createSpecsRepo } from './inventory/specs.repo';
+import { ReservationBook } from './scheduler';
 import { createVmsRepo, type VmsRepo } from './inventory/vms.repo';
 import { AppEvents } from './services/events';
 import { createFoldersService } from './services/folders';
 import { createHostMonitor } from './services/host-monitor';
 import { createHostsService, type HostsService } from './services/hosts';
+import { createPlacementService, type PlacementService } from './services/placement';
 import { createProjectsService } from './services/projects';
 import { createSpecsService } from './services/specs';
 
@@ -48,6 +51,7 @@ export interface App {
   /** Repositories that tests and later services use directly (main side only). */
   readonly repos: { readonly vms: VmsRepo };
   readonly hosts: HostsService;
+  readonly placement: PlacementService;
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
   close(): void;
 }
@@ -66,6 +70,7 @@ export function createApp(opts: AppOptions): App {
     vms: createVmsRepo(db),
     hosts: createHostsRepo(db),
     hostInventory: createHostInventoryRepo(db),
+    snapshots: createSnapshotRepo(db),
   };
   const projects = createProjectsService({ db, projects: repos.projects, events });
   const folders = createFoldersService({ db, folders: repos.folders, vms: repos.vms, projects, events });
@@ -84,6 +89,8 @@ export function createApp(opts: AppOptions): App {
       log,
     },
   });
+  const reservations = new ReservationBook();
+  const placement = createPlacementService({ snapshots: repos.snapshots, projects, reservations });
   const monitor = opts.monitor
     ? createHostMonitor(hosts, () => repos.hosts.list().map((h) => h.id), {
         pollMs: opts.monitor.pollMs ?? 60_000,
@@ -127,6 +134,7 @@ export function createApp(opts: AppOptions): App {
     'hosts.sync': (i) => hosts.sync(i.id),
     'hosts.suggestLocal': () => hosts.suggestLocal(),
     'vms.power': (i) => hosts.power(i.vmId, i.action),
+    'scheduler.place': (i) => placement.dryRun(i.projectId, i.request),
     'vms.list': (i) => {
       const projectId = projects.resolve(i.projectId).id;
       if (i.folderId !== undefined) folders.get(i.folderId, 'folderId');
@@ -148,6 +156,7 @@ export function createApp(opts: AppOptions): App {
     inventory,
     repos: { vms: repos.vms },
     hosts,
+    placement,
     subscribe: (listener) => events.subscribe(listener),
     close: () => {
       monitor?.stopAll();

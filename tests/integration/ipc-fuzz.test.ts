@@ -48,6 +48,9 @@ beforeAll(async () => {
     'hosts.sync': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70' },
     'hosts.suggestLocal': {},
     'vms.power': { vmId: vm.id, action: 'start' },
+    'scheduler.place': {
+      request: { vcpus: 2, memoryBytes: 1073741824, disks: [{ sizeBytes: 1073741824, thin: true }] },
+    },
     'vms.list': { projectId: 'default', folderId: web.id },
     'vms.moveToFolder': { vmIds: [vm.id], folderId: prod.id },
     'specs.list': { projectId: '' },

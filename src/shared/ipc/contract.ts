@@ -41,6 +41,8 @@ import {
   type HostTestResult,
 } from '../domain/host';
 import { installMessages } from '../domain/messages';
+import { PlacementRequest, type PlacementOutcome } from '../domain/placement';
+import { ProjectRef } from '../domain/names';
 import { VmListInput, VmPowerInput, type VmState, type VmSummary } from '../domain/vm';
 import type { ChannelName, EventName } from './channels';
 
@@ -86,6 +88,12 @@ export const contract = {
   'hosts.sync': { input: HostIdInput, output: out<HostSyncReport>(), mutates: true },
   /** First run: the workstation's own libvirt, when it answers and is not in the inventory yet. */
   'hosts.suggestLocal': { input: Empty, output: out<{ uri: string } | null>(), mutates: false },
+  /** The scheduler's dry run: where the VMs would go now and why, for every host. Books nothing. */
+  'scheduler.place': {
+    input: z.strictObject({ projectId: ProjectRef, request: PlacementRequest }),
+    output: out<PlacementOutcome>(),
+    mutates: false,
+  },
   'vms.list': { input: VmListInput, output: out<VmSummary[]>(), mutates: false },
   'vms.moveToFolder': { input: VmMoveToFolderInput, output: out<VmMoveResult>(), mutates: true },
   'vms.power': { input: VmPowerInput, output: out<{ state: VmState }>(), mutates: true },

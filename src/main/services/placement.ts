@@ -1,0 +1,92 @@
+/**
+ * The scheduler joined to the inventory: snapshots built from what the last syncs stored, and the dry run
+ * the wizard and `qhci place` show. Provisioning places through the same function, with reservations.
+ */
+import type { NodeFacts } from '../../shared/domain/host';
+import type { HostSnapshot, PlacementOutcome, PlacementRequest } from '../../shared/domain/placement';
+import type { SnapshotRepo, SnapshotRows } from '../inventory/snapshot.repo';
+import { parseJson } from '../inventory/rows';
+import { explain, type ReservationBook } from '../scheduler';
+import type { ProjectsService } from './projects';
+
+/** Host policy until hosts carry their own: nothing held back, 4 vCPUs per CPU, no memory overcommit. */
+export const DEFAULT_HOST_POLICY = {
+  reserve: { cpus: 0, memoryBytes: 512 * 1024 ** 2 },
+  overcommit: { cpu: 4, memory: 1 },
+  reserveStoppedVms: false,
+} as const;
+
+const RUNNING_STATES = new Set(['running', 'paused', 'pmsuspended', 'creating']);
+
+/** Shapes the inventory's rows into the scheduler's snapshot. Unknown facts stay null (the scheduler fails closed). */
+export function toSnapshots(rows: SnapshotRows): HostSnapshot[] {
+  const byHost = <T extends { host_id: string }>(list: readonly T[]) => {
+    const m = new Map<string, T[]>();
+    for (const r of list) {
+      const l = m.get(r.host_id);
+      if (l) l.push(r);
+      else m.set(r.host_id, [r]);
+    }
+    return m;
+  };
+  const vms = byHost(rows.vms);
+  const pools = byHost(rows.pools);
+  const nets = byHost(rows.networks);
+  const images = byHost(rows.images);
+  return rows.hosts.map((h) => {
+    const facts = parseJson<Partial<NodeFacts>>(h.facts, {});
+    const known = typeof facts.cpus === 'number';
+    return {
+      id: h.id,
+      name: h.name,
+      connected: h.state === 'connected',
+      stale: h.stale === 1,
+      maintenance: h.maintenance === 1,
+      labels: parseJson<Record<string, string>>(h.labels, {}),
+      cpus: known ? facts.cpus! : null,
+      memoryBytes: known ? (facts.memoryBytes ?? null) : null,
+      reserve: { ...DEFAULT_HOST_POLICY.reserve },
+      overcommit: { ...DEFAULT_HOST_POLICY.overcommit },
+      reserveStoppedVms: DEFAULT_HOST_POLICY.reserveStoppedVms,
+      vms: (vms.get(h.id) ?? []).map((v) => {
+        const group = parseJson<Record<string, string>>(v.labels, {})['qhci.group'];
+        return {
+          vcpus: v.vcpus,
+          memoryBytes: v.memory_bytes,
+          running: RUNNING_STATES.has(v.state),
+          groups: group ? [group] : [],
+        };
+      }),
+      pools: (pools.get(h.id) ?? []).map((p) => ({
+        name: p.name,
+        active: p.state === 'running',
+        availableBytes: p.available_bytes,
+        capacityBytes: p.capacity_bytes,
+      })),
+      networks: (nets.get(h.id) ?? []).map((n) => ({ name: n.name, active: n.active === 1 })),
+      images: (images.get(h.id) ?? []).map((i) => ({ name: i.name, path: i.path })),
+      uefiAvailable: known ? (facts.uefiAvailable ?? null) : null,
+      tpmAvailable: known ? (facts.tpmAvailable ?? null) : null,
+      kvmUsable: known ? facts.domainType === 'kvm' : null,
+    };
+  });
+}
+
+export function createPlacementService(deps: {
+  snapshots: SnapshotRepo;
+  projects: ProjectsService;
+  reservations: ReservationBook;
+}) {
+  return {
+    snapshot(projectRef: string | undefined): HostSnapshot[] {
+      return toSnapshots(deps.snapshots.read(deps.projects.resolve(projectRef).id));
+    },
+    /** The dry run: where the request would go now (placements in flight counted), and why. */
+    dryRun(projectRef: string | undefined, request: PlacementRequest): PlacementOutcome {
+      const snapshot = toSnapshots(deps.snapshots.read(deps.projects.resolve(projectRef).id));
+      return explain(request, snapshot, { reservations: deps.reservations.reservations() });
+    },
+  };
+}
+
+export type PlacementService = ReturnType<typeof createPlacementService>;
