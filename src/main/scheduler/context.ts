@@ -20,6 +20,9 @@ export interface PlacementContext {
   readonly requiredPools: readonly string[];
   /** Bytes the disks with a required pool need, per pool. */
   readonly pinnedBytes: ReadonlyMap<string, number>;
+  readonly pinnedNeeds: readonly PoolNeed[];
+  /** Where an image upload goes when the first disk names its pool; null: to the shared pool. */
+  readonly imagePool: string | null;
   /** Bytes the disks without one need together (they share one pool). */
   readonly unpinnedBytes: number;
   readonly hasUnpinnedDisks: boolean;
@@ -69,6 +72,8 @@ export function makeContext(
     excluded: new Set(request.excludedHosts ?? []),
     requiredPools: [...pinnedBytes.keys()],
     pinnedBytes,
+    pinnedNeeds: [...pinnedBytes].map(([pool, bytes]) => ({ pool, bytes })),
+    imagePool: request.disks[0]?.pool ?? null,
     unpinnedBytes,
     hasUnpinnedDisks,
     affinityHosts,
@@ -77,11 +82,27 @@ export function makeContext(
   };
 }
 
-/** Where this VM's disks (and an image upload) would go on one host, and what each pool must hold. */
-export interface StoragePlan {
-  /** The pool of each disk, in request order; null where no active pool could take it. */
-  readonly diskPools: readonly (string | null)[];
-  readonly needs: ReadonlyMap<string, number>;
+/** Bytes this VM needs in one storage pool of a host. */
+export interface PoolNeed {
+  readonly pool: string;
+  readonly bytes: number;
+}
+
+/**
+ * One host as one placement round sees it, with where this VM's disks (and an image upload) would go and
+ * what each pool must hold. Built for every host in every round, so it is kept to one object and no maps.
+ */
+export interface Candidate {
+  readonly view: HostView;
+  readonly host: HostSnapshot;
+  readonly load: Readonly<HostLoad>;
+  /** Before this VM, reservations applied; null when unknown. */
+  readonly freeVcpus: number | null;
+  readonly freeMemoryBytes: number | null;
+  /** Per pool, each pool once: the disks that name it, the shared pool's disks, an image upload. */
+  readonly needs: readonly PoolNeed[];
+  /** The pool the disks without a required pool share (see sharedPool); null if none is needed or none is active. */
+  readonly sharedPool: string | null;
   readonly uploadImage: boolean;
   /**
    * Bytes that found no pool at all (disks without a required pool, or an image upload, on a host without
@@ -90,71 +111,72 @@ export interface StoragePlan {
   readonly homeless: number | null;
 }
 
-/** One host as one placement round sees it. */
-export interface Candidate {
-  readonly view: HostView;
-  readonly host: HostSnapshot;
-  readonly load: Readonly<HostLoad>;
-  readonly plan: StoragePlan;
-  /** Before this VM, reservations applied; null when unknown. */
-  readonly freeVcpus: number | null;
-  readonly freeMemoryBytes: number | null;
-}
-
-export function makeCandidate(ctx: PlacementContext, view: HostView, load: Readonly<HostLoad>): Candidate {
-  const known = view.unknownAllocations === 0;
-  return {
-    view,
-    host: view.host,
-    load,
-    plan: planStorage(ctx, view, load),
-    freeVcpus: view.cpuCapacity === null || !known ? null : view.cpuCapacity - view.cpuAllocated - load.vcpus,
-    freeMemoryBytes:
-      view.memoryCapacity === null || !known
-        ? null
-        : view.memoryCapacity - view.memoryAllocated - load.memoryBytes,
-  };
-}
-
 /**
  * Disks that name a pool go there. The others share one pool: the default pool when it is active and has
  * room, else the active pool with the most room, else (nothing has room) the default pool or the roomiest
  * active one anyway, so the capacity predicate can say why. A boot image the host lacks is uploaded to the
  * first disk's pool (or that shared pool when there are no disks).
  */
-export function planStorage(ctx: PlacementContext, view: HostView, load: Readonly<HostLoad>): StoragePlan {
+export function makeCandidate(ctx: PlacementContext, view: HostView, load: Readonly<HostLoad>): Candidate {
+  const known = view.unknownAllocations === 0;
+  const freeVcpus =
+    view.cpuCapacity === null || !known ? null : view.cpuCapacity - view.cpuAllocated - load.vcpus;
+  const freeMemoryBytes =
+    view.memoryCapacity === null || !known
+      ? null
+      : view.memoryCapacity - view.memoryAllocated - load.memoryBytes;
+
   const { request } = ctx;
   const image = request.bootImage;
   const uploadImage = image !== undefined && !imagePresent(view, image);
-  const firstDisk = request.disks[0];
-  const imageToShared = uploadImage && (firstDisk === undefined || firstDisk.pool === undefined);
-  const sharedBytes = ctx.unpinnedBytes + (imageToShared ? image!.sizeBytes : 0);
-
-  if (!ctx.hasUnpinnedDisks && !uploadImage) {
-    return {
-      diskPools: request.disks.map((d) => d.pool!),
-      needs: ctx.pinnedBytes,
-      uploadImage,
-      homeless: null,
-    };
-  }
-
-  const needs = new Map(ctx.pinnedBytes);
+  let needs: readonly PoolNeed[] = ctx.pinnedNeeds;
   let shared: string | null = null;
-  if (ctx.hasUnpinnedDisks || imageToShared) {
-    shared = sharedPool(ctx, view, load, sharedBytes);
-    if (shared !== null) needs.set(shared, (needs.get(shared) ?? 0) + sharedBytes);
-  }
-  if (uploadImage && !imageToShared) {
-    const pool = firstDisk!.pool!;
-    needs.set(pool, (needs.get(pool) ?? 0) + image!.sizeBytes);
+  let homeless: number | null = null;
+  if (ctx.hasUnpinnedDisks || uploadImage) {
+    const imageToShared = uploadImage && ctx.imagePool === null;
+    if (ctx.hasUnpinnedDisks || imageToShared) {
+      const bytes = ctx.unpinnedBytes + (imageToShared ? image!.sizeBytes : 0);
+      shared = sharedPool(ctx, view, load, bytes);
+      if (shared === null) homeless = bytes;
+      else needs = withNeed(needs, shared, bytes);
+    }
+    if (uploadImage && !imageToShared) needs = withNeed(needs, ctx.imagePool!, image!.sizeBytes);
   }
   return {
-    diskPools: request.disks.map((d) => d.pool ?? shared),
+    view,
+    host: view.host,
+    load,
+    freeVcpus,
+    freeMemoryBytes,
     needs,
+    sharedPool: shared,
     uploadImage,
-    homeless: shared === null && (ctx.hasUnpinnedDisks || imageToShared) ? sharedBytes : null,
+    homeless,
   };
+}
+
+function withNeed(needs: readonly PoolNeed[], pool: string, bytes: number): PoolNeed[] {
+  const out: PoolNeed[] = [];
+  let merged = false;
+  for (const n of needs) {
+    if (n.pool === pool) {
+      out.push({ pool, bytes: n.bytes + bytes });
+      merged = true;
+    } else out.push(n);
+  }
+  if (!merged) out.push({ pool, bytes });
+  return out;
+}
+
+/** The pool of each disk, in request order. */
+export function diskPools(ctx: PlacementContext, c: Candidate): (string | null)[] {
+  return ctx.request.disks.map((d) => d.pool ?? c.sharedPool);
+}
+
+function room(ctx: PlacementContext, view: HostView, load: Readonly<HostLoad>, name: string): number {
+  const p = view.pools.get(name)!;
+  if (p.availableBytes === null) return -Infinity;
+  return p.availableBytes - (load.pools.get(name) ?? 0) - (ctx.pinnedBytes.get(name) ?? 0);
 }
 
 function sharedPool(
@@ -163,19 +185,14 @@ function sharedPool(
   load: Readonly<HostLoad>,
   bytes: number,
 ): string | null {
-  const room = (name: string): number => {
-    const p = view.pools.get(name)!;
-    if (p.availableBytes === null) return -Infinity;
-    return p.availableBytes - (load.pools.get(name) ?? 0) - (ctx.pinnedBytes.get(name) ?? 0);
-  };
   const def = view.pools.get(ctx.options.defaultPool);
-  if (def?.active && room(def.name) >= bytes) return def.name;
+  if (def?.active && room(ctx, view, load, def.name) >= bytes) return def.name;
 
   let best: string | null = null;
   let bestRoom = -Infinity;
   for (const p of view.host.pools) {
     if (!p.active) continue;
-    const r = room(p.name);
+    const r = room(ctx, view, load, p.name);
     if (best === null || r > bestRoom || (r === bestRoom && p.name < best)) {
       best = p.name;
       bestRoom = r;

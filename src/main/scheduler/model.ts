@@ -80,6 +80,7 @@ const PREPARED: unique symbol = Symbol('PreparedSnapshot');
 /** A snapshot indexed for placement. Immutable: build a new one when the inventory changes. */
 export interface PreparedSnapshot {
   readonly [PREPARED]: true;
+  /** By host name, then id: the tie-break order, whatever the order of the snapshot. */
   readonly hosts: readonly HostView[];
   readonly byId: ReadonlyMap<string, HostView>;
 }
@@ -128,9 +129,18 @@ export function viewHost(host: HostSnapshot): HostView {
   };
 }
 
+function byNameThenId(a: HostView, b: HostView): number {
+  const an = a.host.name;
+  const bn = b.host.name;
+  if (an !== bn) return an < bn ? -1 : 1;
+  const ai = a.host.id;
+  const bi = b.host.id;
+  return ai === bi ? 0 : ai < bi ? -1 : 1;
+}
+
 /** Indexes a snapshot once, for any number of placements over it. */
 export function prepare(hosts: readonly HostSnapshot[]): PreparedSnapshot {
-  const views = hosts.map(viewHost);
+  const views = hosts.map(viewHost).sort(byNameThenId);
   const byId = new Map<string, HostView>();
   for (const v of views) {
     if (byId.has(v.host.id)) throw new Error(`The snapshot lists host ${v.host.id} twice`);

@@ -9,7 +9,7 @@ import {
   type ScoreBreakdown,
   type VmPlacement,
 } from '../../shared/domain/placement';
-import { makeCandidate, makeContext, type Candidate, type PlacementContext } from './context';
+import { diskPools, makeCandidate, makeContext, type Candidate, type PlacementContext } from './context';
 import { PlacementError } from './errors';
 import { plural } from './format';
 import {
@@ -36,6 +36,8 @@ export interface Evaluation {
   readonly scores: ScoreBreakdown;
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+
 /** Runs every predicate (no short cut: the table lists every failing one) and every score. */
 export function evaluateHost(ctx: PlacementContext, view: HostView, load: Readonly<HostLoad>): Evaluation {
   const candidate = makeCandidate(ctx, view, load);
@@ -50,33 +52,20 @@ export function evaluateHost(ctx: PlacementContext, view: HostView, load: Readon
   return {
     candidate,
     feasible: reasons === null,
-    reasons: reasons ?? [],
-    failed: failed ?? [],
+    reasons: reasons ?? NONE,
+    failed: failed ?? NONE,
     scores: scoreHost(ctx, candidate),
   };
 }
 
-/** Best first: higher total, then host name, then id. */
-function better(a: Evaluation, b: Evaluation): boolean {
-  if (a.scores.total !== b.scores.total) return a.scores.total > b.scores.total;
-  const an = a.candidate.host.name;
-  const bn = b.candidate.host.name;
-  if (an !== bn) return an < bn;
-  return a.candidate.host.id < b.candidate.host.id;
-}
-
-function byName(a: Evaluation, b: Evaluation): number {
-  const an = a.candidate.host.name;
-  const bn = b.candidate.host.name;
-  if (an !== bn) return an < bn ? -1 : 1;
-  const ai = a.candidate.host.id;
-  const bi = b.candidate.host.id;
-  return ai === bi ? 0 : ai < bi ? -1 : 1;
-}
-
+/**
+ * The evaluations come in the prepared snapshot's order, which is by host name, then id: the tie-break.
+ * So "best" is simply the first highest total, and sorting the table by total alone (a stable sort) keeps
+ * ties in name order.
+ */
 function toTable(evals: readonly Evaluation[], placed: ReadonlyMap<string, number>): HostEvaluation[] {
-  const feasible = evals.filter((e) => e.feasible).sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
-  const infeasible = evals.filter((e) => !e.feasible).sort(byName);
+  const feasible = evals.filter((e) => e.feasible).sort((a, b) => b.scores.total - a.scores.total);
+  const infeasible = evals.filter((e) => !e.feasible);
   return [...feasible, ...infeasible].map((e) => {
     const { host, freeVcpus, freeMemoryBytes } = e.candidate;
     return {
@@ -92,14 +81,16 @@ function toTable(evals: readonly Evaluation[], placed: ReadonlyMap<string, numbe
   });
 }
 
-function toPlacement(e: Evaluation): VmPlacement {
-  const { host, plan } = e.candidate;
+function toPlacement(ctx: PlacementContext, e: Evaluation): VmPlacement {
+  const c = e.candidate;
+  const poolBytes: Record<string, number> = {};
+  for (const n of c.needs) poolBytes[n.pool] = n.bytes;
   return {
-    hostId: host.id,
-    hostName: host.name,
-    diskPools: plan.diskPools.map((p) => p!),
-    poolBytes: Object.fromEntries(plan.needs),
-    uploadImage: plan.uploadImage,
+    hostId: c.host.id,
+    hostName: c.host.name,
+    diskPools: diskPools(ctx, c).map((p) => p!),
+    poolBytes,
+    uploadImage: c.uploadImage,
   };
 }
 
@@ -181,13 +172,13 @@ export function explain(
     } else {
       for (let j = 0; j < evals.length; j++) {
         const e = evals[j]!;
-        if (e.feasible && (pick < 0 || better(e, evals[pick]!))) pick = j;
+        if (e.feasible && (pick < 0 || e.scores.total > evals[pick]!.scores.total)) pick = j;
       }
       if (pick < 0) return failure('no-feasible-host', noFeasibleMessage(evals, i, request.count), i);
     }
 
     const e = evals[pick]!;
-    const placement = toPlacement(e);
+    const placement = toPlacement(ctx, e);
     chosen.push(placement.hostId);
     placements.push(placement);
     placedOn.set(placement.hostId, (placedOn.get(placement.hostId) ?? 0) + 1);

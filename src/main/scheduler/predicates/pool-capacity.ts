@@ -9,14 +9,14 @@ import { PASS, type Predicate } from './predicate';
  */
 export const poolCapacity: Predicate = {
   name: 'pool-capacity',
-  check(_ctx, { view, load, plan }) {
+  check(_ctx, { view, load, needs, homeless }) {
     let reasons: string[] | null = null;
-    if (plan.homeless !== null) {
+    if (homeless !== null) {
       (reasons ??= []).push(
-        `${PLACEMENT_MESSAGES.insufficient}: storage (no active storage pool for ${formatBytes(plan.homeless)})`,
+        `${PLACEMENT_MESSAGES.insufficient}: storage (no active storage pool for ${formatBytes(homeless)})`,
       );
     }
-    for (const [name, need] of plan.needs) {
+    for (const { pool: name, bytes: need } of needs) {
       const pool = view.pools.get(name);
       if (!pool?.active) continue;
       if (pool.availableBytes === null) {

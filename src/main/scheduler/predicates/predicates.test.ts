@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HostSnapshot, PlacementRequest } from '../../../shared/domain/placement';
+import { diskPools } from '../context';
 import type { PlacementOptions } from '../model';
 import { candidate, GiB, host, request, reservation, TiB } from '../testing';
 import {
@@ -193,8 +194,8 @@ describe('pool-capacity', () => {
   it('puts disks without a pool in the default pool, or the roomiest active pool when it is full', () => {
     const full = host({ name: 'a', pools: [pool('default', 1), pool('big', 500), pool('off', 900, false)] });
     const req = request({ disks: [{ sizeBytes: 100 * GiB, thin: false }] });
-    const { c } = candidate(req, full);
-    expect(c.plan.diskPools).toEqual(['big']);
+    const { ctx, c } = candidate(req, full);
+    expect(diskPools(ctx, c)).toEqual(['big']);
     expect(reasons(poolCapacity, req, full)).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import type { Score } from './score';
 /** 5 when the boot image is on the host already: no upload. */
 export const imagePresentScore: Score = {
   name: 'imagePresent',
-  score(ctx, { plan }) {
-    return ctx.request.bootImage !== undefined && !plan.uploadImage ? 5 : 0;
+  score(ctx, { uploadImage }) {
+    return ctx.request.bootImage !== undefined && !uploadImage ? 5 : 0;
   },
 };

@@ -18,9 +18,9 @@ export const poolMatch: Score = {
  */
 export const poolFree: Score = {
   name: 'poolFree',
-  score(_ctx, { view, load, plan }) {
+  score(_ctx, { view, load, needs }) {
     let lowest = Infinity;
-    for (const [name, need] of plan.needs) {
+    for (const { pool: name, bytes: need } of needs) {
       const p = view.pools.get(name);
       if (!p || p.availableBytes === null || p.capacityBytes === null || p.capacityBytes <= 0) return 0;
       const after = (p.availableBytes - (load.pools.get(name) ?? 0) - need) / p.capacityBytes;
