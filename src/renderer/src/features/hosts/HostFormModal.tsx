@@ -226,9 +226,7 @@ export function HostFormModal(props: { mode: FormMode; onClose: () => void }) {
               >
                 <span className="qhci-subtle">{currentProbe.keyType}</span>{' '}
                 <code className="qhci-fingerprint">{currentProbe.fingerprint}</code>
-                <div className="qhci-subtle">
-                  It is saved in QHCI&apos;s known hosts when the host is added.
-                </div>
+                <div className="qhci-subtle">QHCI connects to {target} only while it presents this key.</div>
               </Alert>
             )}
             {busy !== null && (
