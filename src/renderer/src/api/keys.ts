@@ -7,18 +7,23 @@ import type { Channel, ChannelInput } from '../../../shared/ipc/contract';
 
 export type QueryEntity = InventoryEntity | 'app';
 
-const ENTITY_BY_PREFIX: Record<string, QueryEntity> = {
+/** Every channel's prefix must be listed: a new area of the contract fails the typecheck until it is. */
+type ChannelPrefix = Channel extends `${infer P}.${string}` ? P : never;
+
+const ENTITY_BY_PREFIX: Record<ChannelPrefix, QueryEntity> = {
   app: 'app',
   projects: 'projects',
   folders: 'folders',
   vms: 'vms',
   specs: 'specs',
   hosts: 'hosts',
+  // A placement dry run reads hosts and their VMs; host syncs announce both.
+  scheduler: 'hosts',
 };
 
 export function entityOf(channel: Channel): QueryEntity {
   const prefix = channel.slice(0, channel.indexOf('.'));
-  const entity = ENTITY_BY_PREFIX[prefix];
+  const entity = ENTITY_BY_PREFIX[prefix as ChannelPrefix];
   if (entity === undefined) throw new Error(`No query entity for channel ${channel}`);
   return entity;
 }
