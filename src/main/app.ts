@@ -133,6 +133,7 @@ export function createApp(opts: AppOptions): App {
     },
     'hosts.sync': (i) => hosts.sync(i.id),
     'hosts.suggestLocal': () => hosts.suggestLocal(),
+    'hosts.forgetKey': (i) => hosts.forgetKey(i.address, i.port),
     'vms.power': (i) => hosts.power(i.vmId, i.action),
     'scheduler.place': (i) => placement.dryRun(i.projectId, i.request),
     'vms.list': (i) => {

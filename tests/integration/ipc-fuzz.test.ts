@@ -47,6 +47,7 @@ beforeAll(async () => {
     'hosts.remove': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70' },
     'hosts.sync': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70' },
     'hosts.suggestLocal': {},
+    'hosts.forgetKey': { address: '127.0.0.2', port: 2222 },
     'vms.power': { vmId: vm.id, action: 'start' },
     'scheduler.place': {
       request: { vcpus: 2, memoryBytes: 1073741824, disks: [{ sizeBytes: 1073741824, thin: true }] },

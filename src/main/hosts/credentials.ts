@@ -5,7 +5,7 @@ import type { HostKind, StoredAuth } from '../../shared/domain/host';
 import type { HostDriver } from './driver';
 import { LibvirtDriver } from './drivers/libvirt';
 import { SshDriver } from './drivers/ssh';
-import type { KnownHosts } from './known-hosts';
+import type { HostKeyTrust, KnownHosts } from './known-hosts';
 import type { SecretStore } from './secrets';
 import { SshConnection, type SshAuth } from './ssh-connection';
 
@@ -20,6 +20,8 @@ export interface DriverSpec {
 
 export interface DriverContext {
   readonly knownHosts: KnownHosts;
+  /** Where a connection records a newly trusted key (default: knownHosts itself). */
+  readonly trust?: HostKeyTrust;
   readonly secrets: SecretStore;
   readonly log?: (msg: string) => void;
 }
@@ -63,7 +65,9 @@ export function createDriver(spec: DriverSpec, ctx: DriverContext, acceptFingerp
   }
   const conn = new SshConnection(
     { host: spec.address, port: spec.port, username: spec.username, auth: sshAuth(spec.auth, ctx.secrets) },
-    acceptFingerprint ? { knownHosts: ctx.knownHosts, acceptFingerprint } : { knownHosts: ctx.knownHosts },
+    acceptFingerprint
+      ? { knownHosts: ctx.trust ?? ctx.knownHosts, acceptFingerprint }
+      : { knownHosts: ctx.trust ?? ctx.knownHosts },
   );
   return new SshDriver(conn, spec.uri);
 }

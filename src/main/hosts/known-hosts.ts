@@ -47,8 +47,22 @@ function matchesPattern(patterns: string, target: string): boolean {
   return false;
 }
 
-export class KnownHosts {
+/** The part of KnownHosts a connection uses. */
+export interface HostKeyTrust {
+  check(host: string, port: number, blob: Buffer): KeyCheck;
+  trust(host: string, port: number, blob: Buffer): void;
+}
+
+export class KnownHosts implements HostKeyTrust {
   constructor(readonly file: string) {}
+
+  /**
+   * A view that reads this file but keeps new trust in memory until commit(): a connection test, or a new
+   * host until it is saved, must not leave a key trusted behind it.
+   */
+  staged(): StagedKnownHosts {
+    return new StagedKnownHosts(this);
+  }
 
   private read(): { lines: string[]; entries: Entry[] } {
     if (!existsSync(this.file)) return { lines: [], entries: [] };
@@ -106,5 +120,27 @@ export class KnownHosts {
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, lines.length ? `${lines.join('\n')}\n` : '', { mode: 0o600 });
     renameSync(tmp, this.file);
+  }
+}
+
+export class StagedKnownHosts implements HostKeyTrust {
+  private readonly pending: { host: string; port: number; blob: Buffer }[] = [];
+
+  constructor(private readonly base: KnownHosts) {}
+
+  check(host: string, port: number, blob: Buffer): KeyCheck {
+    if (this.pending.some((p) => p.host === host && p.port === port && p.blob.equals(blob))) {
+      return { status: 'trusted', fingerprint: fingerprint(blob) };
+    }
+    return this.base.check(host, port, blob);
+  }
+
+  trust(host: string, port: number, blob: Buffer): void {
+    this.pending.push({ host, port, blob });
+  }
+
+  /** Writes the keys trusted through this view to the file. */
+  commit(): void {
+    for (const p of this.pending.splice(0)) this.base.trust(p.host, p.port, p.blob);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { AppError } from '../../shared/domain/errors';
-import type { KeyCheck, KnownHosts } from './known-hosts';
+import type { HostKeyTrust, KeyCheck, KnownHosts } from './known-hosts';
 import { quoteCommand } from './shell-quote';
 
 export type SshAuth =
@@ -21,7 +21,7 @@ export interface SshTarget {
 }
 
 export interface SshOptions {
-  readonly knownHosts: KnownHosts;
+  readonly knownHosts: HostKeyTrust;
   /** Trust an unknown host key if (and only if) its fingerprint is exactly this one. */
   readonly acceptFingerprint?: string;
   readonly readyTimeoutMs?: number;

@@ -1,7 +1,6 @@
 import type { HostSnapshot, PlacementRequest } from '../../shared/domain/placement';
 import {
   diskNeed,
-  imagePresent,
   NO_LOAD,
   type HostLoad,
   type HostView,
@@ -9,9 +8,30 @@ import {
   type ResolvedOptions,
 } from './model';
 
+/**
+ * The request as the predicates read it: one fixed shape, whatever optional fields the caller's object had,
+ * so the hot loop over hosts reads it fast.
+ */
+export interface WantedVm {
+  readonly vcpus: number;
+  readonly memoryBytes: number;
+  readonly network: string | null;
+  readonly uefi: boolean;
+  readonly tpm: boolean;
+  readonly requireKvm: boolean;
+  readonly group: { readonly name: string; readonly mode: 'affinity' | 'anti-affinity' } | null;
+  readonly image: {
+    readonly name: string | null;
+    readonly path: string | null;
+    readonly sizeBytes: number;
+  } | null;
+  readonly strategy: PlacementRequest['strategy'];
+}
+
 /** What one placement round knows beyond a single host: the request, derived once, and the fleet. */
 export interface PlacementContext {
   readonly request: PlacementRequest;
+  readonly vm: WantedVm;
   readonly options: ResolvedOptions;
   readonly labels: readonly (readonly [string, string])[];
   readonly required: ReadonlySet<string> | null;
@@ -55,16 +75,30 @@ export function makeContext(
   let maxVms = 0;
   const group = request.group?.mode === 'affinity' ? request.group.name : null;
   for (const v of snapshot.hosts) {
-    const load = loads.get(v.host.id) ?? NO_LOAD;
+    const load = loads.get(v.id) ?? NO_LOAD;
     maxVms = Math.max(maxVms, v.vmCount + load.vms);
     if (group !== null && (v.groups.has(group) || load.groups.has(group))) {
-      affinityHosts.add(v.host.id);
-      affinityNames.push(v.host.name);
+      affinityHosts.add(v.id);
+      affinityNames.push(v.name);
     }
   }
 
+  const image = request.bootImage;
   return {
     request,
+    vm: {
+      vcpus: request.vcpus,
+      memoryBytes: request.memoryBytes,
+      network: request.network ?? null,
+      uefi: request.firmware.uefi,
+      tpm: request.firmware.tpm,
+      requireKvm: request.requireKvm,
+      group: request.group ? { name: request.group.name, mode: request.group.mode } : null,
+      image: image
+        ? { name: image.name ?? null, path: image.path ?? null, sizeBytes: image.sizeBytes }
+        : null,
+      strategy: request.strategy,
+    },
     options,
     labels: Object.entries(request.labels),
     required:
@@ -126,9 +160,8 @@ export function makeCandidate(ctx: PlacementContext, view: HostView, load: Reado
       ? null
       : view.memoryCapacity - view.memoryAllocated - load.memoryBytes;
 
-  const { request } = ctx;
-  const image = request.bootImage;
-  const uploadImage = image !== undefined && !imagePresent(view, image);
+  const image = ctx.vm.image;
+  const uploadImage = image !== null && !imagePresent(view, image);
   let needs: readonly PoolNeed[] = ctx.pinnedNeeds;
   let shared: string | null = null;
   let homeless: number | null = null;
@@ -190,7 +223,7 @@ function sharedPool(
 
   let best: string | null = null;
   let bestRoom = -Infinity;
-  for (const p of view.host.pools) {
+  for (const p of view.poolList) {
     if (!p.active) continue;
     const r = room(ctx, view, load, p.name);
     if (best === null || r > bestRoom || (r === bestRoom && p.name < best)) {
@@ -200,4 +233,9 @@ function sharedPool(
   }
   if (best !== null && bestRoom >= bytes) return best;
   return def?.active ? def.name : best;
+}
+
+function imagePresent(view: HostView, image: NonNullable<WantedVm['image']>): boolean {
+  if (image.path !== null && view.imagePaths.has(image.path)) return true;
+  return image.name !== null && view.imageNames.has(image.name);
 }

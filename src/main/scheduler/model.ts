@@ -1,9 +1,4 @@
-import type {
-  HostSnapshot,
-  PlacementRequest,
-  PoolSnapshot,
-  Reservation,
-} from '../../shared/domain/placement';
+import type { HostSnapshot, PoolSnapshot, Reservation } from '../../shared/domain/placement';
 
 /** How much each score counts in the total. */
 export interface ScoreWeights {
@@ -57,6 +52,19 @@ export function resolveOptions(options: PlacementOptions = {}): ResolvedOptions 
  */
 export interface HostView {
   readonly host: HostSnapshot;
+  // The host's own fields the predicates read, copied into this one fixed shape.
+  readonly id: string;
+  readonly name: string;
+  readonly connected: boolean;
+  readonly stale: boolean;
+  readonly maintenance: boolean;
+  readonly cpus: number | null;
+  readonly memoryBytes: number | null;
+  readonly uefiAvailable: boolean | null;
+  readonly tpmAvailable: boolean | null;
+  readonly kvmUsable: boolean | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly poolList: readonly PoolSnapshot[];
   /** (CPUs - reserve) x overcommit; null when the CPU count is unknown. */
   readonly cpuCapacity: number | null;
   /** (memory - reserve) x overcommit; null when the memory size is unknown. */
@@ -106,12 +114,30 @@ export function viewHost(host: HostSnapshot): HostView {
     }
     for (const g of vm.groups) groups.set(g, (groups.get(g) ?? 0) + 1);
   }
+  const poolList = host.pools.map((p) => ({
+    name: p.name,
+    active: p.active,
+    availableBytes: p.availableBytes,
+    capacityBytes: p.capacityBytes,
+  }));
   const pools = new Map<string, PoolSnapshot>();
-  for (const p of host.pools) pools.set(p.name, p);
+  for (const p of poolList) pools.set(p.name, p);
   const networks = new Map<string, boolean>();
   for (const n of host.networks) networks.set(n.name, n.active || networks.get(n.name) === true);
   return {
     host,
+    id: host.id,
+    name: host.name,
+    connected: host.connected,
+    stale: host.stale,
+    maintenance: host.maintenance,
+    cpus: host.cpus,
+    memoryBytes: host.memoryBytes,
+    uefiAvailable: host.uefiAvailable,
+    tpmAvailable: host.tpmAvailable,
+    kvmUsable: host.kvmUsable,
+    labels: host.labels,
+    poolList,
     cpuCapacity: host.cpus === null ? null : (host.cpus - host.reserve.cpus) * host.overcommit.cpu,
     memoryCapacity:
       host.memoryBytes === null
@@ -130,11 +156,11 @@ export function viewHost(host: HostSnapshot): HostView {
 }
 
 function byNameThenId(a: HostView, b: HostView): number {
-  const an = a.host.name;
-  const bn = b.host.name;
+  const an = a.name;
+  const bn = b.name;
   if (an !== bn) return an < bn ? -1 : 1;
-  const ai = a.host.id;
-  const bi = b.host.id;
+  const ai = a.id;
+  const bi = b.id;
   return ai === bi ? 0 : ai < bi ? -1 : 1;
 }
 
@@ -143,8 +169,8 @@ export function prepare(hosts: readonly HostSnapshot[]): PreparedSnapshot {
   const views = hosts.map(viewHost).sort(byNameThenId);
   const byId = new Map<string, HostView>();
   for (const v of views) {
-    if (byId.has(v.host.id)) throw new Error(`The snapshot lists host ${v.host.id} twice`);
-    byId.set(v.host.id, v);
+    if (byId.has(v.id)) throw new Error(`The snapshot lists host ${v.id} twice`);
+    byId.set(v.id, v);
   }
   return { [PREPARED]: true, hosts: views, byId };
 }
@@ -190,10 +216,4 @@ export function loadsOf(reservations: readonly Reservation[]): Map<string, HostL
 /** What a thin or thick disk needs from its pool up front. */
 export function diskNeed(disk: { sizeBytes: number; thin: boolean }, thinFraction: number): number {
   return disk.thin ? Math.ceil(disk.sizeBytes * thinFraction) : disk.sizeBytes;
-}
-
-export function imagePresent(view: HostView, image: PlacementRequest['bootImage']): boolean {
-  if (!image) return false;
-  if (image.path !== undefined && view.imagePaths.has(image.path)) return true;
-  return image.name !== undefined && view.imageNames.has(image.name);
 }

@@ -45,7 +45,7 @@ export function evaluateHost(ctx: PlacementContext, view: HostView, load: Readon
   let failed: string[] | null = null;
   for (const p of PREDICATES) {
     const r = p.check(ctx, candidate);
-    if (r.length === 0) continue;
+    if (r === null) continue;
     (reasons ??= []).push(...r);
     (failed ??= []).push(p.name);
   }
@@ -142,10 +142,10 @@ export function explain(
   const chosen: string[] = [];
   const placements: VmPlacement[] = [];
   const manual = request.manualHost;
-  const manualIndex = manual === undefined ? -1 : prepared.hosts.findIndex((v) => v.host.id === manual);
+  const manualIndex = manual === undefined ? -1 : prepared.hosts.findIndex((v) => v.id === manual);
 
   let ctx = makeContext(request, opts, prepared, loads);
-  const evals = prepared.hosts.map((v) => evaluateHost(ctx, v, loads.get(v.host.id) ?? NO_LOAD));
+  const evals = prepared.hosts.map((v) => evaluateHost(ctx, v, loads.get(v.id) ?? NO_LOAD));
   const firstEvals = evals.slice(); // entries are replaced, never changed: this keeps the first round
   const failure = (kind: PlacementFailure['kind'], message: string, index: number): PlacementOutcome => ({
     ok: false,
@@ -194,7 +194,7 @@ export function explain(
     } else {
       for (let j = 0; j < evals.length; j++) {
         const v = evals[j]!.candidate.view;
-        evals[j] = evaluateHost(ctx, v, loads.get(v.host.id) ?? NO_LOAD);
+        evals[j] = evaluateHost(ctx, v, loads.get(v.id) ?? NO_LOAD);
       }
     }
   }

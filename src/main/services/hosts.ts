@@ -87,6 +87,7 @@ export function createHostsService(deps: HostsServiceDeps) {
   const { db, hosts, inventory, projects, events, driverContext, log } = deps;
   const { secrets, knownHosts } = driverContext;
   const drivers = new Map<string, HostDriver>();
+  let closed = false;
   const syncing = new Map<string, Promise<HostSyncReport>>();
 
   const mustGet = (id: string): HostSummary => {
@@ -242,13 +243,11 @@ export function createHostsService(deps: HostsServiceDeps) {
       connection: ParsedInput<'hosts.add'>['connection'];
       acceptFingerprint?: string | undefined;
     }) {
+      // Nothing of a test stays behind: secrets and a newly trusted key live only for this connection.
       const staged = new MemorySecretStore();
       const auth = storeAuth('test', input.connection, staged);
-      const driver = createDriver(
-        specOf(input.connection, auth),
-        { ...driverContext, secrets: staged },
-        input.acceptFingerprint,
-      );
+      const ctx = { ...driverContext, secrets: staged, trust: knownHosts.staged() };
+      const driver = createDriver(specOf(input.connection, auth), ctx, input.acceptFingerprint);
       try {
         await driver.connect();
         const raw = await driver.collect();
@@ -271,9 +270,14 @@ export function createHostsService(deps: HostsServiceDeps) {
       const id = newId();
       // Secrets stay in memory until the host has answered; only then are they written to the store.
       const staged = new MemorySecretStore();
+      const trust = knownHosts.staged();
       const auth = storeAuth(id, input.connection, staged);
       const spec = specOf(input.connection, auth);
-      const driver = createDriver(spec, { ...driverContext, secrets: staged }, input.acceptFingerprint);
+      const driver = createDriver(
+        spec,
+        { ...driverContext, secrets: staged, trust },
+        input.acceptFingerprint,
+      );
       try {
         await driver.connect();
         inTransaction(db, () => {
@@ -287,6 +291,7 @@ export function createHostsService(deps: HostsServiceDeps) {
         throw err;
       }
       staged.copyTo(secrets);
+      trust.commit();
       drivers.set(id, driver);
       changed('hosts', project.id);
       try {
@@ -314,9 +319,14 @@ export function createHostsService(deps: HostsServiceDeps) {
           );
         }
         const staged = new MemorySecretStore();
+        const trust = knownHosts.staged();
         const auth = storeAuth(current.id, input.connection, staged);
         const spec = specOf(input.connection, auth);
-        const driver = createDriver(spec, { ...driverContext, secrets: staged }, input.acceptFingerprint);
+        const driver = createDriver(
+          spec,
+          { ...driverContext, secrets: staged, trust },
+          input.acceptFingerprint,
+        );
         try {
           await driver.connect();
         } finally {
@@ -325,6 +335,7 @@ export function createHostsService(deps: HostsServiceDeps) {
         // Proven: replace the host's secrets with the new ones.
         forgetSecrets(current.id);
         staged.copyTo(secrets);
+        trust.commit();
         next = { ...next, ...spec };
         dropDriver(current.id);
       }
@@ -403,7 +414,18 @@ export function createHostsService(deps: HostsServiceDeps) {
       changed('vms', host.projectId);
     },
 
+    /**
+     * Forgets the trusted key of address:port, after the user confirmed that a changed key is expected
+     * (the host was rebuilt). The next connection asks to trust the new key.
+     */
+    forgetKey(address: string, port: number): { forgotten: true } {
+      knownHosts.forget(address, port);
+      for (const h of hosts.list()) if (h.address === address && h.port === port) dropDriver(h.id);
+      return { forgotten: true };
+    },
+
     close(): void {
+      closed = true;
       for (const m of monitors.values()) m.stop();
       for (const id of [...drivers.keys()]) dropDriver(id);
     },

@@ -21,6 +21,7 @@ export const CHANNELS = [
   'hosts.remove',
   'hosts.sync',
   'hosts.suggestLocal',
+  'hosts.forgetKey',
   'scheduler.place',
   'vms.list',
   'vms.moveToFolder',

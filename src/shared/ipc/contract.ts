@@ -86,6 +86,8 @@ export const contract = {
   'hosts.update': { input: HostUpdateInput, output: out<HostSummary>(), mutates: true },
   'hosts.remove': { input: HostIdInput, output: out<{ removed: true }>(), mutates: true },
   'hosts.sync': { input: HostIdInput, output: out<HostSyncReport>(), mutates: true },
+  /** Forgets a trusted SSH host key (a rebuilt host); the next connection asks to trust the new one. */
+  'hosts.forgetKey': { input: HostProbeInput, output: out<{ forgotten: true }>(), mutates: true },
   /** First run: the workstation's own libvirt, when it answers and is not in the inventory yet. */
   'hosts.suggestLocal': { input: Empty, output: out<{ uri: string } | null>(), mutates: false },
   /** The scheduler's dry run: where the VMs would go now and why, for every host. Books nothing. */

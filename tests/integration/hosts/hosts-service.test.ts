@@ -167,6 +167,17 @@ describe.skipIf(!testbed)(`hosts service against the testbed ${NO_TESTBED}`, () 
     expect((await t.client.call('vms.list', {})).find((v) => v.id === vm.id)!.state).toBe('shutoff');
   });
 
+  it('a connection test leaves nothing behind: no host, no trusted key', async () => {
+    const c = host('sim-c');
+    const r = await t.client.call('hosts.test', {
+      connection: sshConnection('sim-c'),
+      acceptFingerprint: c.hostKeyFingerprint,
+    });
+    expect(r.facts).toMatchObject({ cpus: 32, memoryBytes: 128 * 1024 ** 3 });
+    expect((await t.client.call('hosts.probe', { address: c.address, port: c.port })).status).toBe('unknown');
+    expect((await t.client.call('hosts.list', {})).some((h) => h.name === 'sim-c')).toBe(false);
+  });
+
   it('simulated hosts of different sizes sync their sizes', async () => {
     for (const name of ['sim-b', 'sim-c']) {
       const h = host(name);
@@ -180,6 +191,14 @@ describe.skipIf(!testbed)(`hosts service against the testbed ${NO_TESTBED}`, () 
     const facts = (n: string) => list.find((h) => h.name === n)!.facts!;
     expect([facts('sim-b').cpus, facts('sim-b').memoryBytes]).toEqual([8, 16 * 1024 ** 3]);
     expect([facts('sim-c').cpus, facts('sim-c').memoryBytes]).toEqual([32, 128 * 1024 ** 3]);
+    // A rebuilt host: the user forgets the old key; the host then asks for trust again.
+    const c = host('sim-c');
+    await t.client.call('hosts.forgetKey', { address: c.address, port: c.port });
+    expect((await t.client.call('hosts.probe', { address: c.address, port: c.port })).status).toBe('unknown');
+    const simC = list.find((h) => h.name === 'sim-c')!;
+    await expect(t.client.call('hosts.sync', { id: simC.id })).rejects.toMatchObject({
+      code: 'HOST_KEY_UNKNOWN',
+    });
   });
 
   it('removing a host deletes its inventory rows and never touches the host', async () => {

@@ -1,6 +1,6 @@
 import { PLACEMENT_MESSAGES } from '../../../shared/domain/placement';
 import { formatBytes, formatNumber, plural } from '../format';
-import { PASS, type Predicate } from './predicate';
+import type { Predicate } from './predicate';
 
 const INSUFFICIENT = PLACEMENT_MESSAGES.insufficient;
 
@@ -11,14 +11,14 @@ const INSUFFICIENT = PLACEMENT_MESSAGES.insufficient;
 export const cpuMemory: Predicate = {
   name: 'cpu-memory',
   check(ctx, c) {
-    const { vcpus, memoryBytes } = ctx.request;
+    const { vcpus, memoryBytes } = ctx.vm;
     const { view } = c;
     if (c.freeVcpus !== null && c.freeMemoryBytes !== null) {
-      if (vcpus <= c.freeVcpus && memoryBytes <= c.freeMemoryBytes) return PASS;
+      if (vcpus <= c.freeVcpus && memoryBytes <= c.freeMemoryBytes) return null;
     }
     const reasons: string[] = [];
-    if (c.host.cpus === null) reasons.push('unknown CPU count of the node');
-    if (c.host.memoryBytes === null) reasons.push('unknown memory size of the node');
+    if (view.cpus === null) reasons.push('unknown CPU count of the node');
+    if (view.memoryBytes === null) reasons.push('unknown memory size of the node');
     if (view.unknownAllocations > 0) {
       reasons.push(`unknown vCPUs or memory of ${plural(view.unknownAllocations, 'VM')} on the node`);
     }

@@ -1,4 +1,4 @@
-import { PASS, type Predicate } from './predicate';
+import type { Predicate } from './predicate';
 
 /**
  * Anti-affinity: no two members of the group on one host. Affinity: once a member runs (or is reserved)
@@ -7,13 +7,13 @@ import { PASS, type Predicate } from './predicate';
 export const group: Predicate = {
   name: 'group',
   check(ctx, { view, load }) {
-    const g = ctx.request.group;
-    if (!g) return PASS;
+    const g = ctx.vm.group;
+    if (!g) return null;
     if (g.mode === 'anti-affinity') {
       const members = (view.groups.get(g.name) ?? 0) + (load.groups.get(g.name) ?? 0);
-      return members === 0 ? PASS : [`Node already runs a member of anti-affinity group ${g.name}`];
+      return members === 0 ? null : [`Node already runs a member of anti-affinity group ${g.name}`];
     }
-    if (ctx.affinityHosts.size === 0 || ctx.affinityHosts.has(view.host.id)) return PASS;
+    if (ctx.affinityHosts.size === 0 || ctx.affinityHosts.has(view.id)) return null;
     return [`Affinity group ${g.name} runs on other nodes (${ctx.affinityHostNames})`];
   },
 };

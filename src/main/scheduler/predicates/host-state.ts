@@ -1,14 +1,14 @@
-import { PASS, type Predicate } from './predicate';
+import type { Predicate } from './predicate';
 
 /** The host is connected, its inventory is current, and it is not in maintenance. */
 export const hostState: Predicate = {
   name: 'host-state',
-  check(_ctx, { host }) {
-    if (host.connected && !host.stale && !host.maintenance) return PASS;
+  check(_ctx, { view }) {
+    if (view.connected && !view.stale && !view.maintenance) return null;
     const reasons: string[] = [];
-    if (!host.connected) reasons.push('Node is not connected');
-    if (host.stale) reasons.push('Node is stale (its last sync failed)');
-    if (host.maintenance) reasons.push('Node is in maintenance');
+    if (!view.connected) reasons.push('Node is not connected');
+    if (view.stale) reasons.push('Node is stale (its last sync failed)');
+    if (view.maintenance) reasons.push('Node is in maintenance');
     return reasons;
   },
 };

@@ -11,7 +11,6 @@ import { poolCapacity } from './pool-capacity';
 import type { Predicate } from './predicate';
 
 export type { Predicate } from './predicate';
-export { PASS } from './predicate';
 
 /** Every hard predicate, in the order their reasons are listed. */
 export const PREDICATES: readonly Predicate[] = [

@@ -1,12 +1,12 @@
-import { PASS, type Predicate } from './predicate';
+import type { Predicate } from './predicate';
 
 /** Every label the request names, with exactly its value. */
 export const labels: Predicate = {
   name: 'labels',
-  check(ctx, { host }) {
+  check(ctx, { view }) {
     let reasons: string[] | null = null;
     for (const [key, value] of ctx.labels) {
-      const actual = Object.hasOwn(host.labels, key) ? host.labels[key] : undefined;
+      const actual = Object.hasOwn(view.labels, key) ? view.labels[key] : undefined;
       if (actual === value) continue;
       (reasons ??= []).push(
         actual === undefined
@@ -14,6 +14,6 @@ export const labels: Predicate = {
           : `Node label ${key} is "${actual}", required "${value}"`,
       );
     }
-    return reasons ?? PASS;
+    return reasons;
   },
 };

@@ -1,5 +1,5 @@
 import { PLACEMENT_MESSAGES } from '../../../shared/domain/placement';
-import { PASS, type Predicate } from './predicate';
+import type { Predicate } from './predicate';
 
 /** Storage-pool affinity: every pool a disk requires exists on the host and is active. */
 export const poolAffinity: Predicate = {
@@ -13,6 +13,6 @@ export const poolAffinity: Predicate = {
         pool ? `Storage pool ${name} is not active on the node` : `${PLACEMENT_MESSAGES.missingPool} ${name}`,
       );
     }
-    return reasons ?? PASS;
+    return reasons;
   },
 };

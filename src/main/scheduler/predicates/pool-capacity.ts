@@ -1,6 +1,6 @@
 import { PLACEMENT_MESSAGES } from '../../../shared/domain/placement';
 import { formatBytes } from '../format';
-import { PASS, type Predicate } from './predicate';
+import type { Predicate } from './predicate';
 
 /**
  * Pool capacity: each pool has room for what this VM puts there (thick disks their size, thin disks a
@@ -29,6 +29,6 @@ export const poolCapacity: Predicate = {
         `${PLACEMENT_MESSAGES.insufficient}: storage pool ${name} (needs ${formatBytes(need)}, ${formatBytes(Math.max(0, free))} free)`,
       );
     }
-    return reasons ?? PASS;
+    return reasons;
   },
 };

@@ -2,11 +2,9 @@ import type { Candidate, PlacementContext } from '../context';
 
 /**
  * A hard rule: a host that fails it cannot take the VM, whatever the user or the scores say.
- * check() returns every reason it fails, readable, or PASS.
+ * check() returns null when the host passes, else every reason it fails, readable.
  */
 export interface Predicate {
   readonly name: string;
-  check(ctx: PlacementContext, c: Candidate): readonly string[];
+  check(ctx: PlacementContext, c: Candidate): readonly string[] | null;
 }
-
-export const PASS: readonly string[] = Object.freeze([]);

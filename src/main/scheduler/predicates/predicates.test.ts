@@ -25,7 +25,7 @@ function reasons(
   opts: PlacementOptions & { others?: HostSnapshot[] } = {},
 ): readonly string[] {
   const { ctx, c } = candidate(req, h, opts);
-  return p.check(ctx, c);
+  return p.check(ctx, c) ?? [];
 }
 
 const pool = (name: string, availableGiB: number | null, active = true) => ({

@@ -4,6 +4,6 @@ import type { Score } from './score';
 export const imagePresentScore: Score = {
   name: 'imagePresent',
   score(ctx, { uploadImage }) {
-    return ctx.request.bootImage !== undefined && !uploadImage ? 5 : 0;
+    return ctx.vm.image !== null && !uploadImage ? 5 : 0;
   },
 };

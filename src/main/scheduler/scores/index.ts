@@ -22,7 +22,7 @@ export function scoreHost(ctx: PlacementContext, c: Candidate): ScoreBreakdown {
     w.strategy * s + w.poolAffinity * (match + free) + w.imagePresent * image + w.accelerator * accel;
   return {
     strategy: s,
-    strategyName: ctx.request.strategy,
+    strategyName: ctx.vm.strategy,
     poolAffinity: match + free,
     poolMatch: match,
     poolFree: free,

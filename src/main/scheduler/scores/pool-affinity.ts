@@ -1,4 +1,6 @@
-import { clamp01, type Score } from './score';
+import type { Score } from './score';
+
+const clamp01 = (x: number) => (x <= 0 ? 0 : x >= 1 ? 1 : x);
 
 /** The seed's formula: (required pools the host has, active / required pools) x 10; 0 when none is required. */
 export const poolMatch: Score = {

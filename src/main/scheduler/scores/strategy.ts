@@ -1,5 +1,6 @@
 import { assertNever } from '../../../shared/domain/errors';
-import { freeFractionsAfter, type Score } from './score';
+import type { Candidate, PlacementContext } from '../context';
+import type { Score } from './score';
 
 /**
  * The configurable strategy, 0-10, from the free fractions of CPU and memory after the VM lands:
@@ -10,20 +11,37 @@ import { freeFractionsAfter, type Score } from './score';
 export const strategy: Score = {
   name: 'strategy',
   score(ctx, c) {
-    const free = freeFractionsAfter(ctx, c);
-    const s = ctx.request.strategy;
+    const cpu = freeCpuAfter(ctx, c);
+    const memory = freeMemoryAfter(ctx, c);
+    const s = ctx.vm.strategy;
     switch (s) {
       case 'spread': {
         const vms = c.view.vmCount + c.load.vms;
         const fewest = ctx.maxVms === 0 ? 1 : 1 - vms / ctx.maxVms;
-        return 5 * fewest + 5 * ((free.cpu + free.memory) / 2);
+        return 5 * fewest + 5 * ((cpu + memory) / 2);
       }
       case 'pack':
-        return 10 * (1 - (free.cpu + free.memory) / 2);
+        return 10 * (1 - (cpu + memory) / 2);
       case 'balance':
-        return 10 * Math.min(free.cpu, free.memory);
+        return 10 * Math.min(cpu, memory);
       default:
         return assertNever(s, 'strategy');
     }
   },
 };
+
+const clamp01 = (x: number) => (x <= 0 ? 0 : x >= 1 ? 1 : x);
+
+/** The free fraction of CPU once this VM is on the host (0 when unknown). */
+function freeCpuAfter(ctx: PlacementContext, c: Candidate): number {
+  const cap = c.view.cpuCapacity;
+  return c.freeVcpus === null || cap === null || cap <= 0 ? 0 : clamp01((c.freeVcpus - ctx.vm.vcpus) / cap);
+}
+
+/** The free fraction of memory once this VM is on the host (0 when unknown). */
+function freeMemoryAfter(ctx: PlacementContext, c: Candidate): number {
+  const cap = c.view.memoryCapacity;
+  return c.freeMemoryBytes === null || cap === null || cap <= 0
+    ? 0
+    : clamp01((c.freeMemoryBytes - ctx.vm.memoryBytes) / cap);
+}
