@@ -390,6 +390,7 @@ export function createHostsService(deps: HostsServiceDeps) {
 
     /** Re-reads one domain after an event (or removes it when it was undefined). */
     async refreshDomain(hostId: string, name: string): Promise<void> {
+      if (closed) return;
       const host = mustGet(hostId);
       const d = await driverFor(hostId);
       const [uuid, state, xml] = await d.virshBatch([
@@ -397,6 +398,7 @@ export function createHostsService(deps: HostsServiceDeps) {
         ['domstate', name],
         ['dumpxml', name],
       ]);
+      if (closed) return; // the app closed while virsh ran: the inventory is gone
       if (!uuid?.ok || !state?.ok || !xml?.ok) {
         const vmId = inventory.removeDomainByName(hostId, name);
         if (vmId) {
