@@ -6,7 +6,6 @@ import {
   type PlacementRequest,
   type PlacementResult,
   type Reservation,
-  type ScoreBreakdown,
   type VmPlacement,
 } from '../../shared/domain/placement';
 import { diskPools, makeCandidate, makeContext, type Candidate, type PlacementContext } from './context';
@@ -19,70 +18,52 @@ import {
   NO_LOAD,
   prepare,
   resolveOptions,
-  type HostLoad,
-  type HostView,
   type PlacementOptions,
   type SnapshotInput,
 } from './model';
 import { PREDICATES } from './predicates';
 import { scoreHost } from './scores';
 
-/** One host, judged for one VM. */
-export interface Evaluation {
-  readonly candidate: Candidate;
-  readonly feasible: boolean;
-  readonly reasons: readonly string[];
-  readonly failed: readonly string[];
-  readonly scores: ScoreBreakdown;
-}
+/** A row of the table, filled in while placing (placed is counted at the end). */
+type Row = { -readonly [K in keyof HostEvaluation]: HostEvaluation[K] };
 
 const NONE: readonly string[] = Object.freeze([]);
 
 /** Runs every predicate (no short cut: the table lists every failing one) and every score. */
-export function evaluateHost(ctx: PlacementContext, view: HostView, load: Readonly<HostLoad>): Evaluation {
-  const candidate = makeCandidate(ctx, view, load);
+export function judge(ctx: PlacementContext, c: Candidate): HostEvaluation {
   let reasons: string[] | null = null;
   let failed: string[] | null = null;
   for (const p of PREDICATES) {
-    const r = p.check(ctx, candidate);
+    const r = p.check(ctx, c);
     if (r === null) continue;
     (reasons ??= []).push(...r);
     (failed ??= []).push(p.name);
   }
   return {
-    candidate,
+    hostId: c.view.id,
+    hostName: c.view.name,
     feasible: reasons === null,
     reasons: reasons ?? NONE,
     failed: failed ?? NONE,
-    scores: scoreHost(ctx, candidate),
+    scores: scoreHost(ctx, c),
+    free: { vcpus: c.freeVcpus, memoryBytes: c.freeMemoryBytes },
+    placed: 0,
   };
 }
 
 /**
- * The evaluations come in the prepared snapshot's order, which is by host name, then id: the tie-break.
- * So "best" is simply the first highest total, and sorting the table by total alone (a stable sort) keeps
+ * The rows come in the prepared snapshot's order, which is by host name, then id: the tie-break. So
+ * "best" is simply the first highest total, and sorting the table by total alone (a stable sort) keeps
  * ties in name order.
  */
-function toTable(evals: readonly Evaluation[], placed: ReadonlyMap<string, number>): HostEvaluation[] {
-  const feasible = evals.filter((e) => e.feasible).sort((a, b) => b.scores.total - a.scores.total);
-  const infeasible = evals.filter((e) => !e.feasible);
-  return [...feasible, ...infeasible].map((e) => {
-    const { host, freeVcpus, freeMemoryBytes } = e.candidate;
-    return {
-      hostId: host.id,
-      hostName: host.name,
-      feasible: e.feasible,
-      reasons: e.reasons,
-      failed: e.failed,
-      scores: e.scores,
-      free: { vcpus: freeVcpus, memoryBytes: freeMemoryBytes },
-      placed: placed.get(host.id) ?? 0,
-    };
-  });
+function toTable(rows: readonly HostEvaluation[], placed: ReadonlyMap<string, number>): HostEvaluation[] {
+  const feasible = rows.filter((r) => r.feasible).sort((a, b) => b.scores.total - a.scores.total);
+  const table = feasible.concat(rows.filter((r) => !r.feasible));
+  for (const r of table as Row[]) r.placed = placed.get(r.hostId) ?? 0;
+  return table;
 }
 
-function toPlacement(ctx: PlacementContext, e: Evaluation): VmPlacement {
-  const c = e.candidate;
+function toPlacement(ctx: PlacementContext, c: Candidate): VmPlacement {
   const poolBytes: Record<string, number> = {};
   for (const n of c.needs) poolBytes[n.pool] = n.bytes;
   return {
@@ -106,7 +87,7 @@ export function reservationFor(request: PlacementRequest, placement: VmPlacement
 }
 
 /** "No feasible nodes found among 3 nodes: Insufficient resources: memory (2 nodes); …" */
-function noFeasibleMessage(evals: readonly Evaluation[], index: number, count: number): string {
+function noFeasibleMessage(evals: readonly HostEvaluation[], index: number, count: number): string {
   const which = count > 1 ? ` for VM ${index + 1} of ${count}` : '';
   if (evals.length === 0) return `${PLACEMENT_MESSAGES.noFeasibleNodes}${which}: the inventory has no nodes`;
   const tally = new Map<string, number>();
@@ -145,11 +126,12 @@ export function explain(
   const manualIndex = manual === undefined ? -1 : prepared.hosts.findIndex((v) => v.id === manual);
 
   let ctx = makeContext(request, opts, prepared, loads);
-  const evals = prepared.hosts.map((v) => evaluateHost(ctx, v, loads.get(v.id) ?? NO_LOAD));
-  const firstEvals = evals.slice(); // entries are replaced, never changed: this keeps the first round
+  const candidates = prepared.hosts.map((v) => makeCandidate(ctx, v, loads.get(v.id) ?? NO_LOAD));
+  const rows = candidates.map((c) => judge(ctx, c));
+  const firstRows = rows.slice(); // entries are replaced, never changed: this keeps the first round
   const failure = (kind: PlacementFailure['kind'], message: string, index: number): PlacementOutcome => ({
     ok: false,
-    failure: { kind, message, index, placed: chosen, table: toTable(evals, placedOn) },
+    failure: { kind, message, index, placed: chosen, table: toTable(rows, placedOn) },
   });
 
   if (manual !== undefined && manualIndex < 0) {
@@ -159,26 +141,29 @@ export function explain(
   for (let i = 0; i < request.count; i++) {
     let pick = -1;
     if (manualIndex >= 0) {
-      const e = evals[manualIndex]!;
-      if (!e.feasible) {
+      const row = rows[manualIndex]!;
+      if (!row.feasible) {
         const which = request.count > 1 ? `VM ${i + 1} of ${request.count}` : 'this VM';
         return failure(
           'manual-host-infeasible',
-          `Node ${e.candidate.host.name} cannot take ${which}: ${e.reasons.join('; ')}`,
+          `Node ${row.hostName} cannot take ${which}: ${row.reasons.join('; ')}`,
           i,
         );
       }
       pick = manualIndex;
     } else {
-      for (let j = 0; j < evals.length; j++) {
-        const e = evals[j]!;
-        if (e.feasible && (pick < 0 || e.scores.total > evals[pick]!.scores.total)) pick = j;
+      let best = -Infinity;
+      for (let j = 0; j < rows.length; j++) {
+        const row = rows[j]!;
+        if (row.feasible && row.scores.total > best) {
+          pick = j;
+          best = row.scores.total;
+        }
       }
-      if (pick < 0) return failure('no-feasible-host', noFeasibleMessage(evals, i, request.count), i);
+      if (pick < 0) return failure('no-feasible-host', noFeasibleMessage(rows, i, request.count), i);
     }
 
-    const e = evals[pick]!;
-    const placement = toPlacement(ctx, e);
+    const placement = toPlacement(ctx, candidates[pick]!);
     chosen.push(placement.hostId);
     placements.push(placement);
     placedOn.set(placement.hostId, (placedOn.get(placement.hostId) ?? 0) + 1);
@@ -188,18 +173,16 @@ export function explain(
     addLoad(loads, reservationFor(request, placement));
     const prev = ctx;
     ctx = makeContext(request, opts, prepared, loads);
-    if (ctx.maxVms === prev.maxVms && ctx.affinityHosts.size === prev.affinityHosts.size) {
-      // Nothing fleet-wide moved: only the chosen host's evaluation changed.
-      evals[pick] = evaluateHost(ctx, e.candidate.view, loads.get(placement.hostId)!);
-    } else {
-      for (let j = 0; j < evals.length; j++) {
-        const v = evals[j]!.candidate.view;
-        evals[j] = evaluateHost(ctx, v, loads.get(v.id) ?? NO_LOAD);
-      }
+    const fleetMoved = ctx.maxVms !== prev.maxVms || ctx.affinityHosts.size !== prev.affinityHosts.size;
+    // When nothing fleet-wide moved, only the chosen host's evaluation changed.
+    for (let j = fleetMoved ? 0 : pick; j < (fleetMoved ? rows.length : pick + 1); j++) {
+      const v = prepared.hosts[j]!;
+      candidates[j] = makeCandidate(ctx, v, loads.get(v.id) ?? NO_LOAD);
+      rows[j] = judge(ctx, candidates[j]!);
     }
   }
 
-  return { ok: true, result: { chosen, placements, table: toTable(firstEvals, placedOn) } };
+  return { ok: true, result: { chosen, placements, table: toTable(firstRows, placedOn) } };
 }
 
 /**
