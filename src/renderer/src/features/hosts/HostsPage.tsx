@@ -25,6 +25,7 @@ import { HostDetail } from './HostDetail';
 import { HostFormModal } from './HostFormModal';
 import { HostRemoveModal } from './HostRemoveModal';
 import { HostsTable, type HostAction } from './HostsTable';
+import { LocalHostSuggestion } from './LocalHostSuggestion';
 import './hosts.css';
 import { SyncOutcomeAlert } from './SyncOutcomeAlert';
 import { useHostSync } from './useHostSync';
@@ -69,6 +70,7 @@ function HostList() {
             </ToolbarContent>
           </Toolbar>
           <SyncOutcomeAlert outcome={sync.outcome} onClose={sync.dismiss} />
+          <LocalHostSuggestion />
           {hosts.isPending && <Spinner aria-label="Loading hosts" />}
           {hosts.isError && (
             <Alert variant="danger" isInline title={hosts.error.message} data-testid="host-load-error" />
