@@ -115,6 +115,22 @@ describe.skipIf(!testbed)(`host drivers against the testbed ${NO_TESTBED}`, () =
     },
   );
 
+  it('a remote libvirt URI (qemu+libssh, the native binding) reads the same host', async () => {
+    const h = host('kvm-a');
+    const kh = join(dir, 'libssh_known_hosts');
+    const uri = `qemu+libssh://${h.user}@${h.address}:${h.port}/system?keyfile=${testbed!.clientKey}&known_hosts=${kh}&known_hosts_verify=auto&sshauth=privkey`;
+    const remote = libvirtDriver(uri);
+    expect(remote.isLocal).toBe(false);
+    await remote.connect();
+    const local = libvirtDriver('qemu:///system');
+    await local.connect();
+    const [a, b] = await Promise.all([remote.collect(), local.collect()]);
+    expect(a.domains.map((d) => d.uuid).sort()).toEqual(b.domains.map((d) => d.uuid).sort());
+    expect(a.pools.map((p) => p.name)).toEqual(b.pools.map((p) => p.name));
+    // Host tools cannot run through a remote URI: that needs an SSH host.
+    await expect(remote.exec(['qemu-img', '--version'])).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+  });
+
   it('a libvirt URI that cannot be reached is a readable HOST_ERROR', async () => {
     const d = libvirtDriver('qemu+tcp://127.0.0.1:1/system');
     await expect(d.connect()).rejects.toMatchObject({
