@@ -1,4 +1,4 @@
-import type { HostSnapshot, PlacementRequest } from '../../shared/domain/placement';
+import type { HostSnapshot, PlacementRequest, PoolSnapshot } from '../../shared/domain/placement';
 import {
   diskNeed,
   NO_LOAD,
@@ -39,7 +39,6 @@ export interface PlacementContext {
   /** Distinct pools the disks name, in order of first mention. */
   readonly requiredPools: readonly string[];
   /** Bytes the disks with a required pool need, per pool. */
-  readonly pinnedBytes: ReadonlyMap<string, number>;
   readonly pinnedNeeds: readonly PoolNeed[];
   /** Where an image upload goes when the first disk names its pool; null: to the shared pool. */
   readonly imagePool: string | null;
@@ -49,7 +48,8 @@ export interface PlacementContext {
   /** For an affinity group: the hosts that hold a member already (VMs or reservations); empty if none do. */
   readonly affinityHosts: ReadonlySet<string>;
   readonly affinityHostNames: string;
-  /** The most VMs (plus reservations) on any host: spread scores against it. */
+  /** The fewest and the most VMs (plus reservations) on any host: spread scores between them. */
+  readonly minVms: number;
   readonly maxVms: number;
 }
 
@@ -72,11 +72,14 @@ export function makeContext(
 
   const affinityHosts = new Set<string>();
   const affinityNames: string[] = [];
+  let minVms = Infinity;
   let maxVms = 0;
   const group = request.group?.mode === 'affinity' ? request.group.name : null;
   for (const v of snapshot.hosts) {
     const load = loads.get(v.id) ?? NO_LOAD;
-    maxVms = Math.max(maxVms, v.vmCount + load.vms);
+    const vms = v.vmCount + load.vms;
+    if (vms < minVms) minVms = vms;
+    if (vms > maxVms) maxVms = vms;
     if (group !== null && (v.groups.has(group) || load.groups.has(group))) {
       affinityHosts.add(v.id);
       affinityNames.push(v.name);
@@ -105,13 +108,13 @@ export function makeContext(
       request.requiredHosts && request.requiredHosts.length > 0 ? new Set(request.requiredHosts) : null,
     excluded: new Set(request.excludedHosts ?? []),
     requiredPools: [...pinnedBytes.keys()],
-    pinnedBytes,
     pinnedNeeds: [...pinnedBytes].map(([pool, bytes]) => ({ pool, bytes })),
     imagePool: request.disks[0]?.pool ?? null,
     unpinnedBytes,
     hasUnpinnedDisks,
     affinityHosts,
-    affinityHostNames: affinityNames.sort().join(', '),
+    affinityHostNames: someNames(affinityNames),
+    minVms: Math.min(minVms, maxVms),
     maxVms,
   };
 }
@@ -152,13 +155,10 @@ export interface Candidate {
  * first disk's pool (or that shared pool when there are no disks).
  */
 export function makeCandidate(ctx: PlacementContext, view: HostView, load: Readonly<HostLoad>): Candidate {
-  const known = view.unknownAllocations === 0;
-  const freeVcpus =
-    view.cpuCapacity === null || !known ? null : view.cpuCapacity - view.cpuAllocated - load.vcpus;
+  const free = view.free;
+  const freeVcpus = free.vcpus === null || load === NO_LOAD ? free.vcpus : free.vcpus - load.vcpus;
   const freeMemoryBytes =
-    view.memoryCapacity === null || !known
-      ? null
-      : view.memoryCapacity - view.memoryAllocated - load.memoryBytes;
+    free.memoryBytes === null || load === NO_LOAD ? free.memoryBytes : free.memoryBytes - load.memoryBytes;
 
   const image = ctx.vm.image;
   const uploadImage = image !== null && !imagePresent(view, image);
@@ -167,13 +167,14 @@ export function makeCandidate(ctx: PlacementContext, view: HostView, load: Reado
   let homeless: number | null = null;
   if (ctx.hasUnpinnedDisks || uploadImage) {
     const imageToShared = uploadImage && ctx.imagePool === null;
+    // The upload into the first disk's pool comes first: the shared pool must have room beside it.
+    if (uploadImage && !imageToShared) needs = withNeed(needs, ctx.imagePool!, image!.sizeBytes);
     if (ctx.hasUnpinnedDisks || imageToShared) {
       const bytes = ctx.unpinnedBytes + (imageToShared ? image!.sizeBytes : 0);
-      shared = sharedPool(ctx, view, load, bytes);
+      shared = sharedPool(ctx, view, load, needs, bytes);
       if (shared === null) homeless = bytes;
       else needs = withNeed(needs, shared, bytes);
     }
-    if (uploadImage && !imageToShared) needs = withNeed(needs, ctx.imagePool!, image!.sizeBytes);
   }
   return {
     view,
@@ -206,26 +207,29 @@ export function diskPools(ctx: PlacementContext, c: Candidate): (string | null)[
   return ctx.request.disks.map((d) => d.pool ?? c.sharedPool);
 }
 
-function room(ctx: PlacementContext, view: HostView, load: Readonly<HostLoad>, name: string): number {
-  const p = view.pools.get(name)!;
+/** What a pool has left once reservations and this VM's other needs there are counted; -Infinity if unknown. */
+function room(p: PoolSnapshot, load: Readonly<HostLoad>, needs: readonly PoolNeed[]): number {
   if (p.availableBytes === null) return -Infinity;
-  return p.availableBytes - (load.pools.get(name) ?? 0) - (ctx.pinnedBytes.get(name) ?? 0);
+  let left = p.availableBytes - (load.pools.get(p.name) ?? 0);
+  for (const n of needs) if (n.pool === p.name) left -= n.bytes;
+  return left;
 }
 
 function sharedPool(
   ctx: PlacementContext,
   view: HostView,
   load: Readonly<HostLoad>,
+  needs: readonly PoolNeed[],
   bytes: number,
 ): string | null {
   const def = view.pools.get(ctx.options.defaultPool);
-  if (def?.active && room(ctx, view, load, def.name) >= bytes) return def.name;
+  if (def?.active && room(def, load, needs) >= bytes) return def.name;
 
   let best: string | null = null;
   let bestRoom = -Infinity;
   for (const p of view.poolList) {
     if (!p.active) continue;
-    const r = room(ctx, view, load, p.name);
+    const r = room(p, load, needs);
     if (best === null || r > bestRoom || (r === bestRoom && p.name < best)) {
       best = p.name;
       bestRoom = r;
@@ -238,4 +242,11 @@ function sharedPool(
 function imagePresent(view: HostView, image: NonNullable<WantedVm['image']>): boolean {
   if (image.path !== null && view.imagePaths.has(image.path)) return true;
   return image.name !== null && view.imageNames.has(image.name);
+}
+
+/** "a, b, c" or "a, b, c and 47 more": reasons stay short however big the fleet. */
+function someNames(names: string[]): string {
+  const sorted = names.sort();
+  if (sorted.length <= 3) return sorted.join(', ');
+  return `${sorted.slice(0, 3).join(', ')} and ${sorted.length - 3} more`;
 }

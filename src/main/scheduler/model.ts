@@ -74,6 +74,8 @@ export interface HostView {
   readonly memoryAllocated: number;
   /** VMs that hold capacity but whose vCPUs or memory are unknown. */
   readonly unknownAllocations: number;
+  /** Capacity minus allocations, before reservations; null when unknown. */
+  readonly free: { readonly vcpus: number | null; readonly memoryBytes: number | null };
   readonly vmCount: number;
   readonly pools: ReadonlyMap<string, PoolSnapshot>;
   readonly networks: ReadonlyMap<string, boolean>;
@@ -124,6 +126,10 @@ export function viewHost(host: HostSnapshot): HostView {
   for (const p of poolList) pools.set(p.name, p);
   const networks = new Map<string, boolean>();
   for (const n of host.networks) networks.set(n.name, n.active || networks.get(n.name) === true);
+  const cpuCapacity = host.cpus === null ? null : (host.cpus - host.reserve.cpus) * host.overcommit.cpu;
+  const memoryCapacity =
+    host.memoryBytes === null ? null : (host.memoryBytes - host.reserve.memoryBytes) * host.overcommit.memory;
+  const known = unknownAllocations === 0;
   return {
     host,
     id: host.id,
@@ -138,14 +144,15 @@ export function viewHost(host: HostSnapshot): HostView {
     kvmUsable: host.kvmUsable,
     labels: host.labels,
     poolList,
-    cpuCapacity: host.cpus === null ? null : (host.cpus - host.reserve.cpus) * host.overcommit.cpu,
-    memoryCapacity:
-      host.memoryBytes === null
-        ? null
-        : (host.memoryBytes - host.reserve.memoryBytes) * host.overcommit.memory,
+    cpuCapacity,
+    memoryCapacity,
     cpuAllocated,
     memoryAllocated,
     unknownAllocations,
+    free: Object.freeze({
+      vcpus: cpuCapacity === null || !known ? null : cpuCapacity - cpuAllocated,
+      memoryBytes: memoryCapacity === null || !known ? null : memoryCapacity - memoryAllocated,
+    }),
     vmCount: host.vms.length,
     pools,
     networks,

@@ -46,7 +46,7 @@ export function judge(ctx: PlacementContext, c: Candidate): HostEvaluation {
     reasons: reasons ?? NONE,
     failed: failed ?? NONE,
     scores: scoreHost(ctx, c),
-    free: { vcpus: c.freeVcpus, memoryBytes: c.freeMemoryBytes },
+    free: c.load === NO_LOAD ? c.view.free : { vcpus: c.freeVcpus, memoryBytes: c.freeMemoryBytes },
     placed: 0,
   };
 }
@@ -90,14 +90,16 @@ export function reservationFor(request: PlacementRequest, placement: VmPlacement
 function noFeasibleMessage(evals: readonly HostEvaluation[], index: number, count: number): string {
   const which = count > 1 ? ` for VM ${index + 1} of ${count}` : '';
   if (evals.length === 0) return `${PLACEMENT_MESSAGES.noFeasibleNodes}${which}: the inventory has no nodes`;
+  // Reasons keep their varying details in parentheses: "Insufficient resources: memory (needs …)".
   const tally = new Map<string, number>();
+  const keys: string[] = [];
   for (const e of evals) {
-    const seen = new Set<string>();
+    keys.length = 0;
     for (const r of e.reasons) {
       const cut = r.indexOf(' (');
       const key = cut > 0 ? r.slice(0, cut) : r;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (keys.includes(key)) continue; // count a host once per kind of reason
+      keys.push(key);
       tally.set(key, (tally.get(key) ?? 0) + 1);
     }
   }
@@ -173,7 +175,10 @@ export function explain(
     addLoad(loads, reservationFor(request, placement));
     const prev = ctx;
     ctx = makeContext(request, opts, prepared, loads);
-    const fleetMoved = ctx.maxVms !== prev.maxVms || ctx.affinityHosts.size !== prev.affinityHosts.size;
+    const fleetMoved =
+      ctx.minVms !== prev.minVms ||
+      ctx.maxVms !== prev.maxVms ||
+      ctx.affinityHosts.size !== prev.affinityHosts.size;
     // When nothing fleet-wide moved, only the chosen host's evaluation changed.
     for (let j = fleetMoved ? 0 : pick; j < (fleetMoved ? rows.length : pick + 1); j++) {
       const v = prepared.hosts[j]!;

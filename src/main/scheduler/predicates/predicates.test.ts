@@ -199,6 +199,20 @@ describe('pool-capacity', () => {
     expect(reasons(poolCapacity, req, full)).toEqual([]);
   });
 
+  it('gives disks without a pool a pool that has room beside an image upload into the first disk’s pool', () => {
+    const pools = host({ name: 'a', pools: [pool('default', 26), pool('ceph', 100)] });
+    const req = request({
+      disks: [
+        { sizeBytes: GiB, thin: false, pool: 'default' },
+        { sizeBytes: 21 * GiB, thin: false },
+      ],
+      bootImage: { name: 'noble.img', sizeBytes: 5 * GiB },
+    });
+    const { ctx, c } = candidate(req, pools);
+    expect(diskPools(ctx, c)).toEqual(['default', 'ceph']); // default: 1 + 5 of 26 GiB; 21 more would not fit
+    expect(reasons(poolCapacity, req, pools)).toEqual([]);
+  });
+
   it('reports the default pool when no pool has room for disks without a pool', () => {
     const req = request({ disks: [{ sizeBytes: 200 * GiB, thin: false }] });
     expect(reasons(poolCapacity, req, h)).toEqual([

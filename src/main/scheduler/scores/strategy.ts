@@ -4,7 +4,8 @@ import type { Score } from './score';
 
 /**
  * The configurable strategy, 0-10, from the free fractions of CPU and memory after the VM lands:
- * - spread: half for having the fewest VMs (against the busiest host), half for the most free capacity;
+ * - spread: half for having few VMs (5 for the fleet's fewest, 0 for its most), half for the most free
+ *   capacity;
  * - pack: the fuller the host ends up, the better (fill hosts before starting new ones);
  * - balance: the scarcer of CPU and memory decides, so neither runs out first.
  */
@@ -17,7 +18,8 @@ export const strategy: Score = {
     switch (s) {
       case 'spread': {
         const vms = c.view.vmCount + c.load.vms;
-        const fewest = ctx.maxVms === 0 ? 1 : 1 - vms / ctx.maxVms;
+        const range = ctx.maxVms - ctx.minVms;
+        const fewest = range === 0 ? 1 : (ctx.maxVms - vms) / range;
         return 5 * fewest + 5 * ((cpu + memory) / 2);
       }
       case 'pack':
