@@ -33,7 +33,8 @@ export interface PlacementContext {
   readonly request: PlacementRequest;
   readonly vm: WantedVm;
   readonly options: ResolvedOptions;
-  readonly labels: readonly (readonly [string, string])[];
+  /** [key, value, key + NUL + value] for each label the request requires (the last: a cache key for reasons). */
+  readonly labels: readonly (readonly [string, string, string])[];
   readonly required: ReadonlySet<string> | null;
   readonly excluded: ReadonlySet<string>;
   /** Distinct pools the disks name, in order of first mention. */
@@ -48,6 +49,8 @@ export interface PlacementContext {
   /** For an affinity group: the hosts that hold a member already (VMs or reservations); empty if none do. */
   readonly affinityHosts: ReadonlySet<string>;
   readonly affinityHostNames: string;
+  /** Reasons built this round, shared by every host that fails the same way (see reason()). */
+  readonly reasons: Map<(a: string, b: string) => string, Map<string, Map<string, readonly string[]>>>;
   /** The fewest and the most VMs (plus reservations) on any host: spread scores between them. */
   readonly minVms: number;
   readonly maxVms: number;
@@ -103,7 +106,7 @@ export function makeContext(
       strategy: request.strategy,
     },
     options,
-    labels: Object.entries(request.labels),
+    labels: Object.entries(request.labels).map(([k, v]) => [k, v, `${k}\u0000${v}`] as const),
     required:
       request.requiredHosts && request.requiredHosts.length > 0 ? new Set(request.requiredHosts) : null,
     excluded: new Set(request.excludedHosts ?? []),
@@ -114,6 +117,7 @@ export function makeContext(
     hasUnpinnedDisks,
     affinityHosts,
     affinityHostNames: someNames(affinityNames),
+    reasons: new Map(),
     minVms: Math.min(minVms, maxVms),
     maxVms,
   };
@@ -249,4 +253,29 @@ function someNames(names: string[]): string {
   const sorted = names.sort();
   if (sorted.length <= 3) return sorted.join(', ');
   return `${sorted.slice(0, 3).join(', ')} and ${sorted.length - 3} more`;
+}
+
+/**
+ * A reason as a one-element list, built once per round and shared (frozen) by every host that fails the
+ * same way: hundreds of hosts lacking one network share one string. `make` must be a module-level function
+ * of its arguments only.
+ */
+export function reason(
+  ctx: PlacementContext,
+  make: (a: string, b: string) => string,
+  a: string,
+  b = '',
+): readonly string[] {
+  let byA = ctx.reasons.get(make);
+  if (!byA) ctx.reasons.set(make, (byA = new Map()));
+  let byB = byA.get(a);
+  if (!byB) byA.set(a, (byB = new Map()));
+  let r = byB.get(b);
+  if (!r) byB.set(b, (r = Object.freeze([make(a, b)])));
+  return r;
+}
+
+/** Several reasons from one predicate (rare): one list. */
+export function joinReasons(acc: readonly string[] | null, more: readonly string[]): readonly string[] {
+  return acc === null ? more : [...acc, ...more];
 }

@@ -28,16 +28,18 @@ import { scoreHost } from './scores';
 type Row = { -readonly [K in keyof HostEvaluation]: HostEvaluation[K] };
 
 const NONE: readonly string[] = Object.freeze([]);
+const ALONE = PREDICATES.map((p) => Object.freeze([p.name]));
 
 /** Runs every predicate (no short cut: the table lists every failing one) and every score. */
 export function judge(ctx: PlacementContext, c: Candidate): HostEvaluation {
-  let reasons: string[] | null = null;
-  let failed: string[] | null = null;
-  for (const p of PREDICATES) {
-    const r = p.check(ctx, c);
+  // Most refused hosts fail one predicate: they share its (frozen) reasons and a one-name list.
+  let reasons: readonly string[] | null = null;
+  let failed: readonly string[] | null = null;
+  for (let i = 0; i < PREDICATES.length; i++) {
+    const r = PREDICATES[i]!.check(ctx, c);
     if (r === null) continue;
-    (reasons ??= []).push(...r);
-    (failed ??= []).push(p.name);
+    reasons = reasons === null ? r : [...reasons, ...r];
+    failed = failed === null ? ALONE[i]! : [...failed, PREDICATES[i]!.name];
   }
   return {
     hostId: c.view.id,

@@ -1,4 +1,8 @@
+import { reason } from '../context';
 import type { Predicate } from './predicate';
+
+const crowded = (group: string) => `Node already runs a member of anti-affinity group ${group}`;
+const elsewhere = (group: string, hosts: string) => `Affinity group ${group} runs on other nodes (${hosts})`;
 
 /**
  * Anti-affinity: no two members of the group on one host. Affinity: once a member runs (or is reserved)
@@ -11,9 +15,9 @@ export const group: Predicate = {
     if (!g) return null;
     if (g.mode === 'anti-affinity') {
       const members = (view.groups.get(g.name) ?? 0) + (load.groups.get(g.name) ?? 0);
-      return members === 0 ? null : [`Node already runs a member of anti-affinity group ${g.name}`];
+      return members === 0 ? null : reason(ctx, crowded, g.name);
     }
     if (ctx.affinityHosts.size === 0 || ctx.affinityHosts.has(view.id)) return null;
-    return [`Affinity group ${g.name} runs on other nodes (${ctx.affinityHostNames})`];
+    return reason(ctx, elsewhere, g.name, ctx.affinityHostNames);
   },
 };

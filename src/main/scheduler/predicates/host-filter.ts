@@ -1,15 +1,16 @@
+import { joinReasons } from '../context';
 import type { Predicate } from './predicate';
+
+const NOT_REQUIRED = Object.freeze(['Node is not one of the required nodes']);
+const EXCLUDED = Object.freeze(['Node is excluded by the request']);
 
 /** The request's required and excluded hosts. */
 export const hostFilter: Predicate = {
   name: 'host-filter',
   check(ctx, { view }) {
-    const notRequired = ctx.required !== null && !ctx.required.has(view.id);
-    const excluded = ctx.excluded.has(view.id);
-    if (!notRequired && !excluded) return null;
-    const reasons: string[] = [];
-    if (notRequired) reasons.push('Node is not one of the required nodes');
-    if (excluded) reasons.push('Node is excluded by the request');
+    let reasons: readonly string[] | null = null;
+    if (ctx.required !== null && !ctx.required.has(view.id)) reasons = NOT_REQUIRED;
+    if (ctx.excluded.has(view.id)) reasons = joinReasons(reasons, EXCLUDED);
     return reasons;
   },
 };

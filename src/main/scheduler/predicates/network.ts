@@ -1,4 +1,8 @@
+import { reason } from '../context';
 import type { Predicate } from './predicate';
+
+const missing = (name: string) => `Node does not have required network ${name}`;
+const inactive = (name: string) => `Network ${name} is not active on the node`;
 
 /** The required network exists on the host and is active. */
 export const network: Predicate = {
@@ -8,10 +12,6 @@ export const network: Predicate = {
     if (name === null) return null;
     const active = view.networks.get(name);
     if (active === true) return null;
-    return [
-      active === undefined
-        ? `Node does not have required network ${name}`
-        : `Network ${name} is not active on the node`,
-    ];
+    return reason(ctx, active === undefined ? missing : inactive, name);
   },
 };
