@@ -140,6 +140,14 @@ export interface Candidate {
   /** Before this VM, reservations applied; null when unknown. */
   readonly freeVcpus: number | null;
   readonly freeMemoryBytes: number | null;
+  /** The same two, as the table shows them. */
+  readonly free: { readonly vcpus: number | null; readonly memoryBytes: number | null };
+  /** How many of the pools the disks require the host has, active. */
+  readonly requiredPoolsActive: number;
+  /** Every active pool this VM uses has known room for it, and nothing is homeless (pool-capacity's fast path). */
+  readonly poolsFit: boolean;
+  /** The lowest free fraction, after this VM, among the pools it uses; 0 if one is missing or of unknown size. */
+  readonly poolFreeFraction: number;
   /** Per pool, each pool once: the disks that name it, the shared pool's disks, an image upload. */
   readonly needs: readonly PoolNeed[];
   /** The pool the disks without a required pool share (see sharedPool); null if none is needed or none is active. */
@@ -159,10 +167,16 @@ export interface Candidate {
  * first disk's pool (or that shared pool when there are no disks).
  */
 export function makeCandidate(ctx: PlacementContext, view: HostView, load: Readonly<HostLoad>): Candidate {
-  const free = view.free;
-  const freeVcpus = free.vcpus === null || load === NO_LOAD ? free.vcpus : free.vcpus - load.vcpus;
-  const freeMemoryBytes =
-    free.memoryBytes === null || load === NO_LOAD ? free.memoryBytes : free.memoryBytes - load.memoryBytes;
+  const unloaded = load === NO_LOAD;
+  const base = view.free;
+  const free = unloaded
+    ? base
+    : {
+        vcpus: base.vcpus === null ? null : base.vcpus - load.vcpus,
+        memoryBytes: base.memoryBytes === null ? null : base.memoryBytes - load.memoryBytes,
+      };
+  let requiredPoolsActive = 0;
+  for (const name of ctx.requiredPools) if (view.pools.get(name)?.active) requiredPoolsActive++;
 
   const image = ctx.vm.image;
   const uploadImage = image !== null && !imagePresent(view, image);
@@ -180,12 +194,32 @@ export function makeCandidate(ctx: PlacementContext, view: HostView, load: Reado
       else needs = withNeed(needs, shared, bytes);
     }
   }
+
+  let poolsFit = homeless === null;
+  let lowest = needs.length === 0 ? 0 : 1;
+  for (const n of needs) {
+    const p = view.pools.get(n.pool);
+    if (!p || p.availableBytes === null) {
+      if (p?.active) poolsFit = false; // unknown room
+      lowest = 0;
+      continue;
+    }
+    const left = p.availableBytes - (unloaded ? 0 : (load.pools.get(n.pool) ?? 0)) - n.bytes;
+    if (p.active && left < 0) poolsFit = false;
+    const fraction = p.capacityBytes === null || p.capacityBytes <= 0 ? 0 : left / p.capacityBytes;
+    if (fraction < lowest) lowest = fraction < 0 ? 0 : fraction;
+  }
+
   return {
     view,
     host: view.host,
     load,
-    freeVcpus,
-    freeMemoryBytes,
+    freeVcpus: free.vcpus,
+    freeMemoryBytes: free.memoryBytes,
+    free,
+    requiredPoolsActive,
+    poolsFit,
+    poolFreeFraction: lowest,
     needs,
     sharedPool: shared,
     uploadImage,

@@ -48,7 +48,7 @@ export function judge(ctx: PlacementContext, c: Candidate): HostEvaluation {
     reasons: reasons ?? NONE,
     failed: failed ?? NONE,
     scores: scoreHost(ctx, c),
-    free: c.load === NO_LOAD ? c.view.free : { vcpus: c.freeVcpus, memoryBytes: c.freeMemoryBytes },
+    free: c.free,
     placed: 0,
   };
 }
@@ -58,11 +58,10 @@ export function judge(ctx: PlacementContext, c: Candidate): HostEvaluation {
  * "best" is simply the first highest total, and sorting the table by total alone (a stable sort) keeps
  * ties in name order.
  */
-function toTable(rows: readonly HostEvaluation[], placed: ReadonlyMap<string, number>): HostEvaluation[] {
+function toTable(rows: readonly HostEvaluation[], placed: readonly number[]): HostEvaluation[] {
+  for (let j = 0; j < rows.length; j++) (rows[j] as Row).placed = placed[j] ?? 0;
   const feasible = rows.filter((r) => r.feasible).sort((a, b) => b.scores.total - a.scores.total);
-  const table = feasible.concat(rows.filter((r) => !r.feasible));
-  for (const r of table as Row[]) r.placed = placed.get(r.hostId) ?? 0;
-  return table;
+  return feasible.concat(rows.filter((r) => !r.feasible));
 }
 
 function toPlacement(ctx: PlacementContext, c: Candidate): VmPlacement {
@@ -123,7 +122,7 @@ export function explain(
   const prepared = isPrepared(snapshot) ? snapshot : prepare(snapshot);
   const opts = resolveOptions(options);
   const loads = loadsOf(opts.reservations);
-  const placedOn = new Map<string, number>();
+  const placedOn: number[] = new Array<number>(prepared.hosts.length).fill(0); // VMs per host, by index
   const chosen: string[] = [];
   const placements: VmPlacement[] = [];
   const manual = request.manualHost;
@@ -170,7 +169,7 @@ export function explain(
     const placement = toPlacement(ctx, candidates[pick]!);
     chosen.push(placement.hostId);
     placements.push(placement);
-    placedOn.set(placement.hostId, (placedOn.get(placement.hostId) ?? 0) + 1);
+    placedOn[pick] = (placedOn[pick] ?? 0) + 1;
     if (i === request.count - 1) break;
 
     // The next VM sees this one: its host carries the load, and a group member now lives there.

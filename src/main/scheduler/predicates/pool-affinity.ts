@@ -8,7 +8,8 @@ const inactive = (name: string) => `Storage pool ${name} is not active on the no
 /** Storage-pool affinity: every pool a disk requires exists on the host and is active. */
 export const poolAffinity: Predicate = {
   name: 'pool-affinity',
-  check(ctx, { view }) {
+  check(ctx, { view, requiredPoolsActive }) {
+    if (requiredPoolsActive === ctx.requiredPools.length) return null;
     let reasons: readonly string[] | null = null;
     for (const name of ctx.requiredPools) {
       const pool = view.pools.get(name);

@@ -9,7 +9,8 @@ import type { Predicate } from './predicate';
  */
 export const poolCapacity: Predicate = {
   name: 'pool-capacity',
-  check(_ctx, { view, load, needs, homeless }) {
+  check(_ctx, { view, load, needs, homeless, poolsFit }) {
+    if (poolsFit) return null;
     let reasons: string[] | null = null;
     if (homeless !== null) {
       (reasons ??= []).push(
