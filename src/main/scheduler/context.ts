@@ -1,4 +1,4 @@
-import type { HostSnapshot, PlacementRequest, PoolSnapshot } from '../../shared/domain/placement';
+import type { PlacementRequest, PoolSnapshot } from '../../shared/domain/placement';
 import {
   diskNeed,
   NO_LOAD,
@@ -41,11 +41,12 @@ export interface PlacementContext {
   readonly requiredPools: readonly string[];
   /** Bytes the disks with a required pool need, per pool. */
   readonly pinnedNeeds: readonly PoolNeed[];
-  /** Where an image upload goes when the first disk names its pool; null: to the shared pool. */
-  readonly imagePool: string | null;
-  /** Bytes the disks without one need together (they share one pool). */
-  readonly unpinnedBytes: number;
-  readonly hasUnpinnedDisks: boolean;
+  /**
+   * The storage plan depends on the host only through two facts: whether the image must be uploaded, and
+   * which pool the disks without a required pool share. Indexed [no upload, upload]: the needs before the
+   * shared pool is chosen, the bytes the shared pool must take, and the needs once it is (cached by pool).
+   */
+  readonly plans: readonly [StoragePlanCache, StoragePlanCache];
   /** For an affinity group: the hosts that hold a member already (VMs or reservations); empty if none do. */
   readonly affinityHosts: ReadonlySet<string>;
   readonly affinityHostNames: string;
@@ -72,6 +73,8 @@ export function makeContext(
       unpinnedBytes += need;
     } else pinnedBytes.set(d.pool, (pinnedBytes.get(d.pool) ?? 0) + need);
   }
+
+  const pinnedNeeds: readonly PoolNeed[] = [...pinnedBytes].map(([pool, bytes]) => ({ pool, bytes }));
 
   const affinityHosts = new Set<string>();
   const affinityNames: string[] = [];
@@ -111,10 +114,19 @@ export function makeContext(
       request.requiredHosts && request.requiredHosts.length > 0 ? new Set(request.requiredHosts) : null,
     excluded: new Set(request.excludedHosts ?? []),
     requiredPools: [...pinnedBytes.keys()],
-    pinnedNeeds: [...pinnedBytes].map(([pool, bytes]) => ({ pool, bytes })),
-    imagePool: request.disks[0]?.pool ?? null,
-    unpinnedBytes,
-    hasUnpinnedDisks,
+    pinnedNeeds,
+    plans: [0, 1].map((upload) => {
+      const toShared = upload === 1 && image !== undefined && request.disks[0]?.pool === undefined;
+      const base =
+        upload === 1 && image !== undefined && !toShared
+          ? withNeed(pinnedNeeds, request.disks[0]!.pool!, image.sizeBytes)
+          : pinnedNeeds;
+      return {
+        base,
+        sharedBytes: hasUnpinnedDisks || toShared ? unpinnedBytes + (toShared ? image!.sizeBytes : 0) : null,
+        withShared: new Map<string, readonly PoolNeed[]>(),
+      };
+    }) as [StoragePlanCache, StoragePlanCache],
     affinityHosts,
     affinityHostNames: someNames(affinityNames),
     reasons: new Map(),
@@ -129,18 +141,21 @@ export interface PoolNeed {
   readonly bytes: number;
 }
 
+interface StoragePlanCache {
+  readonly base: readonly PoolNeed[];
+  /** null: nothing goes to a shared pool. */
+  readonly sharedBytes: number | null;
+  readonly withShared: Map<string, readonly PoolNeed[]>;
+}
+
 /**
  * One host as one placement round sees it, with where this VM's disks (and an image upload) would go and
  * what each pool must hold. Built for every host in every round, so it is kept to one object and no maps.
  */
 export interface Candidate {
   readonly view: HostView;
-  readonly host: HostSnapshot;
   readonly load: Readonly<HostLoad>;
-  /** Before this VM, reservations applied; null when unknown. */
-  readonly freeVcpus: number | null;
-  readonly freeMemoryBytes: number | null;
-  /** The same two, as the table shows them. */
+  /** Free vCPUs and memory before this VM, reservations applied; null when unknown. */
   readonly free: { readonly vcpus: number | null; readonly memoryBytes: number | null };
   /** How many of the pools the disks require the host has, active. */
   readonly requiredPoolsActive: number;
@@ -180,18 +195,18 @@ export function makeCandidate(ctx: PlacementContext, view: HostView, load: Reado
 
   const image = ctx.vm.image;
   const uploadImage = image !== null && !imagePresent(view, image);
-  let needs: readonly PoolNeed[] = ctx.pinnedNeeds;
+  // An upload into the first disk's pool is in plan.base already: the shared pool must have room beside it.
+  const plan = ctx.plans[uploadImage ? 1 : 0];
+  let needs = plan.base;
   let shared: string | null = null;
   let homeless: number | null = null;
-  if (ctx.hasUnpinnedDisks || uploadImage) {
-    const imageToShared = uploadImage && ctx.imagePool === null;
-    // The upload into the first disk's pool comes first: the shared pool must have room beside it.
-    if (uploadImage && !imageToShared) needs = withNeed(needs, ctx.imagePool!, image!.sizeBytes);
-    if (ctx.hasUnpinnedDisks || imageToShared) {
-      const bytes = ctx.unpinnedBytes + (imageToShared ? image!.sizeBytes : 0);
-      shared = sharedPool(ctx, view, load, needs, bytes);
-      if (shared === null) homeless = bytes;
-      else needs = withNeed(needs, shared, bytes);
+  if (plan.sharedBytes !== null) {
+    shared = sharedPool(ctx, view, load, needs, plan.sharedBytes);
+    if (shared === null) homeless = plan.sharedBytes;
+    else {
+      let cached = plan.withShared.get(shared);
+      if (!cached) plan.withShared.set(shared, (cached = withNeed(needs, shared, plan.sharedBytes)));
+      needs = cached;
     }
   }
 
@@ -212,10 +227,7 @@ export function makeCandidate(ctx: PlacementContext, view: HostView, load: Reado
 
   return {
     view,
-    host: view.host,
     load,
-    freeVcpus: free.vcpus,
-    freeMemoryBytes: free.memoryBytes,
     free,
     requiredPoolsActive,
     poolsFit,

@@ -68,8 +68,8 @@ function toPlacement(ctx: PlacementContext, c: Candidate): VmPlacement {
   const poolBytes: Record<string, number> = {};
   for (const n of c.needs) poolBytes[n.pool] = n.bytes;
   return {
-    hostId: c.host.id,
-    hostName: c.host.name,
+    hostId: c.view.id,
+    hostName: c.view.name,
     diskPools: diskPools(ctx, c).map((p) => p!),
     poolBytes,
     uploadImage: c.uploadImage,

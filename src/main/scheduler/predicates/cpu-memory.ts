@@ -13,8 +13,9 @@ export const cpuMemory: Predicate = {
   check(ctx, c) {
     const { vcpus, memoryBytes } = ctx.vm;
     const { view } = c;
-    if (c.freeVcpus !== null && c.freeMemoryBytes !== null) {
-      if (vcpus <= c.freeVcpus && memoryBytes <= c.freeMemoryBytes) return null;
+    const free = c.free;
+    if (free.vcpus !== null && free.memoryBytes !== null) {
+      if (vcpus <= free.vcpus && memoryBytes <= free.memoryBytes) return null;
     }
     const reasons: string[] = [];
     if (view.cpus === null) reasons.push('unknown CPU count of the node');
@@ -25,8 +26,8 @@ export const cpuMemory: Predicate = {
     if (reasons.length > 0) return reasons;
     const cpuCap = view.cpuCapacity!;
     const memCap = view.memoryCapacity!;
-    const freeCpu = c.freeVcpus!;
-    const freeMem = c.freeMemoryBytes!;
+    const freeCpu = free.vcpus!;
+    const freeMem = free.memoryBytes!;
     if (vcpus > freeCpu) {
       reasons.push(
         `${INSUFFICIENT}: vCPUs (needs ${vcpus}, ${formatNumber(Math.max(0, freeCpu))} of ${formatNumber(Math.max(0, cpuCap))} free)`,

@@ -37,13 +37,13 @@ const clamp01 = (x: number) => (x <= 0 ? 0 : x >= 1 ? 1 : x);
 /** The free fraction of CPU once this VM is on the host (0 when unknown). */
 function freeCpuAfter(ctx: PlacementContext, c: Candidate): number {
   const cap = c.view.cpuCapacity;
-  return c.freeVcpus === null || cap === null || cap <= 0 ? 0 : clamp01((c.freeVcpus - ctx.vm.vcpus) / cap);
+  const free = c.free.vcpus;
+  return free === null || cap === null || cap <= 0 ? 0 : clamp01((free - ctx.vm.vcpus) / cap);
 }
 
 /** The free fraction of memory once this VM is on the host (0 when unknown). */
 function freeMemoryAfter(ctx: PlacementContext, c: Candidate): number {
   const cap = c.view.memoryCapacity;
-  return c.freeMemoryBytes === null || cap === null || cap <= 0
-    ? 0
-    : clamp01((c.freeMemoryBytes - ctx.vm.memoryBytes) / cap);
+  const free = c.free.memoryBytes;
+  return free === null || cap === null || cap <= 0 ? 0 : clamp01((free - ctx.vm.memoryBytes) / cap);
 }
