@@ -1,4 +1,5 @@
 import type { PlacementRequest, PoolSnapshot } from '../../shared/domain/placement';
+import { cpuHead, memoryHead } from './messages';
 import {
   diskNeed,
   NO_LOAD,
@@ -50,6 +51,9 @@ export interface PlacementContext {
   /** For an affinity group: the hosts that hold a member already (VMs or reservations); empty if none do. */
   readonly affinityHosts: ReadonlySet<string>;
   readonly affinityHostNames: string;
+  /** The request's half of the CPU and memory reasons (see messages.ts). */
+  readonly cpuHead: string;
+  readonly memoryHead: string;
   /** Reasons built this round, shared by every host that fails the same way (see reason()). */
   readonly reasons: Map<(a: string, b: string) => string, Map<string, Map<string, readonly string[]>>>;
   /** The fewest and the most VMs (plus reservations) on any host: spread scores between them. */
@@ -129,6 +133,8 @@ export function makeContext(
     }) as [StoragePlanCache, StoragePlanCache],
     affinityHosts,
     affinityHostNames: someNames(affinityNames),
+    cpuHead: cpuHead(request.vcpus),
+    memoryHead: memoryHead(request.memoryBytes),
     reasons: new Map(),
     minVms: Math.min(minVms, maxVms),
     maxVms,
@@ -323,5 +329,5 @@ export function reason(
 
 /** Several reasons from one predicate (rare): one list. */
 export function joinReasons(acc: readonly string[] | null, more: readonly string[]): readonly string[] {
-  return acc === null ? more : [...acc, ...more];
+  return acc === null ? more : acc.concat(more);
 }

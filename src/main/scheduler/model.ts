@@ -1,4 +1,5 @@
 import type { HostSnapshot, PoolSnapshot, Reservation } from '../../shared/domain/placement';
+import { cpuTail, memoryTail } from './messages';
 
 /** How much each score counts in the total. */
 export interface ScoreWeights {
@@ -76,6 +77,8 @@ export interface HostView {
   readonly unknownAllocations: number;
   /** Capacity minus allocations, before reservations; null when unknown. */
   readonly free: { readonly vcpus: number | null; readonly memoryBytes: number | null };
+  /** The host's half of the CPU and memory reasons ("2 of 12 free)"), before reservations; "" when unknown. */
+  readonly text: { readonly cpu: string; readonly memory: string };
   readonly vmCount: number;
   readonly pools: ReadonlyMap<string, PoolSnapshot>;
   readonly networks: ReadonlyMap<string, boolean>;
@@ -130,6 +133,8 @@ export function viewHost(host: HostSnapshot): HostView {
   const memoryCapacity =
     host.memoryBytes === null ? null : (host.memoryBytes - host.reserve.memoryBytes) * host.overcommit.memory;
   const known = unknownAllocations === 0;
+  const freeVcpus = cpuCapacity === null || !known ? null : cpuCapacity - cpuAllocated;
+  const freeMemory = memoryCapacity === null || !known ? null : memoryCapacity - memoryAllocated;
   return {
     host,
     id: host.id,
@@ -149,10 +154,11 @@ export function viewHost(host: HostSnapshot): HostView {
     cpuAllocated,
     memoryAllocated,
     unknownAllocations,
-    free: Object.freeze({
-      vcpus: cpuCapacity === null || !known ? null : cpuCapacity - cpuAllocated,
-      memoryBytes: memoryCapacity === null || !known ? null : memoryCapacity - memoryAllocated,
-    }),
+    free: Object.freeze({ vcpus: freeVcpus, memoryBytes: freeMemory }),
+    text: {
+      cpu: freeVcpus === null ? '' : cpuTail(freeVcpus, cpuCapacity!),
+      memory: freeMemory === null ? '' : memoryTail(freeMemory, memoryCapacity!),
+    },
     vmCount: host.vms.length,
     pools,
     networks,

@@ -38,8 +38,8 @@ export function judge(ctx: PlacementContext, c: Candidate): HostEvaluation {
   for (let i = 0; i < PREDICATES.length; i++) {
     const r = PREDICATES[i]!.check(ctx, c);
     if (r === null) continue;
-    reasons = reasons === null ? r : [...reasons, ...r];
-    failed = failed === null ? ALONE[i]! : [...failed, PREDICATES[i]!.name];
+    reasons = reasons === null ? r : reasons.concat(r);
+    failed = failed === null ? ALONE[i]! : failed.concat(PREDICATES[i]!.name);
   }
   return {
     hostId: c.view.id,

@@ -1,8 +1,7 @@
-import { PLACEMENT_MESSAGES } from '../../../shared/domain/placement';
-import { formatBytes, formatNumber, plural } from '../format';
+import { plural } from '../format';
+import { cpuTail, memoryTail } from '../messages';
+import { NO_LOAD } from '../model';
 import type { Predicate } from './predicate';
-
-const INSUFFICIENT = PLACEMENT_MESSAGES.insufficient;
 
 /**
  * CPU and memory fit: (total - host reserve) x overcommit, minus what the VMs holding capacity allocate
@@ -10,34 +9,29 @@ const INSUFFICIENT = PLACEMENT_MESSAGES.insufficient;
  */
 export const cpuMemory: Predicate = {
   name: 'cpu-memory',
-  check(ctx, c) {
+  check(ctx, { view, load, free }) {
     const { vcpus, memoryBytes } = ctx.vm;
-    const { view } = c;
-    const free = c.free;
-    if (free.vcpus !== null && free.memoryBytes !== null) {
-      if (vcpus <= free.vcpus && memoryBytes <= free.memoryBytes) return null;
+    if (free.vcpus === null || free.memoryBytes === null) {
+      const reasons: string[] = [];
+      if (view.cpus === null) reasons.push('unknown CPU count of the node');
+      if (view.memoryBytes === null) reasons.push('unknown memory size of the node');
+      if (view.unknownAllocations > 0) {
+        reasons.push(`unknown vCPUs or memory of ${plural(view.unknownAllocations, 'VM')} on the node`);
+      }
+      return reasons;
     }
-    const reasons: string[] = [];
-    if (view.cpus === null) reasons.push('unknown CPU count of the node');
-    if (view.memoryBytes === null) reasons.push('unknown memory size of the node');
-    if (view.unknownAllocations > 0) {
-      reasons.push(`unknown vCPUs or memory of ${plural(view.unknownAllocations, 'VM')} on the node`);
-    }
-    if (reasons.length > 0) return reasons;
-    const cpuCap = view.cpuCapacity!;
-    const memCap = view.memoryCapacity!;
-    const freeCpu = free.vcpus!;
-    const freeMem = free.memoryBytes!;
-    if (vcpus > freeCpu) {
-      reasons.push(
-        `${INSUFFICIENT}: vCPUs (needs ${vcpus}, ${formatNumber(Math.max(0, freeCpu))} of ${formatNumber(Math.max(0, cpuCap))} free)`,
-      );
-    }
-    if (memoryBytes > freeMem) {
-      reasons.push(
-        `${INSUFFICIENT}: memory (needs ${formatBytes(memoryBytes)}, ${formatBytes(Math.max(0, freeMem))} of ${formatBytes(Math.max(0, memCap))} free)`,
-      );
-    }
-    return reasons;
+    const cpuShort = vcpus > free.vcpus;
+    const memoryShort = memoryBytes > free.memoryBytes;
+    if (!cpuShort && !memoryShort) return null;
+    // "Insufficient resources: vCPUs (needs 3, " + "2 of 12 free)"; without reservations on the host its
+    // half was written when the snapshot was prepared.
+    const unloaded = load === NO_LOAD;
+    const cpu = cpuShort
+      ? ctx.cpuHead + (unloaded ? view.text.cpu : cpuTail(free.vcpus, view.cpuCapacity!))
+      : null;
+    const memory = memoryShort
+      ? ctx.memoryHead + (unloaded ? view.text.memory : memoryTail(free.memoryBytes, view.memoryCapacity!))
+      : null;
+    return cpu !== null && memory !== null ? [cpu, memory] : [(cpu ?? memory)!];
   },
 };
