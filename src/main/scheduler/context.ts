@@ -85,8 +85,9 @@ export function makeContext(
   let minVms = Infinity;
   let maxVms = 0;
   const group = request.group?.mode === 'affinity' ? request.group.name : null;
+  const idle = NO_LOAD;
   for (const v of snapshot.hosts) {
-    const load = loads.get(v.id) ?? NO_LOAD;
+    const load = loads.size === 0 ? idle : (loads.get(v.id) ?? idle);
     const vms = v.vmCount + load.vms;
     if (vms < minVms) minVms = vms;
     if (vms > maxVms) maxVms = vms;
@@ -188,7 +189,7 @@ export interface Candidate {
  * first disk's pool (or that shared pool when there are no disks).
  */
 export function makeCandidate(ctx: PlacementContext, view: HostView, load: Readonly<HostLoad>): Candidate {
-  const unloaded = load === NO_LOAD;
+  const unloaded = load.vms === 0; // nothing reserved here (every reservation counts as a VM)
   const base = view.free;
   const free = unloaded
     ? base

@@ -28,18 +28,22 @@ import { scoreHost } from './scores';
 type Row = { -readonly [K in keyof HostEvaluation]: HostEvaluation[K] };
 
 const NONE: readonly string[] = Object.freeze([]);
-const ALONE = PREDICATES.map((p) => Object.freeze([p.name]));
+/** Each predicate, with the one-name list that the hosts failing only it share. */
+const CHECKS = PREDICATES.map((predicate) => ({
+  predicate,
+  alone: Object.freeze([predicate.name]) as readonly string[],
+}));
 
 /** Runs every predicate (no short cut: the table lists every failing one) and every score. */
 export function judge(ctx: PlacementContext, c: Candidate): HostEvaluation {
   // Most refused hosts fail one predicate: they share its (frozen) reasons and a one-name list.
   let reasons: readonly string[] | null = null;
   let failed: readonly string[] | null = null;
-  for (let i = 0; i < PREDICATES.length; i++) {
-    const r = PREDICATES[i]!.check(ctx, c);
+  for (const { predicate, alone } of CHECKS) {
+    const r = predicate.check(ctx, c);
     if (r === null) continue;
     reasons = reasons === null ? r : reasons.concat(r);
-    failed = failed === null ? ALONE[i]! : failed.concat(PREDICATES[i]!.name);
+    failed = failed === null ? alone : failed.concat(predicate.name);
   }
   return {
     hostId: c.view.id,
@@ -129,7 +133,8 @@ export function explain(
   const manualIndex = manual === undefined ? -1 : prepared.hosts.findIndex((v) => v.id === manual);
 
   let ctx = makeContext(request, opts, prepared, loads);
-  const candidates = prepared.hosts.map((v) => makeCandidate(ctx, v, loads.get(v.id) ?? NO_LOAD));
+  const idle = NO_LOAD;
+  const candidates = prepared.hosts.map((v) => makeCandidate(ctx, v, loads.get(v.id) ?? idle));
   const rows = candidates.map((c) => judge(ctx, c));
   const firstRows = rows.slice(); // entries are replaced, never changed: this keeps the first round
   const failure = (kind: PlacementFailure['kind'], message: string, index: number): PlacementOutcome => ({
@@ -183,7 +188,7 @@ export function explain(
     // When nothing fleet-wide moved, only the chosen host's evaluation changed.
     for (let j = fleetMoved ? 0 : pick; j < (fleetMoved ? rows.length : pick + 1); j++) {
       const v = prepared.hosts[j]!;
-      candidates[j] = makeCandidate(ctx, v, loads.get(v.id) ?? NO_LOAD);
+      candidates[j] = makeCandidate(ctx, v, loads.get(v.id) ?? idle);
       rows[j] = judge(ctx, candidates[j]!);
     }
   }

@@ -1,6 +1,5 @@
 import { plural } from '../format';
 import { cpuTail, memoryTail } from '../messages';
-import { NO_LOAD } from '../model';
 import type { Predicate } from './predicate';
 
 /**
@@ -25,7 +24,7 @@ export const cpuMemory: Predicate = {
     if (!cpuShort && !memoryShort) return null;
     // "Insufficient resources: vCPUs (needs 3, " + "2 of 12 free)"; without reservations on the host its
     // half was written when the snapshot was prepared.
-    const unloaded = load === NO_LOAD;
+    const unloaded = load.vms === 0;
     const cpu = cpuShort
       ? ctx.cpuHead + (unloaded ? view.text.cpu : cpuTail(free.vcpus, view.cpuCapacity!))
       : null;
