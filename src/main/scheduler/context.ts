@@ -34,8 +34,8 @@ export interface PlacementContext {
   readonly request: PlacementRequest;
   readonly vm: WantedVm;
   readonly options: ResolvedOptions;
-  /** [key, value, key + NUL + value] for each label the request requires (the last: a cache key for reasons). */
-  readonly labels: readonly (readonly [string, string, string])[];
+  /** Each label the request requires; `both` (key NUL value) names it in the cache of reasons. */
+  readonly labels: readonly { readonly key: string; readonly value: string; readonly both: string }[];
   readonly required: ReadonlySet<string> | null;
   readonly excluded: ReadonlySet<string>;
   /** Distinct pools the disks name, in order of first mention. */
@@ -114,7 +114,11 @@ export function makeContext(
       strategy: request.strategy,
     },
     options,
-    labels: Object.entries(request.labels).map(([k, v]) => [k, v, `${k}\u0000${v}`] as const),
+    labels: Object.entries(request.labels).map(([key, value]) => ({
+      key,
+      value,
+      both: `${key}\u0000${value}`,
+    })),
     required:
       request.requiredHosts && request.requiredHosts.length > 0 ? new Set(request.requiredHosts) : null,
     excluded: new Set(request.excludedHosts ?? []),

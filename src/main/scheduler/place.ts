@@ -21,29 +21,27 @@ import {
   type PlacementOptions,
   type SnapshotInput,
 } from './model';
-import { PREDICATES } from './predicates';
+import { PREDICATES, type Predicate } from './predicates';
 import { scoreHost } from './scores';
 
 /** A row of the table, filled in while placing (placed is counted at the end). */
 type Row = { -readonly [K in keyof HostEvaluation]: HostEvaluation[K] };
 
 const NONE: readonly string[] = Object.freeze([]);
-/** Each predicate, with the one-name list that the hosts failing only it share. */
-const CHECKS = PREDICATES.map((predicate) => ({
-  predicate,
-  alone: Object.freeze([predicate.name]) as readonly string[],
-}));
+const CHECKS: readonly Predicate[] = PREDICATES;
+/** For each predicate, the one-name list that the hosts failing only it share. */
+const ALONE: readonly (readonly string[])[] = PREDICATES.map((p) => Object.freeze([p.name]));
 
 /** Runs every predicate (no short cut: the table lists every failing one) and every score. */
 export function judge(ctx: PlacementContext, c: Candidate): HostEvaluation {
   // Most refused hosts fail one predicate: they share its (frozen) reasons and a one-name list.
   let reasons: readonly string[] | null = null;
   let failed: readonly string[] | null = null;
-  for (const { predicate, alone } of CHECKS) {
-    const r = predicate.check(ctx, c);
+  for (let i = 0; i < CHECKS.length; i++) {
+    const r = CHECKS[i]!.check(ctx, c);
     if (r === null) continue;
     reasons = reasons === null ? r : reasons.concat(r);
-    failed = failed === null ? alone : failed.concat(predicate.name);
+    failed = failed === null ? ALONE[i]! : failed.concat(CHECKS[i]!.name);
   }
   return {
     hostId: c.view.id,
@@ -62,9 +60,16 @@ export function judge(ctx: PlacementContext, c: Candidate): HostEvaluation {
  * "best" is simply the first highest total, and sorting the table by total alone (a stable sort) keeps
  * ties in name order.
  */
+/** Higher total first (a stable sort keeps ties in name order). */
+function byTotal(a: HostEvaluation, b: HostEvaluation): number {
+  const x = a.scores.total;
+  const y = b.scores.total;
+  return x > y ? -1 : x < y ? 1 : 0;
+}
+
 function toTable(rows: readonly HostEvaluation[], placed: readonly number[]): HostEvaluation[] {
   for (let j = 0; j < rows.length; j++) (rows[j] as Row).placed = placed[j] ?? 0;
-  const feasible = rows.filter((r) => r.feasible).sort((a, b) => b.scores.total - a.scores.total);
+  const feasible = rows.filter((r) => r.feasible).sort(byTotal);
   return feasible.concat(rows.filter((r) => !r.feasible));
 }
 
@@ -134,8 +139,8 @@ export function explain(
 
   let ctx = makeContext(request, opts, prepared, loads);
   const idle = NO_LOAD;
-  const candidates = prepared.hosts.map((v) => makeCandidate(ctx, v, loads.get(v.id) ?? idle));
-  const rows = candidates.map((c) => judge(ctx, c));
+  // A candidate lives only while its host is judged (the chosen one is rebuilt): fewer live objects.
+  const rows = prepared.hosts.map((v) => judge(ctx, makeCandidate(ctx, v, loads.get(v.id) ?? idle)));
   const firstRows = rows.slice(); // entries are replaced, never changed: this keeps the first round
   const failure = (kind: PlacementFailure['kind'], message: string, index: number): PlacementOutcome => ({
     ok: false,
@@ -171,7 +176,8 @@ export function explain(
       if (pick < 0) return failure('no-feasible-host', noFeasibleMessage(rows, i, request.count), i);
     }
 
-    const placement = toPlacement(ctx, candidates[pick]!);
+    const view = prepared.hosts[pick]!;
+    const placement = toPlacement(ctx, makeCandidate(ctx, view, loads.get(view.id) ?? idle));
     chosen.push(placement.hostId);
     placements.push(placement);
     placedOn[pick] = (placedOn[pick] ?? 0) + 1;
@@ -188,8 +194,7 @@ export function explain(
     // When nothing fleet-wide moved, only the chosen host's evaluation changed.
     for (let j = fleetMoved ? 0 : pick; j < (fleetMoved ? rows.length : pick + 1); j++) {
       const v = prepared.hosts[j]!;
-      candidates[j] = makeCandidate(ctx, v, loads.get(v.id) ?? idle);
-      rows[j] = judge(ctx, candidates[j]!);
+      rows[j] = judge(ctx, makeCandidate(ctx, v, loads.get(v.id) ?? idle));
     }
   }
 

@@ -13,12 +13,12 @@ export const labels: Predicate = {
   name: 'labels',
   check(ctx, { view }) {
     let reasons: readonly string[] | null = null;
-    for (const [key, value, label] of ctx.labels) {
+    for (const { key, value, both } of ctx.labels) {
       const actual = Object.hasOwn(view.labels, key) ? view.labels[key] : undefined;
       if (actual === value) continue;
       reasons = joinReasons(
         reasons,
-        actual === undefined ? reason(ctx, lacks, label) : reason(ctx, differs, label, actual),
+        actual === undefined ? reason(ctx, lacks, both) : reason(ctx, differs, both, actual),
       );
     }
     return reasons;
