@@ -28,6 +28,7 @@ import { scoreHost } from './scores';
 type Row = { -readonly [K in keyof HostEvaluation]: HostEvaluation[K] };
 
 const NONE: readonly string[] = Object.freeze([]);
+/** The predicates, bound here once: the loop over hosts reads them thousands of times per placement. */
 const CHECKS: readonly Predicate[] = PREDICATES;
 /** For each predicate, the one-name list that the hosts failing only it share. */
 const ALONE: readonly (readonly string[])[] = PREDICATES.map((p) => Object.freeze([p.name]));
@@ -56,11 +57,10 @@ export function judge(ctx: PlacementContext, c: Candidate): HostEvaluation {
 }
 
 /**
- * The rows come in the prepared snapshot's order, which is by host name, then id: the tie-break. So
- * "best" is simply the first highest total, and sorting the table by total alone (a stable sort) keeps
+ * Higher total first. The rows come in the prepared snapshot's order, which is by host name, then id: the
+ * tie-break. So "best" is simply the first highest total, and sorting by total alone (a stable sort) keeps
  * ties in name order.
  */
-/** Higher total first (a stable sort keeps ties in name order). */
 function byTotal(a: HostEvaluation, b: HostEvaluation): number {
   const x = a.scores.total;
   const y = b.scores.total;

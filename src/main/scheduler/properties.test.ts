@@ -10,7 +10,7 @@ import type {
   PlacementResult,
   Reservation,
 } from '../../shared/domain/placement';
-import { explain, place } from './index';
+import { explain, place, reservationFor } from './index';
 import { PlacementError } from './errors';
 import { GiB } from './testing';
 
@@ -295,6 +295,26 @@ describe('scheduler properties', () => {
         expect(explain(request, [...hosts].reverse(), { reservations: [...reservations].reverse() })).toEqual(
           first,
         );
+      }),
+      RUNS,
+    );
+  });
+
+  it('a bulk placement chooses exactly what one-by-one placements would, each reserving for the next', () => {
+    fc.assert(
+      fc.property(arbCase, ({ hosts, request, reservations }) => {
+        const bulk = explain(request, hosts, { reservations });
+        const held = [...reservations];
+        const oneByOne: string[] = [];
+        for (let i = 0; i < request.count; i++) {
+          const step = explain({ ...request, count: 1 }, hosts, { reservations: held });
+          if (!step.ok) break;
+          const [p] = step.result.placements;
+          oneByOne.push(p!.hostId);
+          held.push(reservationFor(request, p!));
+        }
+        expect(bulk.ok ? bulk.result.chosen : bulk.failure.placed).toEqual(oneByOne);
+        expect(bulk.ok).toBe(oneByOne.length === request.count);
       }),
       RUNS,
     );

@@ -353,6 +353,14 @@ describe('group', () => {
     expect(reasons(group, req, b, { others: [host({ name: 'a' })] })).toEqual([]);
   });
 
+  it('affinity: names a few of the hosts where members run, however many there are', () => {
+    const req = request({ group: { name: 'db', mode: 'affinity' } });
+    const homes = ['e', 'b', 'd', 'c', 'f'].map((name) => host({ name, vms: [member] }));
+    expect(reasons(group, req, host({ name: 'a' }), { others: homes })).toEqual([
+      'Affinity group db runs on other nodes (b, c, d and 2 more)',
+    ]);
+  });
+
   it('affinity: any host qualifies while no member runs anywhere', () => {
     const req = request({ group: { name: 'db', mode: 'affinity' } });
     expect(reasons(group, req, host({ name: 'a' }), { others: [host({ name: 'b' })] })).toEqual([]);
