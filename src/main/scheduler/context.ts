@@ -170,13 +170,13 @@ export interface Candidate {
   readonly free: { readonly vcpus: number | null; readonly memoryBytes: number | null };
   /** How many of the pools the disks require the host has, active. */
   readonly requiredPoolsActive: number;
-  /** Every active pool this VM uses has known room for it, and nothing is homeless (pool-capacity's fast path). */
+  /** Every active pool used has known room for this VM, nothing is homeless: pool-capacity's fast path. */
   readonly poolsFit: boolean;
-  /** The lowest free fraction, after this VM, among the pools it uses; 0 if one is missing or of unknown size. */
+  /** The lowest free fraction, after this VM, of the pools it uses; 0 if one is missing or unknown. */
   readonly poolFreeFraction: number;
   /** Per pool, each pool once: the disks that name it, the shared pool's disks, an image upload. */
   readonly needs: readonly PoolNeed[];
-  /** The pool the disks without a required pool share (see sharedPool); null if none is needed or none is active. */
+  /** The pool the disks without a required pool share (see sharedPool); null if none is needed or active. */
   readonly sharedPool: string | null;
   readonly uploadImage: boolean;
   /**
@@ -268,7 +268,7 @@ export function diskPools(ctx: PlacementContext, c: Candidate): (string | null)[
   return ctx.request.disks.map((d) => d.pool ?? c.sharedPool);
 }
 
-/** What a pool has left once reservations and this VM's other needs there are counted; -Infinity if unknown. */
+/** What a pool has left after reservations and this VM's other needs there; -Infinity if unknown. */
 function room(p: PoolSnapshot, load: Readonly<HostLoad>, needs: readonly PoolNeed[]): number {
   if (p.availableBytes === null) return -Infinity;
   let left = p.availableBytes - (load.pools.get(p.name) ?? 0);

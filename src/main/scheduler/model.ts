@@ -70,14 +70,14 @@ export interface HostView {
   readonly cpuCapacity: number | null;
   /** (memory - reserve) x overcommit; null when the memory size is unknown. */
   readonly memoryCapacity: number | null;
-  /** What the VMs that hold capacity (running ones; stopped ones too when the host reserves for them) allocate. */
+  /** What the VMs holding capacity allocate: running ones, stopped ones too if the host reserves for them. */
   readonly cpuAllocated: number;
   readonly memoryAllocated: number;
   /** VMs that hold capacity but whose vCPUs or memory are unknown. */
   readonly unknownAllocations: number;
   /** Capacity minus allocations, before reservations; null when unknown. */
   readonly free: { readonly vcpus: number | null; readonly memoryBytes: number | null };
-  /** The host's half of the CPU and memory reasons ("2 of 12 free)"), before reservations; "" when unknown. */
+  /** The host's half of the CPU and memory reasons ("2 of 12 free)") before reservations; "" if unknown. */
   readonly text: { readonly cpu: string; readonly memory: string };
   readonly vmCount: number;
   readonly pools: ReadonlyMap<string, PoolSnapshot>;

@@ -37,7 +37,7 @@ const LabelValue = z
 
 export const DiskRequest = z.strictObject({
   sizeBytes: Bytes.min(1, 'Disk size must be positive'),
-  /** A thin (qcow2 overlay / sparse) disk needs only a fraction of its size up front; a thick one all of it. */
+  /** A thin (qcow2, sparse) disk needs only a fraction of its size up front; a thick one all of it. */
   thin: z.boolean().default(true),
   /** The storage pool the disk must live in; without one the scheduler picks a pool on the host. */
   pool: PoolName.optional(),
@@ -106,7 +106,7 @@ const Count = z.number().min(0).max(Number.MAX_SAFE_INTEGER);
 export const VmAllocation = z.strictObject({
   vcpus: Count.nullable(),
   memoryBytes: Bytes.nullable(),
-  /** Running (or paused): it holds its CPU and memory. A stopped VM holds them only when the host reserves for it. */
+  /** Running (or paused): it holds its CPU and memory. A stopped one does when the host reserves for it. */
   running: z.boolean(),
   /** The affinity / anti-affinity groups it belongs to. */
   groups: z.array(z.string()).default([]),

@@ -1,6 +1,6 @@
 import type { Score } from './score';
 
-/** The seed's formula: (required pools the host has, active / required pools) x 10; 0 when none is required. */
+/** The seed's formula: (required pools the host has, active / required pools) x 10; 0 if none is required. */
 export const poolMatch: Score = {
   name: 'poolMatch',
   score(ctx, { requiredPoolsActive }) {
