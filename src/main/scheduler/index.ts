@@ -1,11 +1,19 @@
 /**
- * The scheduler: where new VMs go, and why. Pure functions over a snapshot of the inventory (no I/O);
- * the types and zod schemas of its input and output live in src/shared/domain/placement.ts.
+ * The scheduler: where new VMs go, and why. Pure functions over a snapshot of the inventory (no I/O); the
+ * types and zod schemas of its input and output live in src/shared/domain/placement.ts.
  *
  *   place(request, snapshot, options?)    -> PlacementResult, or throws PlacementError (with the table)
- *   explain(request, snapshot, options?)  -> PlacementOutcome: the same, with the failure as a value
+ *   explain(request, snapshot, options?)  -> PlacementOutcome: the same, the failure as a value (dry runs)
  *   prepare(snapshot)                     -> PreparedSnapshot: index once, place many times
  *   new ReservationBook().placeAndReserve -> place + hold capacity until creation finishes or fails
+ *
+ * A snapshot (HostSnapshot[] or a PreparedSnapshot) is a value: build a new one when the inventory
+ * changes, never edit one in place. options.reservations holds what placements in flight took;
+ * ReservationBook passes its own.
+ *
+ * Errors: PlacementError carries the whole table (error.table, error.toData()); its message is the one to
+ * show ("No feasible nodes found among …", "Node x cannot take this VM: …"). A service maps it with e.g.
+ * `if (isPlacementError(e)) throw new AppError('VALIDATION', e.message)`, or returns explain()'s failure.
  */
 export { explain, place, reservationFor } from './place';
 export { isPlacementError, PlacementError } from './errors';
