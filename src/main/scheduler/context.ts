@@ -192,7 +192,13 @@ export interface Candidate {
  * active one anyway, so the capacity predicate can say why. A boot image the host lacks is uploaded to the
  * first disk's pool (or that shared pool when there are no disks).
  */
-export function makeCandidate(ctx: PlacementContext, view: HostView, load: Readonly<HostLoad>): Candidate {
+/** `into`: a candidate to overwrite instead of allocating one (see explain()). */
+export function makeCandidate(
+  ctx: PlacementContext,
+  view: HostView,
+  load: Readonly<HostLoad>,
+  into?: Candidate,
+): Candidate {
   const unloaded = load.vms === 0; // nothing reserved here (every reservation counts as a VM)
   const base = view.free;
   const free = unloaded
@@ -236,19 +242,35 @@ export function makeCandidate(ctx: PlacementContext, view: HostView, load: Reado
     if (fraction < lowest) lowest = fraction < 0 ? 0 : fraction;
   }
 
-  return {
-    view,
-    load,
-    free,
-    requiredPoolsActive,
-    poolsFit,
-    poolFreeFraction: lowest,
-    needs,
-    sharedPool: shared,
-    uploadImage,
-    homeless,
-  };
+  if (into === undefined) {
+    return {
+      view,
+      load,
+      free,
+      requiredPoolsActive,
+      poolsFit,
+      poolFreeFraction: lowest,
+      needs,
+      sharedPool: shared,
+      uploadImage,
+      homeless,
+    };
+  }
+  const c = into as Mutable<Candidate>;
+  c.view = view;
+  c.load = load;
+  c.free = free;
+  c.requiredPoolsActive = requiredPoolsActive;
+  c.poolsFit = poolsFit;
+  c.poolFreeFraction = lowest;
+  c.needs = needs;
+  c.sharedPool = shared;
+  c.uploadImage = uploadImage;
+  c.homeless = homeless;
+  return c;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function withNeed(needs: readonly PoolNeed[], pool: string, bytes: number): PoolNeed[] {
   const out: PoolNeed[] = [];

@@ -139,8 +139,11 @@ export function explain(
 
   let ctx = makeContext(request, opts, prepared, loads);
   const idle = NO_LOAD;
-  // A candidate lives only while its host is judged (the chosen one is rebuilt): fewer live objects.
-  const rows = prepared.hosts.map((v) => judge(ctx, makeCandidate(ctx, v, loads.get(v.id) ?? idle)));
+  // A candidate lives only while its host is judged, so one object serves them all (nothing keeps it; the
+  // chosen host's is built afresh): a thousand fewer allocations per round.
+  const first = prepared.hosts[0];
+  const scratch = first ? makeCandidate(ctx, first, idle) : undefined;
+  const rows = prepared.hosts.map((v) => judge(ctx, makeCandidate(ctx, v, loads.get(v.id) ?? idle, scratch)));
   const firstRows = rows.slice(); // entries are replaced, never changed: this keeps the first round
   const failure = (kind: PlacementFailure['kind'], message: string, index: number): PlacementOutcome => ({
     ok: false,
@@ -194,7 +197,7 @@ export function explain(
     // When nothing fleet-wide moved, only the chosen host's evaluation changed.
     for (let j = fleetMoved ? 0 : pick; j < (fleetMoved ? rows.length : pick + 1); j++) {
       const v = prepared.hosts[j]!;
-      rows[j] = judge(ctx, makeCandidate(ctx, v, loads.get(v.id) ?? idle));
+      rows[j] = judge(ctx, makeCandidate(ctx, v, loads.get(v.id) ?? idle, scratch));
     }
   }
 
