@@ -191,8 +191,9 @@ export interface Candidate {
  * room, else the active pool with the most room, else (nothing has room) the default pool or the roomiest
  * active one anyway, so the capacity predicate can say why. A boot image the host lacks is uploaded to the
  * first disk's pool (or that shared pool when there are no disks).
+ *
+ * `into`: a candidate to overwrite instead of allocating one (see explain()).
  */
-/** `into`: a candidate to overwrite instead of allocating one (see explain()). */
 export function makeCandidate(
   ctx: PlacementContext,
   view: HostView,
