@@ -90,7 +90,7 @@ export function createApp(opts: AppOptions): App {
     },
   });
   const reservations = new ReservationBook();
-  const placement = createPlacementService({ snapshots: repos.snapshots, projects, reservations });
+  const placement = createPlacementService({ snapshots: repos.snapshots, projects, reservations, events });
   const monitor = opts.monitor
     ? createHostMonitor(hosts, () => repos.hosts.list().map((h) => h.id), {
         pollMs: opts.monitor.pollMs ?? 60_000,

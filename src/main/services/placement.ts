@@ -6,7 +6,8 @@ import type { NodeFacts } from '../../shared/domain/host';
 import type { HostSnapshot, PlacementOutcome, PlacementRequest } from '../../shared/domain/placement';
 import type { SnapshotRepo, SnapshotRows } from '../inventory/snapshot.repo';
 import { parseJson } from '../inventory/rows';
-import { explain, type ReservationBook } from '../scheduler';
+import { explain, prepare, type PreparedSnapshot, type ReservationBook } from '../scheduler';
+import type { AppEvents } from './events';
 import type { ProjectsService } from './projects';
 
 /** Host policy until hosts carry their own: nothing held back, 4 vCPUs per CPU, no memory overcommit. */
@@ -76,15 +77,34 @@ export function createPlacementService(deps: {
   snapshots: SnapshotRepo;
   projects: ProjectsService;
   reservations: ReservationBook;
+  events: AppEvents;
 }) {
+  // One indexed snapshot per project, rebuilt only after hosts or VMs changed (a sync, an event, a move):
+  // reading and indexing a large inventory costs far more than a placement.
+  const prepared = new Map<string, PreparedSnapshot>();
+  deps.events.subscribe((event, payload) => {
+    if (event !== 'inventory.changed') return;
+    const { entity, projectId } = payload as { entity: string; projectId: string | null };
+    if (entity !== 'hosts' && entity !== 'vms') return;
+    if (projectId === null) prepared.clear();
+    else prepared.delete(projectId);
+  });
+
+  const snapshotOf = (projectRef: string | undefined): PreparedSnapshot => {
+    const projectId = deps.projects.resolve(projectRef).id;
+    let snap = prepared.get(projectId);
+    if (!snap) {
+      snap = prepare(toSnapshots(deps.snapshots.read(projectId)));
+      prepared.set(projectId, snap);
+    }
+    return snap;
+  };
+
   return {
-    snapshot(projectRef: string | undefined): HostSnapshot[] {
-      return toSnapshots(deps.snapshots.read(deps.projects.resolve(projectRef).id));
-    },
+    snapshot: snapshotOf,
     /** The dry run: where the request would go now (placements in flight counted), and why. */
     dryRun(projectRef: string | undefined, request: PlacementRequest): PlacementOutcome {
-      const snapshot = toSnapshots(deps.snapshots.read(deps.projects.resolve(projectRef).id));
-      return explain(request, snapshot, { reservations: deps.reservations.reservations() });
+      return explain(request, snapshotOf(projectRef), { reservations: deps.reservations.reservations() });
     },
   };
 }

@@ -83,8 +83,43 @@ describe.skipIf(!testbed)(`placement over synced hosts ${NO_TESTBED}`, () => {
     if (bulk.ok) expect(new Set(bulk.result.chosen).size).toBe(2);
   });
 
+  it('the dry run follows the inventory: a sync that changes a host is seen by the next placement', async () => {
+    const before = await t.client.call('scheduler.place', {
+      request: { vcpus: 1, memoryBytes: GiB, network: 'qhci-only' },
+    });
+    expect(before.ok).toBe(false);
+    // The same answer again comes from the cached snapshot; a sync invalidates it.
+    t.app.inventory.db
+      .prepare(
+        "INSERT INTO networks (id, host_id, name, active, updated_at) VALUES ('n-x', ?, 'qhci-only', 1, 'now')",
+      )
+      .run(ids['sim-b']!);
+    expect(
+      (
+        await t.client.call('scheduler.place', {
+          request: { vcpus: 1, memoryBytes: GiB, network: 'qhci-only' },
+        })
+      ).ok,
+    ).toBe(false);
+    t.app.events.emit('inventory.changed', { entity: 'hosts', projectId: DEFAULT_PROJECT_ID });
+    const after = await t.client.call('scheduler.place', {
+      request: { vcpus: 1, memoryBytes: GiB, network: 'qhci-only' },
+    });
+    expect(after.ok && after.result.chosen).toEqual([ids['sim-b']]);
+    await t.client.call('hosts.sync', { id: ids['sim-b']! }); // the real network list comes back
+    expect(
+      (
+        await t.client.call('scheduler.place', {
+          request: { vcpus: 1, memoryBytes: GiB, network: 'qhci-only' },
+        })
+      ).ok,
+    ).toBe(false);
+  });
+
   it('a host whose facts are unknown is infeasible ("unknown …"), never chosen', async () => {
     t.app.inventory.db.prepare("UPDATE hosts SET facts = '{}' WHERE id = ?").run(ids['sim-c']!);
+    // Every write of the services announces itself; the placement service rebuilds its snapshot on that.
+    t.app.events.emit('inventory.changed', { entity: 'hosts', projectId: DEFAULT_PROJECT_ID });
     const out = await t.client.call('scheduler.place', {
       projectId: DEFAULT_PROJECT_ID,
       request: { vcpus: 1, memoryBytes: GiB },
