@@ -64,13 +64,20 @@ interface ImageRow {
 }
 
 /** Temporary tables of the keys seen in this sync, so deletes are one statement however many rows. */
-function keepOnly(db: Db, table: string, hostId: string, keyColumn: string, keys: readonly string[]): void {
+function keepOnly(
+  db: Db,
+  table: string,
+  hostId: string,
+  keyColumn: string,
+  keys: readonly string[],
+  extraCondition = '',
+): void {
   db.exec('CREATE TEMP TABLE IF NOT EXISTS qhci_keep (k TEXT PRIMARY KEY) WITHOUT ROWID');
   db.exec('DELETE FROM qhci_keep');
   const ins = db.prepare('INSERT OR IGNORE INTO qhci_keep (k) VALUES (?)');
   for (const k of keys) ins.run(k);
   db.prepare(
-    `DELETE FROM ${table} WHERE host_id = ? AND ${keyColumn} IS NOT NULL AND ${keyColumn} NOT IN (SELECT k FROM qhci_keep)`,
+    `DELETE FROM ${table} WHERE host_id = ? AND ${keyColumn} IS NOT NULL AND ${keyColumn} NOT IN (SELECT k FROM qhci_keep)${extraCondition}`,
   ).run(hostId);
 }
 
@@ -101,10 +108,13 @@ export function createHostInventoryRepo(db: Db) {
   const upsertVm = db.prepare(
     `INSERT INTO vms (id, project_id, host_id, uuid, name, state, vcpus, memory_bytes, details, created_at, updated_at)
      VALUES (@id, @projectId, @hostId, @uuid, @name, @state, @vcpus, @memory, @details, @now, @now)
-     ON CONFLICT(host_id, uuid) DO UPDATE SET name = excluded.name, state = excluded.state, vcpus = excluded.vcpus,
+     ON CONFLICT(host_id, uuid) DO UPDATE SET name = excluded.name,
+       state = CASE WHEN vms.state = 'creating' THEN 'creating' ELSE excluded.state END, vcpus = excluded.vcpus,
        memory_bytes = excluded.memory_bytes, details = excluded.details, updated_at = excluded.updated_at`,
   );
-  const setVmState = db.prepare('UPDATE vms SET state = ?, updated_at = ? WHERE host_id = ? AND uuid = ?');
+  const setVmState = db.prepare(
+    "UPDATE vms SET state = ?, updated_at = ? WHERE host_id = ? AND uuid = ? AND state <> 'creating'",
+  );
   const deleteVm = db.prepare('DELETE FROM vms WHERE host_id = ? AND uuid = ?');
   const vmByUuid = db.prepare<[string, string], { id: string }>(
     'SELECT id FROM vms WHERE host_id = ? AND uuid = ?',
@@ -214,6 +224,8 @@ export function createHostInventoryRepo(db: Db) {
         hostId,
         'uuid',
         inv.domains.map((d) => d.info.uuid),
+        // A VM being created is not defined yet (or only just): its task owns the row, a sync leaves it.
+        " AND state <> 'creating'",
       );
     },
     /** One domain changed (an event): insert or update it. */

@@ -37,7 +37,10 @@ export function createSnapshotRepo(db: Db) {
     'SELECT id, name, state, stale, maintenance, labels, facts FROM hosts WHERE project_id = ? ORDER BY name',
   );
   const inProject = 'host_id IN (SELECT id FROM hosts WHERE project_id = ?)';
-  const vms = db.prepare(`SELECT host_id, vcpus, memory_bytes, state, labels FROM vms WHERE ${inProject}`);
+  // VMs being created are left out: their placement's reservation holds their capacity until the task ends.
+  const vms = db.prepare(
+    `SELECT host_id, vcpus, memory_bytes, state, labels FROM vms WHERE ${inProject} AND state <> 'creating'`,
+  );
   const pools = db.prepare(
     `SELECT host_id, name, state, capacity_bytes, available_bytes FROM storage_pools WHERE ${inProject}`,
   );

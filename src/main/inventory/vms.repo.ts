@@ -1,6 +1,6 @@
-import type { VmState, VmSummary } from '../../shared/domain/vm';
+import type { VmDetail, VmState, VmSummary } from '../../shared/domain/vm';
 import type { Db } from './db';
-import { newId, nowIso } from './rows';
+import { newId, nowIso, parseJson } from './rows';
 
 interface VmRow {
   id: string;
@@ -10,6 +10,10 @@ interface VmRow {
   name: string;
   state: VmState;
   scheduled_at: string | null;
+  vcpus: number | null;
+  memory_bytes: number | null;
+  labels: string;
+  description: string;
 }
 
 const toVm = (r: VmRow): VmSummary => ({
@@ -20,9 +24,14 @@ const toVm = (r: VmRow): VmSummary => ({
   hostId: r.host_id,
   state: r.state,
   scheduledAt: r.scheduled_at,
+  vcpus: r.vcpus,
+  memoryBytes: r.memory_bytes,
+  labels: parseJson<Record<string, string>>(r.labels, {}),
+  description: r.description,
 });
 
-const COLUMNS = 'id, project_id, folder_id, host_id, name, state, scheduled_at';
+const COLUMNS = `id, project_id, folder_id, host_id, name, state, scheduled_at, vcpus, memory_bytes, labels,
+  COALESCE(json_extract(request, '$.description'), '') AS description`;
 
 export interface NewVm {
   readonly projectId: string;
@@ -44,6 +53,24 @@ export function createVmsRepo(db: Db) {
     `INSERT INTO vms (id, project_id, folder_id, host_id, name, state, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const byHost = db.prepare<[string, string], VmRow>(
+    `SELECT ${COLUMNS} FROM vms WHERE project_id = ? AND host_id = ? ORDER BY name, id`,
+  );
+  const detailById = db.prepare<
+    [string],
+    VmRow & { uuid: string | null; details: string; request: string | null; created_at: string }
+  >(`SELECT ${COLUMNS}, uuid, details, request, created_at FROM vms WHERE id = ?`);
+  const insertCreating = db.prepare(
+    `INSERT INTO vms (id, project_id, folder_id, host_id, uuid, name, state, vcpus, memory_bytes, labels, request,
+       scheduled_at, created_at, updated_at)
+     VALUES (@id, @projectId, @folderId, @hostId, @uuid, @name, 'creating', @vcpus, @memory, @labels, @request,
+       @now, @now, @now)`,
+  );
+  const setState = db.prepare('UPDATE vms SET state = ?, updated_at = ? WHERE id = ?');
+  const remove = db.prepare('DELETE FROM vms WHERE id = ?');
+  const creatingNames = db.prepare<[string, string], { n: number }>(
+    'SELECT count(*) AS n FROM vms WHERE host_id = ? AND name = ?',
+  );
   const setFolder = db.prepare('UPDATE vms SET folder_id = ?, updated_at = ? WHERE id = ?');
   const uuidOf = db.prepare<[string], { uuid: string | null }>('SELECT uuid FROM vms WHERE id = ?');
 
@@ -52,10 +79,69 @@ export function createVmsRepo(db: Db) {
       const r = byId.get(id);
       return r && toVm(r);
     },
-    list(projectId: string, folderId?: string): VmSummary[] {
-      return (folderId === undefined ? byProject.all(projectId) : byFolder.all(projectId, folderId)).map(
-        toVm,
-      );
+    list(projectId: string, filter: { folderId?: string; hostId?: string } = {}): VmSummary[] {
+      const rows =
+        filter.folderId !== undefined
+          ? byFolder.all(projectId, filter.folderId)
+          : filter.hostId !== undefined
+            ? byHost.all(projectId, filter.hostId)
+            : byProject.all(projectId);
+      return (
+        filter.hostId !== undefined && filter.folderId !== undefined
+          ? rows.filter((r) => r.host_id === filter.hostId)
+          : rows
+      ).map(toVm);
+    },
+    detail(id: string): VmDetail | undefined {
+      const r = detailById.get(id);
+      if (!r) return undefined;
+      return {
+        ...toVm(r),
+        uuid: r.uuid,
+        details: parseJson<VmDetail['details']>(r.details, {}),
+        request: parseJson<Record<string, unknown> | null>(r.request, null),
+        createdAt: r.created_at,
+      };
+    },
+    /**
+     * A VM whose creation starts: its host, domain uuid and scheduled_at are recorded at once, in state
+     * "creating" (a sync leaves such rows alone). The request is stored without secrets.
+     */
+    insertCreating(vm: {
+      id: string;
+      projectId: string;
+      folderId: string | null;
+      hostId: string;
+      uuid: string;
+      name: string;
+      vcpus: number;
+      memoryBytes: number;
+      labels: Readonly<Record<string, string>>;
+      request: unknown;
+    }): void {
+      insertCreating.run({
+        id: vm.id,
+        projectId: vm.projectId,
+        folderId: vm.folderId,
+        hostId: vm.hostId,
+        uuid: vm.uuid,
+        name: vm.name,
+        vcpus: vm.vcpus,
+        memory: vm.memoryBytes,
+        labels: JSON.stringify(vm.labels),
+        request: JSON.stringify(vm.request),
+        now: nowIso(),
+      });
+    },
+    /** Whether a VM of this name is known on the host (libvirt names are unique per host). */
+    nameTaken(hostId: string, name: string): boolean {
+      return (creatingNames.get(hostId, name)?.n ?? 0) > 0;
+    },
+    setState(id: string, state: VmState): void {
+      setState.run(state, nowIso(), id);
+    },
+    remove(id: string): boolean {
+      return remove.run(id).changes > 0;
     },
     /** The libvirt domain uuid of a VM, once it is defined on a host. */
     uuid(id: string): string | null {

@@ -20,13 +20,46 @@ export interface VmSummary {
   readonly hostId: string | null;
   readonly state: VmState;
   readonly scheduledAt: string | null;
+  readonly vcpus: number | null;
+  readonly memoryBytes: number | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly description: string;
 }
 
 export const VmListInput = z.strictObject({
   projectId: ProjectRef,
   /** Only the VMs directly in this folder. */
   folderId: Id.optional(),
+  /** Only the VMs on this host. */
+  hostId: Id.optional(),
 });
+
+export const VmGetInput = z.strictObject({ id: Id });
+
+/** One VM with what the inventory knows of its devices and how it was created. */
+export interface VmDetail extends VmSummary {
+  readonly uuid: string | null;
+  readonly details: {
+    readonly type?: string;
+    readonly disks?: readonly {
+      device: string;
+      target: string;
+      bus: string | null;
+      source: string | null;
+      format: string | null;
+      backingChain: readonly string[];
+    }[];
+    readonly nics?: readonly {
+      type: string;
+      source: string | null;
+      mac: string | null;
+      model: string | null;
+    }[];
+  };
+  /** The create request as submitted, secrets removed; null for VMs found on a host. */
+  readonly request: Readonly<Record<string, unknown>> | null;
+  readonly createdAt: string;
+}
 
 export const POWER_ACTIONS = ['start', 'shutdown', 'destroy', 'reboot', 'suspend', 'resume'] as const;
 export type PowerActionName = (typeof POWER_ACTIONS)[number];

@@ -26,6 +26,16 @@ export const CHANNELS = [
   'vms.list',
   'vms.moveToFolder',
   'vms.power',
+  'vms.get',
+  'vms.create',
+  'vms.preview',
+  'vms.delete',
+  'tasks.list',
+  'tasks.get',
+  'images.list',
+  'images.upload',
+  'settings.get',
+  'settings.update',
   'specs.list',
   'specs.get',
   'specs.create',
@@ -34,7 +44,7 @@ export const CHANNELS = [
   'specs.duplicate',
 ] as const;
 
-export const EVENTS = ['inventory.changed', 'vm.state'] as const;
+export const EVENTS = ['inventory.changed', 'vm.state', 'task.progress'] as const;
 
 /** The Electron IPC channel names that carry every call and every push event. */
 export const IPC_INVOKE = 'qhci:invoke';

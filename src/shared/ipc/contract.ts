@@ -43,7 +43,27 @@ import {
 import { installMessages } from '../domain/messages';
 import { PlacementRequest, type PlacementOutcome } from '../domain/placement';
 import { ProjectRef } from '../domain/names';
-import { VmListInput, VmPowerInput, type VmState, type VmSummary } from '../domain/vm';
+import {
+  ImageListInput,
+  ImageUploadInput,
+  TaskGetInput,
+  TaskListInput,
+  VmCreateInput,
+  VmDeleteInput,
+  type ImageSummary,
+  type Task,
+  type VmCreatePreview,
+  type VmCreateStarted,
+} from '../domain/provision';
+import { AppSettings, type AppSettingsValue } from '../domain/settings';
+import {
+  VmGetInput,
+  VmListInput,
+  VmPowerInput,
+  type VmDetail,
+  type VmState,
+  type VmSummary,
+} from '../domain/vm';
 import type { ChannelName, EventName } from './channels';
 
 installMessages();
@@ -99,6 +119,20 @@ export const contract = {
   'vms.list': { input: VmListInput, output: out<VmSummary[]>(), mutates: false },
   'vms.moveToFolder': { input: VmMoveToFolderInput, output: out<VmMoveResult>(), mutates: true },
   'vms.power': { input: VmPowerInput, output: out<{ state: VmState }>(), mutates: true },
+  'vms.get': { input: VmGetInput, output: out<VmDetail>(), mutates: false },
+  /** Starts one creation task per VM (count of them) and returns at once; progress comes as task.progress. */
+  'vms.create': { input: VmCreateInput, output: out<VmCreateStarted>(), mutates: true },
+  /** The review step: the domain XML and cloud-init documents that would be used, from a dry run. */
+  'vms.preview': { input: VmCreateInput, output: out<VmCreatePreview>(), mutates: false },
+  /** Stops (if needed) and undefines the domain, deletes its own volumes, forgets the VM. */
+  'vms.delete': { input: VmDeleteInput, output: out<{ deleted: true }>(), mutates: true },
+  'tasks.list': { input: TaskListInput, output: out<Task[]>(), mutates: false },
+  'tasks.get': { input: TaskGetInput, output: out<Task>(), mutates: false },
+  'images.list': { input: ImageListInput, output: out<ImageSummary[]>(), mutates: false },
+  /** Uploads a workstation file or another host's image into a pool, as a task with progress. */
+  'images.upload': { input: ImageUploadInput, output: out<{ taskId: string }>(), mutates: true },
+  'settings.get': { input: Empty, output: out<AppSettingsValue>(), mutates: false },
+  'settings.update': { input: AppSettings, output: out<AppSettingsValue>(), mutates: true },
   'specs.list': { input: SpecListInput, output: out<CustomizationSpec[]>(), mutates: false },
   'specs.get': { input: SpecGetInput, output: out<CustomizationSpec>(), mutates: false },
   'specs.create': { input: SpecCreateInput, output: out<CustomizationSpec>(), mutates: true },
@@ -107,12 +141,14 @@ export const contract = {
   'specs.duplicate': { input: SpecDuplicateInput, output: out<CustomizationSpec>(), mutates: true },
 } as const satisfies Record<ChannelName, ChannelDef>;
 
-export type InventoryEntity = 'projects' | 'folders' | 'vms' | 'specs' | 'hosts';
+export type InventoryEntity = 'projects' | 'folders' | 'vms' | 'specs' | 'hosts' | 'tasks' | 'images';
 
 export const events = {
   'inventory.changed': out<{ entity: InventoryEntity; projectId: string | null }>(),
   /** A VM's power state changed (an event from its host, or a power operation). */
   'vm.state': out<{ vmId: string; hostId: string; state: VmState }>(),
+  /** A task started, moved a step, finished or failed: the whole task as it is now. */
+  'task.progress': out<{ task: Task }>(),
 } as const satisfies Record<EventName, unknown>;
 
 export type Contract = typeof contract;

@@ -17,6 +17,9 @@ const ENTITY_BY_PREFIX: Record<ChannelPrefix, QueryEntity> = {
   vms: 'vms',
   specs: 'specs',
   hosts: 'hosts',
+  tasks: 'tasks',
+  images: 'images',
+  settings: 'app',
   // A placement dry run reads hosts and their VMs; host syncs announce both.
   scheduler: 'hosts',
 };

@@ -6,6 +6,7 @@ import { ImagesPage } from '../features/images/ImagesPage';
 import { SpecsPage } from '../features/specs/SpecsPage';
 import { TasksPage } from '../features/tasks/TasksPage';
 import { VmsPage } from '../features/vms/VmsPage';
+import { CreateVmWizard } from '../features/wizard/CreateVmWizard';
 import { useUi, type PageId } from '../stores/ui';
 import { AppMasthead } from './AppMasthead';
 import { AppSidebar } from './AppSidebar';
@@ -17,6 +18,7 @@ const PAGE_COMPONENTS: Record<PageId, () => React.JSX.Element> = {
   specs: SpecsPage,
   images: ImagesPage,
   tasks: TasksPage,
+  'create-vm': CreateVmWizard,
 };
 
 export function AppShell() {

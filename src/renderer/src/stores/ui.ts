@@ -1,7 +1,7 @@
 /** UI state only (which page, what is selected). Inventory data lives in React Query, never here. */
 import { create } from 'zustand';
 
-export const PAGES = ['hosts', 'vms', 'folders', 'specs', 'images', 'tasks'] as const;
+export const PAGES = ['hosts', 'vms', 'folders', 'specs', 'images', 'tasks', 'create-vm'] as const;
 export type PageId = (typeof PAGES)[number];
 
 interface UiState {
@@ -12,9 +12,12 @@ interface UiState {
   readonly selectedHostId: string | null;
   /** The project every page shows; undefined means the default project. */
   readonly projectId: string | undefined;
+  /** The VM whose detail the Virtual Machines page shows; null shows the list. */
+  readonly selectedVmId: string | null;
   goTo(page: PageId): void;
   selectFolder(id: string | null): void;
   openHost(id: string | null): void;
+  openVm(id: string | null): void;
 }
 
 export const useUi = create<UiState>()((set) => ({
@@ -22,8 +25,10 @@ export const useUi = create<UiState>()((set) => ({
   selectedFolderId: null,
   selectedHostId: null,
   projectId: undefined,
+  selectedVmId: null,
   // Choosing a page in the navigation shows its top level (the Hosts list, not a host's detail).
-  goTo: (page) => set({ page, selectedHostId: null }),
+  goTo: (page) => set({ page, selectedHostId: null, selectedVmId: null }),
   selectFolder: (id) => set({ selectedFolderId: id }),
   openHost: (id) => set({ page: 'hosts', selectedHostId: id }),
+  openVm: (id) => set({ page: 'vms', selectedVmId: id }),
 }));
