@@ -6,6 +6,7 @@ import {
   classifyVolume,
   nodeFacts,
   parseDomainCapabilities,
+  parseDomainMetadata,
   parseDomainXml,
   parseNetworkXml,
   parsePoolXml,
@@ -176,5 +177,35 @@ describe('node facts', () => {
         libvirtVersion: '',
       }),
     ).toMatchObject({ cpuModel: 'x86_64', uefiAvailable: false });
+  });
+});
+
+describe('parseDomainMetadata', () => {
+  const domain = (metadata: string) =>
+    `<domain type='qemu'><name>x</name><metadata>${metadata}</metadata></domain>`;
+
+  it('finds our ids by namespace, whatever prefix libvirt or another tool wrote', () => {
+    const xml = domain(
+      `<other:app xmlns:other="https://example.com/x"><other:id>nope</other:id></other:app>` +
+        `<q:vm xmlns:q="https://qhci.dev/xmlns/vm/1"><q:id>vm-1</q:id><q:project>p-1</q:project></q:vm>`,
+    );
+    expect(parseDomainMetadata(xml)).toEqual({ vmId: 'vm-1', projectId: 'p-1' });
+  });
+
+  it('reads an unprefixed element in our default namespace', () => {
+    const xml = domain(`<vm xmlns="https://qhci.dev/xmlns/vm/1"><id>vm-2</id><project>p-2</project></vm>`);
+    expect(parseDomainMetadata(xml)).toEqual({ vmId: 'vm-2', projectId: 'p-2' });
+  });
+
+  it('is null for domains that are not ours, have no ids, or are not domains', () => {
+    expect(parseDomainMetadata(`<domain type='qemu'><name>x</name></domain>`)).toBeNull();
+    expect(
+      parseDomainMetadata(domain(`<q:vm xmlns:q="https://example.com/vm"><q:id>a</q:id></q:vm>`)),
+    ).toBeNull();
+    expect(
+      parseDomainMetadata(domain(`<q:vm xmlns:q="https://qhci.dev/xmlns/vm/1"><q:id>a</q:id></q:vm>`)),
+    ).toBeNull();
+    expect(parseDomainMetadata(`<network><name>default</name></network>`)).toBeNull();
+    expect(parseDomainMetadata('not xml at all <')).toBeNull();
   });
 });

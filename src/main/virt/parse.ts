@@ -9,6 +9,7 @@ import type {
   Volume,
   VolumeKind,
 } from '../../shared/domain/host';
+import { QHCI_VM_XMLNS } from './domain-xml';
 import { bytes, node, nodes, parseXml, text, type XmlNode } from './xml';
 
 function diskSource(disk: XmlNode): string | null {
@@ -230,4 +231,37 @@ export function nodeFacts(raw: {
     tpmAvailable: caps.tpmAvailable,
     libvirtVersion: version,
   };
+}
+
+export interface DomainMetadata {
+  readonly vmId: string;
+  readonly projectId: string;
+}
+
+/**
+ * Our ids from a domain's `<metadata>` (written by buildDomainXml), found by namespace rather than prefix, since
+ * other tools may have rewritten the prefix. null when the domain is not ours or the document is not a domain.
+ */
+export function parseDomainMetadata(xml: string): DomainMetadata | null {
+  let dom: XmlNode | undefined;
+  try {
+    dom = node(parseXml(xml), 'domain');
+  } catch {
+    return null;
+  }
+  const meta = node(dom, 'metadata');
+  if (!meta) return null;
+  for (const [key, value] of Object.entries(meta)) {
+    const colon = key.indexOf(':');
+    const prefix = colon < 0 ? '' : key.slice(0, colon);
+    if (key.slice(colon + 1) !== 'vm') continue;
+    for (const vm of Array.isArray(value) ? value : [value]) {
+      if (text(vm, prefix ? `@xmlns:${prefix}` : '@xmlns') !== QHCI_VM_XMLNS) continue;
+      const q = (local: string) => (prefix ? `${prefix}:${local}` : local);
+      const vmId = text(vm, q('id'));
+      const projectId = text(vm, q('project'));
+      if (vmId && projectId) return { vmId, projectId };
+    }
+  }
+  return null;
 }

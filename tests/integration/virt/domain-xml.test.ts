@@ -1,0 +1,155 @@
+/**
+ * The golden domain documents (src/main/virt/golden) are accepted by libvirt: every one by the test driver, and the
+ * ones the testbed's QEMU can run (TCG, and UEFI/TPM only when OVMF/swtpm are there) by the real qemu:///system.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDomainMetadata, parseDomainXml } from '../../../src/main/virt/parse';
+import { node, nodes, parseXml, text } from '../../../src/main/virt/xml';
+import { NO_TESTBED, testbed } from '../../helpers/testbed';
+
+const GOLDEN = join(__dirname, '../../../src/main/virt/golden');
+const FILES = readdirSync(GOLDEN)
+  .filter((f) => f.endsWith('.xml'))
+  .sort();
+const hasVirsh = spawnSync('virsh', ['--version']).status === 0;
+
+interface Golden {
+  readonly file: string;
+  readonly path: string;
+  readonly xml: string;
+  readonly name: string;
+  readonly uuid: string;
+  readonly type: string;
+  readonly uefi: boolean;
+  readonly tpm: boolean;
+}
+
+function golden(file: string): Golden {
+  const path = join(GOLDEN, file);
+  const xml = readFileSync(path, 'utf8');
+  const dom = node(parseXml(xml), 'domain');
+  return {
+    file,
+    path,
+    xml,
+    name: text(dom, 'name') ?? '',
+    uuid: text(dom, 'uuid') ?? '',
+    type: text(dom, '@type') ?? '',
+    uefi: text(node(dom, 'os'), '@firmware') === 'efi',
+    tpm: node(node(dom, 'devices'), 'tpm') !== undefined,
+  };
+}
+
+const GOLDENS = FILES.map(golden);
+
+function virsh(uri: string, ...args: string[]): string {
+  const run = spawnSync('virsh', ['-c', uri, ...args], { encoding: 'utf8' });
+  if (run.status !== 0)
+    throw new Error(`virsh -c ${uri} ${args.join(' ')}: ${run.stderr.trim() || run.stdout.trim()}`);
+  return run.stdout;
+}
+
+/** What libvirt keeps of a definition must still be what we wrote. */
+function expectSameDomain(dumped: string, g: Golden): void {
+  const ours = parseDomainXml(g.xml);
+  const theirs = parseDomainXml(dumped);
+  expect(theirs.name).toBe(g.name);
+  expect(theirs.uuid).toBe(g.uuid);
+  expect(theirs.vcpus).toBe(ours.vcpus);
+  expect(theirs.memoryBytes).toBe(ours.memoryBytes);
+  const disk = (d: (typeof ours.disks)[number]) => [d.device, d.target, d.bus, d.source, d.format];
+  expect(theirs.disks.map(disk)).toEqual(ours.disks.map(disk));
+  expect(theirs.nics.map((n) => [n.source, n.model])).toEqual(ours.nics.map((n) => [n.source, n.model]));
+  expect(parseDomainMetadata(dumped)).toEqual(parseDomainMetadata(g.xml));
+  expect(parseDomainMetadata(dumped)).not.toBeNull();
+  const graphics = nodes(node(node(parseXml(dumped), 'domain'), 'devices'), 'graphics');
+  expect(graphics.map((x) => text(x, '@listen'))).toEqual(['127.0.0.1']);
+}
+
+describe.skipIf(!hasVirsh)(
+  `golden domain XML on libvirt's test driver${hasVirsh ? '' : ' (virsh is missing)'}`,
+  () => {
+    it('has golden files to check', () => {
+      expect(GOLDENS.length).toBeGreaterThanOrEqual(16);
+    });
+
+    it.each(GOLDENS.map((g) => [g.file, g] as const))('%s defines cleanly', (_file, g) => {
+      // Each virsh process opens a fresh test:///default, so define and read back in one batch.
+      const out = virsh('test:///default', `define ${g.path} ; dumpxml ${g.name}`);
+      expect(out).toContain(`Domain '${g.name}' defined`);
+      expectSameDomain(out.slice(out.indexOf('<domain')), g);
+    });
+  },
+);
+
+/** What the testbed's QEMU offers for q35 under TCG: OVMF (firmware efi) and swtpm (an emulator TPM backend). */
+function hostSupport(): { uefi: boolean; tpm: boolean } {
+  const caps = node(
+    parseXml(virsh('qemu:///system', 'domcapabilities', '--virttype', 'qemu', '--machine', 'q35')),
+    'domainCapabilities',
+  );
+  const values = (parent: unknown, name: string) =>
+    nodes(parent, 'enum')
+      .filter((e) => text(e, '@name') === name)
+      .flatMap((e) =>
+        (Array.isArray(e.value) ? e.value : e.value === undefined ? [] : [e.value]).map(String),
+      );
+  const tpm = node(node(caps, 'devices'), 'tpm');
+  return {
+    uefi: values(node(caps, 'os'), 'firmware').includes('efi'),
+    tpm: text(tpm, '@supported') === 'yes' && values(tpm, 'backendModel').includes('emulator'),
+  };
+}
+
+describe.skipIf(!testbed)(`golden domain XML on the testbed's qemu:///system ${NO_TESTBED}`, () => {
+  const QEMU = 'qemu:///system';
+  const support = testbed ? hostSupport() : { uefi: false, tpm: false };
+  const missing = (g: Golden) =>
+    [
+      g.type !== 'qemu' ? `domain type ${g.type} (the testbed has no /dev/kvm)` : '',
+      g.uefi && !support.uefi ? 'UEFI (no OVMF firmware in domcapabilities)' : '',
+      g.tpm && !support.tpm ? 'an emulated TPM (no swtpm backend in domcapabilities)' : '',
+    ].filter(Boolean);
+
+  for (const g of GOLDENS) {
+    const why = missing(g);
+    it.skipIf(why.length > 0)(
+      `${g.file} defines on real libvirt${why.length ? ` (skipped: needs ${why.join(', ')})` : ''}`,
+      () => {
+        try {
+          execFileSync('virsh', ['-c', QEMU, 'define', g.path], { stdio: 'pipe' });
+          expectSameDomain(virsh(QEMU, 'dumpxml', g.name), g);
+          expect(virsh(QEMU, 'domstate', g.name).trim()).toBe('shut off');
+        } finally {
+          spawnSync('virsh', ['-c', QEMU, 'undefine', g.uuid, '--nvram'], { stdio: 'ignore' });
+        }
+        expect(spawnSync('virsh', ['-c', QEMU, 'dominfo', g.uuid]).status).not.toBe(0);
+      },
+    );
+  }
+
+  // Where only the firmware or the TPM is missing, the rest of the document (the Windows devices, clock and
+  // buses) is still worth proving: define it without them.
+  const partial = GOLDENS.filter((g) => g.type === 'qemu' && missing(g).length > 0);
+  it.each(partial.map((g) => [g.file, g] as const))(
+    '%s without UEFI and TPM defines on real libvirt',
+    (_file, g) => {
+      const dir = mkdtempSync(join(tmpdir(), 'qhci-golden-'));
+      const path = join(dir, g.file);
+      const stripped = g.xml.replace(' firmware="efi"', '').replace(/\n *<tpm [^]*?<\/tpm>/, '');
+      expect(stripped).not.toMatch(/efi|<tpm/);
+      writeFileSync(path, stripped);
+      try {
+        execFileSync('virsh', ['-c', QEMU, 'define', path], { stdio: 'pipe' });
+        expectSameDomain(virsh(QEMU, 'dumpxml', g.name), { ...g, xml: stripped });
+      } finally {
+        spawnSync('virsh', ['-c', QEMU, 'undefine', g.uuid, '--nvram'], { stdio: 'ignore' });
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
