@@ -17,6 +17,13 @@ import { createSnapshotRepo } from './inventory/snapshot.repo';
 import { createSpecsRepo } from './inventory/specs.repo';
 import { ReservationBook } from './scheduler';
 import { createVmsRepo, type VmsRepo } from './inventory/vms.repo';
+import { createImagesRepo } from './inventory/images.repo';
+import { createSettingsRepo } from './inventory/settings.repo';
+import { createTasksRepo } from './inventory/tasks.repo';
+import { createProvisioning, type Provisioning, type ProvisioningOptions } from './provisioning/service';
+import { TaskLog } from './tasks/task-log';
+import type { AppSettingsValue } from '../shared/domain/settings';
+import { AppError } from '../shared/domain/errors';
 import { AppEvents } from './services/events';
 import { createFoldersService } from './services/folders';
 import { createHostMonitor } from './services/host-monitor';
@@ -41,6 +48,12 @@ export interface AppOptions {
   readonly secrets?: SecretStore;
   /** Watch hosts for live changes (the desktop app); the CLI and most tests do not. */
   readonly monitor?: { readonly pollMs?: number };
+  readonly provisioning?: ProvisioningOptions;
+  /**
+   * Roll back tasks left unfinished by a process that is gone, right after opening (default true). The CLI
+   * and the desktop app do; `ready` resolves when it is done.
+   */
+  readonly reconcile?: boolean;
 }
 
 export interface App {
@@ -52,6 +65,9 @@ export interface App {
   readonly repos: { readonly vms: VmsRepo };
   readonly hosts: HostsService;
   readonly placement: PlacementService;
+  readonly provisioning: Provisioning;
+  /** Resolves when start-up reconciliation of interrupted tasks has finished. */
+  readonly ready: Promise<void>;
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
   close(): void;
 }
@@ -71,6 +87,9 @@ export function createApp(opts: AppOptions): App {
     hosts: createHostsRepo(db),
     hostInventory: createHostInventoryRepo(db),
     snapshots: createSnapshotRepo(db),
+    tasks: createTasksRepo(db),
+    images: createImagesRepo(db),
+    settings: createSettingsRepo(db),
   };
   const projects = createProjectsService({ db, projects: repos.projects, events });
   const folders = createFoldersService({ db, folders: repos.folders, vms: repos.vms, projects, events });
@@ -91,6 +110,38 @@ export function createApp(opts: AppOptions): App {
   });
   const reservations = new ReservationBook();
   const placement = createPlacementService({ snapshots: repos.snapshots, projects, reservations, events });
+  const taskLog = new TaskLog(repos.tasks, events);
+  const settings = (): AppSettingsValue => ({
+    agent: repos.settings.get<AppSettingsValue['agent']>('agent', null),
+  });
+  const provisioning = createProvisioning({
+    projects,
+    folders: repos.folders,
+    specs: repos.specs,
+    images: repos.images,
+    imagesRepo: repos.images,
+    hosts: repos.hosts,
+    hostInventory: repos.hostInventory,
+    vms: repos.vms,
+    vmsRepo: repos.vms,
+    placement,
+    reservations,
+    settings,
+    hostsService: hosts,
+    tasks: taskLog,
+    events,
+    log,
+    options: opts.provisioning,
+  });
+  const ready =
+    opts.reconcile === false
+      ? Promise.resolve()
+      : provisioning.reconcile().then(
+          (n) => {
+            if (n) log(`Rolled back ${n} interrupted task(s)`);
+          },
+          (err: unknown) => log(`Reconciling interrupted tasks failed: ${String(err)}`),
+        );
   const monitor = opts.monitor
     ? createHostMonitor(hosts, () => repos.hosts.list().map((h) => h.id), {
         pollMs: opts.monitor.pollMs ?? 60_000,
@@ -139,9 +190,33 @@ export function createApp(opts: AppOptions): App {
     'vms.list': (i) => {
       const projectId = projects.resolve(i.projectId).id;
       if (i.folderId !== undefined) folders.get(i.folderId, 'folderId');
-      return repos.vms.list(projectId, i.folderId);
+      return repos.vms.list(projectId, { folderId: i.folderId, hostId: i.hostId });
     },
     'vms.moveToFolder': (i) => folders.moveVms(i.vmIds, i.folderId),
+    'vms.get': (i) => {
+      const vm = repos.vms.detail(i.id);
+      if (!vm) throw new AppError('NOT_FOUND', 'The VM does not exist', 'id');
+      return vm;
+    },
+    'vms.create': (i) => provisioning.create(i.request),
+    'vms.preview': (i) => provisioning.preview(i.request),
+    'vms.delete': (i) => provisioning.deleteVm(i.vmId, i.deleteDisks),
+    'tasks.list': (i) => repos.tasks.list(projects.resolve(i.projectId).id, i.limit),
+    'tasks.get': (i) => {
+      const t = repos.tasks.get(i.id);
+      if (!t) throw new AppError('NOT_FOUND', 'The task does not exist', 'id');
+      return t;
+    },
+    'images.list': (i) =>
+      repos.images
+        .list(projects.resolve(i.projectId).id, { hostId: i.hostId, kind: i.kind })
+        .map(({ poolPath: _p, poolType: _t, ...rest }) => rest),
+    'images.upload': (i) => provisioning.upload(i),
+    'settings.get': () => settings(),
+    'settings.update': (i) => {
+      if (i.agent !== undefined) repos.settings.set('agent', i.agent);
+      return settings();
+    },
     'specs.list': (i) => specs.list(i.projectId),
     'specs.get': (i) => specs.get(i.id),
     'specs.create': (i) => specs.create(i),
@@ -158,8 +233,12 @@ export function createApp(opts: AppOptions): App {
     repos: { vms: repos.vms },
     hosts,
     placement,
+    provisioning,
+    ready,
     subscribe: (listener) => events.subscribe(listener),
     close: () => {
+      provisioning.close();
+      taskLog.close();
       monitor?.stopAll();
       hosts.close();
       inventory.close();

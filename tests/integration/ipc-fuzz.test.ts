@@ -27,6 +27,15 @@ beforeAll(async () => {
     adminPassword: 'password-1',
   });
   const vm = t.app.repos.vms.insert({ projectId: DEFAULT_PROJECT_ID, name: 'vm1', folderId: web.id });
+  const createRequest = {
+    name: 'new-vm',
+    folderId: web.id,
+    compute: { sockets: 1, cores: 2, memoryBytes: 1073741824 },
+    disks: [{ kind: 'new', sizeBytes: 1073741824, thin: true }],
+    nics: [{ network: 'default' }],
+    boot: { kind: 'none' },
+    customization: { specId: spec.id, hostname: '{{.VMName}}-{{.Index}}', password: 'secret-pass-1' },
+  };
   // A valid input for every channel, the base the mutations start from.
   samples = {
     'app.info': {},
@@ -54,6 +63,20 @@ beforeAll(async () => {
     },
     'vms.list': { projectId: 'default', folderId: web.id },
     'vms.moveToFolder': { vmIds: [vm.id], folderId: prod.id },
+    'vms.get': { id: vm.id },
+    'vms.create': { request: createRequest },
+    'vms.preview': { request: createRequest },
+    'vms.delete': { vmId: vm.id, deleteDisks: true },
+    'tasks.list': { projectId: '', limit: 10 },
+    'tasks.get': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70' },
+    'images.list': { projectId: '', kind: 'cloud-image' },
+    'images.upload': {
+      hostId: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70',
+      pool: 'default',
+      sourcePath: '/tmp/x.qcow2',
+    },
+    'settings.get': {},
+    'settings.update': { agent: { url: 'https://example.org/agent', sha256: 'a'.repeat(64) } },
     'specs.list': { projectId: '' },
     'specs.get': { id: spec.id },
     'specs.create': {

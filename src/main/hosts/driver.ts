@@ -43,7 +43,7 @@ export interface HostDriver {
   readonly uri: string;
   connect(): Promise<void>;
   close(): void;
-  virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string }): Promise<string>;
+  virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }): Promise<string>;
   virshBatch(commands: readonly (readonly string[])[]): Promise<BatchResult[]>;
   /** Runs a tool where the host's files are (qemu-img, genisoimage). */
   exec(argv: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }): Promise<ExecResult>;

@@ -9,7 +9,7 @@ import type { ExecResult } from './ssh-connection';
 /** Runs `virsh -c <uri> <args…>` somewhere (locally, or on a host over SSH). */
 export type VirshRunner = (
   args: readonly string[],
-  opts?: { timeoutMs?: number; stdin?: string },
+  opts?: { timeoutMs?: number; stdin?: string | Buffer },
 ) => Promise<ExecResult>;
 
 export type BatchResult = { ok: true; out: string } | { ok: false; error: string };
@@ -27,7 +27,7 @@ export function virshErrorText(stderr: string): string {
 export async function runVirsh(
   runner: VirshRunner,
   args: readonly string[],
-  opts?: { timeoutMs?: number; stdin?: string },
+  opts?: { timeoutMs?: number; stdin?: string | Buffer },
 ): Promise<string> {
   const r = await runner(args, opts);
   if (r.code !== 0) throw new AppError('HOST_ERROR', `virsh ${args[0] ?? ''}: ${virshErrorText(r.stderr)}`);

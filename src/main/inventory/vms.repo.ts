@@ -71,6 +71,9 @@ export function createVmsRepo(db: Db) {
   const creatingNames = db.prepare<[string, string], { n: number }>(
     'SELECT count(*) AS n FROM vms WHERE host_id = ? AND name = ?',
   );
+  const nameInProject = db.prepare<[string, string], { n: number }>(
+    'SELECT count(*) AS n FROM vms WHERE project_id = ? AND name = ?',
+  );
   const setFolder = db.prepare('UPDATE vms SET folder_id = ?, updated_at = ? WHERE id = ?');
   const uuidOf = db.prepare<[string], { uuid: string | null }>('SELECT uuid FROM vms WHERE id = ?');
 
@@ -136,6 +139,10 @@ export function createVmsRepo(db: Db) {
     /** Whether a VM of this name is known on the host (libvirt names are unique per host). */
     nameTaken(hostId: string, name: string): boolean {
       return (creatingNames.get(hostId, name)?.n ?? 0) > 0;
+    },
+    /** Names are unique in a project (libvirt needs them unique per host; people need more). */
+    nameTakenInProject(projectId: string, name: string): boolean {
+      return (nameInProject.get(projectId, name)?.n ?? 0) > 0;
     },
     setState(id: string, state: VmState): void {
       setState.run(state, nowIso(), id);

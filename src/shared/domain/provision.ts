@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { GUEST_PROFILE_IDS } from './guest-profiles';
-import { CONTROL_CHARS, Id, ProjectRef } from './names';
+import { CONTROL_CHARS, Id, ProjectRef, TEXT_CONTROL_CHARS } from './names';
 import { NetworkName, PLACEMENT_STRATEGIES, PoolName } from './placement';
 import { AdminPassword, HostnameTemplate, Labels, NetworkConfig, SshKeys, Timezone, UserData } from './spec';
 
@@ -113,10 +113,7 @@ export const CreateVmRequest = z
     description: z
       .string()
       .max(1024, 'Description must be at most 1024 characters')
-      .refine(
-        (s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s),
-        'Description may not contain control characters',
-      )
+      .refine((s) => !TEXT_CONTROL_CHARS.test(s), 'Description may not contain control characters')
       .default(''),
     folderId: Id.optional(),
     placement: z

@@ -102,7 +102,7 @@ export class LibvirtDriver implements HostDriver {
     return this.hv !== null;
   }
 
-  virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string }) {
+  virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }) {
     return runVirsh(this.run, args, opts);
   }
 

@@ -45,7 +45,7 @@ export class SshDriver implements HostDriver {
     this.conn.close();
   }
 
-  virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string }) {
+  virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }) {
     return runVirsh(this.run, args, opts);
   }
 

@@ -1,0 +1,235 @@
+/**
+ * The host operations creation needs, over either kind of driver: volumes, uploads, define, start, undefine,
+ * and the guest agent. Every argument goes to virsh as its own argv element (quoted for SSH by the driver).
+ */
+import { AppError } from '../../shared/domain/errors';
+import type { HostDriver } from '../hosts/driver';
+import { virshErrorText } from '../hosts/virsh';
+
+/** virsh refusing because the thing is not there (undo of something that never got created). */
+export function isNotFound(err: unknown): boolean {
+  const m = err instanceof Error ? err.message : String(err);
+  return /not found|no storage vol|failed to get (vol|domain)|no domain with matching|does not exist/i.test(
+    m,
+  );
+}
+
+export function isAlreadyExists(err: unknown): boolean {
+  const m = err instanceof Error ? err.message : String(err);
+  return /exists already|already exists/i.test(m);
+}
+
+/** Upload chunk: each is one virsh call, so progress moves at least this often. */
+const UPLOAD_CHUNK = 32 * 1024 ** 2;
+
+export class HostOps {
+  constructor(readonly driver: HostDriver) {}
+
+  private virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }) {
+    return this.driver.virsh(args, opts);
+  }
+
+  async volumeExists(pool: string, name: string): Promise<boolean> {
+    try {
+      await this.virsh(['vol-info', '--pool', pool, name]);
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  async volumePath(pool: string, name: string): Promise<string> {
+    return (await this.virsh(['vol-path', '--pool', pool, name])).trim();
+  }
+
+  async refreshPool(pool: string): Promise<void> {
+    await this.virsh(['pool-refresh', pool]);
+  }
+
+  /**
+   * A new volume. A qcow2 with a backing file is an overlay at the given capacity. Thick disks are raw and
+   * fully allocated; thin ones qcow2.
+   */
+  async createVolume(v: {
+    pool: string;
+    name: string;
+    capacityBytes: number;
+    format: 'qcow2' | 'raw';
+    thick?: boolean;
+    backing?: { path: string; format: string };
+  }): Promise<string> {
+    const args = ['vol-create-as', v.pool, v.name, String(v.capacityBytes), '--format', v.format];
+    if (v.thick) args.push('--allocation', String(v.capacityBytes));
+    if (v.backing) args.push('--backing-vol', v.backing.path, '--backing-vol-format', v.backing.format);
+    await this.virsh(args, { timeoutMs: 30 * 60_000 });
+    return this.volumePath(v.pool, v.name);
+  }
+
+  async deleteVolume(pool: string, name: string): Promise<'deleted' | 'absent'> {
+    try {
+      await this.virsh(['vol-delete', '--pool', pool, name], { timeoutMs: 10 * 60_000 });
+      return 'deleted';
+    } catch (err) {
+      if (isNotFound(err)) return 'absent';
+      throw err;
+    }
+  }
+
+  /** Writes bytes into an existing volume through libvirt's stream, in chunks, reporting progress. */
+  async uploadBytes(
+    pool: string,
+    name: string,
+    data: Buffer,
+    onProgress?: (done: number, total: number) => void,
+    /** Where in the volume `data` starts. */
+    base = 0,
+  ): Promise<void> {
+    let offset = 0;
+    do {
+      const chunk = data.subarray(offset, offset + UPLOAD_CHUNK);
+      await this.virsh(
+        [
+          'vol-upload',
+          '--pool',
+          pool,
+          name,
+          '/dev/stdin',
+          '--offset',
+          String(base + offset),
+          '--length',
+          String(chunk.length),
+        ],
+        { stdin: chunk, timeoutMs: 10 * 60_000 },
+      );
+      offset += chunk.length;
+      onProgress?.(offset, data.length);
+    } while (offset < data.length);
+  }
+
+  /** The bytes of a volume's file (what vol-download sends). */
+  async physicalBytes(pool: string, name: string): Promise<number> {
+    const out = await this.virsh(['vol-info', '--pool', pool, name, '--bytes', '--physical']);
+    const m = /Physical:\s+(\d+)/.exec(out) ?? /Allocation:\s+(\d+)/.exec(out);
+    if (!m) throw new AppError('HOST_ERROR', `Cannot read the size of volume ${pool}/${name}`);
+    return Number(m[1]);
+  }
+
+  /** One piece of a volume's file through libvirt's stream. */
+  async downloadChunk(pool: string, name: string, offset: number, length: number): Promise<Buffer> {
+    // Our runners return text: the bytes travel base64-encoded, through a private temp file so that a
+    // failing virsh fails the whole command. Values are positional parameters, never part of the script.
+    const script =
+      't=$(mktemp) || exit 1; trap \'rm -f "$t"\' EXIT; ' +
+      'virsh -c "$0" vol-download --pool "$1" "$2" "$t" --offset "$3" --length "$4" >/dev/null || exit 1; ' +
+      'base64 -w0 "$t"';
+    const r = await this.driver.exec(
+      ['sh', '-c', script, this.driver.uri, pool, name, String(offset), String(length)],
+      { timeoutMs: 30 * 60_000 },
+    );
+    if (r.code !== 0) throw new AppError('HOST_ERROR', `virsh vol-download: ${virshErrorText(r.stderr)}`);
+    return Buffer.from(r.stdout.trim(), 'base64');
+  }
+
+  /** sha256 of a volume's file, computed where the file is. */
+  async sha256(path: string): Promise<string> {
+    const r = await this.driver.exec(['sha256sum', '--', path], { timeoutMs: 60 * 60_000 });
+    if (r.code !== 0) throw new AppError('HOST_ERROR', `sha256sum failed: ${r.stderr.trim()}`);
+    return r.stdout.trim().split(/\s+/)[0] ?? '';
+  }
+
+  async define(xml: string): Promise<void> {
+    await this.virsh(['define', '/dev/stdin'], { stdin: xml });
+  }
+
+  async start(uuid: string): Promise<void> {
+    await this.virsh(['start', uuid], { timeoutMs: 5 * 60_000 });
+  }
+
+  async domainState(uuid: string): Promise<string | null> {
+    try {
+      return (await this.virsh(['domstate', uuid])).trim();
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  /** Stops (hard) and undefines a domain with its nvram and TPM state. Absent counts as done. */
+  async removeDomain(uuid: string): Promise<'removed' | 'absent'> {
+    const state = await this.domainState(uuid);
+    if (state === null) return 'absent';
+    if (state !== 'shut off') {
+      try {
+        await this.virsh(['destroy', uuid]);
+      } catch (err) {
+        if (!/not running|domain is not running/i.test(String(err))) throw err;
+      }
+    }
+    try {
+      await this.virsh(['undefine', uuid, '--nvram', '--managed-save', '--snapshots-metadata']);
+    } catch (err) {
+      if (isNotFound(err)) return 'absent';
+      // Older libvirt, or a driver without nvram support: plain undefine.
+      if (/nvram|unsupported|not supported/i.test(String(err))) await this.virsh(['undefine', uuid]);
+      else throw err;
+    }
+    return 'removed';
+  }
+
+  /** The guest's addresses as its agent reports them (null while the agent does not answer). */
+  async agentAddresses(uuid: string): Promise<string[] | null> {
+    try {
+      const out = await this.virsh(['domifaddr', uuid, '--source', 'agent'], { timeoutMs: 15_000 });
+      const ips: string[] = [];
+      for (const line of out.split('\n')) {
+        const m = /\s(ipv4|ipv6)\s+(\S+)\/\d+/.exec(line);
+        if (m && !m[2]!.startsWith('127.') && m[2] !== '::1' && !m[2]!.startsWith('fe80')) ips.push(m[2]!);
+      }
+      return ips;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Runs a command in the guest through the agent (guest-exec) and returns its stdout, or null. */
+  async guestExec(
+    uuid: string,
+    path: string,
+    args: readonly string[],
+  ): Promise<{ code: number; out: string } | null> {
+    try {
+      const started = await this.virsh(
+        [
+          'qemu-agent-command',
+          uuid,
+          JSON.stringify({ execute: 'guest-exec', arguments: { path, arg: args, 'capture-output': true } }),
+        ],
+        { timeoutMs: 15_000 },
+      );
+      const pid = (JSON.parse(started) as { return: { pid: number } }).return.pid;
+      for (let i = 0; i < 50; i++) {
+        const st = JSON.parse(
+          await this.virsh(
+            [
+              'qemu-agent-command',
+              uuid,
+              JSON.stringify({ execute: 'guest-exec-status', arguments: { pid } }),
+            ],
+            { timeoutMs: 15_000 },
+          ),
+        ) as { return: { exited: boolean; exitcode?: number; 'out-data'?: string } };
+        if (st.return.exited) {
+          return {
+            code: st.return.exitcode ?? -1,
+            out: Buffer.from(st.return['out-data'] ?? '', 'base64').toString('utf8'),
+          };
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return null;
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,704 @@
+/**
+ * Creating VMs as durable tasks: validate → place (and reserve) → image → disks → seed → define → start →
+ * ready → done. Every step is saved and pushed as it moves; whatever a step creates is recorded (before it
+ * is created) so that a failure — or the next start after a crash — removes it again, in reverse order.
+ */
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { AppError } from '../../shared/domain/errors';
+import {
+  CREATE_STEPS,
+  CREATE_STEP_LABELS,
+  type CreateVmRequest,
+  type TaskError,
+  type VmCreatePreview,
+  type VmCreateStarted,
+} from '../../shared/domain/provision';
+import type { VmState } from '../../shared/domain/vm';
+import {
+  buildSeedIsoLocal,
+  isoArgv,
+  localToolSide,
+  pickIsoTool,
+  seedFiles,
+  type ToolSide,
+} from '../cloudinit/iso';
+import type { Seed } from '../cloudinit/seed';
+import type { HostDriver } from '../hosts/driver';
+import type { ImagesRepo, StoredImage } from '../inventory/images.repo';
+import type { TaskRow } from '../inventory/tasks.repo';
+import type { VmsRepo } from '../inventory/vms.repo';
+import type { AppEvents } from '../services/events';
+import type { HostsService } from '../services/hosts';
+import { vmState } from '../services/hosts';
+import {
+  HEARTBEAT_TIMEOUT_MS,
+  toTaskError,
+  type StepHandle,
+  type TaskHandle,
+  type TaskLog,
+} from '../tasks/task-log';
+import { HostOps, isAlreadyExists } from './host-ops';
+import { planCreation, toXml, type PlanDeps, type VmPlan } from './plan';
+
+/** What rollback removes. Written to the task's step before the thing is created. */
+export type UndoRecord =
+  | { readonly type: 'vm'; readonly vmId: string; readonly name: string }
+  | { readonly type: 'volume'; readonly hostId: string; readonly pool: string; readonly name: string }
+  | { readonly type: 'domain'; readonly hostId: string; readonly uuid: string; readonly name: string };
+
+export function describeUndo(r: UndoRecord): string {
+  switch (r.type) {
+    case 'vm':
+      return `inventory entry of VM ${r.name}`;
+    case 'volume':
+      return `volume ${r.pool}/${r.name}`;
+    case 'domain':
+      return `domain ${r.name}`;
+  }
+}
+
+export interface ProvisioningOptions {
+  /** How long rollback keeps retrying a host that does not answer (sshd restarting, a network blip). */
+  readonly rollbackRetryMs?: number;
+  /** How often readiness is polled. */
+  readonly readyPollMs?: number;
+}
+
+export interface ProvisioningDeps extends PlanDeps {
+  readonly hostsService: HostsService;
+  readonly vmsRepo: VmsRepo;
+  readonly imagesRepo: ImagesRepo;
+  readonly tasks: TaskLog;
+  readonly events: AppEvents;
+  readonly log: (msg: string) => void;
+  readonly options?: ProvisioningOptions;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const CHUNK = 32 * 1024 ** 2;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether an unfinished task's owner is gone: a dead process on this machine, or a silent heartbeat. */
+export function ownerIsGone(row: TaskRow, self: string, now = Date.now()): boolean {
+  if (row.owner === self) return false;
+  const [machine, pidText] = (row.owner ?? '').split(/:(?=\d+$)/);
+  const beat = row.heartbeat_at ? Date.parse(row.heartbeat_at) : 0;
+  if (now - beat > HEARTBEAT_TIMEOUT_MS) return true;
+  const pid = Number(pidText);
+  return machine === self.split(/:(?=\d+$)/)[0] && Number.isInteger(pid) && !isAlive(pid);
+}
+
+export function createProvisioning(deps: ProvisioningDeps) {
+  const rollbackRetryMs = deps.options?.rollbackRetryMs ?? 120_000;
+  const readyPollMs = deps.options?.readyPollMs ?? 2000;
+  const running = new Set<Promise<void>>();
+  let closed = false;
+
+  const vmsChanged = (projectId: string) =>
+    deps.events.emit('inventory.changed', { entity: 'vms', projectId });
+
+  const opsFor = async (hostId: string): Promise<HostOps> => {
+    const d = await deps.hostsService.driverFor(hostId);
+    await d.connect();
+    return new HostOps(d);
+  };
+
+  // ---- Undo ----
+
+  async function undoOne(r: UndoRecord): Promise<void> {
+    switch (r.type) {
+      case 'vm': {
+        const vm = deps.vmsRepo.get(r.vmId);
+        if (vm && deps.vmsRepo.remove(r.vmId)) vmsChanged(vm.projectId);
+        return;
+      }
+      case 'volume': {
+        const ops = await opsFor(r.hostId);
+        await ops.deleteVolume(r.pool, r.name);
+        return;
+      }
+      case 'domain': {
+        const ops = await opsFor(r.hostId);
+        await ops.removeDomain(r.uuid);
+        return;
+      }
+    }
+  }
+
+  /** Removes everything the task recorded, newest first; retries a host that does not answer for a while. */
+  async function rollback(task: TaskHandle): Promise<{ rolledBack: string[]; left: string[] }> {
+    const records = task.undoRecords().reverse();
+    const rolledBack: string[] = [];
+    const left: string[] = [];
+    const failedSteps = new Set<number>();
+    for (const { seq, record } of records) {
+      const r = record as UndoRecord;
+      const deadline = Date.now() + rollbackRetryMs;
+      let delay = 500;
+      for (;;) {
+        try {
+          await undoOne(r);
+          rolledBack.push(describeUndo(r));
+          task.step(task.stepName(seq)).dropUndo((x) => JSON.stringify(x) === JSON.stringify(r));
+          break;
+        } catch (err) {
+          if (Date.now() + delay > deadline || closed) {
+            left.push(`${describeUndo(r)} (${(err as Error).message})`);
+            failedSteps.add(seq);
+            break;
+          }
+          await sleep(delay);
+          delay = Math.min(delay * 2, 8000);
+        }
+      }
+    }
+    const seqs = new Set(records.map((r) => r.seq));
+    for (const seq of seqs) if (!failedSteps.has(seq)) task.markRolledBack(seq);
+    return { rolledBack, left };
+  }
+
+  function failure(err: unknown, rb: { rolledBack: string[]; left: string[] }): TaskError {
+    const e = toTaskError(err);
+    const message = rb.left.length
+      ? `${e.message}. Cleanup incomplete, still on the host: ${rb.left.join('; ')}`
+      : e.message;
+    return { ...e, message, rolledBack: rb.rolledBack };
+  }
+
+  // ---- Steps ----
+
+  /** Copies the boot image into the VM's pool on its host, in chunks, and checks the copy's SHA-256. */
+  async function copyImage(
+    image: StoredImage,
+    target: HostOps,
+    pool: string,
+    step: StepHandle,
+    hostId: string,
+  ): Promise<string> {
+    const existing = deps.imagesRepo.find(hostId, pool, image.name);
+    if (existing && existing.virtualBytes === image.virtualBytes) {
+      step.done(`Already in pool ${pool} on the host`);
+      return existing.path;
+    }
+    if (await target.volumeExists(pool, image.name)) {
+      throw new AppError(
+        'CONFLICT',
+        `Pool ${pool} already has a different volume named ${image.name}: rename one of them`,
+        'boot.imageId',
+      );
+    }
+    let total: number;
+    let read: (offset: number, length: number) => Promise<Buffer>;
+    let close = async () => undefined as void;
+    if (image.hostId === null) {
+      const fh = await open(image.path, 'r').catch((err: Error) => {
+        throw new AppError('NOT_FOUND', `Cannot read ${image.path}: ${err.message}`, 'boot.imageId');
+      });
+      total = (await fh.stat()).size;
+      read = async (offset, length) => {
+        const buf = Buffer.alloc(length);
+        const { bytesRead } = await fh.read(buf, 0, length, offset);
+        return buf.subarray(0, bytesRead);
+      };
+      close = () => fh.close();
+    } else {
+      const source = await opsFor(image.hostId);
+      if (!image.pool) throw new AppError('NOT_FOUND', `Image ${image.name} has no pool`, 'boot.imageId');
+      const sourcePool = image.pool;
+      total = await source.physicalBytes(sourcePool, image.name);
+      read = (offset, length) => source.downloadChunk(sourcePool, image.name, offset, length);
+    }
+    const hash = createHash('sha256');
+    step.addUndo({ type: 'volume', hostId, pool, name: image.name } satisfies UndoRecord);
+    try {
+      await target.createVolume({ pool, name: image.name, capacityBytes: Math.max(total, 1), format: 'raw' });
+    } catch (err) {
+      if (isAlreadyExists(err)) step.dropUndo(() => true);
+      await close();
+      throw err;
+    }
+    try {
+      let offset = 0;
+      while (offset < total) {
+        const chunk = await read(offset, Math.min(CHUNK, total - offset));
+        if (chunk.length === 0) throw new AppError('HOST_ERROR', `The image ended early at ${offset} bytes`);
+        hash.update(chunk);
+        await target.uploadBytes(pool, image.name, chunk, undefined, offset);
+        offset += chunk.length;
+        step.progress(offset / total, `Uploaded ${offset} of ${total} bytes`);
+      }
+    } finally {
+      await close();
+    }
+    await target.refreshPool(pool);
+    const path = await target.volumePath(pool, image.name);
+    const expected = hash.digest('hex');
+    const actual = await target.sha256(path).catch(() => null);
+    if (actual !== null && actual !== expected) {
+      throw new AppError(
+        'HOST_ERROR',
+        `The uploaded image's SHA-256 does not match (${actual} ≠ ${expected})`,
+      );
+    }
+    step.done(
+      actual === null
+        ? `Uploaded ${total} bytes (SHA-256 not checked: no shell on the host)`
+        : `Uploaded ${total} bytes, SHA-256 ${expected.slice(0, 12)}… verified`,
+    );
+    return path;
+  }
+
+  /** Builds the seed ISO where a tool exists (the workstation first, then the host). */
+  async function seedIso(seed: Seed, driver: HostDriver): Promise<{ bytes: Buffer } | { hostPath: string }> {
+    const hostSide: ToolSide = {
+      name: 'the host',
+      has: async (tool) => {
+        if (driver.kind !== 'ssh') return false;
+        const r = await driver.exec(['sh', '-c', 'command -v "$0" >/dev/null', tool]).catch(() => null);
+        return r?.code === 0;
+      },
+    };
+    const { side, tool } = await pickIsoTool([localToolSide, hostSide]);
+    if (side === localToolSide) return { bytes: await buildSeedIsoLocal(seed, { tool }) };
+    const dir = (await driver.exec(['mktemp', '-d'])).stdout.trim();
+    if (!dir.startsWith('/'))
+      throw new AppError('HOST_ERROR', 'Cannot make a temporary directory on the host');
+    for (const [name, content] of seedFiles(seed)) {
+      const r = await driver.exec(['sh', '-c', 'cat > "$0"', `${dir}/${name}`], { stdin: content });
+      if (r.code !== 0)
+        throw new AppError('HOST_ERROR', `Cannot write the seed on the host: ${r.stderr.trim()}`);
+    }
+    const out = `${dir}/seed.iso`;
+    const r = await driver.exec(isoArgv(tool, out, dir));
+    if (r.code !== 0) throw new AppError('HOST_ERROR', `${tool} failed on the host: ${r.stderr.trim()}`);
+    return { hostPath: out };
+  }
+
+  async function runCreate(plan: VmPlan, task: TaskHandle, request: CreateVmRequest, release: () => void) {
+    let current: StepHandle | null = null;
+    const begin = (name: (typeof CREATE_STEPS)[number], detail?: string) => {
+      current = task.step(name);
+      current.start(detail);
+      return current;
+    };
+    try {
+      const ops = await opsFor(plan.hostId).catch((err: Error) => {
+        throw new AppError('HOST_ERROR', `Cannot reach host ${plan.hostName}: ${err.message}`);
+      });
+
+      // image
+      let imagePath: string | null = plan.image?.path ?? null;
+      const imageStep = begin('image');
+      if (!plan.image) imageStep.skip('No boot image');
+      else if (!plan.uploadImage) imageStep.done(`${plan.image.name} is on the host`);
+      else imagePath = await copyImage(plan.image, ops, plan.pool, imageStep, plan.hostId);
+
+      // disks
+      const diskStep = begin('disks');
+      const diskPaths: string[] = [];
+      for (const [k, d] of plan.disks.entries()) {
+        if (d.kind === 'existing') {
+          diskPaths.push(await ops.volumePath(d.pool, d.volume));
+          continue;
+        }
+        if (await ops.volumeExists(d.pool, d.volume)) {
+          throw new AppError(
+            'CONFLICT',
+            `Pool ${d.pool} on ${plan.hostName} already has a volume ${d.volume}`,
+          );
+        }
+        diskStep.addUndo({
+          type: 'volume',
+          hostId: plan.hostId,
+          pool: d.pool,
+          name: d.volume,
+        } satisfies UndoRecord);
+        try {
+          const backing =
+            d.backing && imagePath ? { path: imagePath, format: plan.image?.format ?? 'qcow2' } : undefined;
+          diskPaths.push(
+            await ops.createVolume({
+              pool: d.pool,
+              name: d.volume,
+              capacityBytes: d.capacityBytes,
+              format: d.format,
+              thick: d.thick,
+              backing,
+            }),
+          );
+        } catch (err) {
+          if (isAlreadyExists(err))
+            diskStep.dropUndo(
+              (r) => (r as UndoRecord).type === 'volume' && (r as { name: string }).name === d.volume,
+            );
+          throw err;
+        }
+        diskStep.progress((k + 1) / plan.disks.length, `Created ${d.pool}/${d.volume}`);
+      }
+      if (plan.disks.length === 0) diskStep.skip('No disks');
+      else diskStep.done(`${plan.disks.length} disk(s)`);
+
+      // seed
+      const seedStep = begin('seed');
+      let seedPath: string | null = null;
+      if (!plan.seed || !plan.seedVolume) seedStep.skip('No cloud-init');
+      else {
+        const iso = await seedIso(plan.seed, ops.driver);
+        seedStep.progress(0.5, 'Seed ISO built');
+        if (await ops.volumeExists(plan.pool, plan.seedVolume)) {
+          throw new AppError('CONFLICT', `Pool ${plan.pool} already has a volume ${plan.seedVolume}`);
+        }
+        seedStep.addUndo({
+          type: 'volume',
+          hostId: plan.hostId,
+          pool: plan.pool,
+          name: plan.seedVolume,
+        } satisfies UndoRecord);
+        if ('bytes' in iso) {
+          await ops.createVolume({
+            pool: plan.pool,
+            name: plan.seedVolume,
+            capacityBytes: iso.bytes.length,
+            format: 'raw',
+          });
+          await ops.uploadBytes(plan.pool, plan.seedVolume, iso.bytes);
+        } else {
+          const size = (await ops.driver.exec(['stat', '-c', '%s', iso.hostPath])).stdout.trim();
+          await ops.createVolume({
+            pool: plan.pool,
+            name: plan.seedVolume,
+            capacityBytes: Number(size),
+            format: 'raw',
+          });
+          await ops.driver.virsh(['vol-upload', '--pool', plan.pool, plan.seedVolume, iso.hostPath]);
+          await ops.driver.exec(['rm', '-rf', '--', iso.hostPath.replace(/\/seed\.iso$/, '')]);
+        }
+        seedPath = await ops.volumePath(plan.pool, plan.seedVolume);
+        seedStep.done(`${plan.pool}/${plan.seedVolume}`);
+      }
+
+      // define
+      const defineStep = begin('define');
+      const installer = plan.domain.cdroms.find((c) => c.purpose === 'installer');
+      const xml = toXml({
+        ...plan.domain,
+        disks: plan.domain.disks.map((d, k) => ({ ...d, path: diskPaths[k]! })),
+        cdroms: [
+          ...(installer ? [{ path: imagePath, purpose: 'installer' as const }] : []),
+          ...(seedPath ? [{ path: seedPath, purpose: 'seed' as const }] : []),
+        ],
+      });
+      defineStep.addUndo({
+        type: 'domain',
+        hostId: plan.hostId,
+        uuid: plan.uuid,
+        name: plan.name,
+      } satisfies UndoRecord);
+      await ops.define(xml);
+      defineStep.done(`Domain ${plan.name} (${plan.uuid})`);
+
+      // start
+      const startStep = begin('start');
+      if (request.start) {
+        await ops.start(plan.uuid);
+        startStep.done('Running');
+      } else startStep.skip('Not requested');
+
+      // ready
+      const readyStep = begin('ready');
+      const result: Record<string, unknown> = { vmId: plan.vmId, hostId: plan.hostId, name: plan.name };
+      if (request.waitForReady && request.start) {
+        const deadline = Date.now() + request.waitForReady.timeoutSeconds * 1000;
+        let ips: string[] | null = null;
+        while (Date.now() < deadline) {
+          ips = await ops.agentAddresses(plan.uuid);
+          if (ips && ips.length) break;
+          readyStep.progress(0.2, 'Waiting for the guest agent');
+          await sleep(readyPollMs);
+        }
+        if (!ips?.length) {
+          throw new AppError(
+            'HOST_ERROR',
+            `The guest agent did not report an address within ${request.waitForReady.timeoutSeconds} s`,
+          );
+        }
+        result.ip = ips[0];
+        result.addresses = ips;
+        if (plan.seed) {
+          let status: string | null = null;
+          while (Date.now() < deadline) {
+            const r = await ops.guestExec(plan.uuid, '/bin/sh', ['-c', 'cloud-init status 2>&1']);
+            const m = r ? /status:\s*(\S+)/.exec(r.out) : null;
+            status = m?.[1] ?? null;
+            if (status === 'done' || status === 'error' || status === 'disabled') break;
+            readyStep.progress(0.6, `Guest at ${ips[0]}; cloud-init ${status ?? 'not answering yet'}`);
+            await sleep(readyPollMs);
+          }
+          if (status !== 'done' && status !== 'error' && status !== 'disabled') {
+            throw new AppError(
+              'HOST_ERROR',
+              `cloud-init did not finish within ${request.waitForReady.timeoutSeconds} s`,
+            );
+          }
+          result.cloudInit = status;
+        }
+        readyStep.done(
+          `Address ${ips[0]}${result.cloudInit ? `, cloud-init ${String(result.cloudInit)}` : ''}`,
+        );
+      } else readyStep.skip('Not requested');
+
+      // done
+      const doneStep = begin('done');
+      const state = vmState((await ops.domainState(plan.uuid)) ?? 'unknown');
+      deps.vmsRepo.setState(plan.vmId, state as VmState);
+      await deps.hostsService.refreshDomain(plan.hostId, plan.name).catch(() => undefined);
+      release();
+      void deps.hostsService.sync(plan.hostId).catch(() => undefined);
+      doneStep.done(`VM ${plan.name} is ${state}`);
+      result.state = state;
+      task.succeed(result);
+      deps.events.emit('vm.state', { vmId: plan.vmId, hostId: plan.hostId, state });
+      vmsChanged(plan.projectId);
+    } catch (err) {
+      const step = current as StepHandle | null;
+      if (step) task.markFailed(step.seq, (err as Error).message);
+      const rb = await rollback(task);
+      release();
+      task.fail(failure(err, rb));
+      deps.log(`Creating ${plan.name} failed: ${(err as Error).message}`);
+    }
+  }
+
+  function track(p: Promise<void>): void {
+    running.add(p);
+    void p.finally(() => running.delete(p));
+  }
+
+  const service = {
+    preview(request: CreateVmRequest): VmCreatePreview {
+      const plans = planCreation(deps, request, { reserve: false });
+      return {
+        items: plans.items.map((p) => ({
+          name: p.name,
+          hostId: p.hostId,
+          hostName: p.hostName,
+          hostname: p.seed?.hostname ?? null,
+          domainXml: p.domainXml,
+          userData: p.seed?.userData ?? null,
+          metaData: p.seed?.metaData ?? null,
+          networkConfig: p.seed?.networkConfig ?? null,
+        })),
+      };
+    },
+
+    /** Starts one task per VM and returns at once. */
+    create(request: CreateVmRequest): VmCreateStarted {
+      const plans = planCreation(deps, request, { reserve: true });
+      const taskIds: string[] = [];
+      try {
+        for (const [i, plan] of plans.items.entries()) {
+          const task = deps.tasks.start({
+            projectId: plans.projectId,
+            kind: 'vm.create',
+            title: `Create VM ${plan.name}`,
+            targetType: 'vm',
+            targetId: plan.vmId,
+            input: plans.storedRequest,
+            steps: CREATE_STEPS,
+          });
+          taskIds.push(task.id);
+          task.step('validate').done('Request valid');
+          const place = task.step('place');
+          place.addUndo({ type: 'vm', vmId: plan.vmId, name: plan.name } satisfies UndoRecord);
+          deps.vmsRepo.insertCreating({
+            id: plan.vmId,
+            projectId: plan.projectId,
+            folderId: plan.folderId,
+            hostId: plan.hostId,
+            uuid: plan.uuid,
+            name: plan.name,
+            vcpus: plan.vcpus,
+            memoryBytes: plan.memoryBytes,
+            labels: plan.labels,
+            request: plans.storedRequest,
+          });
+          const ticket = plans.reservation?.tickets[i];
+          place.done(`Host ${plan.hostName}`);
+          let released = false;
+          const release = () => {
+            if (released) return;
+            released = true;
+            if (ticket) deps.reservations.release(ticket.id);
+          };
+          track(runCreate(plan, task, request, release));
+        }
+      } catch (err) {
+        plans.reservation?.release();
+        throw err;
+      }
+      vmsChanged(plans.projectId);
+      return { taskIds, vmIds: plans.items.map((p) => p.vmId) };
+    },
+
+    /**
+     * Tasks left unfinished by a process that is gone (killed, crashed, the machine rebooted): roll back what
+     * they created and mark them failed as interrupted.
+     */
+    async reconcile(): Promise<number> {
+      let n = 0;
+      for (const row of deps.tasks.unfinishedRows()) {
+        if (!ownerIsGone(row, deps.tasks.owner)) continue;
+        const task = deps.tasks.adopt(row);
+        if (!task) continue;
+        n++;
+        const rb = await rollback(task);
+        task.fail(
+          failure(
+            new AppError(
+              'HOST_ERROR',
+              'Interrupted: the app stopped while this task ran; what it created was removed',
+            ),
+            rb,
+          ),
+          { interrupted: true },
+        );
+      }
+      return n;
+    },
+
+    /** Copies a workstation file or another host's image into a pool, as a task with progress. */
+    upload(input: {
+      projectId?: string;
+      hostId: string;
+      pool: string;
+      sourcePath?: string;
+      sourceImageId?: string;
+      name?: string;
+    }): { taskId: string } {
+      const projectId = deps.projects.resolve(input.projectId).id;
+      const host = deps.hosts.get(input.hostId);
+      if (!host || host.projectId !== projectId)
+        throw new AppError('NOT_FOUND', 'The host does not exist', 'hostId');
+      if (!deps.hostInventory.pools(host.id).some((p) => p.name === input.pool)) {
+        throw new AppError('VALIDATION', `Host ${host.name} has no pool ${input.pool}`, 'pool');
+      }
+      let source: StoredImage;
+      if (input.sourceImageId !== undefined) {
+        const img = deps.imagesRepo.get(input.sourceImageId);
+        if (!img || (img.hostId !== null && deps.hosts.get(img.hostId)?.projectId !== projectId)) {
+          throw new AppError('NOT_FOUND', 'The source image does not exist', 'sourceImageId');
+        }
+        source = { ...img, name: input.name ?? img.name };
+      } else {
+        const path = input.sourcePath!;
+        if (!path.startsWith('/')) throw new AppError('VALIDATION', 'Give an absolute path', 'sourcePath');
+        const name = input.name ?? path.slice(path.lastIndexOf('/') + 1);
+        if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,254}$/.test(name)) {
+          throw new AppError('VALIDATION', `"${name}" is not a valid volume name: give one`, 'name');
+        }
+        source = {
+          id: '',
+          hostId: null,
+          hostName: null,
+          pool: null,
+          name,
+          path,
+          kind: name.endsWith('.iso') ? 'iso' : 'cloud-image',
+          format: null,
+          virtualBytes: null,
+          allocationBytes: null,
+          backingPath: null,
+          usedBy: 0,
+          attached: false,
+          poolPath: null,
+          poolType: null,
+        };
+      }
+      const task = deps.tasks.start({
+        projectId,
+        kind: 'image.upload',
+        title: `Upload ${source.name} to ${host.name}`,
+        targetType: 'host',
+        targetId: host.id,
+        input: { ...input },
+        steps: ['upload', 'done'],
+      });
+      track(
+        (async () => {
+          const step = task.step('upload');
+          step.start(`From ${source.hostName ?? 'the workstation'}`);
+          try {
+            const ops = await opsFor(host.id);
+            if (await ops.volumeExists(input.pool, source.name)) {
+              throw new AppError(
+                'CONFLICT',
+                `Pool ${input.pool} already has a volume ${source.name}`,
+                'name',
+              );
+            }
+            await copyImage({ ...source, virtualBytes: -1 }, ops, input.pool, step, host.id);
+            await deps.hostsService.sync(host.id).catch(() => undefined);
+            task.step('done').done();
+            task.succeed({ hostId: host.id, pool: input.pool, name: source.name });
+            deps.events.emit('inventory.changed', { entity: 'images', projectId });
+          } catch (err) {
+            task.markFailed(0, (err as Error).message);
+            const rb = await rollback(task);
+            task.fail(failure(err, rb));
+          }
+        })(),
+      );
+      return { taskId: task.id };
+    },
+
+    /** Stops and undefines the domain and deletes the VM's own volumes (never a base image or a shared ISO). */
+    async deleteVm(vmId: string, deleteDisks: boolean): Promise<{ deleted: true }> {
+      const vm = deps.vmsRepo.detail(vmId);
+      if (!vm) throw new AppError('NOT_FOUND', 'The VM does not exist', 'vmId');
+      if (vm.state === 'creating') {
+        throw new AppError('CONFLICT', `VM ${vm.name} is being created; wait for its task to finish`, 'vmId');
+      }
+      if (vm.hostId && vm.uuid) {
+        const ops = await opsFor(vm.hostId);
+        await ops.removeDomain(vm.uuid);
+        if (deleteDisks) {
+          const volumes = deps.imagesRepo.list(vm.projectId, { hostId: vm.hostId });
+          const byPath = new Map(volumes.map((v) => [v.path, v]));
+          for (const d of vm.details.disks ?? []) {
+            const v = d.source ? byPath.get(d.source) : undefined;
+            if (!v?.pool) continue;
+            const own = d.device === 'disk' ? v.usedBy === 0 : v.name === `${vm.name}-cidata.iso`;
+            if (own) await ops.deleteVolume(v.pool, v.name);
+          }
+        }
+        void deps.hostsService.sync(vm.hostId).catch(() => undefined);
+      }
+      deps.vmsRepo.remove(vm.id);
+      vmsChanged(vm.projectId);
+      return { deleted: true };
+    },
+
+    /** Waits for every task this process runs (the CLI before it exits; tests). */
+    async drain(): Promise<void> {
+      while (running.size) await Promise.allSettled([...running]);
+    },
+
+    close(): void {
+      closed = true;
+    },
+  };
+  return service;
+}
+
+export type Provisioning = ReturnType<typeof createProvisioning>;
+export { CREATE_STEP_LABELS };
