@@ -2,6 +2,9 @@
  * The host operations creation needs, over either kind of driver: volumes, uploads, define, start, undefine,
  * and the guest agent. Every argument goes to virsh as its own argv element (quoted for SSH by the driver).
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AppError } from '../../shared/domain/errors';
 import type { HostDriver } from '../hosts/driver';
 import { virshErrorText } from '../hosts/virsh';
@@ -27,6 +30,26 @@ export class HostOps {
 
   private virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }) {
     return this.driver.virsh(args, opts);
+  }
+
+  /**
+   * Runs virsh with `data` readable at the path it is given: /dev/stdin where virsh runs on the host over
+   * SSH (a pipe), a private temporary file where virsh runs here (node gives a child a socket, not a pipe,
+   * and virsh cannot open a socket as /dev/stdin).
+   */
+  private async withInput<T>(
+    data: string | Buffer,
+    run: (path: string, stdin?: string | Buffer) => Promise<T>,
+  ) {
+    if (this.driver.kind === 'ssh') return run('/dev/stdin', data);
+    const dir = await mkdtemp(join(tmpdir(), 'qhci-in-'));
+    try {
+      const file = join(dir, 'input');
+      await writeFile(file, data, { mode: 0o600 });
+      return await run(file);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async volumeExists(pool: string, name: string): Promise<boolean> {
@@ -88,19 +111,22 @@ export class HostOps {
     let offset = 0;
     do {
       const chunk = data.subarray(offset, offset + UPLOAD_CHUNK);
-      await this.virsh(
-        [
-          'vol-upload',
-          '--pool',
-          pool,
-          name,
-          '/dev/stdin',
-          '--offset',
-          String(base + offset),
-          '--length',
-          String(chunk.length),
-        ],
-        { stdin: chunk, timeoutMs: 10 * 60_000 },
+      const at = base + offset;
+      await this.withInput(chunk, (file, stdin) =>
+        this.virsh(
+          [
+            'vol-upload',
+            '--pool',
+            pool,
+            name,
+            file,
+            '--offset',
+            String(at),
+            '--length',
+            String(chunk.length),
+          ],
+          { stdin, timeoutMs: 10 * 60_000 },
+        ),
       );
       offset += chunk.length;
       onProgress?.(offset, data.length);
@@ -139,7 +165,7 @@ export class HostOps {
   }
 
   async define(xml: string): Promise<void> {
-    await this.virsh(['define', '/dev/stdin'], { stdin: xml });
+    await this.withInput(xml, (file, stdin) => this.virsh(['define', file], { stdin }));
   }
 
   async start(uuid: string): Promise<void> {
