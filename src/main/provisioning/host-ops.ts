@@ -213,8 +213,10 @@ export class HostOps {
         if (m && !m[2]!.startsWith('127.') && m[2] !== '::1' && !m[2]!.startsWith('fe80')) ips.push(m[2]!);
       }
       return ips;
-    } catch {
-      return null;
+    } catch (err) {
+      // The agent not answering yet is expected; a host that cannot be reached is a failure.
+      if (/agent|guest/i.test((err as Error).message)) return null;
+      throw err;
     }
   }
 
@@ -254,8 +256,9 @@ export class HostOps {
         await new Promise((r) => setTimeout(r, 200));
       }
       return null;
-    } catch {
-      return null;
+    } catch (err) {
+      if (/agent|guest/i.test((err as Error).message)) return null;
+      throw err;
     }
   }
 }

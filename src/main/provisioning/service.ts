@@ -4,6 +4,7 @@
  * is created) so that a failure — or the next start after a crash — removes it again, in reverse order.
  */
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { AppError } from '../../shared/domain/errors';
 import {
@@ -80,6 +81,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CHUNK = 32 * 1024 ** 2;
 
 function isAlive(pid: number): boolean {
+  // Linux: a killed process whose parent has not reaped it yet is a zombie, and kill(pid, 0) still works.
+  if (existsSync('/proc/self/stat')) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+    } catch {
+      return false;
+    }
+  }
   try {
     process.kill(pid, 0);
     return true;
@@ -136,7 +146,10 @@ export function createProvisioning(deps: ProvisioningDeps) {
   }
 
   /** Removes everything the task recorded, newest first; retries a host that does not answer for a while. */
-  async function rollback(task: TaskHandle): Promise<{ rolledBack: string[]; left: string[] }> {
+  async function rollback(
+    task: TaskHandle,
+    failedSeq?: number,
+  ): Promise<{ rolledBack: string[]; left: string[] }> {
     const records = task.undoRecords().reverse();
     const rolledBack: string[] = [];
     const left: string[] = [];
@@ -163,7 +176,8 @@ export function createProvisioning(deps: ProvisioningDeps) {
       }
     }
     const seqs = new Set(records.map((r) => r.seq));
-    for (const seq of seqs) if (!failedSteps.has(seq)) task.markRolledBack(seq);
+    // The step that failed keeps showing that it failed; the ones before it show they were undone.
+    for (const seq of seqs) if (!failedSteps.has(seq) && seq !== failedSeq) task.markRolledBack(seq);
     return { rolledBack, left };
   }
 
@@ -273,13 +287,17 @@ export function createProvisioning(deps: ProvisioningDeps) {
     const dir = (await driver.exec(['mktemp', '-d'])).stdout.trim();
     if (!dir.startsWith('/'))
       throw new AppError('HOST_ERROR', 'Cannot make a temporary directory on the host');
+    // The files in their own directory, the ISO beside it (never inside what is being packed).
+    const files = `${dir}/cidata`;
+    const mk = await driver.exec(['mkdir', '-m', '0700', '--', files]);
+    if (mk.code !== 0) throw new AppError('HOST_ERROR', `Cannot make a temporary directory on the host`);
     for (const [name, content] of seedFiles(seed)) {
-      const r = await driver.exec(['sh', '-c', 'cat > "$0"', `${dir}/${name}`], { stdin: content });
+      const r = await driver.exec(['sh', '-c', 'cat > "$0"', `${files}/${name}`], { stdin: content });
       if (r.code !== 0)
         throw new AppError('HOST_ERROR', `Cannot write the seed on the host: ${r.stderr.trim()}`);
     }
     const out = `${dir}/seed.iso`;
-    const r = await driver.exec(isoArgv(tool, out, dir));
+    const r = await driver.exec(isoArgv(tool, out, files));
     if (r.code !== 0) throw new AppError('HOST_ERROR', `${tool} failed on the host: ${r.stderr.trim()}`);
     return { hostPath: out };
   }
@@ -472,7 +490,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
     } catch (err) {
       const step = current as StepHandle | null;
       if (step) task.markFailed(step.seq, (err as Error).message);
-      const rb = await rollback(task);
+      const rb = await rollback(task, step?.seq);
       release();
       task.fail(failure(err, rb));
       deps.log(`Creating ${plan.name} failed: ${(err as Error).message}`);
@@ -653,7 +671,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
             deps.events.emit('inventory.changed', { entity: 'images', projectId });
           } catch (err) {
             task.markFailed(0, (err as Error).message);
-            const rb = await rollback(task);
+            const rb = await rollback(task, 0);
             task.fail(failure(err, rb));
           }
         })(),

@@ -1,0 +1,289 @@
+/**
+ * Fault injection: each step of a creation fails in turn — for real, on the testbed — and each time nothing
+ * the task created is left on the host or in the inventory, and the task has failed with a reason.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreateVmRequestInput, Task } from '../../../src/shared/domain/provision';
+import { createApp } from '../../../src/main/app';
+import { createClient } from '../../../src/shared/ipc/transport';
+import { inProcessBridge } from '../../../src/main/ipc/in-process';
+import { MIGRATIONS_DIR, REPO_ROOT, startTestApp, tempDir, type TestApp } from '../../helpers/app';
+import { defineDomain, domstate, removeDomain, virsh } from '../../helpers/domains';
+import {
+  domainNames,
+  makeCloudImage,
+  MiB,
+  POOL,
+  poolVolumes,
+  removeVolume,
+  uniq,
+  waitTask,
+} from '../../helpers/provision';
+import { PrivateSshd } from '../../helpers/sshd';
+import { NO_TESTBED, testbed } from '../../helpers/testbed';
+
+const SMALL_POOL = 'qhci-t-small';
+const SMALL_DIR = '/tmp/qhci-t-small-pool';
+const NET = 'qhci-t-down';
+
+function base(
+  name: string,
+  imageId: string,
+  extra: Partial<CreateVmRequestInput> = {},
+): CreateVmRequestInput {
+  return {
+    name,
+    compute: { sockets: 1, cores: 1, memoryBytes: 128 * MiB },
+    disks: [{ kind: 'new', sizeBytes: 128 * MiB, pool: POOL }],
+    nics: [{ network: 'default' }],
+    boot: { kind: 'cloud-image', imageId },
+    profile: 'debian',
+    customization: { hostname: '{{.VMName}}' },
+    ...extra,
+  };
+}
+
+/** Nothing of VM `name` on the host, nor in the inventory; the task failed with a reason. */
+async function expectClean(t: TestApp, name: string, task: Task, keepDomain = false) {
+  expect(task.state).toBe('failed');
+  expect(task.error?.message).toBeTruthy();
+  if (!keepDomain) expect(domainNames()).not.toContain(name);
+  expect(poolVolumes().filter((v) => v.startsWith(`${name}-`))).toEqual([]);
+  expect((await t.client.call('vms.list', {})).map((v) => v.name)).not.toContain(name);
+  // Every step that had recorded something to undo shows it was rolled back.
+  expect(task.steps.filter((s) => s.state === 'failed').length).toBeLessThanOrEqual(1);
+}
+
+describe.skipIf(!testbed)(`creation faults on the testbed ${NO_TESTBED}`, () => {
+  let t: TestApp;
+  let hostId: string;
+  let imageId: string;
+  const image = { name: '', path: '' };
+  const strays: string[] = [];
+
+  beforeAll(async () => {
+    t = startTestApp();
+    hostId = (
+      await t.client.call('hosts.add', {
+        name: 'local',
+        connection: { kind: 'libvirt', uri: 'qemu:///system' },
+      })
+    ).id;
+    Object.assign(image, makeCloudImage());
+    // A small pool on a 24 MiB tmpfs: it really fills up.
+    mkdirSync(SMALL_DIR, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24M', 'tmpfs', SMALL_DIR]);
+    virsh('pool-create-as', SMALL_POOL, 'dir', '--target', SMALL_DIR);
+    await t.client.call('hosts.sync', { id: hostId });
+    imageId = (await t.client.call('images.list', { hostId })).find((i) => i.name === image.name)!.id;
+  });
+
+  afterAll(() => {
+    t?.dispose();
+    removeVolume(image.name);
+    strays.forEach(removeDomain);
+    try {
+      virsh('pool-destroy', SMALL_POOL);
+    } catch {
+      /* not there */
+    }
+    try {
+      execFileSync('umount', [SMALL_DIR]);
+    } catch {
+      /* not mounted */
+    }
+    rmSync(SMALL_DIR, { recursive: true, force: true });
+    try {
+      virsh('net-undefine', NET);
+    } catch {
+      /* not there */
+    }
+  });
+
+  it('the pool fills up: the disks made before are removed', async () => {
+    const name = uniq('qt-full');
+    // The inventory still says the small pool is empty; a file fills it behind its back.
+    writeFileSync(join(SMALL_DIR, 'filler.bin'), Buffer.alloc(16 * MiB));
+    try {
+      const started = await t.client.call('vms.create', {
+        request: base(name, imageId, {
+          disks: [
+            { kind: 'new', sizeBytes: 128 * MiB, pool: POOL },
+            { kind: 'new', sizeBytes: 12 * MiB, pool: SMALL_POOL, thin: false },
+          ],
+        }),
+      });
+      const task = await waitTask(t.client, started.taskIds[0]!);
+      expect(task.steps.find((s) => s.name === 'disks')?.state).toBe('failed');
+      expect(task.error?.message).toMatch(/No space left/);
+      expect(task.error?.rolledBack).toContain(`volume ${POOL}/${name}-disk0.qcow2`);
+      await expectClean(t, name, task);
+    } finally {
+      rmSync(join(SMALL_DIR, 'filler.bin'), { force: true });
+    }
+  });
+
+  it('define is rejected (a domain of that name appeared on the host): the other domain is left alone', async () => {
+    const name = uniq('qt-clash');
+    const other = defineDomain(name);
+    strays.push(other.uuid);
+    const started = await t.client.call('vms.create', { request: base(name, imageId) });
+    const task = await waitTask(t.client, started.taskIds[0]!);
+    expect(task.steps.find((s) => s.name === 'define')?.state).toBe('failed');
+    expect(task.error?.message).toMatch(/already exists/);
+    await expectClean(t, name, task, true);
+    // Not ours: still defined, untouched.
+    expect(domstate(other.uuid)).toBe('shut off');
+  });
+
+  it('start is rejected (its network went down): the domain and volumes are removed', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'net.xml'),
+      `<network><name>${NET}</name><bridge name='qhcitdown0'/><ip address='10.254.77.1' netmask='255.255.255.0'/></network>`,
+    );
+    virsh('net-define', join(dir, 'net.xml'));
+    virsh('net-start', NET);
+    await t.client.call('hosts.sync', { id: hostId });
+    virsh('net-destroy', NET);
+    const name = uniq('qt-nostart');
+    const started = await t.client.call('vms.create', {
+      request: base(name, imageId, { nics: [{ network: NET }] }),
+    });
+    const task = await waitTask(t.client, started.taskIds[0]!);
+    expect(task.steps.find((s) => s.name === 'start')?.state).toBe('failed');
+    expect(task.error?.rolledBack).toEqual(
+      expect.arrayContaining([`domain ${name}`, `volume ${POOL}/${name}-cidata.iso`]),
+    );
+    await expectClean(t, name, task);
+  });
+
+  it('sshd stops mid-task: the task fails, and rollback finishes once the host is back', async () => {
+    const sshd = new PrivateSshd(join(tempDir(), 'sshd'), '127.0.0.9', 2299, 'qemu:///system');
+    await sshd.start();
+    const app = createApp({
+      dataDir: tempDir(),
+      migrationsDir: MIGRATIONS_DIR,
+      version: 'test',
+      provisioning: { rollbackRetryMs: 60_000, readyPollMs: 300 },
+    });
+    const client = createClient(inProcessBridge(app));
+    try {
+      const h = await client.call('hosts.add', {
+        name: 'kvm-private',
+        connection: {
+          kind: 'ssh',
+          address: '127.0.0.9',
+          port: 2299,
+          user: 'qhci',
+          auth: { method: 'key', keyFile: testbed!.clientKey },
+          uri: 'qemu:///system',
+        },
+        acceptFingerprint: sshd.fingerprint,
+      });
+      const img = (await client.call('images.list', { hostId: h.id })).find((i) => i.name === image.name)!;
+      const name = uniq('qt-sshd');
+      const started = await client.call('vms.create', {
+        request: base(name, img.id, { waitForReady: { timeoutSeconds: 600 } }),
+      });
+      const id = started.taskIds[0]!;
+      // Wait until it is waiting for the guest: the disks, seed and domain exist on the host.
+      for (;;) {
+        const tk = await client.call('tasks.get', { id });
+        if (tk.steps.find((s) => s.name === 'ready')?.state === 'running') break;
+        if (tk.state !== 'running') throw new Error(`task ended early: ${JSON.stringify(tk.error)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(domainNames()).toContain(name);
+      await sshd.stop();
+      // The host is gone for a few seconds, then comes back.
+      await new Promise((r) => setTimeout(r, 3000));
+      await sshd.start();
+      const task = await waitTask(client, id, 90_000);
+      expect(task.error?.message).toBeTruthy();
+      expect(task.error?.rolledBack).toEqual(expect.arrayContaining([`domain ${name}`]));
+      expect(domainNames()).not.toContain(name);
+      expect(poolVolumes().filter((v) => v.startsWith(`${name}-`))).toEqual([]);
+      expect((await client.call('vms.list', {})).map((v) => v.name)).not.toContain(name);
+    } finally {
+      app.close();
+      await sshd.stop();
+    }
+  });
+
+  it('the process is killed mid-task: the next start rolls the task back and marks it interrupted', async () => {
+    const dataDir = tempDir();
+    // Set up the inventory in this process, then let a child create the VM on it.
+    const setup = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'test' });
+    const c1 = createClient(inProcessBridge(setup));
+    const h = await c1.call('hosts.add', {
+      name: 'local',
+      connection: { kind: 'libvirt', uri: 'qemu:///system' },
+    });
+    const img = (await c1.call('images.list', { hostId: h.id })).find((i) => i.name === image.name)!;
+    setup.close();
+    const name = uniq('qt-killed');
+    const child = spawn(
+      join(REPO_ROOT, 'node_modules/.bin/tsx'),
+      [
+        join(REPO_ROOT, 'tests/helpers/create-child.ts'),
+        dataDir,
+        JSON.stringify(base(name, img.id, { waitForReady: { timeoutSeconds: 600 } })),
+      ],
+      // Its own process group: tsx runs node as a child, and the kill must take both.
+      { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+    );
+    const taskId = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (l) => {
+        if (l.startsWith('TASK ')) resolve(l.slice(5));
+      });
+      child.on('exit', (code) => reject(new Error(`child exited ${code}`)));
+    });
+    // Kill it once the domain is defined and it waits for the guest.
+    const deadline = Date.now() + 60_000;
+    while (!domainNames().includes(name) || !(await readyRunning(dataDir, taskId))) {
+      if (Date.now() > deadline) throw new Error('the child never got to the ready step');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect(domainNames()).toContain(name);
+
+    const next = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'test' });
+    try {
+      await next.ready;
+      const c2 = createClient(inProcessBridge(next));
+      const task = await c2.call('tasks.get', { id: taskId });
+      expect(task).toMatchObject({ state: 'failed', interrupted: true });
+      expect(task.error?.message).toMatch(/Interrupted/);
+      expect(task.error?.rolledBack).toEqual(
+        expect.arrayContaining([
+          `domain ${name}`,
+          `volume ${POOL}/${name}-disk0.qcow2`,
+          `inventory entry of VM ${name}`,
+        ]),
+      );
+      expect(domainNames()).not.toContain(name);
+      expect(poolVolumes().filter((v) => v.startsWith(`${name}-`))).toEqual([]);
+      expect((await c2.call('vms.list', {})).map((v) => v.name)).not.toContain(name);
+    } finally {
+      next.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Reads the task from the inventory file (WAL mode: another reader is fine). */
+async function readyRunning(dataDir: string, taskId: string): Promise<boolean> {
+  const app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'test', reconcile: false });
+  try {
+    const task = await createClient(inProcessBridge(app)).call('tasks.get', { id: taskId });
+    return task.steps.find((s) => s.name === 'ready')?.state === 'running';
+  } finally {
+    app.close();
+  }
+}
