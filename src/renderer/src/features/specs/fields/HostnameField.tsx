@@ -8,36 +8,58 @@ const PREVIEW_VM = 'web';
 const PREVIEW_COUNT = 3;
 const PLACEHOLDER_HELP = HOSTNAME_PLACEHOLDERS.map((p) => `{{.${p}}}`).join(' ');
 
-/** The hostname template, with the names it gives three VMs created together, rendered live. */
-export function HostnameField({ draft, errors, update }: FieldsProps) {
+/**
+ * The hostname template, with the names it gives VMs created together, rendered live: three VMs named
+ * "web", or the VMs `preview` describes.
+ */
+export function HostnameField({
+  draft,
+  errors,
+  update,
+  idPrefix = 'spec',
+  preview: vms,
+}: FieldsProps & { preview?: { vmName: string; count: number } }) {
+  const vmName = vms?.vmName ?? PREVIEW_VM;
+  const count = vms?.count ?? PREVIEW_COUNT;
   const preview = useMemo(
-    () => previewHostnames(draft.hostnameTemplate.trim(), { vmName: PREVIEW_VM, count: PREVIEW_COUNT }),
-    [draft.hostnameTemplate],
+    () => previewHostnames(draft.hostnameTemplate.trim(), { vmName, count }),
+    [draft.hostnameTemplate, vmName, count],
   );
+  const id = `${idPrefix}-hostname-template`;
+  const names =
+    vms === undefined
+      ? `Three VMs named “${PREVIEW_VM}” get:`
+      : count === 1
+        ? `A VM named “${vmName}” gets:`
+        : `${count} VMs named “${vmName}” get:`;
   return (
-    <FormGroup label="Hostname template" isRequired fieldId="spec-hostname-template">
+    <FormGroup label="Hostname template" isRequired fieldId={id}>
       <TextInput
-        id="spec-hostname-template"
-        data-testid="spec-hostname-template"
+        id={id}
+        data-testid={id}
         value={draft.hostnameTemplate}
         onChange={(_e, hostnameTemplate) => update({ hostnameTemplate })}
         validated={validated(errors.hostnameTemplate ?? preview.error ?? undefined)}
-        aria-describedby="spec-hostname-preview"
+        aria-describedby={`${idPrefix}-hostname-preview`}
         autoComplete="off"
         className="qhci-preview-list"
       />
-      <FieldError message={errors.hostnameTemplate} testId="spec-hostname-template-error" />
+      <FieldError message={errors.hostnameTemplate} testId={`${id}-error`} />
       <FormHelperText>
-        <HelperText id="spec-hostname-preview" data-testid="spec-hostname-preview" isLiveRegion>
+        <HelperText
+          id={`${idPrefix}-hostname-preview`}
+          data-testid={`${idPrefix}-hostname-preview`}
+          isLiveRegion
+        >
           {preview.error === null ? (
             <HelperTextItem>
-              Three VMs named “{PREVIEW_VM}” get:{' '}
-              <span className="qhci-preview-list" data-testid="spec-hostname-preview-names">
+              {names}{' '}
+              <span className="qhci-preview-list" data-testid={`${idPrefix}-hostname-preview-names`}>
                 {preview.hostnames.join(', ')}
               </span>
             </HelperTextItem>
           ) : (
-            <HelperTextItem variant="warning" data-testid="spec-hostname-preview-error">
+            <HelperTextItem variant="warning" data-testid={`${idPrefix}-hostname-preview-error`}>
               {preview.error}
             </HelperTextItem>
           )}

@@ -13,28 +13,28 @@ import { validated, type FieldsProps } from './types';
  * Administrator password and its confirmation. The password is never shown back: when editing, blank keeps
  * the current one, and "Remove the password" clears it.
  */
-export function PasswordFields({ draft, errors, mode, update }: FieldsProps) {
+export function PasswordFields({ draft, errors, mode, update, idPrefix = 'spec' }: FieldsProps) {
   const editing = mode.kind === 'edit';
   const isSet = editing && mode.spec.adminPasswordSet;
   const disabled = editing && draft.removePassword;
   return (
     <>
-      <FormGroup label="Administrator password" fieldId="spec-password">
+      <FormGroup label="Administrator password" fieldId={`${idPrefix}-password`}>
         <TextInput
-          id="spec-password"
-          data-testid="spec-password"
+          id={`${idPrefix}-password`}
+          data-testid={`${idPrefix}-password`}
           type="password"
           value={draft.adminPassword}
           onChange={(_e, adminPassword) => update({ adminPassword })}
           validated={validated(errors.adminPassword)}
           isDisabled={disabled}
           autoComplete="new-password"
-          aria-describedby="spec-password-help"
+          aria-describedby={`${idPrefix}-password-help`}
         />
-        <FieldError message={errors.adminPassword} testId="spec-password-error" />
+        <FieldError message={errors.adminPassword} testId={`${idPrefix}-password-error`} />
         <FormHelperText>
-          <HelperText id="spec-password-help">
-            <HelperTextItem data-testid="spec-password-status">
+          <HelperText id={`${idPrefix}-password-help`}>
+            <HelperTextItem data-testid={`${idPrefix}-password-status`}>
               {!editing
                 ? 'Optional. At least 8 characters; only a hash is stored.'
                 : isSet
@@ -44,10 +44,10 @@ export function PasswordFields({ draft, errors, mode, update }: FieldsProps) {
           </HelperText>
         </FormHelperText>
       </FormGroup>
-      <FormGroup label="Confirm password" fieldId="spec-password-confirm">
+      <FormGroup label="Confirm password" fieldId={`${idPrefix}-password-confirm`}>
         <TextInput
-          id="spec-password-confirm"
-          data-testid="spec-password-confirm"
+          id={`${idPrefix}-password-confirm`}
+          data-testid={`${idPrefix}-password-confirm`}
           type="password"
           value={draft.adminPasswordConfirm}
           onChange={(_e, adminPasswordConfirm) => update({ adminPasswordConfirm })}
@@ -55,7 +55,7 @@ export function PasswordFields({ draft, errors, mode, update }: FieldsProps) {
           isDisabled={disabled}
           autoComplete="new-password"
         />
-        <FieldError message={errors.adminPasswordConfirm} testId="spec-password-confirm-error" />
+        <FieldError message={errors.adminPasswordConfirm} testId={`${idPrefix}-password-confirm-error`} />
       </FormGroup>
       {isSet && (
         <Checkbox

@@ -3,7 +3,7 @@ import { splitKeyLines } from '../draft';
 import { validated, type FieldsProps } from './types';
 
 /** Public keys, one per line; each bad key's error names its line. */
-export function SshKeysField({ draft, errors, update }: FieldsProps) {
+export function SshKeysField({ draft, errors, update, idPrefix = 'spec' }: FieldsProps) {
   const lines = splitKeyLines(draft.sshKeys);
   const keyErrors = lines.flatMap((k, i) => {
     const message = errors[`sshKeys.${i}`];
@@ -12,14 +12,14 @@ export function SshKeysField({ draft, errors, update }: FieldsProps) {
   const listError = errors.sshKeys;
   const hasError = keyErrors.length > 0 || listError !== undefined;
   return (
-    <FormGroup label="SSH public keys" fieldId="spec-ssh-keys">
+    <FormGroup label="SSH public keys" fieldId={`${idPrefix}-ssh-keys`}>
       <TextArea
-        id="spec-ssh-keys"
-        data-testid="spec-ssh-keys"
+        id={`${idPrefix}-ssh-keys`}
+        data-testid={`${idPrefix}-ssh-keys`}
         value={draft.sshKeys}
         onChange={(_e, sshKeys) => update({ sshKeys })}
         validated={validated(hasError ? 'error' : undefined)}
-        aria-describedby="spec-ssh-keys-help"
+        aria-describedby={`${idPrefix}-ssh-keys-help`}
         rows={3}
         resizeOrientation="vertical"
         className="qhci-mono-textarea"
@@ -27,14 +27,14 @@ export function SshKeysField({ draft, errors, update }: FieldsProps) {
         placeholder="ssh-ed25519 AAAA... user@host"
       />
       <FormHelperText>
-        <HelperText id="spec-ssh-keys-help" isLiveRegion>
+        <HelperText id={`${idPrefix}-ssh-keys-help`} isLiveRegion>
           {listError !== undefined && (
-            <HelperTextItem variant="error" data-testid="spec-ssh-keys-error">
+            <HelperTextItem variant="error" data-testid={`${idPrefix}-ssh-keys-error`}>
               {listError}
             </HelperTextItem>
           )}
           {keyErrors.map((e) => (
-            <HelperTextItem key={e.i} variant="error" data-testid={`spec-ssh-key-error-${e.i}`}>
+            <HelperTextItem key={e.i} variant="error" data-testid={`${idPrefix}-ssh-key-error-${e.i}`}>
               Key {e.i + 1} (line {e.line}): {e.message}
             </HelperTextItem>
           ))}

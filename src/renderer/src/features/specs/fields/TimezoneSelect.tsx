@@ -14,9 +14,6 @@ import TimesIcon from '@patternfly/react-icons/dist/esm/icons/times-icon';
 import { useMemo, useRef, useState, type FocusEvent, type KeyboardEvent, type Ref } from 'react';
 import { filterZoneGroups, groupStarts, zoneOffset } from './timezones';
 
-const LISTBOX_ID = 'spec-timezone-listbox';
-const optionId = (i: number) => `spec-timezone-option-${i}`;
-
 /**
  * A typeahead over every IANA time zone, grouped by region. Typing filters; arrow keys move through the
  * matches, Enter picks one, Escape closes. Leaving the field without picking restores the chosen zone.
@@ -27,8 +24,12 @@ export function TimezoneSelect(props: {
   onChange: (zone: string) => void;
   invalid: boolean;
   describedBy?: string;
+  /** The input's test id; the listbox and option ids derive from `id`. */
+  testId?: string;
 }) {
   const { id, value, onChange } = props;
+  const LISTBOX_ID = `${id}-listbox`;
+  const optionId = (i: number) => `${id}-option-${i}`;
   const [isOpen, setIsOpen] = useState(false);
   const [text, setText] = useState<string | null>(null); // null: show the chosen zone
   const [focused, setFocused] = useState<number | null>(null);
@@ -128,7 +129,7 @@ export function TimezoneSelect(props: {
           aria-controls={LISTBOX_ID}
           aria-label="Time zone"
           inputProps={{
-            'data-testid': 'spec-timezone',
+            'data-testid': props.testId ?? 'spec-timezone',
             ...(props.describedBy ? { 'aria-describedby': props.describedBy } : {}),
           }}
           {...(focused !== null ? { 'aria-activedescendant': optionId(focused) } : {})}
