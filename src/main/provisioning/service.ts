@@ -502,9 +502,21 @@ export function createProvisioning(deps: ProvisioningDeps) {
     void p.finally(() => running.delete(p));
   }
 
+  /** Fields are named as the channel's input names them (request.…), like zod's own errors. */
+  const plan = (request: CreateVmRequest, reserve: boolean) => {
+    try {
+      return planCreation(deps, request, { reserve });
+    } catch (err) {
+      if (err instanceof AppError && err.field !== undefined && !err.field.startsWith('request.')) {
+        throw new AppError(err.code, err.message, `request.${err.field}`);
+      }
+      throw err;
+    }
+  };
+
   const service = {
     preview(request: CreateVmRequest): VmCreatePreview {
-      const plans = planCreation(deps, request, { reserve: false });
+      const plans = plan(request, false);
       return {
         items: plans.items.map((p) => ({
           name: p.name,
@@ -521,7 +533,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
 
     /** Starts one task per VM and returns at once. */
     create(request: CreateVmRequest): VmCreateStarted {
-      const plans = planCreation(deps, request, { reserve: true });
+      const plans = plan(request, true);
       const taskIds: string[] = [];
       try {
         for (const [i, plan] of plans.items.entries()) {

@@ -13,7 +13,7 @@ import { REPO_ROOT, tempDir } from '../../helpers/app';
 import { removeDomain, virsh } from '../../helpers/domains';
 import { POOL, poolVolumes, removeVolume, uniq } from '../../helpers/provision';
 import { ed25519Key } from '../../helpers/ssh-keys';
-import { NO_TESTBED, testbed } from '../../helpers/testbed';
+import { NO_TESTBED } from '../../helpers/testbed';
 import { verifyPassword } from '../../../src/main/cloudinit/password';
 
 const IMAGE = process.env.QHCI_CLOUD_IMAGE ?? '';
