@@ -1,8 +1,39 @@
-/** Subscribes once to main's push events and invalidates the queries of the entity that changed. */
-import { useQueryClient } from '@tanstack/react-query';
+/**
+ * Subscribes once to main's push events. `inventory.changed` invalidates the queries of the entity that
+ * changed; `vm.state` and `task.progress` carry the new data itself, so the cached rows are patched in
+ * place (a 10,000-VM list is not read again because one VM started).
+ */
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import type { Task } from '../../../shared/domain/provision';
+import type { VmDetail, VmState, VmSummary } from '../../../shared/domain/vm';
+import { withTask, withVmState } from './cache';
 import { qhci } from './client';
-import { queryKeys } from './keys';
+import { entityOf, queryKeys } from './keys';
+
+/** The prefix of every cached call of one channel: [entity, channel]. */
+const channelKey = (channel: 'vms.list' | 'vms.get' | 'tasks.list' | 'tasks.get') =>
+  [entityOf(channel), channel] as const;
+
+export function applyVmState(queryClient: QueryClient, vmId: string, state: VmState): void {
+  queryClient.setQueriesData<readonly VmSummary[]>({ queryKey: channelKey('vms.list') }, (list) =>
+    withVmState(list, vmId, state),
+  );
+  queryClient.setQueriesData<VmDetail>({ queryKey: channelKey('vms.get') }, (vm) =>
+    vm !== undefined && vm.id === vmId && vm.state !== state ? { ...vm, state } : vm,
+  );
+}
+
+export function applyTask(queryClient: QueryClient, task: Task): void {
+  queryClient.setQueriesData<readonly Task[]>({ queryKey: channelKey('tasks.list') }, (list) =>
+    withTask(list, task),
+  );
+  queryClient.setQueriesData<Task>({ queryKey: channelKey('tasks.get') }, (t) =>
+    t !== undefined && t.id === task.id ? task : t,
+  );
+  // A task.get query that has not answered yet (an upload just started) gets the task too.
+  queryClient.setQueryData(queryKeys.call('tasks.get', { id: task.id }), task);
+}
 
 export function useInventoryInvalidation(): void {
   const queryClient = useQueryClient();
@@ -10,13 +41,12 @@ export function useInventoryInvalidation(): void {
     const offInventory = qhci.on('inventory.changed', ({ entity }) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.entity(entity) });
     });
-    // A VM's power state changed on its host (an event, or a power operation): every VM list is refreshed.
-    const offVmState = qhci.on('vm.state', () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.entity('vms') });
-    });
+    const offVmState = qhci.on('vm.state', ({ vmId, state }) => applyVmState(queryClient, vmId, state));
+    const offTask = qhci.on('task.progress', ({ task }) => applyTask(queryClient, task));
     return () => {
       offInventory();
       offVmState();
+      offTask();
     };
   }, [queryClient]);
 }

@@ -1,8 +1,28 @@
 /** UI state only (which page, what is selected). Inventory data lives in React Query, never here. */
 import { create } from 'zustand';
+import type { VmState } from '../../../shared/domain/vm';
 
 export const PAGES = ['hosts', 'vms', 'folders', 'specs', 'images', 'tasks', 'create-vm'] as const;
 export type PageId = (typeof PAGES)[number];
+
+/** What the inventory tree on the Virtual Machines page groups VMs by. */
+export type VmTreeMode = 'hosts' | 'folders';
+
+export type VmSortKey = 'name' | 'state' | 'host' | 'folder' | 'vcpus' | 'memory';
+
+/** The VM list's filters; empty strings and null mean "any". */
+export interface VmFilters {
+  /** Matched against the name (case-insensitive substring). */
+  readonly text: string;
+  readonly state: VmState | null;
+  readonly hostId: string | null;
+  /** A folder id, or "none" for VMs in no folder. */
+  readonly folderId: string | null;
+  /** "key" or "key=value"; matched against the VM's labels. */
+  readonly label: string;
+}
+
+export const NO_VM_FILTERS: VmFilters = { text: '', state: null, hostId: null, folderId: null, label: '' };
 
 interface UiState {
   readonly page: PageId;
@@ -14,10 +34,20 @@ interface UiState {
   readonly projectId: string | undefined;
   /** The VM whose detail the Virtual Machines page shows; null shows the list. */
   readonly selectedVmId: string | null;
+  /** The Virtual Machines page: how its tree groups VMs. */
+  readonly vmTreeMode: VmTreeMode;
+  readonly vmFilters: VmFilters;
+  readonly vmSort: { readonly key: VmSortKey; readonly direction: 'asc' | 'desc' };
+  /** VMs checked in the list, for bulk power actions and moves. */
+  readonly vmSelection: ReadonlySet<string>;
   goTo(page: PageId): void;
   selectFolder(id: string | null): void;
   openHost(id: string | null): void;
   openVm(id: string | null): void;
+  setVmTreeMode(mode: VmTreeMode): void;
+  setVmFilters(patch: Partial<VmFilters>): void;
+  setVmSort(key: VmSortKey, direction: 'asc' | 'desc'): void;
+  setVmSelection(ids: ReadonlySet<string>): void;
 }
 
 export const useUi = create<UiState>()((set) => ({
@@ -26,9 +56,17 @@ export const useUi = create<UiState>()((set) => ({
   selectedHostId: null,
   projectId: undefined,
   selectedVmId: null,
+  vmTreeMode: 'hosts',
+  vmFilters: NO_VM_FILTERS,
+  vmSort: { key: 'name', direction: 'asc' },
+  vmSelection: new Set(),
   // Choosing a page in the navigation shows its top level (the Hosts list, not a host's detail).
   goTo: (page) => set({ page, selectedHostId: null, selectedVmId: null }),
   selectFolder: (id) => set({ selectedFolderId: id }),
   openHost: (id) => set({ page: 'hosts', selectedHostId: id }),
   openVm: (id) => set({ page: 'vms', selectedVmId: id }),
+  setVmTreeMode: (mode) => set({ vmTreeMode: mode }),
+  setVmFilters: (patch) => set((s) => ({ vmFilters: { ...s.vmFilters, ...patch } })),
+  setVmSort: (key, direction) => set({ vmSort: { key, direction } }),
+  setVmSelection: (ids) => set({ vmSelection: ids }),
 }));

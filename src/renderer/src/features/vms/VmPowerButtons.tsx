@@ -34,13 +34,35 @@ export function VmPowerButtons(props: {
   vm: VmSummary;
   pending: PowerActionName | null;
   onAction: (action: PowerActionName) => void;
+  /** Icons only (the list's rows); the label stays the button's accessible name and tooltip. */
+  compact?: boolean;
 }) {
   const { vm, pending } = props;
   return (
-    <Flex gap={{ default: 'gapNone' }} flexWrap={{ default: 'nowrap' }}>
+    <Flex gap={{ default: 'gapNone' }} flexWrap={{ default: 'nowrap' }} className="qhci-power-buttons">
       {POWER_ACTIONS.map((action) => {
         const Icon = ICON[action];
         const enabled = pending === null && vm.state !== 'creating' && powerEnabled(action, vm.state);
+        if (props.compact) {
+          // A list's rows: plain buttons with PatternFly's classes and a native title as the hint. A
+          // Tooltip and a Button per action cost too much to mount on every keystroke of a filter.
+          return (
+            <button
+              key={action}
+              type="button"
+              className={`pf-v6-c-button pf-m-plain pf-m-small${action === 'destroy' ? ' pf-m-danger' : ''}${enabled ? '' : ' pf-m-aria-disabled'}${pending === action ? ' pf-m-in-progress' : ''}`}
+              aria-disabled={!enabled}
+              onClick={enabled ? () => props.onAction(action) : undefined}
+              aria-label={`${POWER_LABEL[action]} ${vm.name}`}
+              title={`${POWER_LABEL[action]}: ${HINT[action]}`}
+              data-testid={`vm-power-${action}-${vm.name}`}
+            >
+              <span className="pf-v6-c-button__icon">
+                <Icon />
+              </span>
+            </button>
+          );
+        }
         return (
           <Tooltip key={action} content={HINT[action]}>
             <Button

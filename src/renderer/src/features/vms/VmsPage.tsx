@@ -1,13 +1,173 @@
+import {
+  Alert,
+  AlertActionCloseButton,
+  Button,
+  Card,
+  EmptyState,
+  EmptyStateActions,
+  EmptyStateBody,
+  EmptyStateFooter,
+  Grid,
+  GridItem,
+  PageSection,
+  Spinner,
+  Title,
+} from '@patternfly/react-core';
 import DesktopIcon from '@patternfly/react-icons/dist/esm/icons/desktop-icon';
-import { PlaceholderPage } from '../../components/PlaceholderPage';
+import { useCallback, useMemo, useState } from 'react';
+import type { PowerActionName, VmSummary } from '../../../../shared/domain/vm';
+import { useQhciQuery } from '../../api/hooks';
+import { useProjectInput } from '../../api/project';
+import { useUi } from '../../stores/ui';
+import { filterRows, sortRows, toRows } from './filter';
+import { useInventoryLookups } from './lookups';
+import { POWER_LABEL } from './power';
+import { PowerFailures } from './PowerFailures';
+import { usePower } from './usePower';
+import { VmDetail } from './VmDetail';
+import { VmInventoryTree } from './VmInventoryTree';
+import { VmMoveModal } from './VmMoveModal';
+import { VmTable } from './VmTable';
+import { VmToolbar } from './VmToolbar';
+import './vms.css';
 
 export function VmsPage() {
+  const selected = useUi((s) => s.selectedVmId);
+  return selected === null ? <VmList /> : <VmDetail vmId={selected} />;
+}
+
+const NO_VMS: readonly VmSummary[] = [];
+
+/** The tree on the left, the virtualised list with its filters on the right. */
+function VmList() {
+  const project = useProjectInput();
+  const vms = useQhciQuery('vms.list', project);
+  const inventory = useInventoryLookups();
+  const filters = useUi((s) => s.vmFilters);
+  const sort = useUi((s) => s.vmSort);
+  const setSort = useUi((s) => s.setVmSort);
+  const selection = useUi((s) => s.vmSelection);
+  const setSelection = useUi((s) => s.setVmSelection);
+  const openVm = useUi((s) => s.openVm);
+  const goTo = useUi((s) => s.goTo);
+  const power = usePower();
+  const [moving, setMoving] = useState(false);
+  const [bulkNote, setBulkNote] = useState<string | null>(null);
+
+  const all = vms.data ?? NO_VMS;
+  const rows = useMemo(() => toRows(all, inventory), [all, inventory]);
+  const sorted = useMemo(() => sortRows(rows, sort.key, sort.direction), [rows, sort]);
+  const shown = useMemo(() => filterRows(sorted, filters), [sorted, filters]);
+  // Checked VMs that no longer exist do not count.
+  const checked = useMemo(() => all.filter((v) => selection.has(v.id)), [all, selection]);
+
+  const { run } = power;
+  const onPower = useCallback((vm: VmSummary, action: PowerActionName) => run([vm], action), [run]);
+  const onOpen = useCallback((vm: VmSummary) => openVm(vm.id), [openVm]);
+  const onBulkPower = (action: PowerActionName) => {
+    const n = run(checked, action);
+    const skipped = checked.length - n;
+    setBulkNote(
+      skipped === 0
+        ? null
+        : `${POWER_LABEL[action]}: ${skipped} of the ${checked.length} checked VMs were skipped (not in a state where it applies).`,
+    );
+  };
+
   return (
-    <PlaceholderPage
-      id="vms"
-      title="Virtual Machines"
-      icon={DesktopIcon}
-      body="The virtual machines of every host will appear here, with their state, host and folder."
-    />
+    <>
+      <PageSection>
+        <Title headingLevel="h1">Virtual Machines</Title>
+      </PageSection>
+      <PageSection isFilled>
+        {vms.isPending && <Spinner aria-label="Loading virtual machines" />}
+        {vms.isError && (
+          <Alert variant="danger" isInline title={vms.error.message} data-testid="vm-load-error" />
+        )}
+        {vms.data?.length === 0 && (
+          <EmptyState
+            titleText="No virtual machines yet"
+            headingLevel="h2"
+            icon={DesktopIcon}
+            data-testid="vms-empty"
+          >
+            <EmptyStateBody>
+              The virtual machines of every host appear here once a host is added and synced, with their
+              state, host and folder.
+            </EmptyStateBody>
+            <EmptyStateFooter>
+              <EmptyStateActions>
+                <Button variant="primary" onClick={() => goTo('create-vm')} data-testid="vm-create-empty">
+                  Create VM
+                </Button>
+                <Button variant="link" onClick={() => goTo('hosts')} data-testid="vm-empty-hosts">
+                  Go to hosts
+                </Button>
+              </EmptyStateActions>
+            </EmptyStateFooter>
+          </EmptyState>
+        )}
+        {vms.data !== undefined && vms.data.length > 0 && (
+          <Grid hasGutter>
+            <GridItem md={4} xl={3}>
+              <Card isFullHeight className="qhci-vm-tree-card">
+                <VmInventoryTree vms={all} inventory={inventory} />
+              </Card>
+            </GridItem>
+            <GridItem md={8} xl={9}>
+              <Card className="qhci-vm-list-card">
+                <VmToolbar
+                  inventory={inventory}
+                  shown={shown.length}
+                  total={all.length}
+                  selected={checked.length}
+                  onBulkPower={onBulkPower}
+                  onMove={() => setMoving(true)}
+                />
+                <PowerFailures power={power} />
+                {bulkNote !== null && (
+                  <Alert
+                    variant="info"
+                    isInline
+                    title={bulkNote}
+                    actionClose={
+                      <AlertActionCloseButton onClose={() => setBulkNote(null)} aria-label="Dismiss" />
+                    }
+                    data-testid="vm-bulk-note"
+                    className="qhci-vm-alert"
+                  />
+                )}
+                <VmTable
+                  rows={shown}
+                  selection={selection}
+                  pending={power.pending}
+                  sort={sort}
+                  onSort={setSort}
+                  onSelectionChange={setSelection}
+                  onOpen={onOpen}
+                  onPower={onPower}
+                />
+                {shown.length === 0 && (
+                  <EmptyState
+                    titleText="No virtual machine matches the filters"
+                    headingLevel="h2"
+                    variant="sm"
+                    data-testid="vm-no-match"
+                  />
+                )}
+              </Card>
+            </GridItem>
+          </Grid>
+        )}
+      </PageSection>
+      {moving && (
+        <VmMoveModal
+          vmIds={checked.map((v) => v.id)}
+          what={checked.length === 1 ? checked[0]!.name : `${checked.length} virtual machines`}
+          folders={inventory.folders}
+          onClose={() => setMoving(false)}
+        />
+      )}
+    </>
   );
 }

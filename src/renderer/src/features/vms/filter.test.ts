@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { VmSummary } from '../../../../shared/domain/vm';
+import { NO_VM_FILTERS } from '../../stores/ui';
+import { filterRows, labelMatcher, sortRows, toRows } from './filter';
+
+let n = 0;
+const vm = (name: string, over: Partial<VmSummary> = {}): VmSummary => ({
+  id: `id-${String(++n).padStart(4, '0')}`,
+  projectId: 'p',
+  name,
+  folderId: null,
+  hostId: null,
+  state: 'shutoff',
+  scheduledAt: null,
+  vcpus: 1,
+  memoryBytes: 1024,
+  labels: {},
+  description: '',
+  ...over,
+});
+
+const lookups = {
+  hostNames: new Map([
+    ['h1', 'alpha'],
+    ['h2', 'beta'],
+  ]),
+  folderPaths: new Map([['f1', '/Prod']]),
+};
+
+const names = (rows: readonly { vm: VmSummary }[]) => rows.map((r) => r.vm.name);
+
+describe('sorting the VM list', () => {
+  const rows = toRows(
+    [
+      vm('web-10', { hostId: 'h2', state: 'running', vcpus: 4 }),
+      vm('web-2', { hostId: 'h1', state: 'shutoff', vcpus: 2 }),
+      vm('db-1', { hostId: 'h2', state: 'paused', vcpus: 8 }),
+    ],
+    lookups,
+  );
+
+  it('sorts names the way people count: web-2 before web-10', () => {
+    expect(names(sortRows(rows, 'name', 'asc'))).toEqual(['db-1', 'web-2', 'web-10']);
+    expect(names(sortRows(rows, 'name', 'desc'))).toEqual(['web-10', 'web-2', 'db-1']);
+  });
+
+  it('sorts by host name, then by name within a host', () => {
+    expect(names(sortRows(rows, 'host', 'asc'))).toEqual(['web-2', 'db-1', 'web-10']);
+  });
+
+  it('sorts by state in the order of VM_STATES and by vCPUs numerically', () => {
+    expect(names(sortRows(rows, 'state', 'asc'))).toEqual(['web-10', 'db-1', 'web-2']);
+    expect(names(sortRows(rows, 'vcpus', 'desc'))).toEqual(['db-1', 'web-10', 'web-2']);
+  });
+});
+
+describe('filtering the VM list', () => {
+  const rows = toRows(
+    [
+      vm('Web-1', { hostId: 'h1', folderId: 'f1', state: 'running', labels: { env: 'prod' } }),
+      vm('web-2', { hostId: 'h2', labels: { env: 'dev', tier: 'web' } }),
+      vm('db-1', { hostId: 'h1' }),
+    ],
+    lookups,
+  );
+
+  it('returns the same rows when nothing filters', () => {
+    expect(filterRows(rows, NO_VM_FILTERS)).toBe(rows);
+  });
+
+  it('matches the name case-insensitively, anywhere in it', () => {
+    expect(names(filterRows(rows, { ...NO_VM_FILTERS, text: 'WEB' }))).toEqual(['Web-1', 'web-2']);
+    expect(names(filterRows(rows, { ...NO_VM_FILTERS, text: 'eb-1' }))).toEqual(['Web-1']);
+  });
+
+  it('combines state, host, folder ("none": in no folder) and label filters', () => {
+    expect(names(filterRows(rows, { ...NO_VM_FILTERS, state: 'running' }))).toEqual(['Web-1']);
+    expect(names(filterRows(rows, { ...NO_VM_FILTERS, hostId: 'h1' }))).toEqual(['Web-1', 'db-1']);
+    expect(names(filterRows(rows, { ...NO_VM_FILTERS, folderId: 'none' }))).toEqual(['web-2', 'db-1']);
+    expect(names(filterRows(rows, { ...NO_VM_FILTERS, folderId: 'f1' }))).toEqual(['Web-1']);
+    expect(names(filterRows(rows, { ...NO_VM_FILTERS, label: 'env=dev' }))).toEqual(['web-2']);
+    expect(names(filterRows(rows, { ...NO_VM_FILTERS, label: 'env', hostId: 'h1' }))).toEqual(['Web-1']);
+  });
+
+  it('reads a label filter as a key alone or key=value', () => {
+    expect(labelMatcher('  ')).toBeNull();
+    expect(labelMatcher('Tier')!({ tier: 'x' })).toBe(true);
+    expect(labelMatcher('env = Prod')!({ env: 'prod' })).toBe(true);
+    expect(labelMatcher('env=prod')!({ env: 'dev' })).toBe(false);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Sorting and filtering the VM list: pure functions over plain data, fast enough for 10,000 rows on every
+ * keystroke. Rows are sorted once (when the data or the sort changes); a keystroke only filters the sorted
+ * rows, which keeps their order.
+ */
+import { VM_STATES, type VmSummary } from '../../../../shared/domain/vm';
+import type { VmFilters, VmSortKey } from '../../stores/ui';
+
+/** A VM with what the list shows and matches precomputed. */
+export interface VmRow {
+  readonly vm: VmSummary;
+  readonly hostName: string;
+  readonly folderPath: string;
+  /** The lowercased name, for the name filter. */
+  readonly key: string;
+  /** Natural sort keys (digit runs padded): "web-2" before "web-10" with a plain comparison. */
+  readonly nameKey: string;
+  readonly hostKey: string;
+  readonly folderKey: string;
+}
+
+export interface Lookups {
+  readonly hostNames: ReadonlyMap<string, string>;
+  readonly folderPaths: ReadonlyMap<string, string>;
+}
+
+/** Lowercased, with every run of digits padded to 16, so that a plain comparison orders numbers. */
+export function naturalKey(s: string): string {
+  return s.toLowerCase().replace(/\d+/g, (d) => d.padStart(16, '0'));
+}
+
+// Rows are kept per VM object (a state event replaces one VM, the others keep their rows) and per lookups.
+const rowCache = new WeakMap<Lookups, WeakMap<VmSummary, VmRow>>();
+
+export function toRows(vms: readonly VmSummary[], lookups: Lookups): VmRow[] {
+  let cache = rowCache.get(lookups);
+  if (!cache) rowCache.set(lookups, (cache = new WeakMap()));
+  const keys = new Map<string, string>();
+  const keyOf = (s: string) => {
+    let k = keys.get(s);
+    if (k === undefined) keys.set(s, (k = naturalKey(s)));
+    return k;
+  };
+  return vms.map((vm) => {
+    const hit = cache.get(vm);
+    if (hit) return hit;
+    const hostName = vm.hostId === null ? '' : (lookups.hostNames.get(vm.hostId) ?? '');
+    const folderPath = vm.folderId === null ? '' : (lookups.folderPaths.get(vm.folderId) ?? '');
+    const row: VmRow = {
+      vm,
+      hostName,
+      folderPath,
+      key: vm.name.toLowerCase(),
+      nameKey: naturalKey(vm.name),
+      hostKey: keyOf(hostName),
+      folderKey: keyOf(folderPath),
+    };
+    cache.set(vm, row);
+    return row;
+  });
+}
+
+const STATE_ORDER = new Map(VM_STATES.map((s, i) => [s, i]));
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const COMPARE: Record<VmSortKey, (a: VmRow, b: VmRow) => number> = {
+  name: () => 0,
+  state: (a, b) => STATE_ORDER.get(a.vm.state)! - STATE_ORDER.get(b.vm.state)!,
+  host: (a, b) => cmp(a.hostKey, b.hostKey),
+  folder: (a, b) => cmp(a.folderKey, b.folderKey),
+  vcpus: (a, b) => (a.vm.vcpus ?? -1) - (b.vm.vcpus ?? -1),
+  memory: (a, b) => (a.vm.memoryBytes ?? -1) - (b.vm.memoryBytes ?? -1),
+};
+
+/** A new array sorted by the key, then by name (then id, so the order is total). */
+export function sortRows(rows: readonly VmRow[], key: VmSortKey, direction: 'asc' | 'desc'): VmRow[] {
+  const sign = direction === 'asc' ? 1 : -1;
+  const byKey = COMPARE[key];
+  return rows.slice().sort((a, b) => {
+    const k = byKey(a, b);
+    if (k !== 0) return sign * k;
+    const n = cmp(a.nameKey, b.nameKey) || cmp(a.vm.name, b.vm.name);
+    if (n !== 0) return key === 'name' ? sign * n : n;
+    return cmp(a.vm.id, b.vm.id);
+  });
+}
+
+/** "env" matches VMs that have the label env; "env=prod" those whose env is prod (case-insensitive value). */
+export function labelMatcher(text: string): ((labels: Readonly<Record<string, string>>) => boolean) | null {
+  const t = text.trim();
+  if (t === '') return null;
+  const eq = t.indexOf('=');
+  if (eq < 0) {
+    const key = t.toLowerCase();
+    return (labels) => Object.keys(labels).some((k) => k.toLowerCase() === key);
+  }
+  const key = t.slice(0, eq).trim().toLowerCase();
+  const value = t
+    .slice(eq + 1)
+    .trim()
+    .toLowerCase();
+  return (labels) =>
+    Object.entries(labels).some(([k, v]) => k.toLowerCase() === key && v.toLowerCase() === value);
+}
+
+/** The rows that pass every filter, in their order. */
+export function filterRows(rows: readonly VmRow[], f: VmFilters): readonly VmRow[] {
+  const text = f.text.trim().toLowerCase();
+  const label = labelMatcher(f.label);
+  if (text === '' && f.state === null && f.hostId === null && f.folderId === null && label === null) {
+    return rows;
+  }
+  const folder = f.folderId === 'none' ? null : f.folderId;
+  return rows.filter(
+    (r) =>
+      (text === '' || r.key.includes(text)) &&
+      (f.state === null || r.vm.state === f.state) &&
+      (f.hostId === null || r.vm.hostId === f.hostId) &&
+      (f.folderId === null || r.vm.folderId === folder) &&
+      (label === null || label(r.vm.labels)),
+  );
+}
+
+export function activeFilterCount(f: VmFilters): number {
+  return (
+    (f.text.trim() !== '' ? 1 : 0) +
+    (f.state !== null ? 1 : 0) +
+    (f.hostId !== null ? 1 : 0) +
+    (f.folderId !== null ? 1 : 0) +
+    (f.label.trim() !== '' ? 1 : 0)
+  );
+}
