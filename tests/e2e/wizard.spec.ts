@@ -34,10 +34,13 @@ const disksOf = (domainXml: string) =>
 
 const client = (qhci: Qhci) => ({ call: qhci.call }) as unknown as QhciClient;
 
-/** A screenshot saved with the test's results and attached to its report. */
-async function shot(page: Page, testInfo: TestInfo, name: string) {
+/** A screenshot saved with the test's results and attached to its report; tall, to show a whole step. */
+async function shot(page: Page, testInfo: TestInfo, name: string, height = 1300) {
   const path = testInfo.outputPath(`${name}.png`);
+  const viewport = page.viewportSize()!;
+  await page.setViewportSize({ width: viewport.width, height });
   await page.screenshot({ path, fullPage: true });
+  await page.setViewportSize(viewport);
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 

@@ -197,7 +197,7 @@ export function CreateVmWizard() {
           />
         )}
       </PageSection>
-      <PageSection isFilled padding={{ default: 'noPadding' }} aria-label="Create virtual machine wizard">
+      <PageSection type="wizard" isFilled aria-label="Create virtual machine wizard">
         {started ? (
           <PageSection>
             <CreateProgress

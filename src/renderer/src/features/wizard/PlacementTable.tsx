@@ -1,4 +1,4 @@
-import { Alert, Label, List, ListItem, Tooltip } from '@patternfly/react-core';
+import { Alert, Label, List, ListItem } from '@patternfly/react-core';
 import CheckCircleIcon from '@patternfly/react-icons/dist/esm/icons/check-circle-icon';
 import ExclamationCircleIcon from '@patternfly/react-icons/dist/esm/icons/exclamation-circle-icon';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
@@ -50,13 +50,13 @@ export function PlacementTable(props: { outcome: PlacementOutcome | undefined; s
       <Table aria-label="Placement of every host" variant="compact" data-testid="placement-table">
         <Thead>
           <Tr>
-            <Th>Host</Th>
-            <Th>Feasible</Th>
-            <Th>Why not</Th>
-            <Th>Score</Th>
-            <Th>Free vCPUs</Th>
-            <Th>Free memory</Th>
-            <Th>VMs here</Th>
+            <Th modifier="wrap">Host</Th>
+            <Th modifier="wrap">Feasible</Th>
+            <Th modifier="wrap">Why not</Th>
+            <Th modifier="wrap">Score</Th>
+            <Th modifier="wrap">Free vCPUs</Th>
+            <Th modifier="wrap">Free memory</Th>
+            <Th modifier="wrap">VMs here</Th>
           </Tr>
         </Thead>
         <Tbody>
@@ -103,11 +103,7 @@ export function PlacementTable(props: { outcome: PlacementOutcome | undefined; s
                   )}
                 </Td>
                 <Td dataLabel="Score">
-                  <Tooltip content={<Breakdown row={row} />}>
-                    <strong tabIndex={0} data-testid={`placement-score-${row.hostName}`}>
-                      {fmt(row.scores.total)}
-                    </strong>
-                  </Tooltip>
+                  <strong data-testid={`placement-score-${row.hostName}`}>{fmt(row.scores.total)}</strong>
                   <div>
                     <Breakdown row={row} />
                   </div>

@@ -67,7 +67,6 @@ function PoolCard(props: { hostName: string; pool: StoredPool; after: number | n
       <CardBody>
         <Progress
           value={used}
-          title="Used"
           size="sm"
           measureLocation={ProgressMeasureLocation.none}
           aria-label={`Storage pool ${pool.name} on ${hostName}: ${formatSize(pool.allocationBytes)} used of ${formatSize(pool.capacityBytes)}`}
