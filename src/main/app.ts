@@ -212,6 +212,7 @@ export function createApp(opts: AppOptions): App {
         .list(projects.resolve(i.projectId).id, { hostId: i.hostId, kind: i.kind })
         .map(({ poolPath: _p, poolType: _t, ...rest }) => rest),
     'images.upload': (i) => provisioning.upload(i),
+    'images.delete': (i) => provisioning.deleteImage(i.id),
     'settings.get': () => settings(),
     'settings.update': (i) => {
       if (i.agent !== undefined) repos.settings.set('agent', i.agent);

@@ -691,6 +691,34 @@ export function createProvisioning(deps: ProvisioningDeps) {
       return { taskId: task.id };
     },
 
+    /** Deletes an image or volume, unless it is the base of overlays or attached to a VM. */
+    async deleteImage(id: string): Promise<{ deleted: true }> {
+      const img = deps.imagesRepo.get(id);
+      if (!img || img.hostId === null || img.pool === null) {
+        throw new AppError('NOT_FOUND', 'The image does not exist', 'id');
+      }
+      if (img.usedBy > 0) {
+        const users = deps.imagesRepo
+          .list(deps.hosts.get(img.hostId)!.projectId, { hostId: img.hostId })
+          .filter((v) => v.backingPath === img.path)
+          .map((v) => `${v.pool}/${v.name}`);
+        throw new AppError(
+          'CONFLICT',
+          `${img.name} is the base image of ${users.length} disk(s) (${users.join(', ')}): delete those first`,
+          'id',
+        );
+      }
+      if (img.attached) throw new AppError('CONFLICT', `${img.name} is attached to a VM`, 'id');
+      const ops = await opsFor(img.hostId);
+      await ops.deleteVolume(img.pool, img.name);
+      await deps.hostsService.sync(img.hostId).catch(() => undefined);
+      deps.events.emit('inventory.changed', {
+        entity: 'images',
+        projectId: deps.hosts.get(img.hostId)!.projectId,
+      });
+      return { deleted: true };
+    },
+
     /** Stops and undefines the domain and deletes the VM's own volumes (never a base image or a shared ISO). */
     async deleteVm(vmId: string, deleteDisks: boolean): Promise<{ deleted: true }> {
       const vm = deps.vmsRepo.detail(vmId);

@@ -359,6 +359,8 @@ export const ImageUploadInput = z
     path: ['sourcePath'],
   });
 
+export const ImageDeleteInput = z.strictObject({ id: Id });
+
 export const VmDeleteInput = z.strictObject({
   vmId: Id,
   /** Also delete the VM's own volumes (its overlay, blank disks and seed); never a shared base image. */

@@ -34,6 +34,7 @@ export const CHANNELS = [
   'tasks.get',
   'images.list',
   'images.upload',
+  'images.delete',
   'settings.get',
   'settings.update',
   'specs.list',

@@ -44,6 +44,7 @@ import { installMessages } from '../domain/messages';
 import { PlacementRequest, type PlacementOutcome } from '../domain/placement';
 import { ProjectRef } from '../domain/names';
 import {
+  ImageDeleteInput,
   ImageListInput,
   ImageUploadInput,
   TaskGetInput,
@@ -131,6 +132,8 @@ export const contract = {
   'images.list': { input: ImageListInput, output: out<ImageSummary[]>(), mutates: false },
   /** Uploads a workstation file or another host's image into a pool, as a task with progress. */
   'images.upload': { input: ImageUploadInput, output: out<{ taskId: string }>(), mutates: true },
+  /** Deletes a volume; refused while overlays use it as their backing file or a VM has it attached. */
+  'images.delete': { input: ImageDeleteInput, output: out<{ deleted: true }>(), mutates: true },
   'settings.get': { input: Empty, output: out<AppSettingsValue>(), mutates: false },
   'settings.update': { input: AppSettings, output: out<AppSettingsValue>(), mutates: true },
   'specs.list': { input: SpecListInput, output: out<CustomizationSpec[]>(), mutates: false },

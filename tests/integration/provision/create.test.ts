@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { XMLParser } from 'fast-xml-parser';
 import { startTestApp, type TestApp } from '../../helpers/app';
-import { domstate, removeDomain, virsh } from '../../helpers/domains';
+import { domstate, removeDomain } from '../../helpers/domains';
 import {
   addSshHost,
   domainNames,
@@ -188,6 +188,15 @@ describe.skipIf(!testbed)(`creating VMs on the testbed ${NO_TESTBED}`, () => {
       expect(typeof user === 'object' && user.lock_passwd).toBe(false);
       expect(typeof user === 'object' && verifyPassword('correct horse battery', user.passwd)).toBe(true);
       expect(execFileSync('cat', [seedPath]).includes(Buffer.from('correct horse'))).toBe(false);
+      // The inventory knows the chain: the base image cannot be deleted while the overlay uses it.
+      await t.client.call('hosts.sync', { id: hostId });
+      const base = (await t.client.call('images.list', { hostId })).find((i) => i.name === image.name)!;
+      expect(base.usedBy).toBe(1);
+      await expect(t.client.call('images.delete', { id: base.id })).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringContaining(`${name}-disk0.qcow2`),
+      });
+      expect(poolVolumes()).toContain(image.name);
       const meta = parse(isoFile(seedPath, 'meta-data')) as Record<string, string>;
       expect(meta['local-hostname']).toBe(cfg.hostname);
       expect(meta['instance-id']).toBe(vm.uuid);
@@ -269,7 +278,13 @@ describe.skipIf(!testbed)(`creating VMs on the testbed ${NO_TESTBED}`, () => {
       expect(await t.client.call('vms.list', { hostId })).toEqual(
         expect.not.arrayContaining([expect.objectContaining({ id: mine[0]!.id })]),
       );
-      virsh('pool-refresh', POOL);
+      // With its overlay gone, the base image can go.
+      await t.client.call('hosts.sync', { id: hostId });
+      const base = (await t.client.call('images.list', { hostId, kind: 'cloud-image' })).find(
+        (i) => i.usedBy === 0 && volumes.includes(i.name),
+      )!;
+      await t.client.call('images.delete', { id: base.id });
+      expect(poolVolumes()).not.toContain(base.name);
     });
   });
 });
