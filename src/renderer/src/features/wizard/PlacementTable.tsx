@@ -50,13 +50,13 @@ export function PlacementTable(props: { outcome: PlacementOutcome | undefined; s
       <Table aria-label="Placement of every host" variant="compact" data-testid="placement-table">
         <Thead>
           <Tr>
-            <Th modifier="wrap">Host</Th>
-            <Th modifier="wrap">Feasible</Th>
-            <Th modifier="wrap">Why not</Th>
-            <Th modifier="wrap">Score</Th>
-            <Th modifier="wrap">Free vCPUs</Th>
-            <Th modifier="wrap">Free memory</Th>
-            <Th modifier="wrap">VMs here</Th>
+            <Th modifier="nowrap">Host</Th>
+            <Th modifier="nowrap">Feasible</Th>
+            <Th width={30}>Why not</Th>
+            <Th width={25}>Score</Th>
+            <Th modifier="nowrap">Free vCPUs</Th>
+            <Th modifier="nowrap">Free memory</Th>
+            <Th modifier="nowrap">VMs here</Th>
           </Tr>
         </Thead>
         <Tbody>
@@ -70,7 +70,7 @@ export function PlacementTable(props: { outcome: PlacementOutcome | undefined; s
                 isRowSelected={isChosen}
                 aria-label={isChosen ? `${row.hostName}, chosen` : row.hostName}
               >
-                <Td dataLabel="Host">
+                <Td dataLabel="Host" modifier="nowrap">
                   <strong>{row.hostName}</strong>{' '}
                   {isChosen && (
                     <Label color="blue" isCompact data-testid={`placement-chosen-${row.hostName}`}>
@@ -78,7 +78,7 @@ export function PlacementTable(props: { outcome: PlacementOutcome | undefined; s
                     </Label>
                   )}
                 </Td>
-                <Td dataLabel="Feasible" data-testid={`placement-feasible-${row.hostName}`}>
+                <Td dataLabel="Feasible" modifier="nowrap" data-testid={`placement-feasible-${row.hostName}`}>
                   {row.feasible ? (
                     <span>
                       <CheckCircleIcon color="var(--pf-t--global--icon--color--status--success--default)" />{' '}
@@ -109,7 +109,7 @@ export function PlacementTable(props: { outcome: PlacementOutcome | undefined; s
                   </div>
                 </Td>
                 <Td dataLabel="Free vCPUs">{row.free.vcpus ?? 'unknown'}</Td>
-                <Td dataLabel="Free memory">
+                <Td dataLabel="Free memory" modifier="nowrap">
                   {row.free.memoryBytes === null ? 'unknown' : formatSize(row.free.memoryBytes)}
                 </Td>
                 <Td dataLabel="VMs here" data-testid={`placement-placed-${row.hostName}`}>
