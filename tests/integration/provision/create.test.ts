@@ -3,10 +3,12 @@
  * a cloud image with that spec — then checked on the host with virsh and in the seed ISO with isoinfo.
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { XMLParser } from 'fast-xml-parser';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { startTestApp, tempDir, type TestApp } from '../../helpers/app';
 import { domstate, removeDomain } from '../../helpers/domains';
 import {
   addSshHost,
@@ -197,6 +199,12 @@ describe.skipIf(!testbed)(`creating VMs on the testbed ${NO_TESTBED}`, () => {
         message: expect.stringContaining(`${name}-disk0.qcow2`),
       });
       expect(poolVolumes()).toContain(image.name);
+      // What was generated passes the tools' own checks.
+      const dir = tempDir();
+      writeFileSync(join(dir, 'user-data'), userData);
+      writeFileSync(join(dir, 'domain.xml'), dumpxml(name));
+      execFileSync('cloud-init', ['schema', '--config-file', join(dir, 'user-data')], { stdio: 'pipe' });
+      execFileSync('virt-xml-validate', [join(dir, 'domain.xml'), 'domain'], { stdio: 'pipe' });
       const meta = parse(isoFile(seedPath, 'meta-data')) as Record<string, string>;
       expect(meta['local-hostname']).toBe(cfg.hostname);
       expect(meta['instance-id']).toBe(vm.uuid);
