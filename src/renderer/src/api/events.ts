@@ -39,6 +39,10 @@ export function useInventoryInvalidation(): void {
   const queryClient = useQueryClient();
   useEffect(() => {
     const offInventory = qhci.on('inventory.changed', ({ entity }) => {
+      // Main announces every task change twice: task.progress with the whole task (patched in below) and
+      // inventory.changed "tasks". Reading the task list again for the second would undo the point of the
+      // first, so task queries are left to task.progress.
+      if (entity === 'tasks') return;
       void queryClient.invalidateQueries({ queryKey: queryKeys.entity(entity) });
     });
     const offVmState = qhci.on('vm.state', ({ vmId, state }) => applyVmState(queryClient, vmId, state));

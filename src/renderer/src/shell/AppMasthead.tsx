@@ -1,12 +1,18 @@
 import {
   Masthead,
   MastheadBrand,
+  MastheadContent,
   MastheadLogo,
   MastheadMain,
   MastheadToggle,
   PageToggleButton,
+  Toolbar,
+  ToolbarContent,
+  ToolbarItem,
 } from '@patternfly/react-core';
 import BarsIcon from '@patternfly/react-icons/dist/esm/icons/bars-icon';
+import { GlobalSearch } from './GlobalSearch';
+import { RecentTasks } from './RecentTasks';
 
 export function AppMasthead() {
   return (
@@ -27,6 +33,18 @@ export function AppMasthead() {
           </MastheadLogo>
         </MastheadBrand>
       </MastheadMain>
+      <MastheadContent>
+        <Toolbar isFullHeight isStatic aria-label="Search and tasks">
+          <ToolbarContent>
+            <ToolbarItem className="qhci-global-search-item">
+              <GlobalSearch />
+            </ToolbarItem>
+            <ToolbarItem align={{ default: 'alignEnd' }}>
+              <RecentTasks />
+            </ToolbarItem>
+          </ToolbarContent>
+        </Toolbar>
+      </MastheadContent>
     </Masthead>
   );
 }

@@ -14,6 +14,7 @@ import {
   Title,
 } from '@patternfly/react-core';
 import type { HostSummary, StoredPool } from '../../../../shared/domain/host';
+import type { VmSummary } from '../../../../shared/domain/vm';
 import { ACCEL_LABEL, formatBytes, formatTopology } from './format';
 
 /** Used share of a pool in percent (0 when its capacity is unknown). */
@@ -52,8 +53,73 @@ function PoolBar(props: { pool: StoredPool }) {
   );
 }
 
+/** What the VMs that hold CPU and memory (running or paused) take of the host. */
+export function allocation(vms: readonly VmSummary[]): { vcpus: number; memoryBytes: number; vms: number } {
+  let vcpus = 0;
+  let memoryBytes = 0;
+  let n = 0;
+  for (const vm of vms) {
+    if (vm.state !== 'running' && vm.state !== 'paused') continue;
+    n++;
+    vcpus += vm.vcpus ?? 0;
+    memoryBytes += vm.memoryBytes ?? 0;
+  }
+  return { vcpus, memoryBytes, vms: n };
+}
+
+function UsageBar(props: { title: string; used: number; total: number; text: string; testId: string }) {
+  const ratio = props.total > 0 ? (props.used / props.total) * 100 : 0;
+  const variant = ratio > 100 ? ProgressVariant.danger : ratio >= 80 ? ProgressVariant.warning : undefined;
+  return (
+    <div data-testid={props.testId}>
+      <Progress
+        value={Math.min(100, ratio)}
+        title={props.title}
+        valueText={props.text}
+        measureLocation={ProgressMeasureLocation.top}
+        label={`${Math.round(ratio)}%`}
+        size="sm"
+        aria-label={`${props.title}: ${props.text}`}
+        helperText={<span data-testid={`${props.testId}-text`}>{props.text}</span>}
+        {...(variant ? { variant } : {})}
+      />
+    </div>
+  );
+}
+
+/** CPU and memory taken by the host's running VMs, beside what the host has. */
+function ComputeBars(props: { host: HostSummary; vms: readonly VmSummary[] }) {
+  const f = props.host.facts;
+  if (f === null) return null;
+  const a = allocation(props.vms);
+  const running = `${a.vms} running VM${a.vms === 1 ? '' : 's'}`;
+  return (
+    <div className="qhci-pool-bars qhci-compute-bars">
+      <UsageBar
+        title="CPU"
+        used={a.vcpus}
+        total={f.cpus}
+        text={`${a.vcpus} vCPU${a.vcpus === 1 ? '' : 's'} of ${f.cpus} CPU${f.cpus === 1 ? '' : 's'} (${running})`}
+        testId="host-cpu-bar"
+      />
+      <UsageBar
+        title="Memory"
+        used={a.memoryBytes}
+        total={f.memoryBytes}
+        text={`${formatBytes(a.memoryBytes)} of ${formatBytes(f.memoryBytes)} (${running})`}
+        testId="host-memory-bar"
+      />
+    </div>
+  );
+}
+
 /** CPU, memory and hypervisor facts, and one usage bar per storage pool. */
-export function HostCapacity(props: { host: HostSummary; pools: readonly StoredPool[] }) {
+export function HostCapacity(props: {
+  host: HostSummary;
+  pools: readonly StoredPool[];
+  /** The host's VMs: with them, CPU and memory bars show what the running ones take. */
+  vms?: readonly VmSummary[];
+}) {
   const { host, pools } = props;
   const f = host.facts;
   const facts: [string, string, string][] =
@@ -93,6 +159,14 @@ export function HostCapacity(props: { host: HostSummary; pools: readonly StoredP
             )}
           </GridItem>
           <GridItem md={6}>
+            {props.vms !== undefined && f !== null && (
+              <>
+                <Title headingLevel="h3" size="md" className="qhci-capacity-title">
+                  Compute
+                </Title>
+                <ComputeBars host={host} vms={props.vms} />
+              </>
+            )}
             <Title headingLevel="h3" size="md" className="qhci-capacity-title">
               Storage
             </Title>

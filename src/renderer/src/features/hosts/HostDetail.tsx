@@ -22,6 +22,7 @@ import { useUi } from '../../stores/ui';
 import type { FormMode } from './draft';
 import { HostCapacity } from './HostCapacity';
 import { HostFormModal } from './HostFormModal';
+import { HostImages } from './HostImages';
 import { HostInventoryTables } from './HostInventoryTables';
 import { HostRemoveModal } from './HostRemoveModal';
 import { HostStateLabel } from './HostStateLabel';
@@ -158,10 +159,13 @@ export function HostDetail(props: { hostId: string }) {
       <PageSection isFilled>
         <Grid hasGutter>
           <GridItem span={12}>
-            <HostCapacity host={host} pools={pools} />
+            <HostCapacity host={host} pools={pools} vms={hostVms} />
           </GridItem>
           <GridItem span={12}>
             <HostVms vms={hostVms} loading={vms.isPending} error={vms.error?.message} />
+          </GridItem>
+          <GridItem span={12}>
+            <HostImages hostId={host.id} />
           </GridItem>
           <HostInventoryTables pools={pools} networks={networks} volumes={volumes} />
         </Grid>
