@@ -12,7 +12,9 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import type { HostSnapshot, PlacementRequest, VmAllocation } from '../src/shared/domain/placement';
 import { makeCandidate, makeContext } from '../src/main/scheduler/context';
 import { loadsOf, NO_LOAD, prepare, resolveOptions, viewHost } from '../src/main/scheduler/model';
@@ -123,6 +125,12 @@ function makeRequest(): PlacementRequest {
 
 // ---- Measuring ----
 
+/** A full garbage collection, without starting node with --expose-gc. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 function stats(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
@@ -151,10 +159,25 @@ for (const req of warmups) {
     /* warming up */
   }
 }
+// Settle the heap once, before timing: building the data set above leaves the snapshot partly in the young
+// generation, and its first collections (copying all of it) would otherwise land in the timed run. A
+// placement itself allocates little; nothing is collected on purpose between timed placements.
+const settleFrom = performance.now();
+collectGarbage();
+const settleMs = performance.now() - settleFrom;
 // Garbage collections during the timed run: on a busy machine they are most of the tail.
-const gcs: { start: number; ms: number }[] = [];
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
+const gcs: { start: number; ms: number; kind: string }[] = [];
 const gcObserver = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcs.push({ start: e.startTime, ms: e.duration });
+  for (const e of list.getEntries()) {
+    const kind = (e as { detail?: { kind?: number } }).detail?.kind ?? -1;
+    gcs.push({ start: e.startTime, ms: e.duration, kind: GC_KINDS[kind] ?? 'other' });
+  }
 });
 gcObserver.observe({ entryTypes: ['gc'] });
 const loadBefore = loadavg()[0]!;
@@ -417,6 +440,8 @@ function report() {
     'GC pauses during the timed run',
     `${timedGcs.length}, ${gcMs.toFixed(1)} ms in all, longest ${Math.max(0, ...timedGcs.map((x) => x.ms)).toFixed(2)} ms`,
   );
+  for (const g of timedGcs) line(`  ${g.kind}`, `${g.ms.toFixed(2)} ms`);
+  line('full GC once before the timed run (settles the data set)', `${settleMs.toFixed(1)} ms`);
   line(
     'machine',
     `${availableParallelism()} CPUs, load average ${loadBefore.toFixed(2)} before the timed run`,

@@ -61,6 +61,8 @@ export interface PlacementContext {
   readonly maxVms: number;
 }
 
+const NO_HOSTS: readonly HostView[] = Object.freeze([]);
+
 export function makeContext(
   request: PlacementRequest,
   options: ResolvedOptions,
@@ -82,11 +84,16 @@ export function makeContext(
 
   const affinityHosts = new Set<string>();
   const affinityNames: string[] = [];
-  let minVms = Infinity;
-  let maxVms = 0;
+  // Without reservations or an affinity group, the snapshot's own fewest and most VMs are the answer.
+  let minVms = snapshot.vmCounts.min;
+  let maxVms = snapshot.vmCounts.max;
   const group = request.group?.mode === 'affinity' ? request.group.name : null;
   const idle = NO_LOAD;
-  for (const v of snapshot.hosts) {
+  if (loads.size !== 0 || group !== null) {
+    minVms = Infinity;
+    maxVms = 0;
+  }
+  for (const v of loads.size !== 0 || group !== null ? snapshot.hosts : NO_HOSTS) {
     const load = loads.size === 0 ? idle : (loads.get(v.id) ?? idle);
     const vms = v.vmCount + load.vms;
     if (vms < minVms) minVms = vms;
@@ -186,30 +193,65 @@ export interface Candidate {
   readonly homeless: number | null;
 }
 
+const UNPLANNED: readonly PoolNeed[] = Object.freeze([]);
+
 /**
- * Disks that name a pool go there. The others share one pool: the default pool when it is active and has
- * room, else the active pool with the most room, else (nothing has room) the default pool or the roomiest
- * active one anyway, so the capacity predicate can say why. A boot image the host lacks is uploaded to the
- * first disk's pool (or that shared pool when there are no disks).
- *
- * `into`: a candidate to overwrite instead of allocating one (see explain()).
+ * A candidate with the host's own facts only (view, load, free): what the host predicates read. Its storage
+ * plan reads as "does not fit" until planStorage() fills it in, so a predicate that reads the plan without
+ * waiting for it refuses every host (and the tests see it). `into`: a candidate to overwrite instead of
+ * allocating one (see explain()).
  */
-export function makeCandidate(
-  ctx: PlacementContext,
-  view: HostView,
-  load: Readonly<HostLoad>,
-  into?: Candidate,
-): Candidate {
-  const unloaded = load.vms === 0; // nothing reserved here (every reservation counts as a VM)
+export function startCandidate(view: HostView, load: Readonly<HostLoad>, into?: Candidate): Candidate {
   const base = view.free;
-  const free = unloaded
-    ? base
-    : {
-        vcpus: base.vcpus === null ? null : base.vcpus - load.vcpus,
-        memoryBytes: base.memoryBytes === null ? null : base.memoryBytes - load.memoryBytes,
-      };
+  const free =
+    load.vms === 0 // nothing reserved here (every reservation counts as a VM)
+      ? base
+      : {
+          vcpus: base.vcpus === null ? null : base.vcpus - load.vcpus,
+          memoryBytes: base.memoryBytes === null ? null : base.memoryBytes - load.memoryBytes,
+        };
+  if (into === undefined) {
+    return {
+      view,
+      load,
+      free,
+      requiredPoolsActive: -1,
+      poolsFit: false,
+      poolFreeFraction: 0,
+      needs: UNPLANNED,
+      sharedPool: null,
+      uploadImage: false,
+      homeless: null,
+    };
+  }
+  const c = into as Mutable<Candidate>;
+  c.view = view;
+  c.load = load;
+  c.free = free;
+  c.requiredPoolsActive = -1;
+  c.poolsFit = false;
+  c.poolFreeFraction = 0;
+  c.needs = UNPLANNED;
+  c.sharedPool = null;
+  c.uploadImage = false;
+  c.homeless = null;
+  return c;
+}
+
+/**
+ * Where this VM's storage goes on the candidate's host, and whether it fits. Disks that name a pool go
+ * there. The others share one pool: the default pool when it is active and has room, else the active pool
+ * with the most room, else (nothing has room) the default pool or the roomiest active one anyway, so the
+ * capacity predicate can say why. A boot image the host lacks is uploaded to the first disk's pool (or
+ * that shared pool when there are no disks).
+ */
+export function planStorage(ctx: PlacementContext, candidate: Candidate): void {
+  const c = candidate as Mutable<Candidate>;
+  const { view, load } = c;
+  const unloaded = load.vms === 0;
   let requiredPoolsActive = 0;
-  for (const name of ctx.requiredPools) if (view.pools.get(name)?.active) requiredPoolsActive++;
+  const required = ctx.requiredPools;
+  for (let i = 0; i < required.length; i++) if (view.pools.get(required[i]!)?.active) requiredPoolsActive++;
 
   const image = ctx.vm.image;
   const uploadImage = image !== null && !imagePresent(view, image);
@@ -230,7 +272,8 @@ export function makeCandidate(
 
   let poolsFit = homeless === null;
   let lowest = needs.length === 0 ? 0 : 1;
-  for (const n of needs) {
+  for (let i = 0; i < needs.length; i++) {
+    const n = needs[i]!;
     const p = view.pools.get(n.pool);
     if (!p || p.availableBytes === null) {
       if (p?.active) poolsFit = false; // unknown room
@@ -243,24 +286,6 @@ export function makeCandidate(
     if (fraction < lowest) lowest = fraction < 0 ? 0 : fraction;
   }
 
-  if (into === undefined) {
-    return {
-      view,
-      load,
-      free,
-      requiredPoolsActive,
-      poolsFit,
-      poolFreeFraction: lowest,
-      needs,
-      sharedPool: shared,
-      uploadImage,
-      homeless,
-    };
-  }
-  const c = into as Mutable<Candidate>;
-  c.view = view;
-  c.load = load;
-  c.free = free;
   c.requiredPoolsActive = requiredPoolsActive;
   c.poolsFit = poolsFit;
   c.poolFreeFraction = lowest;
@@ -268,6 +293,17 @@ export function makeCandidate(
   c.sharedPool = shared;
   c.uploadImage = uploadImage;
   c.homeless = homeless;
+}
+
+/** One host as this round sees it, storage plan included (startCandidate, then planStorage). */
+export function makeCandidate(
+  ctx: PlacementContext,
+  view: HostView,
+  load: Readonly<HostLoad>,
+  into?: Candidate,
+): Candidate {
+  const c = startCandidate(view, load, into);
+  planStorage(ctx, c);
   return c;
 }
 
@@ -294,8 +330,8 @@ export function diskPools(ctx: PlacementContext, c: Candidate): (string | null)[
 /** What a pool has left after reservations and this VM's other needs there; -Infinity if unknown. */
 function room(p: PoolSnapshot, load: Readonly<HostLoad>, needs: readonly PoolNeed[]): number {
   if (p.availableBytes === null) return -Infinity;
-  let left = p.availableBytes - (load.pools.get(p.name) ?? 0);
-  for (const n of needs) if (n.pool === p.name) left -= n.bytes;
+  let left = p.availableBytes - (load.vms === 0 ? 0 : (load.pools.get(p.name) ?? 0));
+  for (let i = 0; i < needs.length; i++) if (needs[i]!.pool === p.name) left -= needs[i]!.bytes;
   return left;
 }
 

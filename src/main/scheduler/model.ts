@@ -96,6 +96,21 @@ export interface PreparedSnapshot {
   /** By host name, then id: the tie-break order, whatever the order of the snapshot. */
   readonly hosts: readonly HostView[];
   readonly byId: ReadonlyMap<string, HostView>;
+  /** The fewest and the most VMs on any host (0 and 0 for no hosts): spread's range before reservations. */
+  readonly vmCounts: { readonly min: number; readonly max: number };
+  /** The placement loop's working memory, by host index (see RoundScratch). */
+  readonly scratch: RoundScratch;
+}
+
+/**
+ * What one placement round knows of each host, by index in PreparedSnapshot.hosts: whether it can take the
+ * VM, and its total score (-Infinity when it cannot). Overwritten by every call of explain(), which is
+ * synchronous and keeps nothing of it once it returns (the table is judged again when it is read), so one
+ * pair of arrays per snapshot serves every placement without allocating.
+ */
+export interface RoundScratch {
+  readonly feasible: Uint8Array;
+  readonly totals: Float64Array;
 }
 
 export type SnapshotInput = readonly HostSnapshot[] | PreparedSnapshot;
@@ -185,7 +200,14 @@ export function prepare(hosts: readonly HostSnapshot[]): PreparedSnapshot {
     if (byId.has(v.id)) throw new Error(`The snapshot lists host ${v.id} twice`);
     byId.set(v.id, v);
   }
-  return { [PREPARED]: true, hosts: views, byId };
+  let min = Infinity;
+  let max = 0;
+  for (const v of views) {
+    if (v.vmCount < min) min = v.vmCount;
+    if (v.vmCount > max) max = v.vmCount;
+  }
+  const scratch = { feasible: new Uint8Array(views.length), totals: new Float64Array(views.length) };
+  return { [PREPARED]: true, hosts: views, byId, vmCounts: { min: Math.min(min, max), max }, scratch };
 }
 
 /** Capacity already promised on a host: in-flight reservations plus this call's earlier VMs. */

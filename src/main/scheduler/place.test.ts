@@ -237,3 +237,41 @@ describe('bulk', () => {
     expect(table[0]!.free.vcpus).toBe(16);
   });
 });
+
+describe('the table of a placement', () => {
+  const hosts = [
+    host({ name: 'a' }),
+    host({ name: 'b', cpus: 1 }),
+    host({ name: 'c', connected: false }),
+    host({ name: 'd', vms: [{ vcpus: 4, memoryBytes: 8 * GiB, running: true, groups: [] }] }),
+  ];
+
+  it('is judged when first read, then kept, and travels with the result (IPC clones, JSON)', () => {
+    const result = place(request(), hosts);
+    expect(Object.getOwnPropertyDescriptor(result, 'table')?.enumerable).toBe(true);
+    expect(Object.keys(result)).toContain('table');
+    const table = result.table;
+    expect(table).toHaveLength(hosts.length);
+    expect(result.table).toBe(table);
+    expect(structuredClone(place(request(), hosts)).table).toEqual(table);
+    expect((JSON.parse(JSON.stringify(place(request(), hosts))) as typeof result).table).toEqual(table);
+  });
+
+  it('stays the one of its own placement when later placements reuse the prepared snapshot', () => {
+    const prepared = prepare(hosts);
+    const small = place(request({ vcpus: 1 }), prepared);
+    const big = place(request({ vcpus: 12, strategy: 'pack' }), prepared);
+    expect(small.table).toEqual(place(request({ vcpus: 1 }), hosts).table);
+    expect(small.table.filter((r) => r.feasible).map((r) => r.hostName)).toEqual(['a', 'b', 'd']);
+    expect(big.table.filter((r) => r.feasible).map((r) => r.hostName)).toEqual(['d', 'a']);
+    expect(big.table.find((r) => r.hostName === 'b')!.reasons).toEqual([
+      'Insufficient resources: vCPUs (needs 12, 1 of 1 free)',
+    ]);
+  });
+
+  it('lists every failing predicate of a refused host, though placing stopped at the first', () => {
+    const down = host({ name: 'z', connected: false, cpus: 1, networks: [] });
+    const { table } = place(request({ vcpus: 4, network: 'default' }), [host({ name: 'a' }), down]);
+    expect(table[1]!.failed).toEqual(['host-state', 'cpu-memory', 'network']);
+  });
+});

@@ -8,7 +8,15 @@ import {
   type Reservation,
   type VmPlacement,
 } from '../../shared/domain/placement';
-import { diskPools, makeCandidate, makeContext, type Candidate, type PlacementContext } from './context';
+import {
+  diskPools,
+  makeCandidate,
+  makeContext,
+  planStorage,
+  startCandidate,
+  type Candidate,
+  type PlacementContext,
+} from './context';
 import { PlacementError } from './errors';
 import { plural } from './format';
 import {
@@ -18,11 +26,14 @@ import {
   NO_LOAD,
   prepare,
   resolveOptions,
+  type HostLoad,
+  type HostView,
   type PlacementOptions,
+  type PreparedSnapshot,
   type SnapshotInput,
 } from './model';
 import { PREDICATES, type Predicate } from './predicates';
-import { scoreHost } from './scores';
+import { scoreHost, totalScore } from './scores';
 
 /** A row of the table, filled in while placing (placed is counted at the end). */
 type Row = { -readonly [K in keyof HostEvaluation]: HostEvaluation[K] };
@@ -32,6 +43,18 @@ const NONE: readonly string[] = Object.freeze([]);
 const CHECKS: readonly Predicate[] = PREDICATES;
 /** For each predicate, the one-name list that the hosts failing only it share. */
 const ALONE: readonly (readonly string[])[] = PREDICATES.map((p) => Object.freeze([p.name]));
+type Test = (ctx: PlacementContext, c: Candidate) => boolean;
+/** A predicate's yes-or-no test: passes() when it has one, else check() with no reasons. */
+const testOf = (p: Predicate): Test =>
+  p.passes ? p.passes.bind(p) : (ctx: PlacementContext, c: Candidate) => p.check(ctx, c) === null;
+/** The tests of the predicates that read only the host, then of those that read the storage plan. */
+const HOST_TESTS: readonly Test[] = PREDICATES.filter((p) => !p.storage).map(testOf);
+const STORAGE_TESTS: readonly Test[] = PREDICATES.filter((p) => p.storage).map(testOf);
+
+function passAll(tests: readonly Test[], ctx: PlacementContext, c: Candidate): boolean {
+  for (let i = 0; i < tests.length; i++) if (!tests[i]!(ctx, c)) return false;
+  return true;
+}
 
 /** Runs every predicate (no short cut: the table lists every failing one) and every score. */
 export function judge(ctx: PlacementContext, c: Candidate): HostEvaluation {
@@ -56,6 +79,53 @@ export function judge(ctx: PlacementContext, c: Candidate): HostEvaluation {
   };
 }
 
+/** The load reservations and earlier VMs put on a host. */
+function loadOf(loads: ReadonlyMap<string, HostLoad>, v: HostView): Readonly<HostLoad> {
+  return loads.size === 0 ? NO_LOAD : (loads.get(v.id) ?? NO_LOAD);
+}
+
+/**
+ * Assesses hosts [from, to) for this round into the snapshot's scratch arrays: feasible or not, and the
+ * total score of the feasible ones. One candidate object serves every host (see startCandidate's `into`).
+ */
+function assess(
+  ctx: PlacementContext,
+  prepared: PreparedSnapshot,
+  loads: ReadonlyMap<string, HostLoad>,
+  spare: Candidate,
+  from: number,
+  to: number,
+): void {
+  const { hosts, scratch: round } = prepared;
+  for (let j = from; j < to; j++) {
+    const v = hosts[j]!;
+    // judge(...).feasible without the row: it stops at the first predicate that fails, builds no reasons,
+    // and plans the storage only of hosts that pass the others (the table judges each host in full).
+    const c = startCandidate(v, loadOf(loads, v), spare);
+    let fits = passAll(HOST_TESTS, ctx, c);
+    if (fits) {
+      planStorage(ctx, c);
+      fits = passAll(STORAGE_TESTS, ctx, c);
+    }
+    if (fits) {
+      round.feasible[j] = 1;
+      round.totals[j] = totalScore(ctx, c);
+    } else {
+      round.feasible[j] = 0;
+      round.totals[j] = -Infinity;
+    }
+  }
+}
+
+/** Every host of the snapshot judged in full, in the snapshot's order: the rows of a table. */
+function judgeAll(
+  ctx: PlacementContext,
+  prepared: PreparedSnapshot,
+  loads: ReadonlyMap<string, HostLoad>,
+): HostEvaluation[] {
+  return prepared.hosts.map((v) => judge(ctx, makeCandidate(ctx, v, loadOf(loads, v))));
+}
+
 /**
  * Higher total first. The rows come in the prepared snapshot's order, which is by host name, then id: the
  * tie-break. So "best" is simply the first highest total, and sorting by total alone (a stable sort) keeps
@@ -67,10 +137,34 @@ function byTotal(a: HostEvaluation, b: HostEvaluation): number {
   return x > y ? -1 : x < y ? 1 : 0;
 }
 
-function toTable(rows: readonly HostEvaluation[], placed: readonly number[]): HostEvaluation[] {
-  for (let j = 0; j < rows.length; j++) (rows[j] as Row).placed = placed[j] ?? 0;
+/** The rows, best first, with how many VMs each host received (picks: the host index of each VM). */
+function toTable(rows: readonly HostEvaluation[], picks: readonly number[]): HostEvaluation[] {
+  for (const j of picks) (rows[j] as Row).placed++;
   const feasible = rows.filter((r) => r.feasible).sort(byTotal);
   return feasible.concat(rows.filter((r) => !r.feasible));
+}
+
+/**
+ * A result whose table is judged the first time it is read, from the state of the first round (kept as it
+ * was), then kept: provisioning reads only the placements, the dry run reads the table. It is an own,
+ * enumerable property, so structured cloning (IPC), JSON and deep equality see it like any other.
+ */
+function withLazyTable(
+  chosen: readonly string[],
+  placements: readonly VmPlacement[],
+  table: () => HostEvaluation[],
+): PlacementResult {
+  const result = { chosen, placements } as PlacementResult;
+  Object.defineProperty(result, 'table', {
+    enumerable: true,
+    configurable: true,
+    get(): readonly HostEvaluation[] {
+      const value = table();
+      Object.defineProperty(result, 'table', { value, enumerable: true, writable: false });
+      return value;
+    },
+  });
+  return result;
 }
 
 function toPlacement(ctx: PlacementContext, c: Candidate): VmPlacement {
@@ -122,6 +216,11 @@ function noFeasibleMessage(evals: readonly HostEvaluation[], index: number, coun
 /**
  * Places request.count VMs on the snapshot and explains every host. Never throws for "no host": the
  * failure comes back as a value with the table of the VM that could not be placed.
+ *
+ * Each round assesses every host (every predicate until one fails, the total score of those that pass)
+ * into the snapshot's scratch arrays and picks the best; no per-host object is made. The table is judged
+ * in full (every failing predicate, every reason, every score) from the same state: at once for a failure,
+ * whose message needs it, and when first read for a success.
  */
 export function explain(
   request: PlacementRequest,
@@ -129,37 +228,40 @@ export function explain(
   options?: PlacementOptions,
 ): PlacementOutcome {
   const prepared = isPrepared(snapshot) ? snapshot : prepare(snapshot);
+  const { hosts } = prepared;
+  const { feasible, totals } = prepared.scratch;
   const opts = resolveOptions(options);
   const loads = loadsOf(opts.reservations);
-  const placedOn: number[] = new Array<number>(prepared.hosts.length).fill(0); // VMs per host, by index
+  // The table shows the first VM's view; later rounds add this call's VMs to `loads`.
+  const firstLoads = request.count > 1 ? loadsOf(opts.reservations) : loads;
+  const picks: number[] = []; // the host index of each VM
   const chosen: string[] = [];
   const placements: VmPlacement[] = [];
   const manual = request.manualHost;
-  const manualIndex = manual === undefined ? -1 : prepared.hosts.findIndex((v) => v.id === manual);
+  const manualIndex = manual === undefined ? -1 : hosts.findIndex((v) => v.id === manual);
 
   let ctx = makeContext(request, opts, prepared, loads);
-  const idle = NO_LOAD;
-  // A candidate lives only while its host is judged, so one object serves them all (nothing keeps it; the
-  // chosen host's is built afresh): a thousand fewer allocations per round.
-  const first = prepared.hosts[0];
-  const scratch = first ? makeCandidate(ctx, first, idle) : undefined;
-  const rows = prepared.hosts.map((v) => judge(ctx, makeCandidate(ctx, v, loads.get(v.id) ?? idle, scratch)));
-  const firstRows = rows.slice(); // entries are replaced, never changed: this keeps the first round
+  const firstCtx = ctx;
   const failure = (kind: PlacementFailure['kind'], message: string, index: number): PlacementOutcome => ({
     ok: false,
-    failure: { kind, message, index, placed: chosen, table: toTable(rows, placedOn) },
+    failure: { kind, message, index, placed: chosen, table: toTable(judgeAll(ctx, prepared, loads), picks) },
   });
-
   if (manual !== undefined && manualIndex < 0) {
     return failure('manual-host-unknown', `Node ${manual} is not in the inventory`, 0);
   }
 
+  // A candidate lives only while its host is assessed, so one object serves them all (nothing keeps it;
+  // the chosen host's is built afresh).
+  const spare = hosts.length > 0 ? startCandidate(hosts[0]!, NO_LOAD) : undefined;
+  if (spare) assess(ctx, prepared, loads, spare, 0, hosts.length);
+
   for (let i = 0; i < request.count; i++) {
     let pick = -1;
     if (manualIndex >= 0) {
-      const row = rows[manualIndex]!;
-      if (!row.feasible) {
+      if (feasible[manualIndex] !== 1) {
         const which = request.count > 1 ? `VM ${i + 1} of ${request.count}` : 'this VM';
+        const v = hosts[manualIndex]!;
+        const row = judge(ctx, makeCandidate(ctx, v, loadOf(loads, v)));
         return failure(
           'manual-host-infeasible',
           `Node ${row.hostName} cannot take ${which}: ${row.reasons.join('; ')}`,
@@ -168,22 +270,34 @@ export function explain(
       }
       pick = manualIndex;
     } else {
+      // The first highest total: hosts are in name order, the tie-break.
       let best = -Infinity;
-      for (let j = 0; j < rows.length; j++) {
-        const row = rows[j]!;
-        if (row.feasible && row.scores.total > best) {
+      for (let j = 0; j < hosts.length; j++) {
+        if (feasible[j] === 1 && totals[j]! > best) {
           pick = j;
-          best = row.scores.total;
+          best = totals[j]!;
         }
       }
-      if (pick < 0) return failure('no-feasible-host', noFeasibleMessage(rows, i, request.count), i);
+      if (pick < 0) {
+        const rows = judgeAll(ctx, prepared, loads);
+        return {
+          ok: false,
+          failure: {
+            kind: 'no-feasible-host',
+            message: noFeasibleMessage(rows, i, request.count),
+            index: i,
+            placed: chosen,
+            table: toTable(rows, picks),
+          },
+        };
+      }
     }
 
-    const view = prepared.hosts[pick]!;
-    const placement = toPlacement(ctx, makeCandidate(ctx, view, loads.get(view.id) ?? idle));
+    const view = hosts[pick]!;
+    const placement = toPlacement(ctx, makeCandidate(ctx, view, loadOf(loads, view)));
     chosen.push(placement.hostId);
     placements.push(placement);
-    placedOn[pick] = (placedOn[pick] ?? 0) + 1;
+    picks.push(pick);
     if (i === request.count - 1) break;
 
     // The next VM sees this one: its host carries the load, and a group member now lives there.
@@ -194,14 +308,15 @@ export function explain(
       ctx.minVms !== prev.minVms ||
       ctx.maxVms !== prev.maxVms ||
       ctx.affinityHosts.size !== prev.affinityHosts.size;
-    // When nothing fleet-wide moved, only the chosen host's evaluation changed.
-    for (let j = fleetMoved ? 0 : pick; j < (fleetMoved ? rows.length : pick + 1); j++) {
-      const v = prepared.hosts[j]!;
-      rows[j] = judge(ctx, makeCandidate(ctx, v, loads.get(v.id) ?? idle, scratch));
-    }
+    // When nothing fleet-wide moved, only the chosen host's assessment changed.
+    if (fleetMoved) assess(ctx, prepared, loads, spare!, 0, hosts.length);
+    else assess(ctx, prepared, loads, spare!, pick, pick + 1);
   }
 
-  return { ok: true, result: { chosen, placements, table: toTable(firstRows, placedOn) } };
+  return {
+    ok: true,
+    result: withLazyTable(chosen, placements, () => toTable(judgeAll(firstCtx, prepared, firstLoads), picks)),
+  };
 }
 
 /**

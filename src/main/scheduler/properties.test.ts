@@ -287,6 +287,24 @@ describe('scheduler properties', () => {
     );
   });
 
+  it('placing agrees with the table: the VM goes to the best feasible host of the table', () => {
+    fc.assert(
+      fc.property(arbCase, ({ hosts, request, reservations }) => {
+        const one: PlacementRequest = { ...request, count: 1 };
+        delete one.manualHost;
+        const outcome = explain(one, hosts, { reservations, thinFraction: THIN });
+        if (!outcome.ok) {
+          expect(outcome.failure.table.some((r) => r.feasible)).toBe(false);
+          return;
+        }
+        const [best] = outcome.result.table;
+        expect(best!.feasible).toBe(true);
+        expect(outcome.result.chosen).toEqual([best!.hostId]);
+      }),
+      RUNS,
+    );
+  });
+
   it('the same request on the same snapshot always gives the same answer, whatever the host order', () => {
     fc.assert(
       fc.property(arbCase, ({ hosts, request, reservations }) => {

@@ -8,6 +8,14 @@ import type { Predicate } from './predicate';
  */
 export const cpuMemory: Predicate = {
   name: 'cpu-memory',
+  passes(ctx, { free }) {
+    return (
+      free.vcpus !== null &&
+      free.memoryBytes !== null &&
+      ctx.vm.vcpus <= free.vcpus &&
+      ctx.vm.memoryBytes <= free.memoryBytes
+    );
+  },
   check(ctx, { view, load, free }) {
     const { vcpus, memoryBytes } = ctx.vm;
     if (free.vcpus === null || free.memoryBytes === null) {

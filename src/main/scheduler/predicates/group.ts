@@ -14,7 +14,7 @@ export const group: Predicate = {
     const g = ctx.vm.group;
     if (!g) return null;
     if (g.mode === 'anti-affinity') {
-      const members = (view.groups.get(g.name) ?? 0) + (load.groups.get(g.name) ?? 0);
+      const members = (view.groups.get(g.name) ?? 0) + (load.vms === 0 ? 0 : (load.groups.get(g.name) ?? 0));
       return members === 0 ? null : reason(ctx, crowded, g.name);
     }
     if (ctx.affinityHosts.size === 0 || ctx.affinityHosts.has(view.id)) return null;

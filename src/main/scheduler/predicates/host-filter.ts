@@ -10,7 +10,7 @@ export const hostFilter: Predicate = {
   check(ctx, { view }) {
     let reasons: readonly string[] | null = null;
     if (ctx.required !== null && !ctx.required.has(view.id)) reasons = NOT_REQUIRED;
-    if (ctx.excluded.has(view.id)) reasons = joinReasons(reasons, EXCLUDED);
+    if (ctx.excluded.size !== 0 && ctx.excluded.has(view.id)) reasons = joinReasons(reasons, EXCLUDED);
     return reasons;
   },
 };

@@ -8,6 +8,10 @@ const inactive = (name: string) => `Storage pool ${name} is not active on the no
 /** Storage-pool affinity: every pool a disk requires exists on the host and is active. */
 export const poolAffinity: Predicate = {
   name: 'pool-affinity',
+  storage: true,
+  passes(ctx, { requiredPoolsActive }) {
+    return requiredPoolsActive === ctx.requiredPools.length;
+  },
   check(ctx, { view, requiredPoolsActive }) {
     if (requiredPoolsActive === ctx.requiredPools.length) return null;
     let reasons: readonly string[] | null = null;

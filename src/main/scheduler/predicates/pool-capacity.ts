@@ -9,6 +9,10 @@ import type { Predicate } from './predicate';
  */
 export const poolCapacity: Predicate = {
   name: 'pool-capacity',
+  storage: true,
+  passes(_ctx, { poolsFit }) {
+    return poolsFit;
+  },
   check(_ctx, { view, load, needs, homeless, poolsFit }) {
     if (poolsFit) return null;
     let reasons: string[] | null = null;
