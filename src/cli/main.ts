@@ -2,23 +2,33 @@
  * `qhci`: the console's services without a window. Same composition root (app.ts), same contract,
  * same validation and errors as the desktop app.
  */
-import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { createApp } from '../main/app';
 import { inProcessBridge } from '../main/ipc/in-process';
 import { AppError } from '../shared/domain/errors';
 import { createClient } from '../shared/ipc/transport';
 import { FOLDER_USAGE, folderCommand } from './commands/folders';
 import { HOST_USAGE, hostCommand } from './commands/hosts';
+import { IMAGE_USAGE, imageCommand } from './commands/images';
+import { PLACE_USAGE, placeCommand } from './commands/place';
 import { SPEC_USAGE, specCommand } from './commands/specs';
+import { TASK_USAGE, taskCommand } from './commands/tasks';
 import { VM_USAGE, vmCommand } from './commands/vms';
 import { print, type Ctx } from './context';
+import { parseCli } from './options';
 import { defaultDataDir, MIGRATIONS_DIR } from './paths';
 
-const USAGE = `Usage: qhci [--data-dir DIR] [--json] [--project ID] <command>
+const USAGE = `Usage: qhci [--data-dir DIR] [--db FILE] [--json] [--project ID] <command>
 
 ${HOST_USAGE}
 
 ${VM_USAGE}
+
+${IMAGE_USAGE}
+
+${PLACE_USAGE}
+
+${TASK_USAGE}
 
 ${FOLDER_USAGE}
 
@@ -27,38 +37,15 @@ ${SPEC_USAGE}
 Other
   info                                   data directory and schema version
 
-The data directory defaults to the desktop app's (${defaultDataDir()}), or $QHCI_DATA_DIR.
+The data directory defaults to the desktop app's (${defaultDataDir()}), or $QHCI_DATA_DIR; the inventory
+is qhci.db in it unless --db FILE names another. --json prints machine-readable results (and errors).
+Progress of long tasks goes to stderr: bars on a terminal, one line per step otherwise.
 Exit status: 0 done, 1 failed, 2 invalid input.`;
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        'data-dir': { type: 'string' },
-        project: { type: 'string', default: 'default' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        os: { type: 'string' },
-        timezone: { type: 'string' },
-        hostname: { type: 'string' },
-        description: { type: 'string' },
-        'install-agent': { type: 'boolean' },
-        'ssh-key-file': { type: 'string', multiple: true },
-        'password-stdin': { type: 'boolean' },
-        'user-data': { type: 'string' },
-        'network-config': { type: 'string' },
-        uri: { type: 'string' },
-        ssh: { type: 'string' },
-        key: { type: 'string' },
-        agent: { type: 'boolean' },
-        'remote-uri': { type: 'string' },
-        accept: { type: 'string' },
-        host: { type: 'string' },
-      },
-    });
+    parsed = parseCli(argv);
   } catch (err) {
     console.error(`qhci: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -73,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     app = createApp({
       dataDir,
+      ...(values.db ? { dbFile: resolve(values.db) } : {}),
       migrationsDir: MIGRATIONS_DIR,
       version: process.env.npm_package_version ?? '0.1.0',
     });
@@ -86,28 +74,50 @@ export async function main(argv: string[]): Promise<number> {
     projectId: values.project,
   };
   try {
+    // Tasks an earlier process left unfinished are rolled back before anything else runs.
+    await app.ready;
     const [group, ...rest] = positionals;
+    let code: number | void = 0;
     if (group === 'folder' || group === 'folders') await folderCommand(ctx, rest);
     else if (group === 'spec' || group === 'specs') await specCommand(ctx, rest, values);
     else if (group === 'host' || group === 'hosts') await hostCommand(ctx, rest, values);
-    else if (group === 'vm' || group === 'vms') await vmCommand(ctx, rest, values);
+    else if (group === 'vm' || group === 'vms') code = await vmCommand(ctx, rest, values);
+    else if (group === 'image' || group === 'images') code = await imageCommand(ctx, rest, values);
+    else if (group === 'task' || group === 'tasks') code = await taskCommand(ctx, rest);
+    else if (group === 'place') code = await placeCommand(ctx, values);
     else if (group === 'info') {
       const info = await ctx.client.call('app.info', {});
       print(ctx, info, () => `data directory: ${info.dataDir}\nschema version: ${info.schemaVersion}`);
     } else throw new AppError('VALIDATION', `Unknown command "${group}".\n\n${USAGE}`);
-    return 0;
+    return code ?? 0;
   } catch (err) {
     if (err instanceof AppError) {
-      console.error(ctx.json ? JSON.stringify({ error: err.toData() }) : `qhci: ${err.message}`);
+      console.error(
+        ctx.json
+          ? JSON.stringify({ error: err.toData() })
+          : `qhci: ${err.message}${err.field && !err.message.includes(err.field) ? ` (${err.field})` : ''}`,
+      );
       return err.code === 'VALIDATION' ? 2 : 1;
     }
     console.error(`qhci: unexpected error: ${(err as Error).message}`);
     return 1;
   } finally {
+    // Nothing this process started may be cut off: running tasks finish (or roll back) first.
+    await app.provisioning.drain();
     app.close();
   }
 }
 
+/** Exits once stdout and stderr have been written out. */
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => --pending === 0 && process.exit(code);
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+  // Exit explicitly: the services may still hold a host connection that a background refresh reopened
+  // after close (provisioning's post-create and post-delete sync is not awaited by drain()).
+  void main(process.argv.slice(2)).then(exitAfterFlush);
 }

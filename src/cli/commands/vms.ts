@@ -1,57 +1,120 @@
 import { AppError } from '../../shared/domain/errors';
-import { POWER_ACTIONS, type PowerActionName, type VmSummary } from '../../shared/domain/vm';
+import { POWER_ACTIONS, type PowerActionName, type VmDetail } from '../../shared/domain/vm';
+import { fmtBytes } from '../args';
 import { print, table, type Ctx } from '../context';
-import { findHost } from './hosts';
+import type { Opts } from '../options';
+import { folderPaths, resolveVm } from '../resolve';
+import { CREATE_USAGE, vmCreate } from './create';
 
 export const VM_USAGE = `Virtual machines
-  vm list [--host NAME]
-  vm start|shutdown|destroy|reboot|suspend|resume NAME [--host NAME]
-                                         (stop is shutdown; force-off is destroy)`;
+  vm list [--host NAME]                  name, host, state, vCPUs, memory, folder
+  vm show NAME|ID [--host NAME]          the VM, its devices and how it was created
+${CREATE_USAGE}
+  vm start NAME|ID [--host NAME]
+  vm stop NAME|ID [--force] [--host NAME]
+                                         a clean shutdown; --force powers off at once (destroy)
+  vm reboot|suspend|resume NAME|ID [--host NAME]    (shutdown and destroy work as verbs too)
+  vm delete NAME|ID [--keep-disks] [--host NAME]
+                                         stops and undefines it and deletes its own volumes`;
 
 const ALIASES: Record<string, PowerActionName> = {
-  stop: 'shutdown',
   'force-off': 'destroy',
   poweroff: 'destroy',
 };
 
-async function findVm(ctx: Ctx, name: string, hostName?: string): Promise<VmSummary> {
-  const hostId = hostName ? (await findHost(ctx, hostName)).id : undefined;
-  const vms = (await ctx.client.call('vms.list', { projectId: ctx.projectId })).filter(
-    (v) => v.name === name && (hostId === undefined || v.hostId === hostId),
-  );
-  if (vms.length === 0)
-    throw new AppError('NOT_FOUND', `No VM named "${name}"${hostName ? ` on ${hostName}` : ''}`);
-  if (vms.length > 1)
-    throw new AppError('VALIDATION', `${vms.length} VMs are named "${name}"; say which host with --host`);
-  return vms[0]!;
+function showText(vm: VmDetail, host: string, folder: string): string {
+  const d = vm.details;
+  return [
+    `${vm.name}  (${vm.state})`,
+    `  id:          ${vm.id}`,
+    `  uuid:        ${vm.uuid ?? '-'}`,
+    `  host:        ${host}`,
+    `  folder:      ${folder}`,
+    `  vcpus:       ${vm.vcpus ?? '-'}`,
+    `  memory:      ${fmtBytes(vm.memoryBytes)}`,
+    ...(vm.description ? [`  description: ${vm.description}`] : []),
+    ...(Object.keys(vm.labels).length
+      ? [
+          `  labels:      ${Object.entries(vm.labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')}`,
+        ]
+      : []),
+    `  created:     ${vm.createdAt}`,
+    ...(d.disks?.length
+      ? [
+          '',
+          table(
+            ['DEVICE', 'TARGET', 'BUS', 'FORMAT', 'SOURCE'],
+            d.disks.map((x) => [x.device, x.target, x.bus ?? '', x.format ?? '', x.source ?? '']),
+          ),
+        ]
+      : []),
+    ...(d.nics?.length
+      ? [
+          '',
+          table(
+            ['NIC', 'SOURCE', 'MODEL', 'MAC'],
+            d.nics.map((n) => [n.type, n.source ?? '', n.model ?? '', n.mac ?? '']),
+          ),
+        ]
+      : []),
+  ].join('\n');
 }
 
-export async function vmCommand(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<void> {
+export async function vmCommand(ctx: Ctx, args: string[], o: Opts): Promise<number> {
   const [verb, a] = args;
-  const hostName = typeof opts.host === 'string' ? opts.host : undefined;
+  const c = ctx.client;
   if (verb === 'list') {
-    const [vms, hosts] = await Promise.all([
-      ctx.client.call('vms.list', { projectId: ctx.projectId }),
-      ctx.client.call('hosts.list', { projectId: ctx.projectId }),
+    const [vms, hosts, folders] = await Promise.all([
+      c.call('vms.list', { projectId: ctx.projectId }),
+      c.call('hosts.list', { projectId: ctx.projectId }),
+      folderPaths(ctx),
     ]);
     const hostNames = new Map(hosts.map((h) => [h.id, h.name]));
-    const filtered = hostName
-      ? vms.filter((v) => hostNames.get(v.hostId ?? '')?.toLowerCase() === hostName.toLowerCase())
+    const filtered = o.host
+      ? vms.filter((v) => hostNames.get(v.hostId ?? '')?.toLowerCase() === o.host!.toLowerCase())
       : vms;
-    return print(ctx, filtered, () =>
+    print(ctx, filtered, () =>
       filtered.length
         ? table(
-            ['NAME', 'STATE', 'HOST'],
-            filtered.map((v) => [v.name, v.state, hostNames.get(v.hostId ?? '') ?? '-']),
+            ['NAME', 'HOST', 'STATE', 'VCPUS', 'MEMORY', 'FOLDER'],
+            filtered.map((v) => [
+              v.name,
+              hostNames.get(v.hostId ?? '') ?? '-',
+              v.state,
+              v.vcpus === null ? '-' : String(v.vcpus),
+              fmtBytes(v.memoryBytes),
+              v.folderId ? (folders.get(v.folderId) ?? '-') : '-',
+            ]),
           )
         : 'No VMs',
     );
+    return 0;
   }
-  const action = verb ? (ALIASES[verb] ?? verb) : '';
+  if (verb === 'create') return vmCreate(ctx, a, o);
+  if (verb === 'show' && a) {
+    const vm = await c.call('vms.get', { id: (await resolveVm(ctx, a, o.host)).id });
+    const [hosts, folders] = await Promise.all([
+      c.call('hosts.list', { projectId: ctx.projectId }),
+      folderPaths(ctx),
+    ]);
+    const host = hosts.find((h) => h.id === vm.hostId)?.name ?? '-';
+    print(ctx, vm, () => showText(vm, host, vm.folderId ? (folders.get(vm.folderId) ?? '-') : '-'));
+    return 0;
+  }
+  if (verb === 'delete' && a) {
+    const vm = await resolveVm(ctx, a, o.host);
+    const r = await c.call('vms.delete', { vmId: vm.id, deleteDisks: !o['keep-disks'] });
+    print(ctx, r, () => `Deleted ${vm.name}${o['keep-disks'] ? ' (its disks are kept)' : ''}`);
+    return 0;
+  }
+  const action = verb === 'stop' ? (o.force ? 'destroy' : 'shutdown') : verb ? (ALIASES[verb] ?? verb) : '';
   if ((POWER_ACTIONS as readonly string[]).includes(action) && a) {
-    const vm = await findVm(ctx, a, hostName);
-    const r = await ctx.client.call('vms.power', { vmId: vm.id, action: action as PowerActionName });
-    return print(ctx, r, () => `${vm.name}: ${r.state}`);
+    const vm = await resolveVm(ctx, a, o.host);
+    const r = await c.call('vms.power', { vmId: vm.id, action: action as PowerActionName });
+    print(ctx, r, () => `${vm.name}: ${r.state}`);
+    return 0;
   }
   throw new AppError('VALIDATION', `Unknown vm command.\n\n${VM_USAGE}`);
 }

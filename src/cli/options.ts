@@ -1,0 +1,69 @@
+/** Every flag `qhci` knows, in one table (parseArgs is strict: an unknown flag is an error). */
+import { parseArgs } from 'node:util';
+import { normalizeOptionalValues } from './args';
+
+const str = { type: 'string' } as const;
+const strs = { type: 'string', multiple: true } as const;
+const bool = { type: 'boolean' } as const;
+
+export const OPTIONS = {
+  // global
+  'data-dir': str,
+  db: str,
+  project: { type: 'string', default: 'default' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  // specs and vm create
+  os: str,
+  timezone: str,
+  hostname: str,
+  description: str,
+  'install-agent': bool,
+  'ssh-key-file': strs,
+  'password-stdin': bool,
+  'user-data': str,
+  'raw-user-data': bool,
+  'network-config': str,
+  // hosts
+  uri: str,
+  ssh: str,
+  key: str,
+  agent: bool,
+  'remote-uri': str,
+  accept: str,
+  host: str,
+  // vm create and place
+  folder: str,
+  strategy: str,
+  count: str,
+  sockets: str,
+  cores: str,
+  memory: str,
+  disk: strs,
+  network: strs,
+  'cloud-image': str,
+  iso: str,
+  profile: str,
+  spec: str,
+  user: str,
+  'no-start': bool,
+  'wait-ready': str,
+  label: strs,
+  'dry-run': bool,
+  from: str,
+  explain: bool,
+  // vm stop / delete
+  force: bool,
+  'keep-disks': bool,
+  // images
+  kind: str,
+  pool: str,
+  'from-image': str,
+  name: str,
+} as const;
+
+export function parseCli(argv: readonly string[]) {
+  return parseArgs({ args: normalizeOptionalValues(argv), allowPositionals: true, options: OPTIONS });
+}
+
+export type Opts = ReturnType<typeof parseCli>['values'];
