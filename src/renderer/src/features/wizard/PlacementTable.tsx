@@ -52,8 +52,8 @@ export function PlacementTable(props: { outcome: PlacementOutcome | undefined; s
           <Tr>
             <Th modifier="nowrap">Host</Th>
             <Th modifier="nowrap">Feasible</Th>
-            <Th width={30}>Why not</Th>
-            <Th width={25}>Score</Th>
+            <Th width={25}>Why not</Th>
+            <Th width={35}>Score</Th>
             <Th modifier="nowrap">Free vCPUs</Th>
             <Th modifier="nowrap">Free memory</Th>
             <Th modifier="nowrap">VMs here</Th>
