@@ -1,4 +1,12 @@
-import type { HostKind, HostState, HostSummary, NodeFacts, StoredAuth } from '../../shared/domain/host';
+import {
+  hostPolicyOf,
+  type HostKind,
+  type HostPolicy,
+  type HostState,
+  type HostSummary,
+  type NodeFacts,
+  type StoredAuth,
+} from '../../shared/domain/host';
 import type { Db } from './db';
 import { newId, nowIso, parseJson } from './rows';
 
@@ -19,6 +27,8 @@ interface HostRow {
   last_seen: string | null;
   last_error: string | null;
   facts: string;
+  /** JSON of the host's placement policy; '{}' (the defaults) until one is set. */
+  policy: string;
   created_at: string;
   updated_at: string;
   vm_count: number;
@@ -56,6 +66,7 @@ const toSummary = (r: HostRow): HostSummary => {
     maintenance: r.maintenance === 1,
     facts: 'cpus' in facts ? (facts as NodeFacts) : null,
     labels: parseJson<Record<string, string>>(r.labels, {}),
+    policy: hostPolicyOf(parseJson<unknown>(r.policy, {})),
     vmCount: r.vm_count,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -89,6 +100,7 @@ export function createHostsRepo(db: Db) {
     `UPDATE hosts SET facts = @facts, cpu_model = @cpuModel, cpu_cores = @cpus, cpu_threads = @threads,
      memory_bytes = @memoryBytes, kvm_usable = @kvm, uefi_available = @uefi WHERE id = @id`,
   );
+  const setPolicy = db.prepare('UPDATE hosts SET policy = @policy, updated_at = @now WHERE id = @id');
   const remove = db.prepare('DELETE FROM hosts WHERE id = ?');
 
   const record = (r: HostRow): HostRecord => ({
@@ -172,6 +184,10 @@ export function createHostsRepo(db: Db) {
         kvm: f.domainType === 'kvm' ? 1 : 0,
         uefi: f.uefiAvailable ? 1 : 0,
       });
+    },
+    /** Stores the whole policy (validated by the caller: see HostPolicy). */
+    setPolicy(id: string, policy: HostPolicy): void {
+      setPolicy.run({ id, policy: JSON.stringify(policy), now: nowIso() });
     },
     remove(id: string): boolean {
       return remove.run(id).changes > 0;

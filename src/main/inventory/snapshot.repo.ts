@@ -13,6 +13,8 @@ export interface SnapshotRows {
     maintenance: number;
     labels: string;
     facts: string;
+    /** The placement policy's JSON ('{}': the defaults). */
+    policy: string;
   }[];
   readonly vms: readonly {
     host_id: string;
@@ -34,7 +36,7 @@ export interface SnapshotRows {
 
 export function createSnapshotRepo(db: Db) {
   const hosts = db.prepare(
-    'SELECT id, name, state, stale, maintenance, labels, facts FROM hosts WHERE project_id = ? ORDER BY name',
+    'SELECT id, name, state, stale, maintenance, labels, facts, policy FROM hosts WHERE project_id = ? ORDER BY name',
   );
   const inProject = 'host_id IN (SELECT id FROM hosts WHERE project_id = ?)';
   // VMs being created are left out: their placement's reservation holds their capacity until the task ends.

@@ -3,7 +3,14 @@
  * Joins the drivers (src/main/hosts) and the repositories (src/main/inventory); parses with src/main/virt.
  */
 import { AppError } from '../../shared/domain/errors';
-import type { HostDetail, HostSummary, HostSyncReport, StoredAuth, Volume } from '../../shared/domain/host';
+import {
+  mergeHostPolicy,
+  type HostDetail,
+  type HostSummary,
+  type HostSyncReport,
+  type StoredAuth,
+  type Volume,
+} from '../../shared/domain/host';
 import type { VmState } from '../../shared/domain/vm';
 import type { ParsedInput } from '../../shared/ipc/contract';
 import { createDriver, type DriverContext, type DriverSpec } from '../hosts/credentials';
@@ -339,7 +346,12 @@ export function createHostsService(deps: HostsServiceDeps) {
         next = { ...next, ...spec };
         dropDriver(current.id);
       }
-      hosts.update(next);
+      // The policy (a partial change, already checked by the contract) is stored with the rest, at once.
+      const policy = input.policy && mergeHostPolicy(mustGet(current.id).policy, input.policy);
+      inTransaction(db, () => {
+        hosts.update(next);
+        if (policy) hosts.setPolicy(current.id, policy);
+      });
       changed('hosts', current.projectId);
       return mustGet(current.id);
     },

@@ -2,20 +2,13 @@
  * The scheduler joined to the inventory: snapshots built from what the last syncs stored, and the dry run
  * the wizard and `qhci place` show. Provisioning places through the same function, with reservations.
  */
-import type { NodeFacts } from '../../shared/domain/host';
+import { hostPolicyOf, type NodeFacts } from '../../shared/domain/host';
 import type { HostSnapshot, PlacementOutcome, PlacementRequest } from '../../shared/domain/placement';
 import type { SnapshotRepo, SnapshotRows } from '../inventory/snapshot.repo';
 import { parseJson } from '../inventory/rows';
 import { explain, prepare, type PreparedSnapshot, type ReservationBook } from '../scheduler';
 import type { AppEvents } from './events';
 import type { ProjectsService } from './projects';
-
-/** Host policy until hosts carry their own: nothing held back, 4 vCPUs per CPU, no memory overcommit. */
-export const DEFAULT_HOST_POLICY = {
-  reserve: { cpus: 0, memoryBytes: 512 * 1024 ** 2 },
-  overcommit: { cpu: 4, memory: 1 },
-  reserveStoppedVms: false,
-} as const;
 
 const RUNNING_STATES = new Set(['running', 'paused', 'pmsuspended', 'creating']);
 
@@ -37,6 +30,7 @@ export function toSnapshots(rows: SnapshotRows): HostSnapshot[] {
   return rows.hosts.map((h) => {
     const facts = parseJson<Partial<NodeFacts>>(h.facts, {});
     const known = typeof facts.cpus === 'number';
+    const policy = hostPolicyOf(parseJson<unknown>(h.policy, {}));
     return {
       id: h.id,
       name: h.name,
@@ -46,9 +40,9 @@ export function toSnapshots(rows: SnapshotRows): HostSnapshot[] {
       labels: parseJson<Record<string, string>>(h.labels, {}),
       cpus: known ? facts.cpus! : null,
       memoryBytes: known ? (facts.memoryBytes ?? null) : null,
-      reserve: { ...DEFAULT_HOST_POLICY.reserve },
-      overcommit: { ...DEFAULT_HOST_POLICY.overcommit },
-      reserveStoppedVms: DEFAULT_HOST_POLICY.reserveStoppedVms,
+      reserve: policy.reserve,
+      overcommit: policy.overcommit,
+      reserveStoppedVms: policy.reserveStoppedVms,
       vms: (vms.get(h.id) ?? []).map((v) => {
         const group = parseJson<Record<string, string>>(v.labels, {})['qhci.group'];
         return {

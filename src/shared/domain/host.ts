@@ -85,6 +85,105 @@ export interface DomainInfo {
 
 export const HostName = DisplayName;
 
+// ---- Placement policy: how much of a host the scheduler may hand out ----
+
+const MAX_RESERVED_CPUS = 4096;
+
+/**
+ * What the scheduler may place on a host: (total - reserve) x overcommit, CPU and memory each, minus what
+ * the VMs holding capacity allocate (stopped ones too when reserveStoppedVms).
+ *
+ * Bounds:
+ * - overcommit.cpu 0.1-32 vCPUs per logical CPU. Below 1 dedicates threads (0.5: a vCPU per core on a
+ *   two-thread core); below 0.1 a 16-thread host could hold a single vCPU, a typo rather than a policy.
+ *   Common defaults are 4 (OpenStack) to 16; past 32 vCPUs per thread every guest starves for CPU.
+ * - overcommit.memory 0.5-4. Below 1 keeps headroom for the host's caches and QEMU's own overhead; below
+ *   0.5 most of the memory would idle. Above 1 relies on ballooning, KSM or swap; past 4 guests that touch
+ *   their memory would swap or be killed by the OOM killer.
+ * - reserve: whole CPUs and bytes held back for the host itself. A reserve as big as the host leaves no
+ *   capacity at all, which is how a host is kept out of placement without maintenance.
+ */
+export const HostPolicy = z.strictObject({
+  reserve: z.strictObject({
+    cpus: z
+      .number({ message: 'Reserved CPUs must be a number' })
+      .int('Reserved CPUs must be a whole number')
+      .min(0, 'Reserved CPUs cannot be negative')
+      .max(MAX_RESERVED_CPUS, `At most ${MAX_RESERVED_CPUS} reserved CPUs`),
+    memoryBytes: z
+      .number({ message: 'Reserved memory must be a number of bytes' })
+      .int('Reserved memory must be a whole number of bytes')
+      .min(0, 'Reserved memory cannot be negative')
+      .max(Number.MAX_SAFE_INTEGER, 'Reserved memory is too large'),
+  }),
+  overcommit: z.strictObject({
+    cpu: z
+      .number({ message: 'CPU overcommit must be a number' })
+      .min(0.1, 'CPU overcommit must be between 0.1 and 32')
+      .max(32, 'CPU overcommit must be between 0.1 and 32'),
+    memory: z
+      .number({ message: 'Memory overcommit must be a number' })
+      .min(0.5, 'Memory overcommit must be between 0.5 and 4')
+      .max(4, 'Memory overcommit must be between 0.5 and 4'),
+  }),
+  /** Stopped VMs keep their CPU and memory booked, so starting them never overcommits the host. */
+  reserveStoppedVms: z.boolean({ message: 'reserveStoppedVms must be true or false' }),
+});
+export type HostPolicy = z.output<typeof HostPolicy>;
+
+/** A host's policy until it is given one: 512 MiB held back, 4 vCPUs per CPU, no memory overcommit. */
+export const DEFAULT_HOST_POLICY: HostPolicy = Object.freeze({
+  reserve: Object.freeze({ cpus: 0, memoryBytes: 512 * 1024 ** 2 }),
+  overcommit: Object.freeze({ cpu: 4, memory: 1 }),
+  reserveStoppedVms: false,
+});
+
+/** A change to a host's policy: omitted keys (at any level) keep their current value. */
+export const HostPolicyInput = z.strictObject({
+  reserve: HostPolicy.shape.reserve.partial().optional(),
+  overcommit: HostPolicy.shape.overcommit.partial().optional(),
+  reserveStoppedVms: HostPolicy.shape.reserveStoppedVms.optional(),
+});
+export type HostPolicyInput = z.output<typeof HostPolicyInput>;
+
+/** The policy after a change: each key given replaces the current one, the others stay. */
+export function mergeHostPolicy(current: HostPolicy, change: HostPolicyInput): HostPolicy {
+  return {
+    reserve: { ...current.reserve, ...change.reserve },
+    overcommit: { ...current.overcommit, ...change.overcommit },
+    reserveStoppedVms: change.reserveStoppedVms ?? current.reserveStoppedVms,
+  };
+}
+
+/**
+ * A stored policy (the hosts.policy JSON, '{}' for a host never given one) with the defaults filled in.
+ * A key that is missing, or not valid (a row written by hand), takes its default: the scheduler always
+ * gets a whole, sane policy.
+ */
+export function hostPolicyOf(stored: unknown): HostPolicy {
+  const s = (typeof stored === 'object' && stored !== null ? stored : {}) as Record<string, unknown>;
+  const part = <T>(schema: z.ZodType<T>, value: unknown, fallback: T): T => {
+    const r = schema.safeParse(value);
+    return r.success ? r.data : fallback;
+  };
+  const reserve = (s.reserve ?? {}) as Record<string, unknown>;
+  const overcommit = (s.overcommit ?? {}) as Record<string, unknown>;
+  const d = DEFAULT_HOST_POLICY;
+  const r = HostPolicy.shape.reserve.shape;
+  const o = HostPolicy.shape.overcommit.shape;
+  return {
+    reserve: {
+      cpus: part(r.cpus, reserve.cpus, d.reserve.cpus),
+      memoryBytes: part(r.memoryBytes, reserve.memoryBytes, d.reserve.memoryBytes),
+    },
+    overcommit: {
+      cpu: part(o.cpu, overcommit.cpu, d.overcommit.cpu),
+      memory: part(o.memory, overcommit.memory, d.overcommit.memory),
+    },
+    reserveStoppedVms: part(HostPolicy.shape.reserveStoppedVms, s.reserveStoppedVms, d.reserveStoppedVms),
+  };
+}
+
 const Port = z.number().int().min(1, 'Port must be 1-65535').max(65535, 'Port must be 1-65535');
 const Address = z
   .string()
@@ -166,6 +265,8 @@ export interface HostSummary {
   readonly maintenance: boolean;
   readonly facts: NodeFacts | null;
   readonly labels: Readonly<Record<string, string>>;
+  /** What the scheduler may place here, defaults filled in. */
+  readonly policy: HostPolicy;
   readonly vmCount: number;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -211,6 +312,8 @@ export const HostUpdateInput = z.strictObject({
   name: HostName.optional(),
   connection: HostConnectionInput.optional(),
   acceptFingerprint: HostAddInput.shape.acceptFingerprint,
+  /** Only the keys given change (see HostPolicyInput). */
+  policy: HostPolicyInput.optional(),
 });
 
 export interface HostKeyProbe {
