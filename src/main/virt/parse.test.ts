@@ -123,7 +123,6 @@ describe('libvirt XML parsing', () => {
   it('uses kvm only where the accelerator works; reads UEFI and TPM support', () => {
     const caps = parseDomainCapabilities(fixture('qemu-domcaps.xml'), false);
     expect(caps.domainType).toBe('qemu');
-    expect(caps.tpmAvailable).toBe(true);
     expect(caps.uefiAvailable).toBe(false);
     const kvmXml = fixture('qemu-domcaps.xml').replace('<domain>qemu</domain>', '<domain>kvm</domain>');
     expect(parseDomainCapabilities(kvmXml, true).domainType).toBe('kvm');
@@ -133,6 +132,29 @@ describe('libvirt XML parsing', () => {
       "<loader supported='yes'><value>/usr/share/OVMF/OVMF_CODE_4M.fd</value>",
     );
     expect(parseDomainCapabilities(efi, false).uefiAvailable).toBe(true);
+  });
+
+  it('offers a TPM only with the emulator backend (swtpm), not with passthrough alone', () => {
+    const xml = fixture('qemu-domcaps.xml');
+    const TPM = /<tpm supported='yes'>[\s\S]*?<\/tpm>/;
+    const tpm = (backendList: string) =>
+      xml.replace(
+        TPM,
+        `<tpm supported='yes'><enum name='model'><value>tpm-crb</value></enum>${backendList}</tpm>`,
+      );
+    const backends = (...models: string[]) =>
+      tpm(`<enum name='backendModel'>${models.map((m) => `<value>${m}</value>`).join('')}</enum>`);
+    expect(xml).toMatch(TPM);
+    expect(parseDomainCapabilities(xml, false).tpmAvailable).toBe(false); // the fixture: passthrough only
+    expect(parseDomainCapabilities(backends('passthrough'), false).tpmAvailable).toBe(false);
+    expect(parseDomainCapabilities(backends('emulator'), false).tpmAvailable).toBe(true);
+    expect(parseDomainCapabilities(backends('passthrough', 'emulator'), false).tpmAvailable).toBe(true);
+    expect(parseDomainCapabilities(backends(), false).tpmAvailable).toBe(false);
+    // No backend list at all: unknown support is no support.
+    expect(parseDomainCapabilities(tpm(''), false).tpmAvailable).toBe(false);
+    // supported='no' wins over any backend.
+    const off = backends('emulator').replace("<tpm supported='yes'>", "<tpm supported='no'>");
+    expect(parseDomainCapabilities(off, false).tpmAvailable).toBe(false);
   });
 
   it('scales libvirt units to bytes', () => {

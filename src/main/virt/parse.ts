@@ -155,11 +155,14 @@ export function parseDomainCapabilities(xml: string, kvmUsable: boolean): Hyperv
   const loader = node(os, 'loader');
   const loaderPaths = values(loader);
   const uefi = values(firmware).includes('efi') || loaderPaths.some((p) => /OVMF|edk2|AAVMF/i.test(p));
+  // A guest TPM needs the emulator backend (swtpm); a host offering only passthrough (its own TPM chip,
+  // one guest at a time) cannot give each VM one.
   const tpm = node(node(caps, 'devices'), 'tpm');
+  const backends = values(nodes(tpm, 'enum').find((e) => text(e, '@name') === 'backendModel'));
   return {
     domainType: kvmUsable && text(caps, 'domain') === 'kvm' ? 'kvm' : 'qemu',
     uefiAvailable: uefi,
-    tpmAvailable: text(tpm, '@supported') === 'yes',
+    tpmAvailable: text(tpm, '@supported') === 'yes' && backends.includes('emulator'),
   };
 }
 
