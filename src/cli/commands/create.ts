@@ -183,6 +183,22 @@ export function outcomeText(t: Task, hostNames: ReadonlyMap<string, string>): st
   ].join('\n');
 }
 
+/**
+ * Waits for the inventory refresh provisioning starts (without awaiting it) after a creation or a deletion:
+ * concurrent syncs of a host share one run, so this joins it. A process that exited before it finished
+ * would leave the next command an inventory without the new volumes (and `vm delete` would keep them).
+ */
+export async function settleHosts(ctx: Ctx, hostIds: readonly (string | null | undefined)[]): Promise<void> {
+  const ids = [...new Set(hostIds.filter((x): x is string => typeof x === 'string'))];
+  await Promise.all(
+    ids.map((id) =>
+      ctx.client.call('hosts.sync', { id }).catch((err: unknown) => {
+        console.error(`qhci: warning: refreshing the host's inventory failed: ${(err as Error).message}`);
+      }),
+    ),
+  );
+}
+
 export async function vmCreate(ctx: Ctx, name: string | undefined, o: Opts): Promise<number> {
   const { request } = await buildCreateRequest(ctx, name, o);
   if (o['dry-run']) {
@@ -192,6 +208,10 @@ export async function vmCreate(ctx: Ctx, name: string | undefined, o: Opts): Pro
   }
   const started = await ctx.client.call('vms.create', { request });
   const tasks = await followTasks(ctx, started.taskIds, new ProgressView());
+  await settleHosts(
+    ctx,
+    tasks.map((t) => (t.result as { hostId?: string } | null)?.hostId),
+  );
   const hosts = new Map(
     (await ctx.client.call('hosts.list', { projectId: ctx.projectId })).map((h) => [h.id, h.name]),
   );
