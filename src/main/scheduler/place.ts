@@ -152,18 +152,19 @@ function toTable(rows: readonly HostEvaluation[], picks: readonly number[]): Hos
 function withLazyTable(
   chosen: readonly string[],
   placements: readonly VmPlacement[],
-  table: () => HostEvaluation[],
+  build: () => HostEvaluation[],
 ): PlacementResult {
-  const result = { chosen, placements } as PlacementResult;
-  Object.defineProperty(result, 'table', {
-    enumerable: true,
-    configurable: true,
-    get(): readonly HostEvaluation[] {
-      const value = table();
+  // A getter in the literal (enumerable, configurable) keeps one shape for every result; reading it turns
+  // it into a plain value.
+  const result = {
+    chosen,
+    placements,
+    get table(): readonly HostEvaluation[] {
+      const value = build();
       Object.defineProperty(result, 'table', { value, enumerable: true, writable: false });
       return value;
     },
-  });
+  };
   return result;
 }
 
