@@ -16,8 +16,8 @@ import { RecentTasks } from './RecentTasks';
 
 export function AppMasthead() {
   return (
-    <Masthead>
-      <MastheadMain>
+    <Masthead className="qhci-masthead">
+      <MastheadMain className="qhci-masthead-main">
         <MastheadToggle>
           <PageToggleButton
             isHamburgerButton

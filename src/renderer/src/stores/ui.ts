@@ -8,7 +8,7 @@ export type PageId = (typeof PAGES)[number];
 /** What the inventory tree on the Virtual Machines page groups VMs by. */
 export type VmTreeMode = 'hosts' | 'folders';
 
-export type VmSortKey = 'name' | 'state' | 'host' | 'folder' | 'vcpus' | 'memory';
+export type VmSortKey = 'name' | 'state' | 'host' | 'folder' | 'labels' | 'vcpus' | 'memory';
 
 /** The VM list's filters; empty strings and null mean "any". */
 export interface VmFilters {

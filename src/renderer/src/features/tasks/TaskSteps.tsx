@@ -34,7 +34,7 @@ export function TaskSteps(props: { task: Task; testIdPrefix: string }) {
             <Icon className="qhci-task-step-icon" />
             <div className="qhci-task-step-body">
               <div>
-                <strong>{stepLabel(s.name)}</strong>{' '}
+                <strong>{stepLabel(props.task.kind, s.name)}</strong>{' '}
                 <span className="qhci-subtle" data-testid={`${props.testIdPrefix}-step-state-${s.name}`}>
                   {STEP_STATE[s.state]}
                 </span>
@@ -44,7 +44,7 @@ export function TaskSteps(props: { task: Task; testIdPrefix: string }) {
                 <Progress
                   value={percent(s.progress)}
                   size={ProgressSize.sm}
-                  aria-label={`${stepLabel(s.name)}: ${percent(s.progress)}%`}
+                  aria-label={`${stepLabel(props.task.kind, s.name)}: ${percent(s.progress)}%`}
                   data-testid={`${props.testIdPrefix}-step-progress-${s.name}`}
                 />
               )}

@@ -2,13 +2,13 @@
 import { CREATE_STEP_LABELS, type StepState, type Task } from '../../../../shared/domain/provision';
 import type { LabelStatus } from '../../components/StaticLabel';
 
-const STEP_LABELS: Readonly<Record<string, string>> = {
-  ...CREATE_STEP_LABELS,
-  upload: 'Copy the image into the pool',
+/** Step names per task kind; a kind not listed shows the create steps' labels, then the raw name. */
+const STEP_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'image.upload': { upload: 'Copy the image into the pool', done: 'Record the image' },
 };
 
-export function stepLabel(name: string): string {
-  return STEP_LABELS[name] ?? name;
+export function stepLabel(kind: string, name: string): string {
+  return STEP_LABELS[kind]?.[name] ?? (CREATE_STEP_LABELS as Readonly<Record<string, string>>)[name] ?? name;
 }
 
 export type TaskShownState = Task['state'] | 'interrupted';

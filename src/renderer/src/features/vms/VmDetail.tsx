@@ -28,6 +28,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useState } from 'react';
 import type { VmDetail as VmDetailData } from '../../../../shared/domain/vm';
 import { useQhciQuery } from '../../api/hooks';
+import { useProjectInput } from '../../api/project';
 import { useUi } from '../../stores/ui';
 import { formatBytes, formatTime } from '../hosts/format';
 import { VmStateLabel } from '../hosts/HostVms';
@@ -38,8 +39,36 @@ import { VmMoveModal } from './VmMoveModal';
 import { PowerFailures } from './PowerFailures';
 import { VmPowerButtons } from './VmPowerButtons';
 
+/**
+ * The backing chain below a disk's source, nearest first. libvirt reports it for running domains only, so
+ * otherwise it is followed through the host's volumes as the last sync found them.
+ */
+function chainOf(
+  disk: { source: string | null; backingChain: readonly string[] },
+  backingOf: ReadonlyMap<string, string | null>,
+): readonly string[] {
+  if (disk.backingChain.length > 0 || disk.source === null) return disk.backingChain;
+  const chain: string[] = [];
+  for (
+    let p = backingOf.get(disk.source);
+    p && !chain.includes(p) && chain.length < 16;
+    p = backingOf.get(p)
+  ) {
+    chain.push(p);
+  }
+  return chain;
+}
+
 function Disks(props: { vm: VmDetailData }) {
   const disks = props.vm.details.disks ?? [];
+  const project = useProjectInput();
+  const hostId = props.vm.hostId;
+  const volumes = useQhciQuery(
+    'images.list',
+    { ...project, hostId: hostId ?? '' },
+    { enabled: hostId !== null && disks.length > 0 },
+  );
+  const backingOf = new Map((volumes.data ?? []).map((v) => [v.path, v.backingPath]));
   return (
     <Card data-testid="vm-detail-disks">
       <CardTitle component="h2">Disks ({disks.length})</CardTitle>
@@ -69,13 +98,13 @@ function Disks(props: { vm: VmDetailData }) {
                   <code className="qhci-break" data-testid={`vm-disk-source-${d.target}`}>
                     {d.source ?? '—'}
                   </code>
-                  {d.backingChain.length > 0 && (
+                  {chainOf(d, backingOf).length > 0 && (
                     <ol
                       className="qhci-vm-detail-chain"
                       aria-label={`Backing chain of ${d.target}`}
                       data-testid={`vm-disk-chain-${d.target}`}
                     >
-                      {d.backingChain.map((b) => (
+                      {chainOf(d, backingOf).map((b) => (
                         <li key={b} className="qhci-break">
                           ↳ {b}
                         </li>

@@ -18,8 +18,14 @@ const VMS_PER_NODE = 100;
 type NodeKind = 'all' | 'host' | 'nohost' | 'folder' | 'nofolder' | 'vm' | 'more';
 const nodeId = (kind: NodeKind, id = '') => `${kind}:${id}`;
 
-function countLabel(n: number): string {
-  return n === 1 ? '1 VM' : `${n} VMs`;
+/** A node's VM count: the number, read out as "N VMs". */
+function count(n: number, testId?: string) {
+  const text = n === 1 ? '1 VM' : `${n} VMs`;
+  return (
+    <span data-testid={testId} aria-label={text} title={text}>
+      {n}
+    </span>
+  );
 }
 
 function vmItems(vms: readonly VmSummary[], parent: string): TreeViewDataItem[] {
@@ -65,7 +71,7 @@ function hostTree(vms: readonly VmSummary[], inv: Inventory): TreeViewDataItem[]
       icon: <ServerIcon />,
       name: <span data-testid={`vm-tree-host-${h.name}`}>{h.name}</span>,
       hasBadge: true,
-      customBadgeContent: <span data-testid={`vm-tree-count-host-${h.name}`}>{countLabel(own.length)}</span>,
+      customBadgeContent: count(own.length, `vm-tree-count-host-${h.name}`),
       ...(own.length > 0 ? { children: vmItems(own, h.id) } : {}),
     };
   });
@@ -75,7 +81,7 @@ function hostTree(vms: readonly VmSummary[], inv: Inventory): TreeViewDataItem[]
       id: nodeId('nohost'),
       name: <span data-testid="vm-tree-nohost">Not on a host</span>,
       hasBadge: true,
-      customBadgeContent: countLabel(orphans.length),
+      customBadgeContent: count(orphans.length),
       children: vmItems(orphans, 'nohost'),
     });
   }
@@ -84,7 +90,7 @@ function hostTree(vms: readonly VmSummary[], inv: Inventory): TreeViewDataItem[]
       id: nodeId('all'),
       name: <span data-testid="vm-tree-all">All hosts</span>,
       hasBadge: true,
-      customBadgeContent: countLabel(vms.length),
+      customBadgeContent: count(vms.length, 'vm-tree-count-all'),
       defaultExpanded: true,
       children: hosts,
     },
@@ -110,9 +116,7 @@ function folderTree(vms: readonly VmSummary[], root: FolderNode, over: string | 
         </span>
       ),
       hasBadge: true,
-      customBadgeContent: (
-        <span data-testid={`vm-tree-count-folder-${node.path}`}>{countLabel(own.length)}</span>
-      ),
+      customBadgeContent: count(own.length, `vm-tree-count-folder-${node.path}`),
       ...(children.length > 0 ? { children, defaultExpanded: node.parentId === null } : {}),
     };
   };
@@ -131,7 +135,7 @@ function folderTree(vms: readonly VmSummary[], root: FolderNode, over: string | 
         </span>
       ),
       hasBadge: true,
-      customBadgeContent: <span data-testid="vm-tree-count-nofolder">{countLabel(loose.length)}</span>,
+      customBadgeContent: count(loose.length, 'vm-tree-count-nofolder'),
       ...(loose.length > 0 ? { children: vmItems(loose, 'nofolder') } : {}),
     },
   ];

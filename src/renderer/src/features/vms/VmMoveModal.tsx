@@ -64,6 +64,13 @@ export function VmMoveModal(props: {
               data-testid="vm-move-target"
               value={target}
               onChange={(_e, v) => setTarget(v)}
+              // A select does not submit its form on Enter by itself; here it does, as a text field would.
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  void submit();
+                }
+              }}
             >
               {props.folders.map((f) => (
                 <FormSelectOption key={f.id} value={f.id} label={f.path} />

@@ -3,7 +3,6 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useRef, type DragEvent } from 'react';
 import type { PowerActionName, VmSummary } from '../../../../shared/domain/vm';
 import type { VmSortKey } from '../../stores/ui';
-import { formatBytes } from '../hosts/format';
 import { StaticLabel } from '../../components/StaticLabel';
 import { setDraggedVms } from './drag';
 import type { VmRow } from './filter';
@@ -13,14 +12,13 @@ import { VmStateBadge } from './VmStateBadge';
 /** Every row has this height (CSS keeps it), so the virtualiser needs no measuring. */
 export const ROW_HEIGHT = 44;
 
+/** The columns; the table's layout is fixed (widths in vms.css), so a row never grows taller. */
 const COLUMNS: readonly { key: VmSortKey | null; title: string }[] = [
   { key: 'name', title: 'Name' },
   { key: 'state', title: 'State' },
   { key: 'host', title: 'Host' },
   { key: 'folder', title: 'Folder' },
-  { key: 'vcpus', title: 'vCPUs' },
-  { key: 'memory', title: 'Memory' },
-  { key: null, title: 'Labels' },
+  { key: 'labels', title: 'Labels' },
   { key: null, title: 'Power' },
 ];
 
@@ -66,15 +64,17 @@ const VmTableRow = memo(function VmTableRow(props: RowProps) {
       <td className="pf-v6-c-table__td qhci-cell-clip" data-label="Name">
         <button
           type="button"
-          className="pf-v6-c-button pf-m-link pf-m-inline"
+          className="pf-v6-c-button pf-m-link pf-m-inline qhci-vm-name"
           onClick={() => props.onOpen(vm)}
           aria-label={`Open ${vm.name}`}
           data-testid={`vm-open-${vm.name}`}
         >
-          <span className="pf-v6-c-button__text">{vm.name}</span>
+          <span className="pf-v6-c-button__text" title={vm.name}>
+            {vm.name}
+          </span>
         </button>
       </td>
-      <td className="pf-v6-c-table__td" data-label="State">
+      <td className="pf-v6-c-table__td qhci-cell-clip" data-label="State">
         <VmStateBadge vm={vm} />
       </td>
       <td className="pf-v6-c-table__td qhci-cell-clip" data-label="Host" data-testid={`vm-host-${vm.name}`}>
@@ -86,12 +86,6 @@ const VmTableRow = memo(function VmTableRow(props: RowProps) {
         data-testid={`vm-folder-${vm.name}`}
       >
         {folderPath || '—'}
-      </td>
-      <td className="pf-v6-c-table__td" data-label="vCPUs">
-        {vm.vcpus ?? '—'}
-      </td>
-      <td className="pf-v6-c-table__td" data-label="Memory">
-        {vm.memoryBytes === null ? '—' : formatBytes(vm.memoryBytes)}
       </td>
       <td
         className="pf-v6-c-table__td qhci-cell-clip"
@@ -238,6 +232,7 @@ export function VmTable(props: {
     <div ref={scrollRef} className="qhci-vm-scroll" data-testid="vm-table-scroll" tabIndex={-1}>
       <Table
         aria-label="Virtual machines"
+        className="qhci-vm-table"
         variant="compact"
         isStickyHeader
         data-testid="vm-table"

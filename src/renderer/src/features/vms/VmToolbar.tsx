@@ -43,7 +43,7 @@ export function VmToolbar(props: {
     <Toolbar aria-label="Virtual machine filters and actions" className="qhci-vm-toolbar">
       <ToolbarContent>
         <ToolbarGroup variant="filter-group">
-          <ToolbarItem>
+          <ToolbarItem className="qhci-filter-name">
             <SearchInput
               placeholder="Filter by name"
               aria-label="Filter by name"
@@ -106,20 +106,20 @@ export function VmToolbar(props: {
               className="qhci-filter-label"
             />
           </ToolbarItem>
-          {active > 0 && (
-            <ToolbarItem>
-              <Button
-                variant="link"
-                isInline
-                onClick={() => setFilters({ text: '', state: null, hostId: null, folderId: null, label: '' })}
-                data-testid="vm-filter-clear"
-              >
-                Clear filters
-              </Button>
-            </ToolbarItem>
-          )}
         </ToolbarGroup>
+      </ToolbarContent>
+      <ToolbarContent>
         <ToolbarGroup>
+          <ToolbarItem>
+            <Button
+              variant="primary"
+              icon={<PlusIcon />}
+              onClick={() => goTo('create-vm')}
+              data-testid="vm-create"
+            >
+              Create VM
+            </Button>
+          </ToolbarItem>
           <ToolbarItem>
             <Select
               isOpen={powerOpen}
@@ -162,17 +162,19 @@ export function VmToolbar(props: {
               Move to folder
             </Button>
           </ToolbarItem>
+        </ToolbarGroup>
+        {active > 0 && (
           <ToolbarItem>
             <Button
-              variant="primary"
-              icon={<PlusIcon />}
-              onClick={() => goTo('create-vm')}
-              data-testid="vm-create"
+              variant="link"
+              isInline
+              onClick={() => setFilters({ text: '', state: null, hostId: null, folderId: null, label: '' })}
+              data-testid="vm-filter-clear"
             >
-              Create VM
+              Clear filters
             </Button>
           </ToolbarItem>
-        </ToolbarGroup>
+        )}
         <ToolbarItem align={{ default: 'alignEnd' }}>
           <span className="qhci-subtle" data-testid="vm-count" aria-live="polite">
             {props.shown === props.total

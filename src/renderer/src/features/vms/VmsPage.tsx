@@ -7,8 +7,6 @@ import {
   EmptyStateActions,
   EmptyStateBody,
   EmptyStateFooter,
-  Grid,
-  GridItem,
   PageSection,
   Spinner,
   Title,
@@ -108,56 +106,52 @@ function VmList() {
           </EmptyState>
         )}
         {vms.data !== undefined && vms.data.length > 0 && (
-          <Grid hasGutter>
-            <GridItem md={4} xl={3}>
-              <Card isFullHeight className="qhci-vm-tree-card">
-                <VmInventoryTree vms={all} inventory={inventory} />
-              </Card>
-            </GridItem>
-            <GridItem md={8} xl={9}>
-              <Card className="qhci-vm-list-card">
-                <VmToolbar
-                  inventory={inventory}
-                  shown={shown.length}
-                  total={all.length}
-                  selected={checked.length}
-                  onBulkPower={onBulkPower}
-                  onMove={() => setMoving(true)}
+          <div className="qhci-vm-layout">
+            <Card className="qhci-vm-tree-card">
+              <VmInventoryTree vms={all} inventory={inventory} />
+            </Card>
+            <Card className="qhci-vm-list-card">
+              <VmToolbar
+                inventory={inventory}
+                shown={shown.length}
+                total={all.length}
+                selected={checked.length}
+                onBulkPower={onBulkPower}
+                onMove={() => setMoving(true)}
+              />
+              <PowerFailures power={power} />
+              {bulkNote !== null && (
+                <Alert
+                  variant="info"
+                  isInline
+                  title={bulkNote}
+                  actionClose={
+                    <AlertActionCloseButton onClose={() => setBulkNote(null)} aria-label="Dismiss" />
+                  }
+                  data-testid="vm-bulk-note"
+                  className="qhci-vm-alert"
                 />
-                <PowerFailures power={power} />
-                {bulkNote !== null && (
-                  <Alert
-                    variant="info"
-                    isInline
-                    title={bulkNote}
-                    actionClose={
-                      <AlertActionCloseButton onClose={() => setBulkNote(null)} aria-label="Dismiss" />
-                    }
-                    data-testid="vm-bulk-note"
-                    className="qhci-vm-alert"
-                  />
-                )}
-                <VmTable
-                  rows={shown}
-                  selection={selection}
-                  pending={power.pending}
-                  sort={sort}
-                  onSort={setSort}
-                  onSelectionChange={setSelection}
-                  onOpen={onOpen}
-                  onPower={onPower}
+              )}
+              <VmTable
+                rows={shown}
+                selection={selection}
+                pending={power.pending}
+                sort={sort}
+                onSort={setSort}
+                onSelectionChange={setSelection}
+                onOpen={onOpen}
+                onPower={onPower}
+              />
+              {shown.length === 0 && (
+                <EmptyState
+                  titleText="No virtual machine matches the filters"
+                  headingLevel="h2"
+                  variant="sm"
+                  data-testid="vm-no-match"
                 />
-                {shown.length === 0 && (
-                  <EmptyState
-                    titleText="No virtual machine matches the filters"
-                    headingLevel="h2"
-                    variant="sm"
-                    data-testid="vm-no-match"
-                  />
-                )}
-              </Card>
-            </GridItem>
-          </Grid>
+              )}
+            </Card>
+          </div>
         )}
       </PageSection>
       {moving && (

@@ -17,6 +17,8 @@ export interface VmRow {
   readonly nameKey: string;
   readonly hostKey: string;
   readonly folderKey: string;
+  /** The labels as "k=v" in key order, for sorting by label; "\uffff" (last) when it has none. */
+  readonly labelKey: string;
 }
 
 export interface Lookups {
@@ -54,10 +56,16 @@ export function toRows(vms: readonly VmSummary[], lookups: Lookups): VmRow[] {
       nameKey: naturalKey(vm.name),
       hostKey: keyOf(hostName),
       folderKey: keyOf(folderPath),
+      labelKey: labelKeyOf(vm.labels),
     };
     cache.set(vm, row);
     return row;
   });
+}
+
+function labelKeyOf(labels: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(labels).sort();
+  return keys.length === 0 ? '\uffff' : naturalKey(keys.map((k) => `${k}=${labels[k]}`).join(' '));
 }
 
 const STATE_ORDER = new Map(VM_STATES.map((s, i) => [s, i]));
@@ -68,6 +76,7 @@ const COMPARE: Record<VmSortKey, (a: VmRow, b: VmRow) => number> = {
   state: (a, b) => STATE_ORDER.get(a.vm.state)! - STATE_ORDER.get(b.vm.state)!,
   host: (a, b) => cmp(a.hostKey, b.hostKey),
   folder: (a, b) => cmp(a.folderKey, b.folderKey),
+  labels: (a, b) => cmp(a.labelKey, b.labelKey),
   vcpus: (a, b) => (a.vm.vcpus ?? -1) - (b.vm.vcpus ?? -1),
   memory: (a, b) => (a.vm.memoryBytes ?? -1) - (b.vm.memoryBytes ?? -1),
 };

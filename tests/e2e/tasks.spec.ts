@@ -1,0 +1,83 @@
+/**
+ * The Tasks page and the masthead's recent tasks against real tasks: image uploads into the testbed pool,
+ * one that succeeds and one that fails (the volume already exists), with steps and progress from the
+ * task.progress events main pushes.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QEMU } from '../helpers/domains';
+import { POOL, removeVolume, uniq } from '../helpers/provision';
+import { NO_TESTBED, testbed } from '../helpers/testbed';
+import { tempDir } from '../helpers/app';
+import { expect, test } from './fixtures';
+
+test.skip(testbed === null, `Task e2e tests need the testbed: ${NO_TESTBED}`);
+
+const uploaded: string[] = [];
+test.afterEach(() => {
+  for (const name of uploaded.splice(0)) removeVolume(name);
+});
+
+test('tasks: live steps and progress, a failure with its reason, and the recent tasks in the masthead', async ({
+  page,
+  qhci,
+}) => {
+  const dir = tempDir('qhci-e2e-upload-');
+  const name = `${uniq('qt-task')}-cloud.img`;
+  const file = join(dir, name);
+  try {
+    // 24 MiB of random bytes: several upload chunks, so the progress moves in between.
+    writeFileSync(file, randomBytes(24 * 1024 * 1024));
+    uploaded.push(name);
+    const host = await qhci.call('hosts.add', { name: 'local', connection: { kind: 'libvirt', uri: QEMU } });
+    await qhci.open();
+    await page.getByTestId('nav-tasks').click();
+    await expect(page.getByTestId('tasks-empty')).toBeVisible();
+
+    // A task started behind the page's back appears by itself and ends as Succeeded, every step done.
+    const reads = qhci.invocations.filter((c) => c === 'tasks.list').length;
+    const ok = await qhci.call('images.upload', { hostId: host.id, pool: POOL, sourcePath: file });
+    const card = page.getByTestId(`task-${ok.taskId}`);
+    await expect(card).toBeVisible();
+    await expect(card).toContainText(`Upload ${name} to local`);
+    await expect(page.getByTestId(`task-state-${ok.taskId}`)).toHaveText('Succeeded', { timeout: 30_000 });
+    const bar = page.getByTestId(`task-progress-${ok.taskId}`).getByRole('progressbar');
+    await expect(bar).toHaveAttribute('aria-valuenow', '100');
+    // Finished and successful: its steps are folded; unfold them from the keyboard.
+    await page.getByTestId(`task-toggle-${ok.taskId}`).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId(`task-${ok.taskId}-step-state-upload`)).toHaveText('Done');
+    await expect(page.getByTestId(`task-${ok.taskId}-step-state-done`)).toHaveText('Done');
+    await expect(page.getByTestId(`task-${ok.taskId}-step-upload`)).toContainText('SHA-256');
+    // Only the pushed events changed the list: it was not read again.
+    expect(qhci.invocations.filter((c) => c === 'tasks.list').length).toBe(reads);
+
+    // The same upload again fails: the reason is shown, and that nothing needed rolling back.
+    const bad = await qhci.call('images.upload', { hostId: host.id, pool: POOL, sourcePath: file });
+    await expect(page.getByTestId(`task-state-${bad.taskId}`)).toHaveText('Failed', { timeout: 30_000 });
+    await expect(page.getByTestId(`task-${bad.taskId}-error`)).toContainText(
+      `Pool ${POOL} already has a volume ${name}`,
+    );
+    await expect(page.getByTestId(`task-${bad.taskId}-step-state-upload`)).toHaveText('Failed');
+    await page.getByTestId('tasks-show-failed').click();
+    await expect(page.getByTestId(`task-${ok.taskId}`)).toHaveCount(0);
+    await expect(page.getByTestId(`task-${bad.taskId}`)).toBeVisible();
+    await page.getByTestId('tasks-show-all').click();
+    await qhci.screenshot('tasks-page', { height: 1000 });
+
+    // The masthead lists the latest tasks; "All tasks" comes back here.
+    await page.getByTestId('nav-hosts').click();
+    await page.getByTestId('recent-tasks-toggle').click();
+    const recent = page.getByTestId('recent-tasks');
+    await expect(recent.getByTestId(`recent-task-state-${bad.taskId}`)).toHaveText('Failed');
+    await expect(recent.getByTestId(`recent-task-state-${ok.taskId}`)).toHaveText('Succeeded');
+    await qhci.screenshot('tasks-recent');
+    await page.getByTestId('recent-tasks-all').click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Tasks' })).toBeVisible();
+    expect(execFileSync('virsh', ['-c', QEMU, 'vol-list', POOL], { encoding: 'utf8' })).toContain(name);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

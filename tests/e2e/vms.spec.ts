@@ -1,0 +1,302 @@
+/**
+ * The Virtual Machines page against real domains on the testbed's qemu:///system: the virtualised list
+ * with its filters and sorting, the hosts/folders tree, power on one row and in bulk, moving VMs to a
+ * folder by dragging and from the keyboard, live state from pushed events, and the VM detail with Delete.
+ */
+import type { Page } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineDomain, domstate, QEMU, removeDomain, virsh } from '../helpers/domains';
+import { NO_TESTBED, testbed } from '../helpers/testbed';
+import { expect, test, type Qhci } from './fixtures';
+
+test.skip(testbed === null, `VM e2e tests need the testbed: ${NO_TESTBED}`);
+
+const POOL = 'qhci-testbed';
+const defined: string[] = [];
+const volumes: string[] = [];
+
+/** Three diskless domains named <prefix>-a, -b, -c, and one other (all removed after the test). */
+function defineThree(): { prefix: string; names: string[]; uuids: string[] } {
+  const prefix = `qhci-t-vm${randomUUID().slice(0, 6)}`;
+  const doms = ['a', 'b', 'c'].map((s) => defineDomain(`${prefix}-${s}`));
+  defined.push(...doms.map((d) => d.uuid), defineDomain().uuid);
+  return { prefix, names: doms.map((d) => d.name), uuids: doms.map((d) => d.uuid) };
+}
+
+/** A domain whose disk is a qcow2 overlay on a base volume, with a NIC on the default network. */
+function defineWithDisk(): { name: string; uuid: string; base: string; overlay: string; basePath: string } {
+  const id = randomUUID().slice(0, 6);
+  const base = `qhci-t-base-${id}.qcow2`;
+  const overlay = `qhci-t-disk-${id}.qcow2`;
+  virsh('vol-create-as', POOL, base, '64M', '--format', 'qcow2');
+  volumes.push(base);
+  virsh(
+    'vol-create-as',
+    POOL,
+    overlay,
+    '1G',
+    '--format',
+    'qcow2',
+    '--backing-vol',
+    base,
+    '--backing-vol-format',
+    'qcow2',
+  );
+  volumes.push(overlay);
+  const basePath = virsh('vol-path', '--pool', POOL, base).trim();
+  const overlayPath = virsh('vol-path', '--pool', POOL, overlay).trim();
+  const uuid = randomUUID();
+  const name = `qhci-t-disk-${id}`;
+  const dir = mkdtempSync(join(tmpdir(), 'qhci-dom-'));
+  writeFileSync(
+    join(dir, 'd.xml'),
+    `<domain type='qemu'><name>${name}</name><uuid>${uuid}</uuid><memory unit='MiB'>64</memory><vcpu>2</vcpu>
+  <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os><features><acpi/></features>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${overlayPath}'/><target dev='vda' bus='virtio'/></disk>
+    <interface type='network'><source network='default'/><model type='virtio'/></interface>
+    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices></domain>`,
+  );
+  try {
+    virsh('define', join(dir, 'd.xml'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  defined.push(uuid);
+  return { name, uuid, base, overlay: overlayPath, basePath };
+}
+
+test.afterEach(() => {
+  for (const uuid of defined.splice(0)) removeDomain(uuid);
+  for (const name of volumes.splice(0).reverse()) {
+    try {
+      virsh('vol-delete', '--pool', POOL, name);
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
+const addLocal = (qhci: Qhci) =>
+  qhci.call('hosts.add', { name: 'local', connection: { kind: 'libvirt', uri: QEMU } });
+
+/** The names of the rows in the list, top to bottom. */
+async function rowNames(page: Page): Promise<string[]> {
+  const ids = await page
+    .locator('[data-testid="vm-table"] tr.qhci-vm-row')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid') ?? ''));
+  return ids.map((id) => id.replace(/^vm-row-/, ''));
+}
+
+async function openVms(page: Page, qhci: Qhci) {
+  await qhci.open();
+  await page.getByTestId('nav-vms').click();
+  await expect(page.getByTestId('vm-table')).toBeVisible();
+}
+
+test('the list filters and sorts by name, state, host, folder and label; the tree filters by host', async ({
+  page,
+  qhci,
+}) => {
+  const { prefix, names } = defineThree();
+  await addLocal(qhci);
+  const total = (await qhci.call('vms.list', {})).length;
+  await openVms(page, qhci);
+  await expect(page.getByTestId('vm-count')).toHaveText(`${total} VM${total === 1 ? '' : 's'}`);
+
+  // By name: a part of it, in any case.
+  await page.getByTestId('vm-filter-name').locator('input').fill(prefix.toUpperCase());
+  await expect(page.getByTestId('vm-count')).toHaveText(`3 of ${total} VMs`);
+  expect(await rowNames(page)).toEqual(names);
+  for (const n of names) {
+    await expect(page.getByTestId(`vm-host-${n}`)).toHaveText('local');
+    await expect(page.getByTestId(`vm-folder-${n}`)).toHaveText('—');
+    await expect(page.getByTestId(`vm-state-${n}`)).toHaveText('Shut off');
+  }
+  // Sorted by name, then the other way round.
+  await page.getByTestId('vm-sort-name').getByRole('button').click();
+  expect(await rowNames(page)).toEqual([...names].reverse());
+  await page.getByTestId('vm-sort-name').getByRole('button').click();
+  expect(await rowNames(page)).toEqual(names);
+
+  // By state: none of them runs.
+  await page.getByTestId('vm-filter-state').selectOption('running');
+  await expect(page.getByTestId('vm-no-match')).toBeVisible();
+  await page.getByTestId('vm-filter-state').selectOption('shutoff');
+  await expect(page.getByTestId('vm-count')).toHaveText(`3 of ${total} VMs`);
+
+  // By folder and label: these domains are in no folder and have no labels.
+  await page.getByTestId('vm-filter-folder').selectOption('none');
+  await expect(page.getByTestId('vm-count')).toHaveText(`3 of ${total} VMs`);
+  await page.getByTestId('vm-filter-label').fill('env=prod');
+  await expect(page.getByTestId('vm-no-match')).toBeVisible();
+  await page.getByTestId('vm-filter-clear').click();
+  await expect(page.getByTestId('vm-count')).toHaveText(`${total} VM${total === 1 ? '' : 's'}`);
+  await expect(page.getByTestId('vm-filter-name').locator('input')).toHaveValue('');
+
+  // The tree: hosts with their VM counts; choosing one filters the list to it.
+  await expect(page.getByTestId('vm-tree-count-host-local')).toHaveText(String(total));
+  await page.getByTestId('vm-tree-host-local').click();
+  const [local] = await qhci.call('hosts.list', {});
+  await expect(page.getByTestId('vm-filter-host')).toHaveValue(local!.id);
+  await page.getByTestId('vm-tree-all').click();
+  await expect(page.getByTestId('vm-filter-host')).toHaveValue('');
+  await page.getByTestId('vm-filter-name').locator('input').fill(prefix);
+  await qhci.screenshot('vms-list');
+});
+
+test('power: one row, then the checked rows in bulk; a state pushed by main updates the row in place', async ({
+  page,
+  qhci,
+}) => {
+  const { prefix, names, uuids } = defineThree();
+  const [a, b, c] = names as [string, string, string];
+  await addLocal(qhci);
+  await openVms(page, qhci);
+  await page.getByTestId('vm-filter-name').locator('input').fill(prefix);
+  await expect(page.getByTestId('vm-count')).toContainText('3 of');
+
+  // One row.
+  await expect(page.getByTestId(`vm-power-start-${a}`)).toBeEnabled();
+  await expect(page.getByTestId(`vm-power-destroy-${a}`)).toBeDisabled();
+  await page.getByTestId(`vm-power-start-${a}`).click();
+  await expect(page.getByTestId(`vm-state-${a}`)).toHaveText('Running');
+  expect(domstate(uuids[0]!)).toBe('running');
+  await expect(page.getByTestId(`vm-power-destroy-${a}`)).toBeEnabled();
+
+  // Bulk: check b and c (from the keyboard), Power > Start.
+  await expect(page.getByTestId('vm-bulk-power')).toBeDisabled();
+  await page.getByTestId(`vm-select-${b}`).focus();
+  await page.keyboard.press('Space');
+  await page.getByTestId(`vm-select-${c}`).check();
+  await expect(page.getByTestId('vm-count')).toContainText('2 checked');
+  await page.getByTestId('vm-bulk-power').click();
+  await page.getByTestId('vm-bulk-start').click();
+  await expect(page.getByTestId(`vm-state-${b}`)).toHaveText('Running');
+  await expect(page.getByTestId(`vm-state-${c}`)).toHaveText('Running');
+  expect(uuids.map(domstate)).toEqual(['running', 'running', 'running']);
+
+  // Check all three (the header box checks what the filters show) and force them off.
+  await page.getByTestId('vm-select-all').check();
+  await expect(page.getByTestId('vm-count')).toContainText('3 checked');
+  await page.getByTestId('vm-bulk-power').click();
+  await page.getByTestId('vm-bulk-destroy').click();
+  for (const n of names) await expect(page.getByTestId(`vm-state-${n}`)).toHaveText('Shut off');
+  expect(uuids.map(domstate)).toEqual(['shut off', 'shut off', 'shut off']);
+  await expect(page.getByTestId('vm-power-error')).toHaveCount(0);
+
+  // Start a with virsh behind QHCI's back and push the vm.state event main's host monitor would send:
+  // the row turns running from the event alone, without reading the VM list again.
+  const vm = (await qhci.call('vms.list', {})).find((v) => v.name === a)!;
+  const reads = qhci.invocations.filter((i) => i === 'vms.list').length;
+  virsh('start', uuids[0]!);
+  qhci.app.events.emit('vm.state', { vmId: vm.id, hostId: vm.hostId!, state: 'running' });
+  await expect(page.getByTestId(`vm-state-${a}`)).toHaveText('Running');
+  await expect(page.getByTestId(`vm-power-shutdown-${a}`)).toBeEnabled();
+  expect(qhci.invocations.filter((i) => i === 'vms.list').length).toBe(reads);
+  await page.mouse.move(0, 0);
+  await qhci.screenshot('vms-power');
+});
+
+test('move to folder: drag rows onto a folder of the tree, or use Move to folder from the keyboard', async ({
+  page,
+  qhci,
+}) => {
+  const { prefix, names } = defineThree();
+  const [a, b, c] = names as [string, string, string];
+  await addLocal(qhci);
+  const prod = await qhci.call('folders.create', { name: 'Prod' });
+  const lab = await qhci.call('folders.create', { name: 'Lab' });
+  await openVms(page, qhci);
+  await page.getByTestId('vm-filter-name').locator('input').fill(prefix);
+  await page.getByTestId('vm-tree-mode-folders').click();
+  await expect(page.getByTestId('vm-tree-folder-/Prod')).toBeVisible();
+  await expect(page.getByTestId('vm-tree-count-folder-/Prod')).toHaveText('0');
+
+  // One row dragged onto Prod.
+  await page.getByTestId(`vm-row-${a}`).dragTo(page.getByTestId('vm-tree-folder-/Prod'));
+  await expect(page.getByTestId('vm-tree-count-folder-/Prod')).toHaveText('1');
+  await expect(page.getByTestId(`vm-folder-${a}`)).toHaveText('/Prod');
+  const folderOf = async (name: string) =>
+    (await qhci.call('vms.list', {})).find((v) => v.name === name)!.folderId;
+  expect(await folderOf(a)).toBe(prod.id);
+
+  // Dragging a checked row drags every checked row.
+  await page.getByTestId(`vm-select-${b}`).check();
+  await page.getByTestId(`vm-select-${c}`).check();
+  await page.getByTestId(`vm-row-${b}`).dragTo(page.getByTestId('vm-tree-folder-/Lab'));
+  await expect(page.getByTestId('vm-tree-count-folder-/Lab')).toHaveText('2');
+  expect([await folderOf(b), await folderOf(c)]).toEqual([lab.id, lab.id]);
+  await qhci.screenshot('vms-folders-tree');
+
+  // From the keyboard: Move to folder with b and c still checked, to no folder at all.
+  await page.getByTestId('vm-bulk-move').focus();
+  await page.keyboard.press('Enter');
+  const modal = page.getByTestId('vm-move-modal');
+  await expect(modal).toContainText('Move 2 virtual machines to a folder');
+  await expect(page.getByTestId('vm-move-target')).toBeFocused();
+  await page.getByTestId('vm-move-target').selectOption({ label: 'No folder' });
+  await page.getByTestId('vm-move-target').press('Enter');
+  await expect(modal).toBeHidden();
+  await expect(page.getByTestId('vm-tree-count-folder-/Lab')).toHaveText('0');
+  expect([await folderOf(b), await folderOf(c)]).toEqual([null, null]);
+
+  // The folder filter follows the tree: choosing Prod lists only a.
+  await page.getByTestId('vm-tree-folder-/Prod').click();
+  await expect(page.getByTestId('vm-filter-folder')).toHaveValue(prod.id);
+  await expect(page.getByTestId('vm-count')).toContainText('1 of');
+  expect(await rowNames(page)).toEqual([a]);
+});
+
+test('the VM detail shows its host, devices and backing chain; Delete asks first and removes the domain', async ({
+  page,
+  qhci,
+}) => {
+  const dom = defineWithDisk();
+  await addLocal(qhci);
+  await openVms(page, qhci);
+  await page.getByTestId('vm-filter-name').locator('input').fill(dom.name);
+  await page.getByTestId(`vm-open-${dom.name}`).click();
+
+  const detail = page.getByTestId('vm-detail');
+  await expect(detail).toBeVisible();
+  await expect(page.getByTestId('vm-detail-name')).toHaveText(dom.name);
+  await expect(page.getByTestId('vm-detail-state')).toHaveText('Shut off');
+  await expect(page.getByTestId('vm-detail-host')).toHaveText('local');
+  await expect(page.getByTestId('vm-detail-folder')).toHaveText('In no folder');
+  await expect(page.getByTestId('vm-detail-vcpus')).toHaveText('2');
+  await expect(page.getByTestId('vm-detail-memory')).toHaveText('64 MiB');
+  await expect(page.getByTestId('vm-disk-source-vda')).toHaveText(dom.overlay);
+  await expect(page.getByTestId('vm-disk-chain-vda')).toContainText(dom.basePath);
+  await expect(page.getByTestId('vm-nic-0')).toContainText('default');
+  await expect(page.getByTestId('vm-detail-no-request')).toBeVisible();
+  await qhci.screenshot('vm-detail', { height: 1200 });
+
+  // Power from the detail.
+  await page.getByTestId(`vm-power-start-${dom.name}`).click();
+  await expect(page.getByTestId('vm-detail-state')).toHaveText('Running');
+  expect(domstate(dom.uuid)).toBe('running');
+
+  // Delete: Cancel keeps it; confirming forces it off, undefines it and deletes its own disk only.
+  await page.getByTestId('vm-detail-delete').click();
+  const modal = page.getByTestId('vm-delete-modal');
+  await expect(modal).toContainText('it is forced off first');
+  await expect(page.getByTestId('vm-delete-cancel')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(modal).toBeHidden();
+  await page.getByTestId('vm-detail-delete').click();
+  await expect(page.getByTestId('vm-delete-disks')).toBeChecked();
+  await qhci.screenshot('vm-delete-modal');
+  await page.getByTestId('vm-delete-confirm').click();
+  await expect(modal).toBeHidden();
+  await expect(page.getByTestId('vm-detail')).toBeHidden();
+  await expect(page.getByTestId(`vm-row-${dom.name}`)).toHaveCount(0);
+  expect(virsh('list', '--all', '--name')).not.toContain(dom.name);
+  const left = virsh('vol-list', '--pool', POOL);
+  expect(left).toContain(dom.base);
+  expect(left).not.toContain(dom.overlay.split('/').pop()!);
+  expect((await qhci.call('vms.list', {})).some((v) => v.name === dom.name)).toBe(false);
+});
