@@ -116,7 +116,7 @@ describe.skipIf(!testbed)(`qhci creating VMs on the testbed ${NO_TESTBED}`, () =
       expect(r.code).toBe(0);
       expect(r.out.trim()).toBe(`Created ${vmName} on kvm-a: running`);
       // Not a terminal: one line per step change on stderr.
-      expect(r.err).toContain(`Create VM ${vmName}: Create the disks done: 1 disk(s)`);
+      expect(r.err).toContain(`Create VM ${vmName}: Create the disks done: Created ${vmName}-disk0.qcow2`);
       expect(r.err).toContain(`Create VM ${vmName}: Start the VM done: Running`);
       expect(r.err).toContain(`Create VM ${vmName}: succeeded`);
       expect(r.err).not.toContain('\x1b[');

@@ -44,7 +44,10 @@ export interface HostDriver {
   connect(): Promise<void>;
   close(): void;
   virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }): Promise<string>;
-  virshBatch(commands: readonly (readonly string[])[]): Promise<BatchResult[]>;
+  virshBatch(
+    commands: readonly (readonly string[])[],
+    opts?: { timeoutMs?: number; stdin?: string | Buffer },
+  ): Promise<BatchResult[]>;
   /** Runs a tool where the host's files are (qemu-img, genisoimage). */
   exec(argv: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }): Promise<ExecResult>;
   collect(): Promise<RawHostData>;

@@ -56,7 +56,7 @@ const MAX_BATCH_CHARS = 96 * 1024;
 export async function runVirshBatch(
   runner: VirshRunner,
   commands: readonly (readonly string[])[],
-  opts?: { timeoutMs?: number; parallel?: number },
+  opts?: { timeoutMs?: number; parallel?: number; stdin?: string | Buffer },
 ): Promise<BatchResult[]> {
   const nonce = randomBytes(6).toString('hex');
   const mark = (i: number) => `QHCI-${nonce}-${i}`;
@@ -83,7 +83,11 @@ export async function runVirshBatch(
   const results: (BatchResult | undefined)[] = new Array(commands.length).fill(undefined);
   await Promise.all(
     chunks.map(async (chunk) => {
-      const r = await runner([chunk.script], opts?.timeoutMs ? { timeoutMs: opts.timeoutMs } : undefined);
+      const r = await runner([chunk.script], {
+        ...(opts?.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+        // Only one process can read the input.
+        ...(opts?.stdin !== undefined && chunks.length === 1 ? { stdin: opts.stdin } : {}),
+      });
       let outAt = 0;
       let errAt = 0;
       for (let i = chunk.start; i < chunk.end; i++) {

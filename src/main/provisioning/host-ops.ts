@@ -52,6 +52,52 @@ export class HostOps {
     }
   }
 
+  /**
+   * Several commands in one virsh process (one round trip). virsh goes on after a failing command, so use it
+   * only where later commands are harmless when an earlier one failed. Returns each command's result.
+   */
+  async batch(commands: readonly (readonly string[])[], stdin?: string | Buffer) {
+    return this.driver.virshBatch(commands, {
+      timeoutMs: 30 * 60_000,
+      ...(stdin !== undefined ? { stdin } : {}),
+    });
+  }
+
+  /** The argv of vol-create-as for one volume. */
+  static createArgs(v: {
+    pool: string;
+    name: string;
+    capacityBytes: number;
+    format: 'qcow2' | 'raw';
+    thick?: boolean;
+    backing?: { path: string; format: string };
+  }): string[] {
+    const args = ['vol-create-as', v.pool, v.name, String(v.capacityBytes), '--format', v.format];
+    if (v.thick) args.push('--allocation', String(v.capacityBytes));
+    if (v.backing) args.push('--backing-vol', v.backing.path, '--backing-vol-format', v.backing.format);
+    return args;
+  }
+
+  /**
+   * Writes `data` into a new volume and returns its path: create first (alone, so that an existing volume
+   * of that name is never written to), then upload and path in one process.
+   */
+  async createVolumeWith(pool: string, name: string, data: Buffer): Promise<string> {
+    await this.virsh(HostOps.createArgs({ pool, name, capacityBytes: data.length, format: 'raw' }));
+    return this.withInput(data, async (file, stdin) => {
+      const [up, path] = await this.batch(
+        [
+          ['vol-upload', '--pool', pool, name, file],
+          ['vol-path', '--pool', pool, name],
+        ],
+        stdin,
+      );
+      if (!up?.ok) throw new AppError('HOST_ERROR', `virsh vol-upload: ${up?.error ?? 'no answer'}`);
+      if (!path?.ok) throw new AppError('HOST_ERROR', `virsh vol-path: ${path?.error ?? 'no answer'}`);
+      return path.out.trim();
+    });
+  }
+
   async volumeExists(pool: string, name: string): Promise<boolean> {
     try {
       await this.virsh(['vol-info', '--pool', pool, name]);
@@ -82,11 +128,19 @@ export class HostOps {
     thick?: boolean;
     backing?: { path: string; format: string };
   }): Promise<string> {
-    const args = ['vol-create-as', v.pool, v.name, String(v.capacityBytes), '--format', v.format];
-    if (v.thick) args.push('--allocation', String(v.capacityBytes));
-    if (v.backing) args.push('--backing-vol', v.backing.path, '--backing-vol-format', v.backing.format);
-    await this.virsh(args, { timeoutMs: 30 * 60_000 });
+    await this.virsh(HostOps.createArgs(v), { timeoutMs: 30 * 60_000 });
     return this.volumePath(v.pool, v.name);
+  }
+
+  /** Deletes the volume at a path (virsh finds its pool). Absent counts as done. */
+  async deleteVolumeAt(path: string): Promise<'deleted' | 'absent'> {
+    try {
+      await this.virsh(['vol-delete', path], { timeoutMs: 10 * 60_000 });
+      return 'deleted';
+    } catch (err) {
+      if (isNotFound(err)) return 'absent';
+      throw err;
+    }
   }
 
   async deleteVolume(pool: string, name: string): Promise<'deleted' | 'absent'> {

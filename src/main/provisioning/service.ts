@@ -41,6 +41,7 @@ import {
 } from '../tasks/task-log';
 import { HostOps, isAlreadyExists } from './host-ops';
 import { planCreation, toXml, type PlanDeps, type VmPlan } from './plan';
+import { parseDomainXml } from '../virt/parse';
 
 /** What rollback removes. Written to the task's step before the thing is created. */
 export type UndoRecord =
@@ -321,50 +322,75 @@ export function createProvisioning(deps: ProvisioningDeps) {
       else if (!plan.uploadImage) imageStep.done(`${plan.image.name} is on the host`);
       else imagePath = await copyImage(plan.image, ops, plan.pool, imageStep, plan.hostId);
 
-      // disks
+      // disks: every new volume in one virsh process, then every path.
       const diskStep = begin('disks');
-      const diskPaths: string[] = [];
+      const commands: string[][] = [];
+      const created: { index: number; name: string }[] = [];
       for (const [k, d] of plan.disks.entries()) {
-        if (d.kind === 'existing') {
-          diskPaths.push(await ops.volumePath(d.pool, d.volume));
-          continue;
-        }
-        if (await ops.volumeExists(d.pool, d.volume)) {
-          throw new AppError(
-            'CONFLICT',
-            `Pool ${d.pool} on ${plan.hostName} already has a volume ${d.volume}`,
-          );
-        }
+        if (d.kind === 'existing') continue;
         diskStep.addUndo({
           type: 'volume',
           hostId: plan.hostId,
           pool: d.pool,
           name: d.volume,
         } satisfies UndoRecord);
-        try {
-          const backing =
-            d.backing && imagePath ? { path: imagePath, format: plan.image?.format ?? 'qcow2' } : undefined;
-          diskPaths.push(
-            await ops.createVolume({
-              pool: d.pool,
-              name: d.volume,
-              capacityBytes: d.capacityBytes,
-              format: d.format,
-              thick: d.thick,
-              backing,
-            }),
-          );
-        } catch (err) {
-          if (isAlreadyExists(err))
-            diskStep.dropUndo(
-              (r) => (r as UndoRecord).type === 'volume' && (r as { name: string }).name === d.volume,
-            );
-          throw err;
-        }
-        diskStep.progress((k + 1) / plan.disks.length, `Created ${d.pool}/${d.volume}`);
+        const backing =
+          d.backing && imagePath ? { path: imagePath, format: plan.image?.format ?? 'qcow2' } : undefined;
+        commands.push(
+          HostOps.createArgs({
+            pool: d.pool,
+            name: d.volume,
+            capacityBytes: d.capacityBytes,
+            format: d.format,
+            thick: d.thick,
+            backing,
+          }),
+        );
+        created.push({ index: k, name: d.volume });
       }
+      const paths = plan.disks.map((d) => ['vol-path', '--pool', d.pool, d.volume]);
+      const results = plan.disks.length ? await ops.batch([...commands, ...paths]) : [];
+      const failed = results
+        .slice(0, commands.length)
+        .map((r, i) => ({ r, i }))
+        .filter(({ r }) => !r?.ok);
+      for (const { r, i } of failed) {
+        // Not created by us: never remove it.
+        if (isAlreadyExists(r?.ok === false ? r.error : '')) {
+          const name = created[i]!.name;
+          diskStep.dropUndo(
+            (u) => (u as UndoRecord).type === 'volume' && (u as { name: string }).name === name,
+          );
+        }
+      }
+      if (failed.length) {
+        const first = failed[0]!;
+        const disk = plan.disks[created[first.i]!.index]!;
+        if (first.r?.ok === false && isAlreadyExists(first.r.error)) {
+          throw new AppError(
+            'CONFLICT',
+            `Pool ${disk.pool} on ${plan.hostName} already has a volume ${disk.volume}`,
+          );
+        }
+        throw new AppError(
+          'HOST_ERROR',
+          `Cannot create volume ${created[first.i]!.name}: ${first.r?.ok === false ? first.r.error : 'no answer'}`,
+        );
+      }
+      const diskPaths = results.slice(commands.length).map((r, k) => {
+        if (!r?.ok) {
+          throw new AppError(
+            'HOST_ERROR',
+            `Cannot find volume ${plan.disks[k]!.volume}: ${r?.error ?? 'no answer'}`,
+          );
+        }
+        return r.out.trim();
+      });
       if (plan.disks.length === 0) diskStep.skip('No disks');
-      else diskStep.done(`${plan.disks.length} disk(s)`);
+      else
+        diskStep.done(
+          created.length ? `Created ${created.map((c) => c.name).join(', ')}` : 'Existing volumes',
+        );
 
       // seed
       const seedStep = begin('seed');
@@ -373,36 +399,32 @@ export function createProvisioning(deps: ProvisioningDeps) {
       else {
         const iso = await seedIso(plan.seed, ops.driver);
         seedStep.progress(0.5, 'Seed ISO built');
-        if (await ops.volumeExists(plan.pool, plan.seedVolume)) {
-          throw new AppError('CONFLICT', `Pool ${plan.pool} already has a volume ${plan.seedVolume}`);
-        }
+        const seedName = plan.seedVolume;
         seedStep.addUndo({
           type: 'volume',
           hostId: plan.hostId,
           pool: plan.pool,
-          name: plan.seedVolume,
+          name: seedName,
         } satisfies UndoRecord);
-        if ('bytes' in iso) {
-          await ops.createVolume({
-            pool: plan.pool,
-            name: plan.seedVolume,
-            capacityBytes: iso.bytes.length,
-            format: 'raw',
-          });
-          await ops.uploadBytes(plan.pool, plan.seedVolume, iso.bytes);
-        } else {
-          const size = (await ops.driver.exec(['stat', '-c', '%s', iso.hostPath])).stdout.trim();
-          await ops.createVolume({
-            pool: plan.pool,
-            name: plan.seedVolume,
-            capacityBytes: Number(size),
-            format: 'raw',
-          });
-          await ops.driver.virsh(['vol-upload', '--pool', plan.pool, plan.seedVolume, iso.hostPath]);
-          await ops.driver.exec(['rm', '-rf', '--', iso.hostPath.replace(/\/seed\.iso$/, '')]);
+        try {
+          if ('bytes' in iso) seedPath = await ops.createVolumeWith(plan.pool, seedName, iso.bytes);
+          else {
+            const size = (await ops.driver.exec(['stat', '-c', '%s', iso.hostPath])).stdout.trim();
+            await ops.createVolume({
+              pool: plan.pool,
+              name: seedName,
+              capacityBytes: Number(size),
+              format: 'raw',
+            });
+            await ops.driver.virsh(['vol-upload', '--pool', plan.pool, seedName, iso.hostPath]);
+            await ops.driver.exec(['rm', '-rf', '--', iso.hostPath.replace(/\/seed\.iso$/, '')]);
+            seedPath = await ops.volumePath(plan.pool, seedName);
+          }
+        } catch (err) {
+          if (isAlreadyExists(err)) seedStep.dropUndo(() => true);
+          throw err;
         }
-        seedPath = await ops.volumePath(plan.pool, plan.seedVolume);
-        seedStep.done(`${plan.pool}/${plan.seedVolume}`);
+        seedStep.done(`${plan.pool}/${seedName}`);
       }
 
       // define
@@ -477,11 +499,22 @@ export function createProvisioning(deps: ProvisioningDeps) {
 
       // done
       const doneStep = begin('done');
-      const state = vmState((await ops.domainState(plan.uuid)) ?? 'unknown');
-      deps.vmsRepo.setState(plan.vmId, state as VmState);
+      // The VM leaves "creating"; one read of the domain records its devices and its state.
+      deps.vmsRepo.setState(plan.vmId, 'unknown');
       await deps.hostsService.refreshDomain(plan.hostId, plan.name).catch(() => undefined);
+      let state: VmState = deps.vmsRepo.get(plan.vmId)?.state ?? 'unknown';
+      if (state === 'unknown') {
+        state = vmState((await ops.domainState(plan.uuid)) ?? 'unknown');
+        deps.vmsRepo.setState(plan.vmId, state);
+      }
       release();
-      void deps.hostsService.sync(plan.hostId).catch(() => undefined);
+      // Pools and volumes changed: a sync in the background (drain() waits for it).
+      track(
+        deps.hostsService.sync(plan.hostId).then(
+          () => undefined,
+          () => undefined,
+        ),
+      );
       doneStep.done(`VM ${plan.name} is ${state}`);
       result.state = state;
       task.succeed(result);
@@ -728,18 +761,34 @@ export function createProvisioning(deps: ProvisioningDeps) {
       }
       if (vm.hostId && vm.uuid) {
         const ops = await opsFor(vm.hostId);
+        // The disks as the host has them now (the inventory may be behind), else as last synced.
+        const live = await ops.driver
+          .virsh(['dumpxml', vm.uuid])
+          .then((xml) => parseDomainXml(xml).disks)
+          .catch(() => null);
+        const disks = live ?? vm.details.disks ?? [];
         await ops.removeDomain(vm.uuid);
         if (deleteDisks) {
-          const volumes = deps.imagesRepo.list(vm.projectId, { hostId: vm.hostId });
-          const byPath = new Map(volumes.map((v) => [v.path, v]));
-          for (const d of vm.details.disks ?? []) {
-            const v = d.source ? byPath.get(d.source) : undefined;
-            if (!v?.pool) continue;
-            const own = d.device === 'disk' ? v.usedBy === 0 : v.name === `${vm.name}-cidata.iso`;
-            if (own) await ops.deleteVolume(v.pool, v.name);
+          const bases = new Set(
+            deps.imagesRepo
+              .list(vm.projectId, { hostId: vm.hostId })
+              .filter((v) => v.usedBy > 0)
+              .map((v) => v.path),
+          );
+          for (const d of disks) {
+            if (!d.source) continue;
+            // Its own disks (never a base image other disks stand on) and its own seed.
+            const own =
+              d.device === 'disk' ? !bases.has(d.source) : d.source.endsWith(`/${vm.name}-cidata.iso`);
+            if (own) await ops.deleteVolumeAt(d.source);
           }
         }
-        void deps.hostsService.sync(vm.hostId).catch(() => undefined);
+        track(
+          deps.hostsService.sync(vm.hostId).then(
+            () => undefined,
+            () => undefined,
+          ),
+        );
       }
       deps.vmsRepo.remove(vm.id);
       vmsChanged(vm.projectId);

@@ -108,6 +108,8 @@ export function createHostsService(deps: HostsServiceDeps) {
 
   /** The live driver of a host, connected on first use. */
   const driverFor = async (id: string): Promise<HostDriver> => {
+    // After close() nothing may open a connection again (it would keep the process alive).
+    if (closed) throw new AppError('HOST_ERROR', 'The app is closing');
     const existing = drivers.get(id);
     if (existing) return existing;
     const rec = hosts.getRecord(id);

@@ -49,8 +49,11 @@ export class SshDriver implements HostDriver {
     return runVirsh(this.run, args, opts);
   }
 
-  virshBatch(commands: readonly (readonly string[])[]) {
-    return runVirshBatch(this.run, commands);
+  virshBatch(
+    commands: readonly (readonly string[])[],
+    opts?: { timeoutMs?: number; stdin?: string | Buffer },
+  ) {
+    return runVirshBatch(this.run, commands, opts);
   }
 
   exec(argv: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }) {
