@@ -7,6 +7,9 @@
  *   prepare(snapshot)                     -> PreparedSnapshot: index once, place many times
  *   new ReservationBook().placeAndReserve -> place + hold capacity until creation finishes or fails
  *
+ * A result's table (every host, every reason, every score) is judged when it is first read: provisioning,
+ * which reads only the placements, does not pay for it; the dry run and IPC clones get it whole.
+ *
  * A snapshot (HostSnapshot[] or a PreparedSnapshot) is a value: build a new one when the inventory
  * changes, never edit one in place. options.reservations holds what placements in flight took;
  * ReservationBook passes its own.
