@@ -31,7 +31,6 @@ import type { TaskRow } from '../inventory/tasks.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
 import type { AppEvents } from '../services/events';
 import type { HostsService } from '../services/hosts';
-import { vmState } from '../services/hosts';
 import {
   HEARTBEAT_TIMEOUT_MS,
   toTaskError,
@@ -499,14 +498,12 @@ export function createProvisioning(deps: ProvisioningDeps) {
 
       // done
       const doneStep = begin('done');
-      // The VM leaves "creating"; one read of the domain records its devices and its state.
-      deps.vmsRepo.setState(plan.vmId, 'unknown');
-      await deps.hostsService.refreshDomain(plan.hostId, plan.name).catch(() => undefined);
-      let state: VmState = deps.vmsRepo.get(plan.vmId)?.state ?? 'unknown';
-      if (state === 'unknown') {
-        state = vmState((await ops.domainState(plan.uuid)) ?? 'unknown');
-        deps.vmsRepo.setState(plan.vmId, state);
-      }
+      // The VM leaves "creating" in the state its last step left it; reading back the domain (its devices,
+      // MACs, the state should it have changed since) follows in the background, as does a sync of the
+      // host's pools. drain() waits for both.
+      const state: VmState = request.start ? 'running' : 'shutoff';
+      deps.vmsRepo.setState(plan.vmId, state);
+      track(deps.hostsService.refreshDomain(plan.hostId, plan.name).catch(() => undefined));
       release();
       // Pools and volumes changed: a sync in the background (drain() waits for it).
       track(
