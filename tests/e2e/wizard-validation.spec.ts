@@ -3,22 +3,16 @@
  * name, more memory than any host has (the placement table says why), a disk smaller than its cloud
  * image, a bad SSH key, a password confirmation that differs. And the draft outlives leaving the page.
  */
-import type { Page, TestInfo } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { QhciClient } from '../../src/shared/ipc/transport';
 import { addSshHost, makeCloudImage, POOL, removeVolume } from '../helpers/provision';
 import { NO_TESTBED, testbed } from '../helpers/testbed';
 import { expect, test, type Qhci } from './fixtures';
+import { stepShot } from './shots';
 
 const client = (qhci: Qhci) => ({ call: qhci.call }) as unknown as QhciClient;
 
-async function shot(page: Page, testInfo: TestInfo, name: string, height = 1300) {
-  const path = testInfo.outputPath(`${name}.png`);
-  const viewport = page.viewportSize()!;
-  await page.setViewportSize({ width: viewport.width, height });
-  await page.screenshot({ path, fullPage: true });
-  await page.setViewportSize(viewport);
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-}
+const shot = stepShot;
 
 async function openWizard(page: Page) {
   await page.getByTestId('nav-vms').click();

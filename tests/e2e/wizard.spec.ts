@@ -3,7 +3,7 @@
  * image in kvm-a's pool, a customization spec and a folder made inline; auto placement. The VM must come
  * up running, in the folder, on the host the scheduler chose, with the disk the review step's XML shows.
  */
-import type { Page, TestInfo } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { XMLParser } from 'fast-xml-parser';
 import type { QhciClient } from '../../src/shared/ipc/transport';
@@ -12,6 +12,7 @@ import { addSshHost, dumpxml, makeCloudImage, MiB, POOL, removeVolume, uniq } fr
 import { ed25519Key } from '../helpers/ssh-keys';
 import { NO_TESTBED, testbed } from '../helpers/testbed';
 import { expect, test, type Qhci } from './fixtures';
+import { stepShot } from './shots';
 
 test.skip(testbed === null, `Wizard e2e tests need the testbed: ${NO_TESTBED}`);
 test.describe.configure({ timeout: 240_000 });
@@ -34,15 +35,7 @@ const disksOf = (domainXml: string) =>
 
 const client = (qhci: Qhci) => ({ call: qhci.call }) as unknown as QhciClient;
 
-/** A screenshot saved with the test's results and attached to its report; tall, to show a whole step. */
-async function shot(page: Page, testInfo: TestInfo, name: string, height = 1300) {
-  const path = testInfo.outputPath(`${name}.png`);
-  const viewport = page.viewportSize()!;
-  await page.setViewportSize({ width: viewport.width, height });
-  await page.screenshot({ path, fullPage: true });
-  await page.setViewportSize(viewport);
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-}
+const shot = stepShot;
 
 const domains: string[] = [];
 const volumes: string[] = [];
