@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../shared/domain/errors';
 import type { HostDriver } from '../hosts/driver';
-import { virshErrorText } from '../hosts/virsh';
+import { virshErrorText, type BatchResult } from '../hosts/virsh';
 
 /** virsh refusing because the thing is not there (undo of something that never got created). */
 export function isNotFound(err: unknown): boolean {
@@ -79,23 +79,43 @@ export class HostOps {
   }
 
   /**
-   * Writes `data` into a new volume and returns its path: create first (alone, so that an existing volume
-   * of that name is never written to), then upload and path in one process.
+   * Uploads the seed into its (new) volume, defines the domain and starts it: one virsh process where virsh
+   * runs here (both inputs as private files), two over SSH (the seed on stdin, then define with the XML on
+   * stdin, and start). virsh goes on after a failure; the caller rolls back whatever a failure left.
    */
-  async createVolumeWith(pool: string, name: string, data: Buffer): Promise<string> {
-    await this.virsh(HostOps.createArgs({ pool, name, capacityBytes: data.length, format: 'raw' }));
-    return this.withInput(data, async (file, stdin) => {
-      const [up, path] = await this.batch(
-        [
-          ['vol-upload', '--pool', pool, name, file],
-          ['vol-path', '--pool', pool, name],
-        ],
-        stdin,
-      );
-      if (!up?.ok) throw new AppError('HOST_ERROR', `virsh vol-upload: ${up?.error ?? 'no answer'}`);
-      if (!path?.ok) throw new AppError('HOST_ERROR', `virsh vol-path: ${path?.error ?? 'no answer'}`);
-      return path.out.trim();
-    });
+  async seedDefineStart(o: {
+    seed: { pool: string; name: string; bytes?: Buffer; hostPath?: string } | null;
+    xml: string;
+    start: string | null;
+  }): Promise<{ seed: BatchResult | null; define: BatchResult; start: BatchResult | null }> {
+    const upload = (file: string) =>
+      o.seed ? [['vol-upload', '--pool', o.seed.pool, o.seed.name, file]] : [];
+    const startCmd = o.start ? [['start', o.start]] : [];
+    if (this.driver.kind !== 'ssh') {
+      const dir = await mkdtemp(join(tmpdir(), 'qhci-in-'));
+      try {
+        const xmlFile = join(dir, 'domain.xml');
+        await writeFile(xmlFile, o.xml, { mode: 0o600 });
+        let seedFile = o.seed?.hostPath ?? '';
+        if (o.seed?.bytes) {
+          seedFile = join(dir, 'seed.iso');
+          await writeFile(seedFile, o.seed.bytes, { mode: 0o600 });
+        }
+        const r = await this.batch([...upload(seedFile), ['define', xmlFile], ...startCmd]);
+        const at = o.seed ? 1 : 0;
+        return { seed: o.seed ? r[0]! : null, define: r[at]!, start: o.start ? r[at + 1]! : null };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    let seed: BatchResult | null = null;
+    if (o.seed) {
+      const file = o.seed.hostPath ?? '/dev/stdin';
+      const [r] = await this.batch(upload(file), o.seed.hostPath ? undefined : o.seed.bytes);
+      seed = r ?? { ok: false, error: 'no answer' };
+    }
+    const r = await this.batch([['define', '/dev/stdin'], ...startCmd], o.xml);
+    return { seed, define: r[0]!, start: o.start ? r[1]! : null };
   }
 
   async volumeExists(pool: string, name: string): Promise<boolean> {

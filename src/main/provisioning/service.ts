@@ -321,11 +321,20 @@ export function createProvisioning(deps: ProvisioningDeps) {
       else if (!plan.uploadImage) imageStep.done(`${plan.image.name} is on the host`);
       else imagePath = await copyImage(plan.image, ops, plan.pool, imageStep, plan.hostId);
 
-      // disks: every new volume in one virsh process, then every path.
+      // The seed ISO is built first (on the workstation, or on the host), so that its volume is created with
+      // the disks: every new volume in one virsh process, then every path.
+      const iso = plan.seed && plan.seedVolume ? await seedIso(plan.seed, ops.driver) : null;
+      const isoSize =
+        iso === null
+          ? 0
+          : 'bytes' in iso
+            ? iso.bytes.length
+            : Number((await ops.driver.exec(['stat', '-c', '%s', iso.hostPath])).stdout.trim());
+
       const diskStep = begin('disks');
       const commands: string[][] = [];
-      const created: { index: number; name: string }[] = [];
-      for (const [k, d] of plan.disks.entries()) {
+      const created: { name: string; pool: string; step: StepHandle }[] = [];
+      for (const d of plan.disks) {
         if (d.kind === 'existing') continue;
         diskStep.addUndo({
           type: 'volume',
@@ -345,89 +354,80 @@ export function createProvisioning(deps: ProvisioningDeps) {
             backing,
           }),
         );
-        created.push({ index: k, name: d.volume });
+        created.push({ name: d.volume, pool: d.pool, step: diskStep });
       }
-      const paths = plan.disks.map((d) => ['vol-path', '--pool', d.pool, d.volume]);
-      const results = plan.disks.length ? await ops.batch([...commands, ...paths]) : [];
+      const seedStep = task.step('seed');
+      if (iso && plan.seedVolume) {
+        seedStep.addUndo({
+          type: 'volume',
+          hostId: plan.hostId,
+          pool: plan.pool,
+          name: plan.seedVolume,
+        } satisfies UndoRecord);
+        commands.push(
+          HostOps.createArgs({
+            pool: plan.pool,
+            name: plan.seedVolume,
+            capacityBytes: isoSize,
+            format: 'raw',
+          }),
+        );
+        created.push({ name: plan.seedVolume, pool: plan.pool, step: seedStep });
+      }
+      const wanted = [
+        ...plan.disks.map((d) => ({ pool: d.pool, name: d.volume })),
+        ...(iso && plan.seedVolume ? [{ pool: plan.pool, name: plan.seedVolume }] : []),
+      ];
+      const results =
+        commands.length || wanted.length
+          ? await ops.batch([...commands, ...wanted.map((w) => ['vol-path', '--pool', w.pool, w.name])])
+          : [];
       const failed = results
         .slice(0, commands.length)
         .map((r, i) => ({ r, i }))
         .filter(({ r }) => !r?.ok);
       for (const { r, i } of failed) {
-        // Not created by us: never remove it.
-        if (isAlreadyExists(r?.ok === false ? r.error : '')) {
-          const name = created[i]!.name;
-          diskStep.dropUndo(
-            (u) => (u as UndoRecord).type === 'volume' && (u as { name: string }).name === name,
-          );
+        // A volume that was there before is not ours: never remove it.
+        if (r?.ok === false && isAlreadyExists(r.error)) {
+          const { name, step } = created[i]!;
+          step.dropUndo((u) => (u as UndoRecord).type === 'volume' && (u as { name: string }).name === name);
         }
       }
       if (failed.length) {
         const first = failed[0]!;
-        const disk = plan.disks[created[first.i]!.index]!;
+        const c = created[first.i]!;
+        if (c.step !== diskStep) {
+          diskStep.done();
+          current = seedStep;
+          seedStep.start();
+        }
         if (first.r?.ok === false && isAlreadyExists(first.r.error)) {
-          throw new AppError(
-            'CONFLICT',
-            `Pool ${disk.pool} on ${plan.hostName} already has a volume ${disk.volume}`,
-          );
+          throw new AppError('CONFLICT', `Pool ${c.pool} on ${plan.hostName} already has a volume ${c.name}`);
         }
         throw new AppError(
           'HOST_ERROR',
-          `Cannot create volume ${created[first.i]!.name}: ${first.r?.ok === false ? first.r.error : 'no answer'}`,
+          `Cannot create volume ${c.name}: ${first.r?.ok === false ? first.r.error : 'no answer'}`,
         );
       }
-      const diskPaths = results.slice(commands.length).map((r, k) => {
+      const paths = results.slice(commands.length).map((r, k) => {
         if (!r?.ok) {
           throw new AppError(
             'HOST_ERROR',
-            `Cannot find volume ${plan.disks[k]!.volume}: ${r?.error ?? 'no answer'}`,
+            `Cannot find volume ${wanted[k]!.name}: ${r?.error ?? 'no answer'}`,
           );
         }
         return r.out.trim();
       });
+      const diskPaths = paths.slice(0, plan.disks.length);
+      const seedPath = iso ? paths[plan.disks.length]! : null;
+      const newDisks = created.filter((c) => c.step === diskStep).map((c) => c.name);
       if (plan.disks.length === 0) diskStep.skip('No disks');
-      else
-        diskStep.done(
-          created.length ? `Created ${created.map((c) => c.name).join(', ')}` : 'Existing volumes',
-        );
+      else diskStep.done(newDisks.length ? `Created ${newDisks.join(', ')}` : 'Existing volumes');
 
-      // seed
-      const seedStep = begin('seed');
-      let seedPath: string | null = null;
-      if (!plan.seed || !plan.seedVolume) seedStep.skip('No cloud-init');
-      else {
-        const iso = await seedIso(plan.seed, ops.driver);
-        seedStep.progress(0.5, 'Seed ISO built');
-        const seedName = plan.seedVolume;
-        seedStep.addUndo({
-          type: 'volume',
-          hostId: plan.hostId,
-          pool: plan.pool,
-          name: seedName,
-        } satisfies UndoRecord);
-        try {
-          if ('bytes' in iso) seedPath = await ops.createVolumeWith(plan.pool, seedName, iso.bytes);
-          else {
-            const size = (await ops.driver.exec(['stat', '-c', '%s', iso.hostPath])).stdout.trim();
-            await ops.createVolume({
-              pool: plan.pool,
-              name: seedName,
-              capacityBytes: Number(size),
-              format: 'raw',
-            });
-            await ops.driver.virsh(['vol-upload', '--pool', plan.pool, seedName, iso.hostPath]);
-            await ops.driver.exec(['rm', '-rf', '--', iso.hostPath.replace(/\/seed\.iso$/, '')]);
-            seedPath = await ops.volumePath(plan.pool, seedName);
-          }
-        } catch (err) {
-          if (isAlreadyExists(err)) seedStep.dropUndo(() => true);
-          throw err;
-        }
-        seedStep.done(`${plan.pool}/${seedName}`);
-      }
-
-      // define
-      const defineStep = begin('define');
+      // seed, define and start: where virsh runs here, one process (the seed and the XML as private files);
+      // over SSH the seed travels on stdin, then define and start follow in a second process.
+      begin('seed');
+      if (!iso || !plan.seedVolume) seedStep.skip('No cloud-init');
       const installer = plan.domain.cdroms.find((c) => c.purpose === 'installer');
       const xml = toXml({
         ...plan.domain,
@@ -437,21 +437,51 @@ export function createProvisioning(deps: ProvisioningDeps) {
           ...(seedPath ? [{ path: seedPath, purpose: 'seed' as const }] : []),
         ],
       });
+      const defineStep = task.step('define');
       defineStep.addUndo({
         type: 'domain',
         hostId: plan.hostId,
         uuid: plan.uuid,
         name: plan.name,
       } satisfies UndoRecord);
-      await ops.define(xml);
-      defineStep.done(`Domain ${plan.name} (${plan.uuid})`);
-
-      // start
-      const startStep = begin('start');
-      if (request.start) {
-        await ops.start(plan.uuid);
-        startStep.done('Running');
-      } else startStep.skip('Not requested');
+      const startStep = task.step('start');
+      const outcome = await ops.seedDefineStart({
+        seed:
+          iso && plan.seedVolume
+            ? {
+                pool: plan.pool,
+                name: plan.seedVolume,
+                ...('bytes' in iso ? { bytes: iso.bytes } : { hostPath: iso.hostPath }),
+              }
+            : null,
+        xml,
+        start: request.start ? plan.uuid : null,
+      });
+      if (iso && 'hostPath' in iso) {
+        await ops.driver
+          .exec(['rm', '-rf', '--', iso.hostPath.replace(/\/seed\.iso$/, '')])
+          .catch(() => undefined);
+      }
+      // Steps report in order; the first failure is the step that failed.
+      const order: [StepHandle, keyof typeof outcome, string, boolean][] = [
+        [seedStep, 'seed', `${plan.pool}/${plan.seedVolume ?? ''}`, iso !== null],
+        [defineStep, 'define', `Domain ${plan.name} (${plan.uuid})`, true],
+        [startStep, 'start', 'Running', request.start],
+      ];
+      for (const [step, key, detail, wantedStep] of order) {
+        if (step !== seedStep) {
+          current = step;
+          step.start();
+        }
+        if (!wantedStep) {
+          if (step !== seedStep) step.skip('Not requested');
+          continue;
+        }
+        const r = outcome[key];
+        if (r && !r.ok)
+          throw new AppError('HOST_ERROR', `virsh ${key === 'seed' ? 'vol-upload' : key}: ${r.error}`);
+        step.done(detail);
+      }
 
       // ready
       const readyStep = begin('ready');
