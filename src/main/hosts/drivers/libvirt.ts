@@ -70,7 +70,9 @@ export class LibvirtDriver implements HostDriver {
   }
 
   async connect(): Promise<void> {
-    if (this.opts.useBinding !== false && !this.hv) {
+    // Connected already: the native connection is open, or virsh answered on this URI before.
+    if (this.hv || this.virshChecked) return;
+    if (this.opts.useBinding !== false) {
       const binding = await loadBinding(this.opts.log);
       if (binding) {
         const hv = new binding.Hypervisor({ uri: this.uri });
@@ -89,9 +91,14 @@ export class LibvirtDriver implements HostDriver {
         `Cannot connect to ${this.uri}: ${err.message.replace(/^virsh uri: /, '')}`,
       );
     });
+    this.virshChecked = true;
   }
 
+  /** virsh-only mode: the URI answered once (every later call still reports its own failure). */
+  private virshChecked = false;
+
   close(): void {
+    this.virshChecked = false;
     delete this.facts.value;
     const hv = this.hv;
     this.hv = null;
