@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/domain/errors';
+import { runLocal } from '../hosts/local-process';
 import { buildSeedIsoLocal, ISO_TOOLS, isoArgv, pickIsoTool, seedFiles, type ToolSide } from './iso';
 import type { Seed } from './seed';
 
@@ -102,7 +103,10 @@ describe('buildSeedIsoLocal with a stand-in tool', () => {
 
   it('runs the tool without a shell in a private dir, returns the bytes and removes the dir', async () => {
     fakeTool(0);
-    const iso = await buildSeedIsoLocal({ ...SEED, networkConfig: 'version: 2\n' }, { tool: 'genisoimage' });
+    const iso = await buildSeedIsoLocal(
+      { ...SEED, networkConfig: 'version: 2\n' },
+      { tool: 'genisoimage', run: runLocal },
+    );
     expect(iso.toString()).toBe('ISO');
     expect(readFileSync(join(base, 'mode'), 'utf8').trim()).toBe('700');
     expect(readFileSync(join(base, 'files'), 'utf8').split('\n').filter(Boolean)).toEqual([
@@ -116,12 +120,14 @@ describe('buildSeedIsoLocal with a stand-in tool', () => {
 
   it('picks the local tool when none is given', async () => {
     fakeTool(0);
-    expect((await buildSeedIsoLocal(SEED)).toString()).toBe('ISO');
+    expect((await buildSeedIsoLocal(SEED, { run: runLocal })).toString()).toBe('ISO');
   });
 
   it('reports a failing tool and still removes the dir', async () => {
     fakeTool(3);
-    const err = await buildSeedIsoLocal(SEED, { tool: 'genisoimage' }).catch((e: unknown) => e);
+    const err = await buildSeedIsoLocal(SEED, { tool: 'genisoimage', run: runLocal }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).message).toContain('broken on purpose');
     expect(readdirSync(scratch)).toEqual([]);
@@ -130,7 +136,7 @@ describe('buildSeedIsoLocal with a stand-in tool', () => {
   it('reports a missing tool as UNSUPPORTED', async () => {
     process.env.PATH = bin;
     process.env.TMPDIR = scratch;
-    const err = await buildSeedIsoLocal(SEED, { tool: 'xorriso' }).catch((e: unknown) => e);
+    const err = await buildSeedIsoLocal(SEED, { tool: 'xorriso', run: runLocal }).catch((e: unknown) => e);
     expect((err as AppError).code).toBe('UNSUPPORTED');
     expect(readdirSync(scratch)).toEqual([]);
   });

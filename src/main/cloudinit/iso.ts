@@ -1,20 +1,21 @@
 /**
  * The NoCloud seed ISO: a small ISO 9660 image with volume id `cidata` holding user-data, meta-data and
  * (optionally) network-config, with Joliet and Rock Ridge names so the guest sees the exact file names.
- * Built with whichever of genisoimage, xorriso or mkisofs is installed, run with execFile (no shell).
+ * Built with whichever of genisoimage, xorriso or mkisofs is installed, run with an argv (no shell) by the
+ * runner the caller passes: processes are started only in src/main/hosts.
  */
-// Layering exception, on purpose: building the seed on the workstation runs one ISO tool with an argv
-// (execFile, no shell). The other process and socket code lives in src/main/hosts.
-// eslint-disable-next-line no-restricted-imports
-import { execFile } from 'node:child_process';
 import { access, chmod, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
 import { AppError } from '../../shared/domain/errors';
 import type { Seed } from './seed';
 
-const execFileP = promisify(execFile);
+/** Runs a program with an argv (src/main/hosts/local-process.ts runLocal fits). */
+export type ToolRunner = (
+  program: string,
+  args: readonly string[],
+  opts: { timeoutMs?: number },
+) => Promise<{ code: number; stderr: string }>;
 
 export const ISO_TOOLS = ['genisoimage', 'xorriso', 'mkisofs'] as const;
 export type IsoTool = (typeof ISO_TOOLS)[number];
@@ -84,7 +85,10 @@ export function seedFiles(seed: Seed): [string, string][] {
 }
 
 /** Builds the seed ISO on the workstation in a private temp dir, which is always removed. */
-export async function buildSeedIsoLocal(seed: Seed, opts: { tool?: IsoTool } = {}): Promise<Buffer> {
+export async function buildSeedIsoLocal(
+  seed: Seed,
+  opts: { tool?: IsoTool; run: ToolRunner },
+): Promise<Buffer> {
   const tool = opts.tool ?? (await pickIsoTool([localToolSide])).tool;
   if (!(ISO_TOOLS as readonly string[]).includes(tool)) {
     throw new AppError(
@@ -102,15 +106,13 @@ export async function buildSeedIsoLocal(seed: Seed, opts: { tool?: IsoTool } = {
     for (const [name, text] of seedFiles(seed)) {
       await writeFile(join(dir, name), text, { mode: 0o600, flag: 'wx' });
     }
-    try {
-      const [program, ...args] = isoArgv(tool, out, dir);
-      await execFileP(program!, args, { timeout: 60_000, maxBuffer: 1024 * 1024 });
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException & { stderr?: string };
-      if (e.code === 'ENOENT') {
-        throw new AppError('UNSUPPORTED', `No ISO tool found: ${tool} is not installed on the workstation`);
-      }
-      const detail = (e.stderr ?? e.message).trim().split('\n').slice(-3).join(' ');
+    if (!(await hasLocalTool(tool))) {
+      throw new AppError('UNSUPPORTED', `No ISO tool found: ${tool} is not installed on the workstation`);
+    }
+    const [program, ...args] = isoArgv(tool, out, dir);
+    const r = await opts.run(program!, args, { timeoutMs: 60_000 });
+    if (r.code !== 0) {
+      const detail = r.stderr.trim().split('\n').slice(-3).join(' ');
       throw new AppError('INTERNAL', `${tool} could not build the seed ISO: ${detail}`);
     }
     return await readFile(out);

@@ -42,14 +42,7 @@ export class HostOps {
     run: (path: string, stdin?: string | Buffer) => Promise<T>,
   ) {
     if (this.driver.kind === 'ssh') return run('/dev/stdin', data);
-    const dir = await mkdtemp(join(tmpdir(), 'qhci-in-'));
-    try {
-      const file = join(dir, 'input');
-      await writeFile(file, data, { mode: 0o600 });
-      return await run(file);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    return withPrivateFiles({ input: data }, (paths) => run(paths.input!));
   }
 
   /**
@@ -92,21 +85,14 @@ export class HostOps {
       o.seed ? [['vol-upload', '--pool', o.seed.pool, o.seed.name, file]] : [];
     const startCmd = o.start ? [['start', o.start]] : [];
     if (this.driver.kind !== 'ssh') {
-      const dir = await mkdtemp(join(tmpdir(), 'qhci-in-'));
-      try {
-        const xmlFile = join(dir, 'domain.xml');
-        await writeFile(xmlFile, o.xml, { mode: 0o600 });
-        let seedFile = o.seed?.hostPath ?? '';
-        if (o.seed?.bytes) {
-          seedFile = join(dir, 'seed.iso');
-          await writeFile(seedFile, o.seed.bytes, { mode: 0o600 });
-        }
-        const r = await this.batch([...upload(seedFile), ['define', xmlFile], ...startCmd]);
+      const files: Record<string, string | Buffer> = { 'domain.xml': o.xml };
+      if (o.seed?.bytes) files['seed.iso'] = o.seed.bytes;
+      return withPrivateFiles(files, async (paths) => {
+        const seedFile = paths['seed.iso'] ?? o.seed?.hostPath ?? '';
+        const r = await this.batch([...upload(seedFile), ['define', paths['domain.xml']!], ...startCmd]);
         const at = o.seed ? 1 : 0;
         return { seed: o.seed ? r[0]! : null, define: r[at]!, start: o.start ? r[at + 1]! : null };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      });
     }
     let seed: BatchResult | null = null;
     if (o.seed) {
@@ -334,5 +320,23 @@ export class HostOps {
       if (/agent|guest/i.test((err as Error).message)) return null;
       throw err;
     }
+  }
+}
+
+/** Writes the files (mode 0600) into a private temporary directory, runs `use`, always removes them. */
+async function withPrivateFiles<T>(
+  files: Readonly<Record<string, string | Buffer>>,
+  use: (paths: Readonly<Record<string, string>>) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'qhci-in-'));
+  try {
+    const paths: Record<string, string> = {};
+    for (const [name, data] of Object.entries(files)) {
+      paths[name] = join(dir, name);
+      await writeFile(paths[name], data, { mode: 0o600 });
+    }
+    return await use(paths);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -22,6 +22,7 @@ import { isPlacementError, type ReservationBook, type ReservedPlacement } from '
 import type { PlacementService } from '../services/placement';
 import type { ProjectsService } from '../services/projects';
 import { buildDomainXml, type DomainPlan } from '../virt/domain-xml';
+import { formatBytes } from '../scheduler/format';
 
 export interface PlannedDisk {
   readonly kind: 'new' | 'existing';
@@ -89,17 +90,6 @@ const bad = (message: string, field: string) => new AppError('VALIDATION', messa
 
 export function vmNames(name: string, count: number): string[] {
   return count === 1 ? [name] : Array.from({ length: count }, (_, i) => `${name}-${i + 1}`);
-}
-
-function fmtBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[u]}`;
 }
 
 /** The request without secrets, as it is stored with the VM and the task. */
@@ -177,7 +167,7 @@ export function planCreation(deps: PlanDeps, request: CreateVmRequest, opts: { r
       }
       if (virtual !== null && d.sizeBytes < virtual) {
         throw bad(
-          `The boot disk (${fmtBytes(d.sizeBytes)}) is smaller than the image's virtual size (${fmtBytes(virtual)})`,
+          `The boot disk (${formatBytes(d.sizeBytes)}) is smaller than the image's virtual size (${formatBytes(virtual)})`,
           'disks.0.sizeBytes',
         );
       }

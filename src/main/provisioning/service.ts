@@ -26,6 +26,7 @@ import {
 } from '../cloudinit/iso';
 import type { Seed } from '../cloudinit/seed';
 import type { HostDriver } from '../hosts/driver';
+import { runLocal } from '../hosts/local-process';
 import type { ImagesRepo, StoredImage } from '../inventory/images.repo';
 import type { TaskRow } from '../inventory/tasks.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
@@ -283,7 +284,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
       },
     };
     const { side, tool } = await pickIsoTool([localToolSide, hostSide]);
-    if (side === localToolSide) return { bytes: await buildSeedIsoLocal(seed, { tool }) };
+    if (side === localToolSide) return { bytes: await buildSeedIsoLocal(seed, { tool, run: runLocal }) };
     const dir = (await driver.exec(['mktemp', '-d'])).stdout.trim();
     if (!dir.startsWith('/'))
       throw new AppError('HOST_ERROR', 'Cannot make a temporary directory on the host');

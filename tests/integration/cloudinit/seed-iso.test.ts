@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSeedIsoLocal, hasLocalTool, ISO_TOOLS, type IsoTool } from '../../../src/main/cloudinit/iso';
+import { runLocal } from '../../../src/main/hosts/local-process';
 import { verifyPassword } from '../../../src/main/cloudinit/password';
 import {
   AGENT_INSTALLER_PATH,
@@ -93,7 +94,7 @@ describe.skipIf(tools.length === 0 || !haveIsoinfo)('seed ISOs built with the in
   for (const tool of tools) {
     it(`${tool}: volume cidata, exact files by their Rock Ridge and Joliet names, no plaintext`, async () => {
       const seed = buildSeed(richInput());
-      const iso = await buildSeedIsoLocal(seed, { tool });
+      const iso = await buildSeedIsoLocal(seed, { tool, run: runLocal });
       const path = file(iso);
       expect(isoinfo(['-d', '-i', path])).toMatch(/^Volume id: cidata$/m);
       const names = isoinfo(['-R', '-f', '-i', path]).split('\n').filter(Boolean).sort();
@@ -128,7 +129,7 @@ describe.skipIf(tools.length === 0 || !haveIsoinfo)('seed ISOs built with the in
   }
 
   it('leaves out network-config when there is none', async () => {
-    const path = file(await buildSeedIsoLocal(buildSeed(baseInput()), { tool: tools[0]! }));
+    const path = file(await buildSeedIsoLocal(buildSeed(baseInput()), { tool: tools[0]!, run: runLocal }));
     expect(isoinfo(['-R', '-f', '-i', path]).split('\n').filter(Boolean).sort()).toEqual([
       '/meta-data',
       '/user-data',
