@@ -184,7 +184,7 @@ export function outcomeText(t: Task, hostNames: ReadonlyMap<string, string>): st
 }
 
 /**
- * Waits for the inventory refresh provisioning starts (without awaiting it) after a creation or a deletion:
+ * Waits for the full sync provisioning starts (without awaiting it) after a deletion:
  * concurrent syncs of a host share one run, so this joins it. A process that exited before it finished
  * would leave the next command an inventory without the new volumes (and `vm delete` would keep them).
  */
@@ -207,11 +207,9 @@ export async function vmCreate(ctx: Ctx, name: string | undefined, o: Opts): Pro
     return 0;
   }
   const started = await ctx.client.call('vms.create', { request });
+  // The inventory refresh a creation ends with (its domain, pools and new volumes) is awaited when the
+  // process closes the app (drain), before it exits.
   const tasks = await followTasks(ctx, started.taskIds, new ProgressView());
-  await settleHosts(
-    ctx,
-    tasks.map((t) => (t.result as { hostId?: string } | null)?.hostId),
-  );
   const hosts = new Map(
     (await ctx.client.call('hosts.list', { projectId: ctx.projectId })).map((h) => [h.id, h.name]),
   );

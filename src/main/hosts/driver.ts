@@ -5,7 +5,13 @@
 import { AppError } from '../../shared/domain/errors';
 import type { HostKind } from '../../shared/domain/host';
 import type { ExecResult } from './ssh-connection';
-import { runVirshBatch, type BatchResult, type VirshRunner } from './virsh';
+import type { BatchResult } from './virsh';
+
+/** Runs virsh commands and returns each one's result (a failing command does not stop the others). */
+export type VirshBatch = (
+  commands: readonly (readonly string[])[],
+  opts?: { timeoutMs?: number; parallel?: number },
+) => Promise<BatchResult[]>;
 
 export type PowerAction = 'start' | 'shutdown' | 'destroy' | 'reboot' | 'suspend' | 'resume';
 
@@ -80,13 +86,13 @@ const DOMAIN_READERS = 4;
  * second chain with a faster path (the native binding).
  */
 export async function collectWithVirsh(
-  run: VirshRunner,
+  batch: VirshBatch,
   cache: HypervisorFactsCache,
   domainsOverride?: () => Promise<RawHostData['domains']>,
 ): Promise<RawHostData> {
   const [host, domains] = await Promise.all([
-    collectHost(run, cache),
-    domainsOverride ? domainsOverride() : collectDomains(run),
+    collectHost(batch, cache),
+    domainsOverride ? domainsOverride() : collectDomains(batch),
   ]);
   return { ...host, domains };
 }
@@ -99,8 +105,8 @@ export interface HypervisorFactsCache {
   value?: { capabilitiesXml: string; libvirtVersion: string; domcapsXml: string; kvmUsable: boolean };
 }
 
-async function collectDomains(run: VirshRunner): Promise<RawHostData['domains']> {
-  const lists = await runVirshBatch(run, [
+async function collectDomains(batch: VirshBatch): Promise<RawHostData['domains']> {
+  const lists = await batch([
     ['list', '--all', '--uuid'],
     ...STATE_FILTERS.map(([, flag]) => ['list', '--uuid', flag]),
   ]);
@@ -116,8 +122,7 @@ async function collectDomains(run: VirshRunner): Promise<RawHostData['domains']>
   });
   // Measured here: four readers take about half the time of one; `dumpxml --xpath` to send less costs
   // virsh more than it saves.
-  const xml = await runVirshBatch(
-    run,
+  const xml = await batch(
     uuids.map((u) => ['dumpxml', u]),
     { parallel: DOMAIN_READERS },
   );
@@ -129,13 +134,13 @@ async function collectDomains(run: VirshRunner): Promise<RawHostData['domains']>
 }
 
 async function collectHost(
-  run: VirshRunner,
+  batch: VirshBatch,
   cache: HypervisorFactsCache,
 ): Promise<Omit<RawHostData, 'domains'>> {
   const warnings: string[] = [];
   const cached = cache.value;
   const nothing = ['echo'];
-  const first = await runVirshBatch(run, [
+  const first = await batch([
     cached ? nothing : ['capabilities'],
     ['nodeinfo'],
     ['hostname'],
@@ -170,7 +175,7 @@ async function collectHost(
 
   // Second round trip: pool and network XML, volume lists (after a refresh, so files made outside libvirt show).
   const active = poolNames.filter((p) => activePools.has(p));
-  const second = await runVirshBatch(run, [
+  const second = await batch([
     ...poolNames.map((p) => ['pool-dumpxml', p]),
     ...active.flatMap((p) => [
       ['pool-refresh', p],
@@ -193,8 +198,7 @@ async function collectHost(
   const volCmds: { pool: string; name: string; path: string }[] = [];
   for (const [pool, vols] of volNames) for (const v of vols) volCmds.push({ pool, ...v });
   const third = volCmds.length
-    ? await runVirshBatch(
-        run,
+    ? await batch(
         volCmds.map((v) => ['vol-dumpxml', '--pool', v.pool, v.path || v.name]),
         { parallel: 2 },
       )

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { AppError } from '../../shared/domain/errors';
 import type { ExecResult } from './ssh-connection';
 import type { VirshRunner } from './virsh';
+import type { VirshProcess } from './virsh-session';
 
 export function runLocal(
   program: string,
@@ -56,4 +57,52 @@ export function runLocal(
 
 export function localVirshRunner(uri: string): VirshRunner {
   return (args, opts) => runLocal('virsh', ['-c', uri, ...args], opts ?? {});
+}
+
+/** An interactive `virsh -c URI` on this workstation (for VirshSessions). */
+export function spawnLocalVirsh(uri: string): Promise<VirshProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('virsh', ['-c', uri], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    const exits: ((reason: string) => void)[] = [];
+    let gone: string | null = null;
+    const exit = (reason: string) => {
+      if (gone !== null) return;
+      gone = reason;
+      for (const cb of exits) cb(reason);
+    };
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdin.on('error', () => undefined);
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      const why =
+        e.code === 'ENOENT' ? 'virsh is not installed on this workstation' : `Cannot run virsh: ${e.message}`;
+      exit(why);
+      reject(new AppError('HOST_ERROR', why));
+    });
+    child.on('close', (code, signal) => exit(`virsh exited (${signal ?? `status ${code ?? '?'}`})`));
+    child.on('spawn', () =>
+      resolve({
+        write: (data) => child.stdin.write(data),
+        onStdout: (cb) => child.stdout.on('data', cb),
+        onStderr: (cb) => child.stderr.on('data', cb),
+        onExit: (cb) => (gone !== null ? cb(gone) : exits.push(cb)),
+        end: () => child.stdin.end(),
+        kill: () => child.kill('SIGKILL'),
+        ref: (on) => {
+          // The pipes are sockets: unreferenced, an idle session does not keep the process alive.
+          const handles = [child, child.stdin, child.stdout, child.stderr] as unknown as {
+            ref(): void;
+            unref(): void;
+          }[];
+          for (const h of handles) {
+            if (on) h.ref();
+            else h.unref();
+          }
+        },
+      }),
+    );
+  });
 }

@@ -3,10 +3,22 @@
  * The host key is checked against known_hosts on every connect. A dropped connection is re-opened on the
  * next use, with exponential backoff after failures so a dead host is not hammered.
  */
-import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import type * as Ssh2Module from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { AppError } from '../../shared/domain/errors';
 import type { HostKeyTrust, KeyCheck, KnownHosts } from './known-hosts';
 import { quoteCommand } from './shell-quote';
+
+type Ssh2 = typeof Ssh2Module;
+let ssh2: Promise<Ssh2> | undefined;
+/**
+ * ssh2 is loaded on the first SSH connection, not at start-up: it is a good part of the command-line tool's
+ * start for commands that never use SSH.
+ */
+function loadSsh2(): Promise<Ssh2> {
+  ssh2 ??= import('ssh2').then((m) => (m as { default?: Ssh2 }).default ?? m);
+  return ssh2;
+}
 
 export type SshAuth =
   | { readonly method: 'key'; readonly privateKey: string; readonly passphrase?: string }
@@ -95,9 +107,10 @@ export class SshConnection {
     return this.connecting;
   }
 
-  private open(): Promise<Client> {
+  private async open(): Promise<Client> {
     const { target, opts } = this;
     const where = `${target.username}@${target.host}:${target.port}`;
+    const { Client } = await loadSsh2();
     return new Promise<Client>((resolve, reject) => {
       const client = new Client();
       let keyProblem: AppError | null = null;
@@ -241,6 +254,11 @@ export class SshConnection {
     });
   }
 
+  /** A command that stays open for input and output (an interactive virsh); reconnects once like exec. */
+  interactive(argv: readonly string[]): Promise<ClientChannel> {
+    return this.channel(quoteCommand(argv));
+  }
+
   /** A long-running command whose output is read as it comes (events). */
   async stream(argv: readonly string[]): Promise<ClientChannel> {
     const client = await this.connect();
@@ -302,12 +320,13 @@ export function describeSshError(err: Error & { level?: string; code?: string },
 }
 
 /** The host key a server presents, read during the handshake only (no authentication is attempted). */
-export function probeHostKey(
+export async function probeHostKey(
   host: string,
   port: number,
   knownHosts: KnownHosts,
   timeoutMs = 15_000,
 ): Promise<KeyCheck> {
+  const { Client } = await loadSsh2();
   return new Promise((resolve, reject) => {
     const client = new Client();
     let result: KeyCheck | null = null;

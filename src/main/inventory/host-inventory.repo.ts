@@ -148,25 +148,53 @@ export function createHostInventoryRepo(db: Db) {
       now,
     });
 
+  const writePool = (hostId: string, p: HostInventory['pools'][number], now: string) =>
+    upsertPool.run({
+      id: newId(),
+      hostId,
+      name: p.name,
+      uuid: p.uuid || null,
+      type: p.type,
+      path: p.path,
+      state: p.state,
+      capacity: p.capacityBytes,
+      allocation: p.allocationBytes,
+      available: p.availableBytes,
+      now,
+    });
+
+  const writeVolume = (hostId: string, v: HostInventory['volumes'][number], now: string) => {
+    const pool = poolId.get(hostId, v.pool);
+    if (!pool) return;
+    upsertImage.run({
+      id: newId(),
+      hostId,
+      poolId: pool.id,
+      name: v.name,
+      path: v.path,
+      kind: v.kind,
+      format: v.format,
+      virtual: v.capacityBytes,
+      allocation: v.allocationBytes,
+      backing: v.backingPath,
+      now,
+    });
+  };
+
   return {
+    /**
+     * Updates some pools and volumes (what a change on the host touched) and leaves everything else as the
+     * last sync left it. Call inside a transaction.
+     */
+    absorb(hostId: string, part: Pick<HostInventory, 'pools' | 'volumes'>): void {
+      const now = nowIso();
+      for (const p of part.pools) writePool(hostId, p, now);
+      for (const v of part.volumes) writeVolume(hostId, v, now);
+    },
     /** Replaces what the inventory knows of a host with what a full sync read. Call inside a transaction. */
     replace(hostId: string, projectId: string, inv: HostInventory): void {
       const now = nowIso();
-      for (const p of inv.pools) {
-        upsertPool.run({
-          id: newId(),
-          hostId,
-          name: p.name,
-          uuid: p.uuid || null,
-          type: p.type,
-          path: p.path,
-          state: p.state,
-          capacity: p.capacityBytes,
-          allocation: p.allocationBytes,
-          available: p.availableBytes,
-          now,
-        });
-      }
+      for (const p of inv.pools) writePool(hostId, p, now);
       keepOnly(
         db,
         'storage_pools',
@@ -193,23 +221,7 @@ export function createHostInventoryRepo(db: Db) {
         'name',
         inv.networks.map((n) => n.name),
       );
-      for (const v of inv.volumes) {
-        const pool = poolId.get(hostId, v.pool);
-        if (!pool) continue;
-        upsertImage.run({
-          id: newId(),
-          hostId,
-          poolId: pool.id,
-          name: v.name,
-          path: v.path,
-          kind: v.kind,
-          format: v.format,
-          virtual: v.capacityBytes,
-          allocation: v.allocationBytes,
-          backing: v.backingPath,
-          now,
-        });
-      }
+      for (const v of inv.volumes) writeVolume(hostId, v, now);
       keepOnly(
         db,
         'images',

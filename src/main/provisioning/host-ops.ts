@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../shared/domain/errors';
 import type { HostDriver } from '../hosts/driver';
-import { virshErrorText, type BatchResult } from '../hosts/virsh';
+import { virshErrorText } from '../hosts/virsh';
 
 /** virsh refusing because the thing is not there (undo of something that never got created). */
 export function isNotFound(err: unknown): boolean {
@@ -71,37 +71,9 @@ export class HostOps {
     return args;
   }
 
-  /**
-   * Uploads the seed into its (new) volume, defines the domain and starts it: one virsh process where virsh
-   * runs here (both inputs as private files), two over SSH (the seed on stdin, then define with the XML on
-   * stdin, and start). virsh goes on after a failure; the caller rolls back whatever a failure left.
-   */
-  async seedDefineStart(o: {
-    seed: { pool: string; name: string; bytes?: Buffer; hostPath?: string } | null;
-    xml: string;
-    start: string | null;
-  }): Promise<{ seed: BatchResult | null; define: BatchResult; start: BatchResult | null }> {
-    const upload = (file: string) =>
-      o.seed ? [['vol-upload', '--pool', o.seed.pool, o.seed.name, file]] : [];
-    const startCmd = o.start ? [['start', o.start]] : [];
-    if (this.driver.kind !== 'ssh') {
-      const files: Record<string, string | Buffer> = { 'domain.xml': o.xml };
-      if (o.seed?.bytes) files['seed.iso'] = o.seed.bytes;
-      return withPrivateFiles(files, async (paths) => {
-        const seedFile = paths['seed.iso'] ?? o.seed?.hostPath ?? '';
-        const r = await this.batch([...upload(seedFile), ['define', paths['domain.xml']!], ...startCmd]);
-        const at = o.seed ? 1 : 0;
-        return { seed: o.seed ? r[0]! : null, define: r[at]!, start: o.start ? r[at + 1]! : null };
-      });
-    }
-    let seed: BatchResult | null = null;
-    if (o.seed) {
-      const file = o.seed.hostPath ?? '/dev/stdin';
-      const [r] = await this.batch(upload(file), o.seed.hostPath ? undefined : o.seed.bytes);
-      seed = r ?? { ok: false, error: 'no answer' };
-    }
-    const r = await this.batch([['define', '/dev/stdin'], ...startCmd], o.xml);
-    return { seed, define: r[0]!, start: o.start ? r[1]! : null };
+  /** Fills a volume from a file that is already on the host (a seed built there). */
+  async uploadFromHost(pool: string, name: string, path: string): Promise<void> {
+    await this.virsh(['vol-upload', '--pool', pool, name, path], { timeoutMs: 10 * 60_000 });
   }
 
   async volumeExists(pool: string, name: string): Promise<boolean> {

@@ -322,19 +322,14 @@ export function createProvisioning(deps: ProvisioningDeps) {
       else if (!plan.uploadImage) imageStep.done(`${plan.image.name} is on the host`);
       else imagePath = await copyImage(plan.image, ops, plan.pool, imageStep, plan.hostId);
 
-      // The seed ISO is built first (on the workstation, or on the host), so that its volume is created with
-      // the disks: every new volume in one virsh process, then every path.
-      const iso = plan.seed && plan.seedVolume ? await seedIso(plan.seed, ops.driver) : null;
-      const isoSize =
-        iso === null
-          ? 0
-          : 'bytes' in iso
-            ? iso.bytes.length
-            : Number((await ops.driver.exec(['stat', '-c', '%s', iso.hostPath])).stdout.trim());
+      // The seed ISO is built (on the workstation, or on the host) while the disks are made.
+      const isoBuild = plan.seed && plan.seedVolume ? seedIso(plan.seed, ops.driver) : Promise.resolve(null);
+      isoBuild.catch(() => undefined); // awaited below; a failure belongs to the seed step
 
+      // disks: every new volume, then every disk's path, in one round trip
       const diskStep = begin('disks');
       const commands: string[][] = [];
-      const created: { name: string; pool: string; step: StepHandle }[] = [];
+      const created: string[] = [];
       for (const d of plan.disks) {
         if (d.kind === 'existing') continue;
         diskStep.addUndo({
@@ -355,80 +350,87 @@ export function createProvisioning(deps: ProvisioningDeps) {
             backing,
           }),
         );
-        created.push({ name: d.volume, pool: d.pool, step: diskStep });
+        created.push(d.volume);
       }
-      const seedStep = task.step('seed');
-      if (iso && plan.seedVolume) {
+      const results = plan.disks.length
+        ? await ops.batch([...commands, ...plan.disks.map((d) => ['vol-path', '--pool', d.pool, d.volume])])
+        : [];
+      const failed = results.slice(0, commands.length).flatMap((r, i) => (r.ok ? [] : [{ r, i }]));
+      for (const { r, i } of failed) {
+        // A volume that was there before is not ours: never remove it.
+        if (isAlreadyExists(r.ok ? '' : r.error)) {
+          diskStep.dropUndo(
+            (u) => (u as UndoRecord).type === 'volume' && (u as { name: string }).name === created[i],
+          );
+        }
+      }
+      if (failed.length) {
+        const { r, i } = failed[0]!;
+        const disk = plan.disks.filter((d) => d.kind !== 'existing')[i]!;
+        const error = r.ok ? '' : r.error;
+        if (isAlreadyExists(error))
+          throw new AppError(
+            'CONFLICT',
+            `Pool ${disk.pool} on ${plan.hostName} already has a volume ${disk.volume}`,
+          );
+        throw new AppError('HOST_ERROR', `Cannot create volume ${disk.volume}: ${error}`);
+      }
+      const diskPaths = results.slice(commands.length).map((r, k) => {
+        if (!r.ok)
+          throw new AppError('HOST_ERROR', `Cannot find volume ${plan.disks[k]!.volume}: ${r.error}`);
+        return r.out.trim();
+      });
+      if (plan.disks.length === 0) diskStep.skip('No disks');
+      else diskStep.done(created.length ? `Created ${created.join(', ')}` : 'Existing volumes');
+
+      // seed: its volume (ours only if this creates it), then its bytes
+      const seedStep = begin('seed');
+      const iso = await isoBuild;
+      let seedPath: string | null = null;
+      if (!iso || !plan.seedVolume) seedStep.skip('No cloud-init');
+      else {
+        const size =
+          'bytes' in iso
+            ? iso.bytes.length
+            : Number((await ops.driver.exec(['stat', '-c', '%s', iso.hostPath])).stdout.trim());
         seedStep.addUndo({
           type: 'volume',
           hostId: plan.hostId,
           pool: plan.pool,
           name: plan.seedVolume,
         } satisfies UndoRecord);
-        commands.push(
-          HostOps.createArgs({
-            pool: plan.pool,
-            name: plan.seedVolume,
-            capacityBytes: isoSize,
-            format: 'raw',
-          }),
-        );
-        created.push({ name: plan.seedVolume, pool: plan.pool, step: seedStep });
+        const [made, where] = await ops.batch([
+          HostOps.createArgs({ pool: plan.pool, name: plan.seedVolume, capacityBytes: size, format: 'raw' }),
+          ['vol-path', '--pool', plan.pool, plan.seedVolume],
+        ]);
+        if (!made?.ok) {
+          const error = made?.ok === false ? made.error : 'no answer';
+          if (isAlreadyExists(error)) {
+            seedStep.dropUndo((u) => (u as UndoRecord).type === 'volume');
+            throw new AppError(
+              'CONFLICT',
+              `Pool ${plan.pool} on ${plan.hostName} already has a volume ${plan.seedVolume}`,
+            );
+          }
+          throw new AppError('HOST_ERROR', `Cannot create volume ${plan.seedVolume}: ${error}`);
+        }
+        if (!where?.ok) throw new AppError('HOST_ERROR', `Cannot find volume ${plan.seedVolume}`);
+        seedPath = where.out.trim();
+        try {
+          if ('bytes' in iso) await ops.uploadBytes(plan.pool, plan.seedVolume, iso.bytes);
+          else await ops.uploadFromHost(plan.pool, plan.seedVolume, iso.hostPath);
+        } finally {
+          if ('hostPath' in iso) {
+            await ops.driver
+              .exec(['rm', '-rf', '--', iso.hostPath.replace(/\/seed\.iso$/, '')])
+              .catch(() => undefined);
+          }
+        }
+        seedStep.done(`${plan.pool}/${plan.seedVolume}`);
       }
-      const wanted = [
-        ...plan.disks.map((d) => ({ pool: d.pool, name: d.volume })),
-        ...(iso && plan.seedVolume ? [{ pool: plan.pool, name: plan.seedVolume }] : []),
-      ];
-      const results =
-        commands.length || wanted.length
-          ? await ops.batch([...commands, ...wanted.map((w) => ['vol-path', '--pool', w.pool, w.name])])
-          : [];
-      const failed = results
-        .slice(0, commands.length)
-        .map((r, i) => ({ r, i }))
-        .filter(({ r }) => !r?.ok);
-      for (const { r, i } of failed) {
-        // A volume that was there before is not ours: never remove it.
-        if (r?.ok === false && isAlreadyExists(r.error)) {
-          const { name, step } = created[i]!;
-          step.dropUndo((u) => (u as UndoRecord).type === 'volume' && (u as { name: string }).name === name);
-        }
-      }
-      if (failed.length) {
-        const first = failed[0]!;
-        const c = created[first.i]!;
-        if (c.step !== diskStep) {
-          diskStep.done();
-          current = seedStep;
-          seedStep.start();
-        }
-        if (first.r?.ok === false && isAlreadyExists(first.r.error)) {
-          throw new AppError('CONFLICT', `Pool ${c.pool} on ${plan.hostName} already has a volume ${c.name}`);
-        }
-        throw new AppError(
-          'HOST_ERROR',
-          `Cannot create volume ${c.name}: ${first.r?.ok === false ? first.r.error : 'no answer'}`,
-        );
-      }
-      const paths = results.slice(commands.length).map((r, k) => {
-        if (!r?.ok) {
-          throw new AppError(
-            'HOST_ERROR',
-            `Cannot find volume ${wanted[k]!.name}: ${r?.error ?? 'no answer'}`,
-          );
-        }
-        return r.out.trim();
-      });
-      const diskPaths = paths.slice(0, plan.disks.length);
-      const seedPath = iso ? paths[plan.disks.length]! : null;
-      const newDisks = created.filter((c) => c.step === diskStep).map((c) => c.name);
-      if (plan.disks.length === 0) diskStep.skip('No disks');
-      else diskStep.done(newDisks.length ? `Created ${newDisks.join(', ')}` : 'Existing volumes');
 
-      // seed, define and start: where virsh runs here, one process (the seed and the XML as private files);
-      // over SSH the seed travels on stdin, then define and start follow in a second process.
-      begin('seed');
-      if (!iso || !plan.seedVolume) seedStep.skip('No cloud-init');
+      // define
+      const defineStep = begin('define');
       const installer = plan.domain.cdroms.find((c) => c.purpose === 'installer');
       const xml = toXml({
         ...plan.domain,
@@ -438,51 +440,21 @@ export function createProvisioning(deps: ProvisioningDeps) {
           ...(seedPath ? [{ path: seedPath, purpose: 'seed' as const }] : []),
         ],
       });
-      const defineStep = task.step('define');
       defineStep.addUndo({
         type: 'domain',
         hostId: plan.hostId,
         uuid: plan.uuid,
         name: plan.name,
       } satisfies UndoRecord);
-      const startStep = task.step('start');
-      const outcome = await ops.seedDefineStart({
-        seed:
-          iso && plan.seedVolume
-            ? {
-                pool: plan.pool,
-                name: plan.seedVolume,
-                ...('bytes' in iso ? { bytes: iso.bytes } : { hostPath: iso.hostPath }),
-              }
-            : null,
-        xml,
-        start: request.start ? plan.uuid : null,
-      });
-      if (iso && 'hostPath' in iso) {
-        await ops.driver
-          .exec(['rm', '-rf', '--', iso.hostPath.replace(/\/seed\.iso$/, '')])
-          .catch(() => undefined);
-      }
-      // Steps report in order; the first failure is the step that failed.
-      const order: [StepHandle, keyof typeof outcome, string, boolean][] = [
-        [seedStep, 'seed', `${plan.pool}/${plan.seedVolume ?? ''}`, iso !== null],
-        [defineStep, 'define', `Domain ${plan.name} (${plan.uuid})`, true],
-        [startStep, 'start', 'Running', request.start],
-      ];
-      for (const [step, key, detail, wantedStep] of order) {
-        if (step !== seedStep) {
-          current = step;
-          step.start();
-        }
-        if (!wantedStep) {
-          if (step !== seedStep) step.skip('Not requested');
-          continue;
-        }
-        const r = outcome[key];
-        if (r && !r.ok)
-          throw new AppError('HOST_ERROR', `virsh ${key === 'seed' ? 'vol-upload' : key}: ${r.error}`);
-        step.done(detail);
-      }
+      await ops.define(xml);
+      defineStep.done(`Domain ${plan.name} (${plan.uuid})`);
+
+      // start
+      const startStep = begin('start');
+      if (request.start) {
+        await ops.start(plan.uuid);
+        startStep.done('Running');
+      } else startStep.skip('Not requested');
 
       // ready
       const readyStep = begin('ready');
@@ -530,18 +502,24 @@ export function createProvisioning(deps: ProvisioningDeps) {
       // done
       const doneStep = begin('done');
       // The VM leaves "creating" in the state its last step left it; reading back the domain (its devices,
-      // MACs, the state should it have changed since) follows in the background, as does a sync of the
-      // host's pools. drain() waits for both.
+      // MACs, the state should it have changed since), its pools and its new volumes follows in the
+      // background, in one round trip. drain() waits for it.
       const state: VmState = request.start ? 'running' : 'shutoff';
       deps.vmsRepo.setState(plan.vmId, state);
-      track(deps.hostsService.refreshDomain(plan.hostId, plan.name).catch(() => undefined));
       release();
-      // Pools and volumes changed: a sync in the background (drain() waits for it).
       track(
-        deps.hostsService.sync(plan.hostId).then(
-          () => undefined,
-          () => undefined,
-        ),
+        deps.hostsService
+          .refresh(plan.hostId, {
+            domains: [plan.name],
+            pools: [...new Set([plan.pool, ...plan.disks.map((d) => d.pool)])],
+            volumes: [
+              ...plan.disks
+                .filter((d) => d.kind !== 'existing')
+                .map((d) => ({ pool: d.pool, name: d.volume })),
+              ...(seedPath && plan.seedVolume ? [{ pool: plan.pool, name: plan.seedVolume }] : []),
+            ],
+          })
+          .catch(() => undefined),
       );
       doneStep.done(`VM ${plan.name} is ${state}`);
       result.state = state;

@@ -403,31 +403,83 @@ export function createHostsService(deps: HostsServiceDeps) {
     },
 
     /** Re-reads one domain after an event (or removes it when it was undefined). */
-    async refreshDomain(hostId: string, name: string): Promise<void> {
+    refreshDomain(hostId: string, name: string): Promise<void> {
+      return service.refresh(hostId, { domains: [name] });
+    },
+
+    /**
+     * Re-reads what a change touched, in one round trip: domains by name (removed from the inventory when
+     * they are gone), pools, and volumes. Cheaper than a full sync after a creation or a deletion; the
+     * periodic sync still corrects anything else.
+     */
+    async refresh(
+      hostId: string,
+      what: {
+        domains?: readonly string[];
+        pools?: readonly string[];
+        volumes?: readonly { pool: string; name: string }[];
+      },
+    ): Promise<void> {
       if (closed) return;
       const host = mustGet(hostId);
+      const domains = what.domains ?? [];
+      const pools = what.pools ?? [];
+      const vols = what.volumes ?? [];
       const d = await driverFor(hostId);
-      const [uuid, state, xml] = await d.virshBatch([
-        ['domuuid', name],
-        ['domstate', name],
-        ['dumpxml', name],
+      const r = await d.virshBatch([
+        ...domains.flatMap((n) => [
+          ['domuuid', n],
+          ['domstate', n],
+          ['dumpxml', n],
+        ]),
+        ...pools.map((p) => ['pool-dumpxml', p]),
+        ...vols.map((v) => ['vol-dumpxml', '--pool', v.pool, v.name]),
       ]);
       if (closed) return; // the app closed while virsh ran: the inventory is gone
-      if (!uuid?.ok || !state?.ok || !xml?.ok) {
-        const vmId = inventory.removeDomainByName(hostId, name);
-        if (vmId) {
-          events.emit('vm.state', { vmId, hostId, state: 'unknown' });
-          changed('vms', host.projectId);
+      const changedVms: { vmId: string; state: VmState }[] = [];
+      const synced: SyncedDomain[] = [];
+      let removed = false;
+      domains.forEach((name, i) => {
+        const [uuid, state, xml] = [r[3 * i], r[3 * i + 1], r[3 * i + 2]];
+        if (!uuid?.ok || !state?.ok || !xml?.ok) {
+          const vmId = inventory.removeDomainByName(hostId, name);
+          if (vmId) changedVms.push({ vmId, state: 'unknown' });
+          removed ||= vmId !== undefined;
+          return;
         }
-        return;
-      }
-      const s = vmState(state.out);
-      const vmId = inventory.upsertDomain(hostId, host.projectId, {
-        info: parseDomainXml(xml.out),
-        state: s,
+        synced.push({ info: parseDomainXml(xml.out), state: vmState(state.out) });
       });
-      events.emit('vm.state', { vmId, hostId, state: s });
-      changed('vms', host.projectId);
+      let k = 3 * domains.length;
+      const poolRows = pools.flatMap((_, i) => {
+        const x = r[k + i];
+        return x?.ok ? [parsePoolXml(x.out, 'running')] : [];
+      });
+      k += pools.length;
+      const parsedVols = vols.flatMap((v, i) => {
+        const x = r[k + i];
+        return x?.ok ? [parseVolumeXml(x.out, v.pool)] : [];
+      });
+      // The new volumes' kinds, from what this refresh knows (their domains and their own backing files).
+      const attachedPaths = new Set<string>();
+      const backingPaths = new Set<string>();
+      for (const s of synced)
+        for (const disk of s.info.disks) {
+          if (disk.source && disk.device === 'disk') attachedPaths.add(disk.source);
+          disk.backingChain.forEach((b) => backingPaths.add(b));
+        }
+      for (const v of parsedVols) if (v.backingPath) backingPaths.add(v.backingPath);
+      const volumes = parsedVols.map((v) => ({
+        ...v,
+        kind: classifyVolume(v, { attachedPaths, backingPaths }),
+      }));
+      inTransaction(db, () => {
+        for (const s of synced)
+          changedVms.push({ vmId: inventory.upsertDomain(hostId, host.projectId, s), state: s.state });
+        inventory.absorb(hostId, { pools: poolRows, volumes });
+      });
+      for (const c of changedVms) events.emit('vm.state', { vmId: c.vmId, hostId, state: c.state });
+      if (changedVms.length || removed) changed('vms', host.projectId);
+      if (poolRows.length || volumes.length) changed('hosts', host.projectId);
     },
 
     /**

@@ -15,8 +15,9 @@ import {
   type PowerAction,
   type RawHostData,
 } from '../driver';
-import { localVirshRunner, runLocal } from '../local-process';
+import { localVirshRunner, runLocal, spawnLocalVirsh } from '../local-process';
 import { runVirsh, runVirshBatch, type VirshRunner } from '../virsh';
+import { fitsSession, VirshSessions } from '../virsh-session';
 
 type Binding = typeof LibvirtModule;
 type Hypervisor = InstanceType<Binding['Hypervisor']>;
@@ -54,6 +55,8 @@ const LOCAL_URI = /^[a-z0-9]+:\/\/\/|^[a-z0-9]+\+unix:\/\//i;
 export class LibvirtDriver implements HostDriver {
   readonly kind = 'libvirt' as const;
   private readonly run: VirshRunner;
+  /** Long-lived virsh processes for commands without input (most of them). */
+  private readonly sessions: VirshSessions;
   private hv: Hypervisor | null = null;
   private readonly facts: HypervisorFactsCache = {};
 
@@ -62,6 +65,7 @@ export class LibvirtDriver implements HostDriver {
     private readonly opts: { useBinding?: boolean; log?: (msg: string) => void } = {},
   ) {
     this.run = localVirshRunner(uri);
+    this.sessions = new VirshSessions(() => spawnLocalVirsh(uri));
   }
 
   /** Whether the hypervisor's files are on this workstation (qemu:///system, test:///…). */
@@ -85,7 +89,7 @@ export class LibvirtDriver implements HostDriver {
         return;
       }
     }
-    await runVirsh(this.run, ['uri'], { timeoutMs: 30_000 }).catch((err: AppError) => {
+    await this.virsh(['uri'], { timeoutMs: 30_000 }).catch((err: AppError) => {
       throw new AppError(
         'HOST_ERROR',
         `Cannot connect to ${this.uri}: ${err.message.replace(/^virsh uri: /, '')}`,
@@ -98,6 +102,7 @@ export class LibvirtDriver implements HostDriver {
   private virshChecked = false;
 
   close(): void {
+    this.sessions.close();
     this.virshChecked = false;
     delete this.facts.value;
     const hv = this.hv;
@@ -110,13 +115,15 @@ export class LibvirtDriver implements HostDriver {
   }
 
   virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }) {
+    if (opts?.stdin === undefined && fitsSession(args)) return this.sessions.run(args, opts);
     return runVirsh(this.run, args, opts);
   }
 
   virshBatch(
     commands: readonly (readonly string[])[],
-    opts?: { timeoutMs?: number; stdin?: string | Buffer },
+    opts?: { timeoutMs?: number; stdin?: string | Buffer; parallel?: number },
   ) {
+    if (opts?.stdin === undefined && commands.every(fitsSession)) return this.sessions.batch(commands, opts);
     return runVirshBatch(this.run, commands, opts);
   }
 
@@ -155,7 +162,11 @@ export class LibvirtDriver implements HostDriver {
   }
 
   collect(): Promise<RawHostData> {
-    return collectWithVirsh(this.run, this.facts, this.hv ? () => this.bindingDomains() : undefined);
+    return collectWithVirsh(
+      (c, o) => this.virshBatch(c, o),
+      this.facts,
+      this.hv ? () => this.bindingDomains() : undefined,
+    );
   }
 
   async power(uuid: string, action: PowerAction): Promise<void> {

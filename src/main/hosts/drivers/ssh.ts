@@ -11,10 +11,13 @@ import {
 } from '../driver';
 import type { SshConnection } from '../ssh-connection';
 import { runVirsh, runVirshBatch, type VirshRunner } from '../virsh';
+import { fitsSession, VirshSessions, type VirshProcess } from '../virsh-session';
 
 export class SshDriver implements HostDriver {
   readonly kind = 'ssh' as const;
   private readonly run: VirshRunner;
+  /** Long-lived virsh processes on the host (one SSH channel each) for commands without input. */
+  private readonly sessions: VirshSessions;
   private readonly facts: HypervisorFactsCache = {};
 
   constructor(
@@ -22,6 +25,7 @@ export class SshDriver implements HostDriver {
     readonly uri: string,
   ) {
     this.run = (args, opts) => conn.exec(['virsh', '-c', uri, ...args], opts ?? {});
+    this.sessions = new VirshSessions(() => this.openSession());
     // A new connection may reach an upgraded or reconfigured host: read its capabilities again.
     conn.onState((state) => {
       if (state === 'down') delete this.facts.value;
@@ -31,6 +35,7 @@ export class SshDriver implements HostDriver {
   async connect(): Promise<void> {
     await this.conn.connect();
     // The host must have virsh and reach its libvirt: fail now with a clear message if not.
+    // (its own process: the exit status 127 tells a missing virsh apart)
     const r = await this.run(['uri'], { timeoutMs: 30_000 });
     if (r.code === 127)
       throw new AppError('HOST_ERROR', `virsh is not installed on ${this.conn.target.host}`);
@@ -42,17 +47,42 @@ export class SshDriver implements HostDriver {
   }
 
   close(): void {
+    this.sessions.close();
     this.conn.close();
   }
 
+  private async openSession(): Promise<VirshProcess> {
+    const ch = await this.conn.interactive(['virsh', '-c', this.uri]);
+    ch.setEncoding('utf8');
+    ch.stderr.setEncoding('utf8');
+    let gone: string | null = null;
+    const exits: ((reason: string) => void)[] = [];
+    ch.on('close', () => {
+      gone ??= `virsh on ${this.conn.target.host} ended`;
+      for (const cb of exits) cb(gone);
+    });
+    return {
+      write: (data) => ch.write(data),
+      onStdout: (cb) => ch.on('data', cb),
+      onStderr: (cb) => ch.stderr.on('data', cb),
+      onExit: (cb) => (gone !== null ? cb(gone) : exits.push(cb)),
+      end: () => ch.end(),
+      kill: () => ch.close(),
+      // The SSH connection, not the channel, holds the process open (as it does for every command).
+      ref: () => undefined,
+    };
+  }
+
   virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }) {
+    if (opts?.stdin === undefined && fitsSession(args)) return this.sessions.run(args, opts);
     return runVirsh(this.run, args, opts);
   }
 
   virshBatch(
     commands: readonly (readonly string[])[],
-    opts?: { timeoutMs?: number; stdin?: string | Buffer },
+    opts?: { timeoutMs?: number; stdin?: string | Buffer; parallel?: number },
   ) {
+    if (opts?.stdin === undefined && commands.every(fitsSession)) return this.sessions.batch(commands, opts);
     return runVirshBatch(this.run, commands, opts);
   }
 
@@ -61,7 +91,7 @@ export class SshDriver implements HostDriver {
   }
 
   collect() {
-    return collectWithVirsh(this.run, this.facts);
+    return collectWithVirsh((c, o) => this.virshBatch(c, o), this.facts);
   }
 
   async power(uuid: string, action: PowerAction): Promise<void> {

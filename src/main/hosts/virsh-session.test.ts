@@ -1,0 +1,137 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnLocalVirsh } from './local-process';
+import { runVirshBatch } from './virsh';
+import { localVirshRunner } from './local-process';
+import { fitsSession, VirshSessions, type VirshProcess } from './virsh-session';
+
+const URI = 'test:///default';
+
+/** Real interactive virsh processes on the test driver, counted. */
+function counted() {
+  const procs: { proc: VirshProcess; exited: boolean }[] = [];
+  const spawn = async () => {
+    const proc = await spawnLocalVirsh(URI);
+    const rec = { proc, exited: false };
+    proc.onExit(() => (rec.exited = true));
+    procs.push(rec);
+    return proc;
+  };
+  return { procs, spawn };
+}
+
+const pools: VirshSessions[] = [];
+const make = (spawn: () => Promise<VirshProcess>, opts?: { max?: number; idleMs?: number }) => {
+  const p = new VirshSessions(spawn, opts);
+  pools.push(p);
+  return p;
+};
+afterEach(() => {
+  for (const p of pools.splice(0)) p.close();
+});
+
+const until = async (f: () => boolean) => {
+  for (let i = 0; i < 200 && !f(); i++) await new Promise((r) => setTimeout(r, 25));
+  return f();
+};
+
+describe('interactive virsh sessions (libvirt test driver)', () => {
+  it('gives each command the same output and errors as a one-process batch', async () => {
+    const commands = [
+      ['list', '--all', '--name'],
+      ['dominfo', 'nosuch'],
+      ['domstate', 'test'],
+      ['echo', "it's a 'quoted' name; with $(stuff) and echo QHCI-x-b"],
+      ['echo'],
+      ['hostname'],
+    ];
+    const s = make(counted().spawn);
+    const viaSession = await s.batch(commands);
+    const viaProcess = await runVirshBatch(localVirshRunner(URI), commands);
+    expect(viaSession).toEqual(viaProcess);
+    expect(viaSession[1]).toMatchObject({ ok: false, error: expect.stringContaining("'nosuch'") });
+    expect(viaSession[3]).toEqual({
+      ok: true,
+      out: "it's a 'quoted' name; with $(stuff) and echo QHCI-x-b\n",
+    });
+  });
+
+  it('reuses one process for command after command, and checks each on its own', async () => {
+    const c = counted();
+    const s = make(c.spawn);
+    expect((await s.run(['domstate', 'test'])).trim()).toBe('running');
+    await expect(s.run(['domstate', 'nosuch'])).rejects.toMatchObject({
+      code: 'HOST_ERROR',
+      message: expect.stringMatching(/^virsh domstate: .*nosuch/),
+    });
+    expect((await s.run(['list', '--all', '--name'])).trim()).toBe('test');
+    expect(c.procs).toHaveLength(1);
+  });
+
+  it('pipelines thousands of commands over a few processes and keeps every result in order', async () => {
+    const c = counted();
+    const s = make(c.spawn, { max: 3 });
+    const n = 3000;
+    const r = await s.batch(
+      Array.from({ length: n }, (_, i) => ['echo', `item-${i}-${'x'.repeat(30)}`]),
+      { parallel: 3 },
+    );
+    expect(r).toHaveLength(n);
+    r.forEach((x, i) => expect(x).toEqual({ ok: true, out: `item-${i}-${'x'.repeat(30)}\n` }));
+    expect(c.procs.length).toBeLessThanOrEqual(3);
+  });
+
+  it('never runs more than max processes, however many callers wait', async () => {
+    const c = counted();
+    const s = make(c.spawn, { max: 2 });
+    const outs = await Promise.all(Array.from({ length: 8 }, (_, i) => s.run(['echo', `c${i}`])));
+    expect(outs.map((o) => o.trim())).toEqual(Array.from({ length: 8 }, (_, i) => `c${i}`));
+    expect(c.procs.length).toBeLessThanOrEqual(2);
+  });
+
+  it('a killed process fails what it had not finished; the next call starts a new one', async () => {
+    const c = counted();
+    const s = make(c.spawn);
+    await s.run(['echo', 'warm']);
+    const [first] = c.procs;
+    first!.proc.kill();
+    expect(await until(() => first!.exited)).toBe(true);
+    expect((await s.run(['echo', 'again'])).trim()).toBe('again');
+    expect(c.procs).toHaveLength(2);
+  });
+
+  it('a timeout kills the process and rejects; later calls work', async () => {
+    // A process that never answers stands in for a hung libvirtd.
+    let mute = true;
+    const c = counted();
+    const s = make(async () => {
+      const p = await c.spawn();
+      if (!mute) return p;
+      mute = false;
+      return { ...p, write: () => undefined };
+    });
+    await expect(s.run(['echo', 'lost'], { timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'HOST_ERROR',
+      message: expect.stringMatching(/did not finish within/),
+    });
+    expect(await until(() => c.procs[0]!.exited)).toBe(true);
+    expect((await s.run(['echo', 'fine'])).trim()).toBe('fine');
+  });
+
+  it('closes idle processes after idleMs, and all of them on close()', async () => {
+    const c = counted();
+    const s = make(c.spawn, { idleMs: 100 });
+    await Promise.all([s.run(['echo', 'a']), s.run(['echo', 'b'])]);
+    expect(c.procs).toHaveLength(2);
+    expect(await until(() => c.procs.every((p) => p.exited))).toBe(true);
+    await s.run(['echo', 'c']);
+    s.close();
+    expect(await until(() => c.procs.every((p) => p.exited))).toBe(true);
+    await expect(s.run(['echo', 'd'])).rejects.toMatchObject({ code: 'HOST_ERROR' });
+  });
+
+  it('says which arguments must not go through the line editor', () => {
+    expect(fitsSession(['vol-create-as', 'pool', 'name', '1024'])).toBe(true);
+    expect(fitsSession(['echo', 'a\tb'])).toBe(false);
+    expect(fitsSession(['echo', 'a\u0001'])).toBe(false);
+  });
+});

@@ -1,0 +1,272 @@
+/**
+ * Long-lived interactive virsh processes (`virsh -c URI` reading commands on its input), so that a
+ * command costs one round trip to libvirtd instead of a process start and a new libvirt connection
+ * (~45 ms each on the testbed). Each command is checked on its own: a caller can send the next command only
+ * when the previous one worked, which a one-process batch cannot do.
+ *
+ * Every command line is wrapped in markers with a per-process random nonce:
+ *   echo B ; <command> ; echo --err M ; echo M
+ * Its output is what stdout shows between the line "B" and the line "M" (virsh's prompt and the echo of the
+ * input line come before "B"), its errors what stderr shows before "error: M". Commands are pipelined: many
+ * can be written at once and their results come back in order.
+ *
+ * A host keeps a few of these (VirshSessions): busy ones are not shared, idle ones close after a while, a
+ * timed-out or broken one is killed and replaced on the next use. Commands with data on stdin, or with
+ * control characters in an argument (the line editor would act on them), do not belong here: the drivers
+ * run those as their own process.
+ */
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../../shared/domain/errors';
+import { quoteVirshArg, virshErrorText, type BatchResult } from './virsh';
+
+/** One running interactive virsh, wherever it runs (here, or on a host over SSH). */
+export interface VirshProcess {
+  write(data: string): void;
+  onStdout(cb: (chunk: string) => void): void;
+  onStderr(cb: (chunk: string) => void): void;
+  /** Called once when the process is gone, with why. */
+  onExit(cb: (reason: string) => void): void;
+  /** Ends its input: virsh quits after what it is running. */
+  end(): void;
+  kill(): void;
+  /** Whether this process keeps the event loop alive (only while it has work). */
+  ref(on: boolean): void;
+}
+
+/** Arguments that cannot go through virsh's line editor (tab completes, other control keys edit). */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+export function fitsSession(args: readonly string[]): boolean {
+  return !args.some((a) => CONTROL.test(a));
+}
+
+interface Pending {
+  readonly begin: string;
+  readonly end: string;
+  readonly errEnd: string;
+  readonly done: (r: BatchResult) => void;
+}
+
+export class VirshSession {
+  private readonly nonce = randomBytes(6).toString('hex');
+  private seq = 0;
+  private out = '';
+  private err = '';
+  /** Where the search for the first pending command's markers resumes (what was scanned had none). */
+  private outScan = 0;
+  private errScan = 0;
+  private readonly queue: Pending[] = [];
+  private deadReason: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly proc: VirshProcess) {
+    proc.onStdout((chunk) => {
+      this.out += chunk;
+      this.settle();
+    });
+    proc.onStderr((chunk) => {
+      this.err += chunk;
+      this.settle();
+    });
+    proc.onExit((reason) => this.die(reason));
+    proc.ref(false);
+  }
+
+  get dead(): boolean {
+    return this.deadReason !== null;
+  }
+
+  get busy(): boolean {
+    return this.queue.length > 0;
+  }
+
+  /**
+   * Sends the commands at once and resolves with each one's result, in order. Rejects (and kills the
+   * process) when they have not all finished within timeoutMs.
+   */
+  send(commands: readonly (readonly string[])[], timeoutMs?: number): Promise<BatchResult[]> {
+    if (this.deadReason !== null) return Promise.reject(new AppError('HOST_ERROR', this.deadReason));
+    const lines: string[] = [];
+    const results = commands.map((cmd) => {
+      const mark = `QHCI-${this.nonce}-${this.seq++}`;
+      lines.push(
+        `echo ${mark}-b ; ${cmd.map(quoteVirshArg).join(' ')} ; echo --err ${mark} ; echo ${mark}\n`,
+      );
+      return new Promise<BatchResult>((done) =>
+        this.queue.push({ begin: `${mark}-b\n`, end: `\n${mark}\n`, errEnd: `error: ${mark}\n`, done }),
+      );
+    });
+    this.proc.ref(true);
+    const all = Promise.all(results);
+    this.proc.write(lines.join(''));
+    if (!timeoutMs) return all.finally(() => this.idleRef());
+    return new Promise<BatchResult[]>((resolve, reject) => {
+      this.timer = setTimeout(() => {
+        const why = `virsh did not finish within ${Math.round(timeoutMs / 1000)} s`;
+        this.proc.kill();
+        this.die(why);
+        reject(new AppError('HOST_ERROR', why));
+      }, timeoutMs);
+      all.then(
+        (r) => {
+          if (this.timer) clearTimeout(this.timer);
+          this.timer = null;
+          this.idleRef();
+          resolve(r);
+        },
+        (e: unknown) => reject(e as Error),
+      );
+    });
+  }
+
+  /** Ends the process (it finishes what it runs; nothing more is sent). */
+  close(): void {
+    if (this.deadReason === null) this.proc.end();
+    this.die('The virsh session was closed');
+  }
+
+  private idleRef(): void {
+    if (!this.queue.length) this.proc.ref(false);
+  }
+
+  private settle(): void {
+    while (this.queue.length) {
+      const p = this.queue[0]!;
+      const b = this.out.indexOf(p.begin, this.outScan);
+      if (b === -1) {
+        this.outScan = Math.max(0, this.out.length - p.begin.length);
+        return;
+      }
+      const from = b + p.begin.length;
+      // The "\n" that ends the begin line may be the one that starts the end marker (no output at all).
+      const e = this.out.indexOf(p.end, from - 1);
+      const ee = this.err.indexOf(p.errEnd, this.errScan);
+      if (e === -1 || ee === -1) {
+        // Keep scanning from just before the end of what arrived; the begin marker is known to be there.
+        if (e === -1) this.out = this.out.slice(b);
+        this.outScan = 0;
+        if (ee === -1) this.errScan = Math.max(0, this.err.length - p.errEnd.length);
+        return;
+      }
+      const out = this.out.slice(from, Math.max(from, e + 1)).replace(/\n$/, '');
+      const errText = this.err.slice(0, ee);
+      this.out = this.out.slice(e + p.end.length);
+      this.err = this.err.slice(ee + p.errEnd.length);
+      this.outScan = 0;
+      this.errScan = 0;
+      this.queue.shift();
+      p.done(errText.trim() === '' ? { ok: true, out } : { ok: false, error: virshErrorText(errText) });
+    }
+  }
+
+  private die(reason: string): void {
+    if (this.deadReason !== null) return;
+    this.deadReason = reason;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.proc.ref(false);
+    for (const p of this.queue.splice(0))
+      p.done({ ok: false, error: `virsh ended before this command ran (${reason})` });
+  }
+}
+
+/** A host's interactive virsh processes: up to `max` at once, each used by one caller at a time. */
+export class VirshSessions {
+  private readonly idle: { session: VirshSession; timer: NodeJS.Timeout }[] = [];
+  private open = 0;
+  private readonly waiting: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly spawn: () => Promise<VirshProcess>,
+    private readonly opts: { max?: number; idleMs?: number } = {},
+  ) {}
+
+  /**
+   * Runs the commands (spread over up to `parallel` sessions) and returns each one's result. A failing
+   * command does not stop the others; a session that breaks fails the commands it had not finished.
+   */
+  async batch(
+    commands: readonly (readonly string[])[],
+    opts: { timeoutMs?: number; parallel?: number } = {},
+  ): Promise<BatchResult[]> {
+    if (!commands.length) return [];
+    const parts = Math.max(1, Math.min(opts.parallel ?? 1, this.opts.max ?? 4, commands.length));
+    const per = Math.ceil(commands.length / parts);
+    const chunks: (readonly (readonly string[])[])[] = [];
+    for (let i = 0; i < commands.length; i += per) chunks.push(commands.slice(i, i + per));
+    const results = await Promise.all(chunks.map((c) => this.withSession((s) => s.send(c, opts.timeoutMs))));
+    return results.flat();
+  }
+
+  /** One command; its output, or a HOST_ERROR with virsh's message. */
+  async run(args: readonly string[], opts: { timeoutMs?: number } = {}): Promise<string> {
+    const [r] = await this.batch([args], opts);
+    if (!r!.ok) throw new AppError('HOST_ERROR', `virsh ${args[0] ?? ''}: ${r!.error}`);
+    return r!.out;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const { session, timer } of this.idle.splice(0)) {
+      clearTimeout(timer);
+      session.close();
+    }
+    for (const w of this.waiting.splice(0)) w();
+  }
+
+  private async withSession<T>(use: (s: VirshSession) => Promise<T>): Promise<T> {
+    const session = await this.acquire();
+    try {
+      return await use(session);
+    } finally {
+      this.release(session);
+    }
+  }
+
+  private async acquire(): Promise<VirshSession> {
+    for (;;) {
+      if (this.closed) throw new AppError('HOST_ERROR', 'The host connection is closed');
+      while (this.idle.length) {
+        const { session, timer } = this.idle.pop()!;
+        clearTimeout(timer);
+        if (!session.dead) return session;
+        this.open--;
+      }
+      if (this.open < (this.opts.max ?? 4)) {
+        this.open++;
+        try {
+          return new VirshSession(await this.spawn());
+        } catch (err) {
+          this.open--;
+          this.wake();
+          throw err;
+        }
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private release(session: VirshSession): void {
+    if (session.dead || this.closed) {
+      session.close();
+      this.open--;
+    } else {
+      const timer = setTimeout(() => {
+        const at = this.idle.findIndex((x) => x.session === session);
+        if (at !== -1) {
+          this.idle.splice(at, 1);
+          this.open--;
+          session.close();
+        }
+      }, this.opts.idleMs ?? 15_000);
+      timer.unref();
+      this.idle.push({ session, timer });
+    }
+    this.wake();
+  }
+
+  private wake(): void {
+    this.waiting.shift()?.();
+  }
+}
