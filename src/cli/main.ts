@@ -116,8 +116,11 @@ function exitAfterFlush(code: number): void {
   process.stderr.write('', done);
 }
 
-if (require.main === module) {
+/** Runs the tool on this process's arguments and exits with its status. */
+export function runCli(): void {
   // Exit explicitly: the services may still hold a host connection that a background refresh reopened
-  // after close (provisioning's post-create and post-delete sync is not awaited by drain()).
+  // after close (provisioning's post-delete sync is not awaited by drain()).
   void main(process.argv.slice(2)).then(exitAfterFlush);
 }
+
+if (require.main === module) runCli();

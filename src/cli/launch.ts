@@ -1,0 +1,71 @@
+/**
+ * The bundled command-line tool's entry (out/cli/qhci.cjs). It runs the bundle (qhci-main.cjs) with V8's
+ * code cache, so that a cold start does not parse and compile the whole bundle again: Node 22 has that
+ * built in (module.enableCompileCache); on Node 20 the bundle is compiled as a vm.Script with cached data
+ * kept in the user's cache directory, keyed by Node's version and the bundle's size and time. A cache that
+ * cannot be read or written only costs the compile.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+const bundle = join(__dirname, 'qhci-main.cjs');
+const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'qhci');
+
+type WithCompileCache = typeof Module & { enableCompileCache?: (dir?: string) => unknown };
+
+function run(): void {
+  const builtIn = (Module as WithCompileCache).enableCompileCache;
+  if (builtIn) {
+    builtIn(cacheDir);
+    Module.createRequire(__filename)(bundle);
+    return;
+  }
+  const source = readFileSync(bundle, 'utf8');
+  const { size, mtimeMs } = statSync(bundle);
+  const cacheFile = join(cacheDir, `cli-${process.version}-${size}-${Math.trunc(mtimeMs)}.v8`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // first run of this bundle
+  }
+  const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
+  const mod = new Module(bundle, module);
+  mod.filename = bundle;
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
+    dirname(bundle),
+  );
+  const req = ((id: string) => mod.require(id)) as NodeJS.Require;
+  // As with require(): the bundle is not the main module (bin.ts runs the tool).
+  Object.assign(req, { main: require.main, cache: require.cache, resolve: require.resolve });
+  if (!cachedData || script.cachedDataRejected) {
+    // Written at exit: by then the functions this run used are compiled and go into the cache too.
+    process.once('exit', () => {
+      try {
+        mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+        const tmp = `${cacheFile}.${process.pid}`;
+        writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        renameSync(tmp, cacheFile);
+        // Caches of earlier bundles are of no use any more.
+        for (const f of readdirSync(cacheDir))
+          if (f.startsWith('cli-') && f.endsWith('.v8') && f !== basename(cacheFile))
+            rmSync(join(cacheDir, f), { force: true });
+      } catch {
+        // a read-only home: no cache
+      }
+    });
+  }
+  (script.runInThisContext() as (...args: unknown[]) => void).call(
+    mod.exports,
+    mod.exports,
+    req,
+    mod,
+    bundle,
+    dirname(bundle),
+  );
+}
+
+run();
