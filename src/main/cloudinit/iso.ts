@@ -4,7 +4,8 @@
  * Built with whichever of genisoimage, xorriso or mkisofs is installed, run with an argv (no shell) by the
  * runner the caller passes: processes are started only in src/main/hosts.
  */
-import { access, chmod, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { accessSync, constants } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { AppError } from '../../shared/domain/errors';
@@ -56,19 +57,22 @@ export async function pickIsoTool(sides: readonly ToolSide[]): Promise<{ side: T
   );
 }
 
-/** Whether `tool` is an executable file on this machine's PATH. */
-export async function hasLocalTool(tool: string): Promise<boolean> {
-  if (!/^[A-Za-z0-9._-]+$/.test(tool)) return false;
+/**
+ * Whether `tool` is an executable file on this machine's PATH. The checks are synchronous: a few access()
+ * calls cost microseconds, while their asynchronous form waits in the thread pool behind whatever else runs.
+ */
+export function hasLocalTool(tool: string): Promise<boolean> {
+  if (!/^[A-Za-z0-9._-]+$/.test(tool)) return Promise.resolve(false);
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir === '') continue;
     try {
-      await access(join(dir, tool), constants.X_OK);
-      return true;
+      accessSync(join(dir, tool), constants.X_OK);
+      return Promise.resolve(true);
     } catch {
       // not in this directory
     }
   }
-  return false;
+  return Promise.resolve(false);
 }
 
 /** The workstation as a ToolSide. */

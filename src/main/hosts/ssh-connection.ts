@@ -6,6 +6,7 @@
 import type * as Ssh2Module from 'ssh2';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { AppError } from '../../shared/domain/errors';
+import { importPackage } from '../esm-import';
 import type { HostKeyTrust, KeyCheck, KnownHosts } from './known-hosts';
 import { quoteCommand } from './shell-quote';
 
@@ -16,7 +17,7 @@ let ssh2: Promise<Ssh2> | undefined;
  * start for commands that never use SSH.
  */
 function loadSsh2(): Promise<Ssh2> {
-  ssh2 ??= import('ssh2').then((m) => (m as { default?: Ssh2 }).default ?? m);
+  ssh2 ??= importPackage('ssh2', () => import('ssh2')).then((m) => (m as { default?: Ssh2 }).default ?? m);
   return ssh2;
 }
 

@@ -303,6 +303,12 @@ export function createProvisioning(deps: ProvisioningDeps) {
     return { hostPath: out };
   }
 
+  /** Removes the temporary directory of a seed built on the host (if that is where it was built). */
+  async function dropHostSeed(driver: HostDriver, iso: { bytes: Buffer } | { hostPath: string } | null) {
+    if (iso && 'hostPath' in iso)
+      await driver.exec(['rm', '-rf', '--', iso.hostPath.replace(/\/seed\.iso$/, '')]).catch(() => undefined);
+  }
+
   async function runCreate(plan: VmPlan, task: TaskHandle, request: CreateVmRequest, release: () => void) {
     let current: StepHandle | null = null;
     const begin = (name: (typeof CREATE_STEPS)[number], detail?: string) => {
@@ -310,10 +316,19 @@ export function createProvisioning(deps: ProvisioningDeps) {
       current.start(detail);
       return current;
     };
+    let isoBuild: Promise<Awaited<ReturnType<typeof seedIso>> | null> = Promise.resolve(null);
+    let driver: HostDriver | null = null;
     try {
-      const ops = await opsFor(plan.hostId).catch((err: Error) => {
+      const unreachable = (err: Error) => {
         throw new AppError('HOST_ERROR', `Cannot reach host ${plan.hostName}: ${err.message}`);
-      });
+      };
+      driver = await deps.hostsService.driverFor(plan.hostId).catch(unreachable);
+      // The seed ISO is built (on the workstation, or on the host) while the host is reached and the disks
+      // are made. Awaited in the seed step, whose failure it is.
+      if (plan.seed && plan.seedVolume) isoBuild = seedIso(plan.seed, driver);
+      isoBuild.catch(() => undefined);
+      await driver.connect().catch(unreachable);
+      const ops = new HostOps(driver);
 
       // image
       let imagePath: string | null = plan.image?.path ?? null;
@@ -321,10 +336,6 @@ export function createProvisioning(deps: ProvisioningDeps) {
       if (!plan.image) imageStep.skip('No boot image');
       else if (!plan.uploadImage) imageStep.done(`${plan.image.name} is on the host`);
       else imagePath = await copyImage(plan.image, ops, plan.pool, imageStep, plan.hostId);
-
-      // The seed ISO is built (on the workstation, or on the host) while the disks are made.
-      const isoBuild = plan.seed && plan.seedVolume ? seedIso(plan.seed, ops.driver) : Promise.resolve(null);
-      isoBuild.catch(() => undefined); // awaited below; a failure belongs to the seed step
 
       // disks: every new volume, then every disk's path, in one round trip
       const diskStep = begin('disks');
@@ -420,11 +431,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
           if ('bytes' in iso) await ops.uploadBytes(plan.pool, plan.seedVolume, iso.bytes);
           else await ops.uploadFromHost(plan.pool, plan.seedVolume, iso.hostPath);
         } finally {
-          if ('hostPath' in iso) {
-            await ops.driver
-              .exec(['rm', '-rf', '--', iso.hostPath.replace(/\/seed\.iso$/, '')])
-              .catch(() => undefined);
-          }
+          await dropHostSeed(driver, iso);
         }
         seedStep.done(`${plan.pool}/${plan.seedVolume}`);
       }
@@ -528,6 +535,8 @@ export function createProvisioning(deps: ProvisioningDeps) {
       vmsChanged(plan.projectId);
     } catch (err) {
       const step = current as StepHandle | null;
+      // A seed built on the host for a creation that failed before the upload.
+      if (driver) await dropHostSeed(driver, await isoBuild.catch(() => null));
       if (step) task.markFailed(step.seq, (err as Error).message);
       const rb = await rollback(task, step?.seq);
       release();
@@ -572,6 +581,15 @@ export function createProvisioning(deps: ProvisioningDeps) {
 
     /** Starts one task per VM and returns at once. */
     create(request: CreateVmRequest): VmCreateStarted {
+      // A host chosen by hand is reached while the request is planned: the connection is the first thing
+      // the task waits for. (The task reports a failure to connect; here it is only started.)
+      const chosen = request.placement.hostId;
+      if (chosen !== undefined && !closed) {
+        void deps.hostsService
+          .driverFor(chosen)
+          .then((d) => d.connect())
+          .catch(() => undefined);
+      }
       const plans = plan(request, true);
       const taskIds: string[] = [];
       try {

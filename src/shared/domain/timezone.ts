@@ -38,7 +38,8 @@ export function groupTimeZones(zones: readonly string[] = listTimeZones()): Map<
 
 export function isValidTimeZone(name: string): boolean {
   if (name.length === 0 || name.length > 64) return false;
-  if (canonicalZones().has(name)) return true;
+  // UTC is a link ICU does not list, and the zone most often asked for.
+  if (name === 'UTC' || canonicalZones().has(name)) return true;
   // A link name ICU accepts but does not list: it must be spelled like a zoneinfo path.
   if (!name.split('/').every((seg) => SEGMENT_RE.test(seg))) return false;
   try {

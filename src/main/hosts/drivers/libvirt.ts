@@ -6,6 +6,7 @@
 import type * as LibvirtModule from '@unraid/libvirt';
 import { spawn } from 'node:child_process';
 import { AppError } from '../../../shared/domain/errors';
+import { importPackage } from '../../esm-import';
 import {
   collectWithVirsh,
   eventLineReader,
@@ -26,7 +27,7 @@ let bindingPromise: Promise<Binding | null> | null = null;
 
 /** The native binding, or null (with the reason logged once) where it cannot load. */
 export function loadBinding(log: (msg: string) => void = () => undefined): Promise<Binding | null> {
-  bindingPromise ??= import('@unraid/libvirt').then(
+  bindingPromise ??= importPackage('@unraid/libvirt', () => import('@unraid/libvirt')).then(
     (m) => m,
     (err: Error) => {
       log(
@@ -73,40 +74,73 @@ export class LibvirtDriver implements HostDriver {
     return LOCAL_URI.test(this.uri);
   }
 
-  async connect(): Promise<void> {
-    // Connected already: the native connection is open, or virsh answered on this URI before.
-    if (this.hv || this.virshChecked) return;
-    if (this.opts.useBinding !== false) {
-      const binding = await loadBinding(this.opts.log);
-      if (binding) {
-        const hv = new binding.Hypervisor({ uri: this.uri });
-        try {
-          await hv.connectOpen();
-          this.hv = hv;
-        } catch (err) {
-          throw new AppError('HOST_ERROR', `Cannot connect to ${this.uri}: ${(err as Error).message}`);
-        }
-        return;
-      }
-    }
-    await this.virsh(['uri'], { timeoutMs: 30_000 }).catch((err: AppError) => {
-      throw new AppError(
-        'HOST_ERROR',
-        `Cannot connect to ${this.uri}: ${err.message.replace(/^virsh uri: /, '')}`,
-      );
-    });
-    this.virshChecked = true;
+  /**
+   * Checks that virsh reaches the URI (the interactive virsh that answers stays for the next commands).
+   * The native binding is opened later, on first use: loading and connecting it costs ~90 ms that a
+   * creation or a one-shot command does not need.
+   */
+  connect(): Promise<void> {
+    if (this.virshChecked) return Promise.resolve();
+    // Callers at the same time share one check.
+    this.checking ??= this.virsh(['uri'], { timeoutMs: 30_000 })
+      .then(
+        () => {
+          this.virshChecked = true;
+        },
+        (err: AppError) => {
+          throw new AppError(
+            'HOST_ERROR',
+            `Cannot connect to ${this.uri}: ${err.message.replace(/^virsh uri: /, '')}`,
+          );
+        },
+      )
+      .finally(() => {
+        this.checking = null;
+      });
+    return this.checking;
   }
 
-  /** virsh-only mode: the URI answered once (every later call still reports its own failure). */
+  /** The URI answered once (every later call still reports its own failure). */
   private virshChecked = false;
+  private checking: Promise<void> | null = null;
+  private hvOpening: Promise<Hypervisor | null> | null = null;
+
+  /** The native connection, opened on first use (a sync's domain reads, power operations); null without it. */
+  private binding(): Promise<Hypervisor | null> {
+    if (this.opts.useBinding === false) return Promise.resolve(null);
+    this.hvOpening ??= (async () => {
+      const binding = await loadBinding(this.opts.log);
+      if (!binding) return null;
+      const hv = new binding.Hypervisor({ uri: this.uri });
+      try {
+        await hv.connectOpen();
+      } catch (err) {
+        this.opts.log?.(
+          `The native connection to ${this.uri} failed (${(err as Error).message}); using virsh.`,
+        );
+        this.hvOpening = null;
+        return null;
+      }
+      if (this.closed) {
+        void hv.connectClose().catch(() => undefined);
+        return null;
+      }
+      this.hv = hv;
+      return hv;
+    })();
+    return this.hvOpening;
+  }
+
+  private closed = false;
 
   close(): void {
+    this.closed = true;
     this.sessions.close();
     this.virshChecked = false;
     delete this.facts.value;
     const hv = this.hv;
     this.hv = null;
+    this.hvOpening = null;
     void hv?.connectClose().catch(() => undefined);
   }
 
@@ -140,8 +174,7 @@ export class LibvirtDriver implements HostDriver {
     return runLocal(program!, args, opts ?? {});
   }
 
-  private async bindingDomains(): Promise<RawHostData['domains']> {
-    const hv = this.hv!;
+  private async bindingDomains(hv: Hypervisor): Promise<RawHostData['domains']> {
     const domains = await hv.connectListAllDomains();
     const out = await Promise.all(
       domains.map(async (d) => {
@@ -161,16 +194,17 @@ export class LibvirtDriver implements HostDriver {
     return out.flat();
   }
 
-  collect(): Promise<RawHostData> {
+  async collect(): Promise<RawHostData> {
+    const hv = await this.binding();
     return collectWithVirsh(
       (c, o) => this.virshBatch(c, o),
       this.facts,
-      this.hv ? () => this.bindingDomains() : undefined,
+      hv ? () => this.bindingDomains(hv) : undefined,
     );
   }
 
   async power(uuid: string, action: PowerAction): Promise<void> {
-    const hv = this.hv;
+    const hv = action === 'reboot' ? null : await this.binding();
     if (hv && action !== 'reboot') {
       try {
         const d = await hv.domainLookupByUUIDString(uuid);
