@@ -183,6 +183,7 @@ export function createApp(opts: AppOptions): App {
       return r;
     },
     'hosts.sync': (i) => hosts.sync(i.id),
+    'hosts.connect': (i) => hosts.connect(i.id),
     'hosts.suggestLocal': () => hosts.suggestLocal(),
     'hosts.forgetKey': (i) => hosts.forgetKey(i.address, i.port),
     'vms.power': (i) => hosts.power(i.vmId, i.action),

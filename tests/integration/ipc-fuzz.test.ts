@@ -55,6 +55,7 @@ beforeAll(async () => {
     'hosts.update': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70', name: 'x', policy: {} },
     'hosts.remove': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70' },
     'hosts.sync': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70' },
+    'hosts.connect': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70' },
     'hosts.suggestLocal': {},
     'hosts.forgetKey': { address: '127.0.0.2', port: 2222 },
     'vms.power': { vmId: vm.id, action: 'start' },

@@ -74,6 +74,9 @@ export async function buildCreateRequest(
   const placement = { ...(base.placement ?? {}) };
   const host = o.host ? await resolveHost(ctx, o.host) : undefined;
   if (host) placement.hostId = host.id;
+  // The task's first need is the host's connection: open it while the rest of the request is prepared
+  // (not awaited; the task reports a host that cannot be reached).
+  if (host && !o['dry-run']) void ctx.client.call('hosts.connect', { id: host.id }).catch(() => undefined);
   if (o.strategy) placement.strategy = o.strategy as 'spread';
 
   let image: ImageSummary | null = null;

@@ -456,10 +456,23 @@ export function createProvisioning(deps: ProvisioningDeps) {
       await ops.define(xml);
       defineStep.done(`Domain ${plan.name} (${plan.uuid})`);
 
-      // start
+      // start. Meanwhile the new domain, its pools and its new volumes are read back for the inventory (on
+      // another virsh: start has this one first); what was read is written only when the VM is recorded.
       const startStep = begin('start');
-      if (request.start) {
-        await ops.start(plan.uuid);
+      const starting = request.start ? ops.start(plan.uuid) : null;
+      const readBack = deps.hostsService
+        .read(plan.hostId, {
+          domains: [plan.name],
+          pools: [...new Set([plan.pool, ...plan.disks.map((d) => d.pool)])],
+          volumes: [
+            ...plan.disks.filter((d) => d.kind !== 'existing').map((d) => ({ pool: d.pool, name: d.volume })),
+            ...(seedPath && plan.seedVolume ? [{ pool: plan.pool, name: plan.seedVolume }] : []),
+          ],
+        })
+        .catch(() => null);
+      track(readBack.then(() => undefined));
+      if (starting) {
+        await starting;
         startStep.done('Running');
       } else startStep.skip('Not requested');
 
@@ -508,26 +521,12 @@ export function createProvisioning(deps: ProvisioningDeps) {
 
       // done
       const doneStep = begin('done');
-      // The VM leaves "creating" in the state its last step left it; reading back the domain (its devices,
-      // MACs, the state should it have changed since), its pools and its new volumes follows in the
-      // background, in one round trip. drain() waits for it.
+      // The VM leaves "creating" in the state its last step left it, with what was read back (its devices and
+      // MACs, its pools and volumes; a read that failed leaves that to the next sync).
       const state: VmState = request.start ? 'running' : 'shutoff';
+      (await readBack)?.();
       deps.vmsRepo.setState(plan.vmId, state);
       release();
-      track(
-        deps.hostsService
-          .refresh(plan.hostId, {
-            domains: [plan.name],
-            pools: [...new Set([plan.pool, ...plan.disks.map((d) => d.pool)])],
-            volumes: [
-              ...plan.disks
-                .filter((d) => d.kind !== 'existing')
-                .map((d) => ({ pool: d.pool, name: d.volume })),
-              ...(seedPath && plan.seedVolume ? [{ pool: plan.pool, name: plan.seedVolume }] : []),
-            ],
-          })
-          .catch(() => undefined),
-      );
       doneStep.done(`VM ${plan.name} is ${state}`);
       result.state = state;
       task.succeed(result);
@@ -581,15 +580,6 @@ export function createProvisioning(deps: ProvisioningDeps) {
 
     /** Starts one task per VM and returns at once. */
     create(request: CreateVmRequest): VmCreateStarted {
-      // A host chosen by hand is reached while the request is planned: the connection is the first thing
-      // the task waits for. (The task reports a failure to connect; here it is only started.)
-      const chosen = request.placement.hostId;
-      if (chosen !== undefined && !closed) {
-        void deps.hostsService
-          .driverFor(chosen)
-          .then((d) => d.connect())
-          .catch(() => undefined);
-      }
       const plans = plan(request, true);
       const taskIds: string[] = [];
       try {

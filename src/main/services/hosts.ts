@@ -79,6 +79,13 @@ export function toInventory(raw: RawHostData): HostInventory & { warnings: strin
   return { pools, networks, volumes, domains, warnings };
 }
 
+/** What a change on a host touched, for a targeted refresh. */
+export interface ChangedParts {
+  readonly domains?: readonly string[];
+  readonly pools?: readonly string[];
+  readonly volumes?: readonly { pool: string; name: string }[];
+}
+
 export interface HostsServiceDeps {
   readonly db: Db;
   readonly hosts: HostsRepo;
@@ -377,6 +384,14 @@ export function createHostsService(deps: HostsServiceDeps) {
       return { removed: true };
     },
 
+    /** Opens the host's connection now (the command-line tool does this while it prepares a request). */
+    async connect(id: string): Promise<{ connected: true }> {
+      mustGet(id);
+      const d = await driverFor(id);
+      await d.connect();
+      return { connected: true };
+    },
+
     /** A full sync; concurrent calls for one host share the same run. */
     sync(id: string): Promise<HostSyncReport> {
       const running = syncing.get(id);
@@ -412,16 +427,18 @@ export function createHostsService(deps: HostsServiceDeps) {
      * they are gone), pools, and volumes. Cheaper than a full sync after a creation or a deletion; the
      * periodic sync still corrects anything else.
      */
-    async refresh(
-      hostId: string,
-      what: {
-        domains?: readonly string[];
-        pools?: readonly string[];
-        volumes?: readonly { pool: string; name: string }[];
-      },
-    ): Promise<void> {
-      if (closed) return;
-      const host = mustGet(hostId);
+    async refresh(hostId: string, what: ChangedParts): Promise<void> {
+      (await service.read(hostId, what))();
+    },
+
+    /**
+     * The reading half of refresh(): returns the function that writes what was read into the inventory,
+     * for a caller that reads while something else runs and writes only if that succeeds.
+     */
+    async read(hostId: string, what: ChangedParts): Promise<() => void> {
+      const nothing = () => undefined;
+      if (closed) return nothing;
+      mustGet(hostId);
       const domains = what.domains ?? [];
       const pools = what.pools ?? [];
       const vols = what.volumes ?? [];
@@ -435,19 +452,12 @@ export function createHostsService(deps: HostsServiceDeps) {
         ...pools.map((p) => ['pool-dumpxml', p]),
         ...vols.map((v) => ['vol-dumpxml', '--pool', v.pool, v.name]),
       ]);
-      if (closed) return; // the app closed while virsh ran: the inventory is gone
-      const changedVms: { vmId: string; state: VmState }[] = [];
+      const gone: string[] = [];
       const synced: SyncedDomain[] = [];
-      let removed = false;
       domains.forEach((name, i) => {
         const [uuid, state, xml] = [r[3 * i], r[3 * i + 1], r[3 * i + 2]];
-        if (!uuid?.ok || !state?.ok || !xml?.ok) {
-          const vmId = inventory.removeDomainByName(hostId, name);
-          if (vmId) changedVms.push({ vmId, state: 'unknown' });
-          removed ||= vmId !== undefined;
-          return;
-        }
-        synced.push({ info: parseDomainXml(xml.out), state: vmState(state.out) });
+        if (!uuid?.ok || !state?.ok || !xml?.ok) gone.push(name);
+        else synced.push({ info: parseDomainXml(xml.out), state: vmState(state.out) });
       });
       let k = 3 * domains.length;
       const poolRows = pools.flatMap((_, i) => {
@@ -462,8 +472,8 @@ export function createHostsService(deps: HostsServiceDeps) {
       // The new volumes' kinds, from what this refresh knows (their domains and their own backing files).
       const attachedPaths = new Set<string>();
       const backingPaths = new Set<string>();
-      for (const s of synced)
-        for (const disk of s.info.disks) {
+      for (const sd of synced)
+        for (const disk of sd.info.disks) {
           if (disk.source && disk.device === 'disk') attachedPaths.add(disk.source);
           disk.backingChain.forEach((b) => backingPaths.add(b));
         }
@@ -472,14 +482,27 @@ export function createHostsService(deps: HostsServiceDeps) {
         ...v,
         kind: classifyVolume(v, { attachedPaths, backingPaths }),
       }));
-      inTransaction(db, () => {
-        for (const s of synced)
-          changedVms.push({ vmId: inventory.upsertDomain(hostId, host.projectId, s), state: s.state });
-        inventory.absorb(hostId, { pools: poolRows, volumes });
-      });
-      for (const c of changedVms) events.emit('vm.state', { vmId: c.vmId, hostId, state: c.state });
-      if (changedVms.length || removed) changed('vms', host.projectId);
-      if (poolRows.length || volumes.length) changed('hosts', host.projectId);
+      return () => {
+        // The app closed (the inventory is gone) or the host was removed meanwhile: nothing to write.
+        const host = closed ? undefined : hosts.get(hostId);
+        if (!host) return;
+        const changedVms: { vmId: string; state: VmState }[] = [];
+        inTransaction(db, () => {
+          for (const name of gone) {
+            const vmId = inventory.removeDomainByName(hostId, name);
+            if (vmId) changedVms.push({ vmId, state: 'unknown' });
+          }
+          for (const sd of synced) {
+            const vmId = inventory.upsertDomain(hostId, host.projectId, sd);
+            // A VM being created keeps its state; its task announces the state it ends in.
+            if (deps.vms.get(vmId)?.state !== 'creating') changedVms.push({ vmId, state: sd.state });
+          }
+          inventory.absorb(hostId, { pools: poolRows, volumes });
+        });
+        for (const c of changedVms) events.emit('vm.state', { vmId: c.vmId, hostId, state: c.state });
+        if (changedVms.length) changed('vms', host.projectId);
+        if (poolRows.length || volumes.length) changed('hosts', host.projectId);
+      };
     },
 
     /**

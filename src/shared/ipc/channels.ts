@@ -20,6 +20,7 @@ export const CHANNELS = [
   'hosts.update',
   'hosts.remove',
   'hosts.sync',
+  'hosts.connect',
   'hosts.suggestLocal',
   'hosts.forgetKey',
   'scheduler.place',

@@ -107,6 +107,8 @@ export const contract = {
   'hosts.update': { input: HostUpdateInput, output: out<HostSummary>(), mutates: true },
   'hosts.remove': { input: HostIdInput, output: out<{ removed: true }>(), mutates: true },
   'hosts.sync': { input: HostIdInput, output: out<HostSyncReport>(), mutates: true },
+  /** Opens the connection to a host now (otherwise it opens on first use); fails with the reason. */
+  'hosts.connect': { input: HostIdInput, output: out<{ connected: true }>(), mutates: false },
   /** Forgets a trusted SSH host key (a rebuilt host); the next connection asks to trust the new one. */
   'hosts.forgetKey': { input: HostProbeInput, output: out<{ forgotten: true }>(), mutates: true },
   /** First run: the workstation's own libvirt, when it answers and is not in the inventory yet. */

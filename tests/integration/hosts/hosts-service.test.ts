@@ -232,10 +232,17 @@ describe.skipIf(!testbed)(`hosts service against the testbed ${NO_TESTBED}`, () 
       });
       const before = (await t.client.call('vms.list', {})).filter((v) => v.hostId === added.id);
       expect(before.some((v) => v.name === dom.name)).toBe(true);
+      expect(await t.client.call('hosts.connect', { id: added.id })).toEqual({ connected: true });
       await sshd.stop();
       await expect(t.client.call('hosts.sync', { id: added.id })).rejects.toMatchObject({
         code: 'HOST_ERROR',
       });
+      await expect(t.client.call('hosts.connect', { id: added.id })).rejects.toMatchObject({
+        code: 'HOST_ERROR',
+      });
+      await expect(
+        t.client.call('hosts.connect', { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70' }),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
       const stale = (await t.client.call('hosts.list', {})).find((h) => h.id === added.id)!;
       expect(stale).toMatchObject({
         stale: true,
