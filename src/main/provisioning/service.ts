@@ -456,11 +456,9 @@ export function createProvisioning(deps: ProvisioningDeps) {
       await ops.define(xml);
       defineStep.done(`Domain ${plan.name} (${plan.uuid})`);
 
-      // start. Meanwhile the new domain, its pools and its new volumes are read back for the inventory (on
-      // another virsh: start has this one first); what was read is written only when the VM is recorded.
-      const startStep = begin('start');
-      const starting = request.start ? ops.start(plan.uuid) : null;
-      const readBack = deps.hostsService
+      // The new domain, its pools and its new volumes are read back for the inventory now (one round trip),
+      // parsed while the VM starts, and written only when the VM is recorded.
+      const readBack = await deps.hostsService
         .read(plan.hostId, {
           domains: [plan.name],
           pools: [...new Set([plan.pool, ...plan.disks.map((d) => d.pool)])],
@@ -470,8 +468,19 @@ export function createProvisioning(deps: ProvisioningDeps) {
           ],
         })
         .catch(() => null);
-      track(readBack.then(() => undefined));
-      if (starting) {
+
+      // start
+      const startStep = begin('start');
+      if (request.start) {
+        const starting = ops.start(plan.uuid);
+        // After the start command is on its way (it is written in microtasks; this runs after them).
+        setImmediate(() => {
+          try {
+            readBack?.prepare();
+          } catch {
+            // apply() meets the same error and leaves the inventory to the next sync
+          }
+        });
         await starting;
         startStep.done('Running');
       } else startStep.skip('Not requested');
@@ -524,7 +533,11 @@ export function createProvisioning(deps: ProvisioningDeps) {
       // The VM leaves "creating" in the state its last step left it, with what was read back (its devices and
       // MACs, its pools and volumes; a read that failed leaves that to the next sync).
       const state: VmState = request.start ? 'running' : 'shutoff';
-      (await readBack)?.();
+      try {
+        readBack?.apply();
+      } catch (err) {
+        deps.log(`Reading back ${plan.name} failed: ${(err as Error).message}; the next sync corrects it`);
+      }
       deps.vmsRepo.setState(plan.vmId, state);
       release();
       doneStep.done(`VM ${plan.name} is ${state}`);

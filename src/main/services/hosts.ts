@@ -428,15 +428,16 @@ export function createHostsService(deps: HostsServiceDeps) {
      * periodic sync still corrects anything else.
      */
     async refresh(hostId: string, what: ChangedParts): Promise<void> {
-      (await service.read(hostId, what))();
+      (await service.read(hostId, what)).apply();
     },
 
     /**
-     * The reading half of refresh(): returns the function that writes what was read into the inventory,
-     * for a caller that reads while something else runs and writes only if that succeeds.
+     * The reading half of refresh(): one round trip to the host. The result parses what was read (prepare,
+     * when the caller has time, e.g. while a VM starts) and writes it into the inventory (apply, which
+     * prepares first if needed), for a caller that writes only once what it was doing has succeeded.
      */
-    async read(hostId: string, what: ChangedParts): Promise<() => void> {
-      const nothing = () => undefined;
+    async read(hostId: string, what: ChangedParts): Promise<{ prepare(): void; apply(): void }> {
+      const nothing = { prepare: () => undefined, apply: () => undefined };
       if (closed) return nothing;
       mustGet(hostId);
       const domains = what.domains ?? [];
@@ -452,37 +453,46 @@ export function createHostsService(deps: HostsServiceDeps) {
         ...pools.map((p) => ['pool-dumpxml', p]),
         ...vols.map((v) => ['vol-dumpxml', '--pool', v.pool, v.name]),
       ]);
-      const gone: string[] = [];
-      const synced: SyncedDomain[] = [];
-      domains.forEach((name, i) => {
-        const [uuid, state, xml] = [r[3 * i], r[3 * i + 1], r[3 * i + 2]];
-        if (!uuid?.ok || !state?.ok || !xml?.ok) gone.push(name);
-        else synced.push({ info: parseDomainXml(xml.out), state: vmState(state.out) });
-      });
-      let k = 3 * domains.length;
-      const poolRows = pools.flatMap((_, i) => {
-        const x = r[k + i];
-        return x?.ok ? [parsePoolXml(x.out, 'running')] : [];
-      });
-      k += pools.length;
-      const parsedVols = vols.flatMap((v, i) => {
-        const x = r[k + i];
-        return x?.ok ? [parseVolumeXml(x.out, v.pool)] : [];
-      });
-      // The new volumes' kinds, from what this refresh knows (their domains and their own backing files).
-      const attachedPaths = new Set<string>();
-      const backingPaths = new Set<string>();
-      for (const sd of synced)
-        for (const disk of sd.info.disks) {
-          if (disk.source && disk.device === 'disk') attachedPaths.add(disk.source);
-          disk.backingChain.forEach((b) => backingPaths.add(b));
-        }
-      for (const v of parsedVols) if (v.backingPath) backingPaths.add(v.backingPath);
-      const volumes = parsedVols.map((v) => ({
-        ...v,
-        kind: classifyVolume(v, { attachedPaths, backingPaths }),
-      }));
-      return () => {
+      let parsed: ReturnType<typeof parse> | null = null;
+      const parse = () => {
+        const gone: string[] = [];
+        const synced: SyncedDomain[] = [];
+        domains.forEach((name, i) => {
+          const [uuid, state, xml] = [r[3 * i], r[3 * i + 1], r[3 * i + 2]];
+          if (!uuid?.ok || !state?.ok || !xml?.ok) gone.push(name);
+          else synced.push({ info: parseDomainXml(xml.out), state: vmState(state.out) });
+        });
+        let k = 3 * domains.length;
+        const poolRows = pools.flatMap((_, i) => {
+          const x = r[k + i];
+          return x?.ok ? [parsePoolXml(x.out, 'running')] : [];
+        });
+        k += pools.length;
+        const parsedVols = vols.flatMap((v, i) => {
+          const x = r[k + i];
+          return x?.ok ? [parseVolumeXml(x.out, v.pool)] : [];
+        });
+        // The new volumes' kinds, from what this refresh knows (their domains and their own backing files).
+        const attachedPaths = new Set<string>();
+        const backingPaths = new Set<string>();
+        for (const sd of synced)
+          for (const disk of sd.info.disks) {
+            if (disk.source && disk.device === 'disk') attachedPaths.add(disk.source);
+            disk.backingChain.forEach((b) => backingPaths.add(b));
+          }
+        for (const v of parsedVols) if (v.backingPath) backingPaths.add(v.backingPath);
+        const volumes = parsedVols.map((v) => ({
+          ...v,
+          kind: classifyVolume(v, { attachedPaths, backingPaths }),
+        }));
+        return { gone, synced, poolRows, volumes };
+      };
+      const prepare = () => {
+        parsed ??= parse();
+        return parsed;
+      };
+      return { prepare, apply: () => write(prepare()) };
+      function write({ gone, synced, poolRows, volumes }: ReturnType<typeof parse>) {
         // The app closed (the inventory is gone) or the host was removed meanwhile: nothing to write.
         const host = closed ? undefined : hosts.get(hostId);
         if (!host) return;
@@ -502,7 +512,7 @@ export function createHostsService(deps: HostsServiceDeps) {
         for (const c of changedVms) events.emit('vm.state', { vmId: c.vmId, hostId, state: c.state });
         if (changedVms.length) changed('vms', host.projectId);
         if (poolRows.length || volumes.length) changed('hosts', host.projectId);
-      };
+      }
     },
 
     /**

@@ -190,9 +190,21 @@ describe.skipIf(!testbed)(`creating VMs on the testbed ${NO_TESTBED}`, () => {
       expect(typeof user === 'object' && user.lock_passwd).toBe(false);
       expect(typeof user === 'object' && verifyPassword('correct horse battery', user.passwd)).toBe(true);
       expect(execFileSync('cat', [seedPath]).includes(Buffer.from('correct horse'))).toBe(false);
-      // The inventory knows the chain: the base image cannot be deleted while the overlay uses it.
+      // The inventory knows the new volumes and the chain when the task ends, without a sync (the task reads
+      // them back): the base image cannot be deleted while the overlay uses it.
+      const known = (await t.client.call('hosts.get', { id: hostId })).volumes;
+      expect(known.find((v) => v.name === `${name}-disk0.qcow2`)).toMatchObject({
+        kind: 'disk',
+        format: 'qcow2',
+        backingPath: image.path,
+        capacityBytes: 256 * MiB,
+      });
+      expect(known.find((v) => v.name === `${name}-cidata.iso`)).toMatchObject({ kind: 'iso' });
+      const usedBy = async () =>
+        (await t.client.call('images.list', { hostId })).find((i) => i.name === image.name)!;
+      expect((await usedBy()).usedBy).toBe(1);
       await t.client.call('hosts.sync', { id: hostId });
-      const base = (await t.client.call('images.list', { hostId })).find((i) => i.name === image.name)!;
+      const base = await usedBy();
       expect(base.usedBy).toBe(1);
       await expect(t.client.call('images.delete', { id: base.id })).rejects.toMatchObject({
         code: 'CONFLICT',
