@@ -191,7 +191,6 @@ export function VmTable(props: {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 4,
-    getItemKey: (i) => rows[i]!.vm.id,
   });
   const items = virtualizer.getVirtualItems();
   const top = items[0]?.start ?? 0;
@@ -253,9 +252,12 @@ export function VmTable(props: {
           )}
           {items.map((item) => {
             const row = rows[item.index]!;
+            // Keyed by position, not by VM: when a filter or sort changes which VMs are in view, React
+            // updates the rows already in the DOM instead of removing them and building new ones (the
+            // costly part of a keystroke). Scrolling still adds and removes rows at the edges only.
             return (
               <VmTableRow
-                key={row.vm.id}
+                key={item.index}
                 row={row}
                 selected={selection.has(row.vm.id)}
                 pending={props.pending.get(row.vm.id) ?? null}
