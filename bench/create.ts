@@ -1,7 +1,8 @@
 /**
  * Creating one cloud-image VM with cloud-init on the testbed's qemu:///system (pool qhci-testbed, network
  * default, a small qcow2 image made here, 128 MiB, 1 vCPU, 256 MiB overlay), four ways, side by side:
- *   (a) `bin/qhci vm create` as a cold process (process start included), host `local` added beforehand;
+ *   (a) `bin/qhci vm create` as a cold process (process start included), host `local` added beforehand; the
+ *       script builds the bundle first (npm run build:cli), so this is the tool as installed, not tsx;
  *   (b) `virt-install --import --cloud-init …`;
  *   (c) the plain-tools floor: qemu-img create (overlay), genisoimage (seed), virsh define, virsh start;
  *   (d) warm: the same creation through an in-process app (createApp + vms.create, waiting for the task).
