@@ -186,22 +186,6 @@ export function outcomeText(t: Task, hostNames: ReadonlyMap<string, string>): st
   ].join('\n');
 }
 
-/**
- * Waits for the full sync provisioning starts (without awaiting it) after a deletion:
- * concurrent syncs of a host share one run, so this joins it. A process that exited before it finished
- * would leave the next command an inventory without the new volumes (and `vm delete` would keep them).
- */
-export async function settleHosts(ctx: Ctx, hostIds: readonly (string | null | undefined)[]): Promise<void> {
-  const ids = [...new Set(hostIds.filter((x): x is string => typeof x === 'string'))];
-  await Promise.all(
-    ids.map((id) =>
-      ctx.client.call('hosts.sync', { id }).catch((err: unknown) => {
-        console.error(`qhci: warning: refreshing the host's inventory failed: ${(err as Error).message}`);
-      }),
-    ),
-  );
-}
-
 export async function vmCreate(ctx: Ctx, name: string | undefined, o: Opts): Promise<number> {
   const { request } = await buildCreateRequest(ctx, name, o);
   if (o['dry-run']) {

@@ -4,7 +4,7 @@ import { fmtBytes } from '../args';
 import { print, table, type Ctx } from '../context';
 import type { Opts } from '../options';
 import { folderPaths, resolveVm } from '../resolve';
-import { CREATE_USAGE, settleHosts, vmCreate } from './create';
+import { CREATE_USAGE, vmCreate } from './create';
 
 export const VM_USAGE = `Virtual machines
   vm list [--host NAME]                  name, host, state, vCPUs, memory, folder
@@ -105,8 +105,8 @@ export async function vmCommand(ctx: Ctx, args: string[], o: Opts): Promise<numb
   }
   if (verb === 'delete' && a) {
     const vm = await resolveVm(ctx, a, o.host);
+    // The inventory is updated by the deletion itself (its pools are re-read before the process exits).
     const r = await c.call('vms.delete', { vmId: vm.id, deleteDisks: !o['keep-disks'] });
-    await settleHosts(ctx, [vm.hostId]);
     print(ctx, r, () => `Deleted ${vm.name}${o['keep-disks'] ? ' (its disks are kept)' : ''}`);
     return 0;
   }

@@ -123,6 +123,7 @@ export function createHostInventoryRepo(db: Db) {
     'SELECT id, uuid FROM vms WHERE host_id = ? AND name = ?',
   );
   const deleteHostVms = db.prepare('DELETE FROM vms WHERE host_id = ?');
+  const deleteImage = db.prepare('DELETE FROM images WHERE host_id = ? AND path = ?');
   const pools = db.prepare<[string], PoolRow>('SELECT * FROM storage_pools WHERE host_id = ? ORDER BY name');
   const nets = db.prepare<[string], NetRow>('SELECT * FROM networks WHERE host_id = ? ORDER BY name');
   const images = db.prepare<[string], ImageRow>(
@@ -252,6 +253,10 @@ export function createHostInventoryRepo(db: Db) {
       const id = vmByUuid.get(hostId, uuid)?.id;
       deleteVm.run(hostId, uuid);
       return id;
+    },
+    /** Volumes that were deleted on the host (by path). */
+    removeVolumes(hostId: string, paths: readonly string[]): void {
+      for (const path of paths) deleteImage.run(hostId, path);
     },
     /** A domain that was undefined: found by name, since its uuid can no longer be asked for. */
     removeDomainByName(hostId: string, name: string): string | undefined {

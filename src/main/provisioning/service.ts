@@ -795,27 +795,30 @@ export function createProvisioning(deps: ProvisioningDeps) {
           .catch(() => null);
         const disks = live ?? vm.details.disks ?? [];
         await ops.removeDomain(vm.uuid);
+        const gone: string[] = [];
+        const images = deps.imagesRepo.list(vm.projectId, { hostId: vm.hostId });
         if (deleteDisks) {
-          const bases = new Set(
-            deps.imagesRepo
-              .list(vm.projectId, { hostId: vm.hostId })
-              .filter((v) => v.usedBy > 0)
-              .map((v) => v.path),
-          );
+          const bases = new Set(images.filter((v) => v.usedBy > 0).map((v) => v.path));
           for (const d of disks) {
             if (!d.source) continue;
             // Its own disks (never a base image other disks stand on) and its own seed.
             const own =
               d.device === 'disk' ? !bases.has(d.source) : d.source.endsWith(`/${vm.name}-cidata.iso`);
-            if (own) await ops.deleteVolumeAt(d.source);
+            if (own) {
+              await ops.deleteVolumeAt(d.source);
+              gone.push(d.source);
+            }
           }
         }
-        track(
-          deps.hostsService.sync(vm.hostId).then(
-            () => undefined,
-            () => undefined,
-          ),
+        // The inventory forgets the deleted volumes now; their pools' free space is read back in the
+        // background (drain() waits for it), in one round trip instead of a full sync.
+        deps.hostsService.forgetVolumes(vm.hostId, gone);
+        const pools = new Set(
+          images.flatMap((v) => (v.pool !== null && gone.includes(v.path) ? [v.pool] : [])),
         );
+        if (pools.size) {
+          track(deps.hostsService.refresh(vm.hostId, { pools: [...pools] }).catch(() => undefined));
+        }
       }
       deps.vmsRepo.remove(vm.id);
       vmsChanged(vm.projectId);

@@ -431,6 +431,14 @@ export function createHostsService(deps: HostsServiceDeps) {
       (await service.read(hostId, what)).apply();
     },
 
+    /** Volumes deleted on the host leave the inventory at once (their pools are refreshed separately). */
+    forgetVolumes(hostId: string, paths: readonly string[]): void {
+      if (closed || !paths.length) return;
+      const host = mustGet(hostId);
+      inventory.removeVolumes(hostId, paths);
+      changed('hosts', host.projectId);
+    },
+
     /**
      * The reading half of refresh(): one round trip to the host. The result parses what was read (prepare,
      * when the caller has time, e.g. while a VM starts) and writes it into the inventory (apply, which
