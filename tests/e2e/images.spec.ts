@@ -100,6 +100,22 @@ test('images: the table shows where each image is and what uses it; Upload copie
     await expect(page.getByTestId('host-cpu-bar-text')).toContainText('CPU');
     await expect(page.getByTestId('host-memory-bar-text')).toContainText('GiB');
     await qhci.screenshot('host-detail-images', { height: 1800 });
+
+    // Delete: an image that an overlay stands on cannot be; the uploaded one can, after a confirmation.
+    await page.getByTestId('nav-images').click();
+    await expect(page.getByTestId(`image-delete-${base.name}`)).toHaveAttribute('aria-disabled', 'true');
+    await page.getByTestId(`image-delete-${name}`).click();
+    const confirm = page.getByTestId('image-delete-modal');
+    await expect(confirm).toContainText(`Delete ${name}?`);
+    await page.getByTestId('image-delete-cancel').click();
+    await expect(confirm).toBeHidden();
+    await expect(page.getByTestId(`image-row-${name}`)).toBeVisible();
+    await page.getByTestId(`image-delete-${name}`).click();
+    await qhci.screenshot('image-delete-confirm', { height: 1000 });
+    await page.getByTestId('image-delete-confirm').click();
+    await expect(confirm).toBeHidden();
+    await expect(page.getByTestId(`image-row-${name}`)).toHaveCount(0);
+    expect(virsh('vol-list', POOL)).not.toContain(name);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

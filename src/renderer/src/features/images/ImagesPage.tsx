@@ -21,6 +21,7 @@ import { useState } from 'react';
 import type { ImageSummary } from '../../../../shared/domain/provision';
 import { useQhciQuery } from '../../api/hooks';
 import { useProjectInput } from '../../api/project';
+import { ImageDeleteModal } from './ImageDeleteModal';
 import { ImageUploadModal } from './ImageUploadModal';
 import { ImagesTable } from './ImagesTable';
 
@@ -46,6 +47,7 @@ export function ImagesPage() {
   const images = useQhciQuery('images.list', project);
   const [kind, setKind] = useState<KindFilter>('images');
   const [uploading, setUploading] = useState(false);
+  const [deleting, setDeleting] = useState<ImageSummary | null>(null);
   const all = images.data ?? [];
   const shown = all
     .filter((i) => matches(kind, i))
@@ -112,10 +114,11 @@ export function ImagesPage() {
               </EmptyStateFooter>
             </EmptyState>
           )}
-          {shown.length > 0 && <ImagesTable images={shown} testId="image-table" />}
+          {shown.length > 0 && <ImagesTable images={shown} testId="image-table" onDelete={setDeleting} />}
         </Card>
       </PageSection>
       {uploading && <ImageUploadModal images={all} onClose={() => setUploading(false)} />}
+      {deleting !== null && <ImageDeleteModal image={deleting} onClose={() => setDeleting(null)} />}
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { Label } from '@patternfly/react-core';
+import { Button, Label } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import type { ImageSummary } from '../../../../shared/domain/provision';
 import { formatBytes } from '../hosts/format';
@@ -9,9 +9,18 @@ export const IMAGE_KIND: Record<ImageSummary['kind'], { text: string; color: 'bl
   disk: { text: 'Disk', color: 'grey' },
 };
 
-/** Images and volumes: where each is, what it is, and how many overlays use it as their base. */
-export function ImagesTable(props: { images: readonly ImageSummary[]; showHost?: boolean; testId: string }) {
+/**
+ * Images and volumes: where each is, what it is, and how many overlays use it as their base. With onDelete,
+ * each row has a Delete action (an image that overlays use cannot be deleted: the button says why).
+ */
+export function ImagesTable(props: {
+  images: readonly ImageSummary[];
+  showHost?: boolean;
+  testId: string;
+  onDelete?: (image: ImageSummary) => void;
+}) {
   const showHost = props.showHost ?? true;
+  const { onDelete } = props;
   return (
     <Table aria-label="Images" variant="compact" data-testid={props.testId}>
       <Thead>
@@ -23,6 +32,7 @@ export function ImagesTable(props: { images: readonly ImageSummary[]; showHost?:
           <Th modifier="nowrap">Format</Th>
           <Th modifier="nowrap">Virtual size</Th>
           <Th modifier="nowrap">Used by</Th>
+          {onDelete && <Th screenReaderText="Actions" />}
         </Tr>
       </Thead>
       <Tbody>
@@ -58,6 +68,26 @@ export function ImagesTable(props: { images: readonly ImageSummary[]; showHost?:
             <Td dataLabel="Used by" modifier="nowrap" data-testid={`image-usedby-${img.name}`}>
               {img.usedBy === 0 ? '—' : `${img.usedBy} overlay${img.usedBy === 1 ? '' : 's'}`}
             </Td>
+            {onDelete && (
+              <Td dataLabel="Actions" modifier="fitContent">
+                <Button
+                  variant="secondary"
+                  isDanger
+                  size="sm"
+                  onClick={() => onDelete(img)}
+                  isAriaDisabled={img.usedBy > 0}
+                  title={
+                    img.usedBy > 0
+                      ? `Used as the base of ${img.usedBy} overlay${img.usedBy === 1 ? '' : 's'}: delete those first`
+                      : undefined
+                  }
+                  aria-label={`Delete ${img.name}`}
+                  data-testid={`image-delete-${img.name}`}
+                >
+                  Delete
+                </Button>
+              </Td>
+            )}
           </Tr>
         ))}
       </Tbody>
