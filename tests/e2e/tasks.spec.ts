@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QEMU } from '../helpers/domains';
-import { POOL, removeVolume, uniq } from '../helpers/provision';
+import { makeCloudImage, MiB, POOL, removeVolume, uniq } from '../helpers/provision';
 import { NO_TESTBED, testbed } from '../helpers/testbed';
 import { tempDir } from '../helpers/app';
 import { expect, test } from './fixtures';
@@ -78,6 +78,68 @@ test('tasks: live steps and progress, a failure with its reason, and the recent 
     await expect(page.getByRole('heading', { level: 1, name: 'Tasks' })).toBeVisible();
     expect(execFileSync('virsh', ['-c', QEMU, 'vol-list', POOL], { encoding: 'utf8' })).toContain(name);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tasks: a VM creation that fails at start shows the step that failed, the reason and what was rolled back', async ({
+  page,
+  qhci,
+}) => {
+  // A network that exists on the host but is down by the time the VM starts: define works, start does not.
+  const net = 'qhci-e2e-down';
+  const dir = tempDir('qhci-e2e-net-');
+  writeFileSync(
+    join(dir, 'net.xml'),
+    `<network><name>${net}</name><bridge name='qhcie2edn0'/><ip address='10.254.78.1' netmask='255.255.255.0'/></network>`,
+  );
+  const virsh = (...args: string[]) => execFileSync('virsh', ['-c', QEMU, ...args], { encoding: 'utf8' });
+  const image = makeCloudImage();
+  uploaded.push(image.name);
+  const name = uniq('qt-e2e-fail');
+  try {
+    virsh('net-define', join(dir, 'net.xml'));
+    virsh('net-start', net);
+    const host = await qhci.call('hosts.add', { name: 'local', connection: { kind: 'libvirt', uri: QEMU } });
+    virsh('net-destroy', net);
+    const imageId = (await qhci.call('images.list', { hostId: host.id })).find(
+      (i) => i.name === image.name,
+    )!.id;
+    await qhci.open();
+    await page.getByTestId('nav-tasks').click();
+    const started = await qhci.call('vms.create', {
+      request: {
+        name,
+        placement: { hostId: host.id },
+        compute: { sockets: 1, cores: 1, memoryBytes: 128 * MiB },
+        disks: [{ kind: 'new', sizeBytes: 256 * MiB, pool: POOL }],
+        nics: [{ network: net }],
+        boot: { kind: 'cloud-image', imageId },
+        profile: 'debian',
+        customization: { hostname: name, timezone: 'UTC', user: 'e2e' },
+      },
+    });
+    const id = started.taskIds[0]!;
+    await expect(page.getByTestId(`task-state-${id}`)).toHaveText('Failed', { timeout: 60_000 });
+    await expect(page.getByTestId(`task-${id}-step-state-start`)).toHaveText('Failed');
+    // The steps that made something show that it was undone.
+    for (const step of ['disks', 'seed', 'define'])
+      await expect(page.getByTestId(`task-${id}-step-state-${step}`)).toHaveText('Rolled back');
+    await expect(page.getByTestId(`task-${id}-error`)).toContainText(`network '${net}' is not active`);
+    const rolledBack = page.getByTestId(`task-${id}-rolled-back`);
+    await expect(rolledBack).toContainText(`domain ${name}`);
+    await expect(rolledBack).toContainText(`volume ${POOL}/${name}-disk0.qcow2`);
+    await expect(rolledBack).toContainText(`volume ${POOL}/${name}-cidata.iso`);
+    await qhci.screenshot('tasks-create-rolled-back', { height: 1200 });
+    // What the panel says was rolled back is really gone.
+    expect(virsh('list', '--all', '--name')).not.toContain(name);
+    expect(virsh('vol-list', POOL)).not.toContain(name);
+  } finally {
+    try {
+      virsh('net-undefine', net);
+    } catch {
+      // never defined
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 });
