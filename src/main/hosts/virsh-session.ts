@@ -17,7 +17,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/domain/errors';
-import { quoteVirshArg, virshErrorText, type BatchResult } from './virsh';
+import {
+  quoteVirshArg,
+  runVirsh,
+  runVirshBatch,
+  virshErrorText,
+  type BatchResult,
+  type VirshRunner,
+} from './virsh';
 
 /** One running interactive virsh, wherever it runs (here, or on a host over SSH). */
 export interface VirshProcess {
@@ -74,10 +81,6 @@ export class VirshSession {
 
   get dead(): boolean {
     return this.deadReason !== null;
-  }
-
-  get busy(): boolean {
-    return this.queue.length > 0;
   }
 
   /**
@@ -269,4 +272,24 @@ export class VirshSessions {
   private wake(): void {
     this.waiting.shift()?.();
   }
+}
+
+/**
+ * A driver's virsh: commands without input go to its sessions, the rest (data on stdin, control characters)
+ * to a process of their own through `run`.
+ */
+export function sessionVirsh(sessions: VirshSessions, run: VirshRunner) {
+  return {
+    one(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }): Promise<string> {
+      if (opts?.stdin === undefined && fitsSession(args)) return sessions.run(args, opts);
+      return runVirsh(run, args, opts);
+    },
+    batch(
+      commands: readonly (readonly string[])[],
+      opts?: { timeoutMs?: number; stdin?: string | Buffer; parallel?: number },
+    ): Promise<BatchResult[]> {
+      if (opts?.stdin === undefined && commands.every(fitsSession)) return sessions.batch(commands, opts);
+      return runVirshBatch(run, commands, opts);
+    },
+  };
 }

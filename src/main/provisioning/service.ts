@@ -796,7 +796,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
         const disks = live ?? vm.details.disks ?? [];
         await ops.removeDomain(vm.uuid);
         const gone: string[] = [];
-        const images = deps.imagesRepo.list(vm.projectId, { hostId: vm.hostId });
+        const images = deleteDisks ? deps.imagesRepo.list(vm.projectId, { hostId: vm.hostId }) : [];
         if (deleteDisks) {
           const bases = new Set(images.filter((v) => v.usedBy > 0).map((v) => v.path));
           for (const d of disks) {

@@ -17,8 +17,8 @@ import {
   type RawHostData,
 } from '../driver';
 import { localVirshRunner, runLocal, spawnLocalVirsh } from '../local-process';
-import { runVirsh, runVirshBatch, type VirshRunner } from '../virsh';
-import { fitsSession, VirshSessions } from '../virsh-session';
+import type { VirshRunner } from '../virsh';
+import { sessionVirsh, VirshSessions } from '../virsh-session';
 
 type Binding = typeof LibvirtModule;
 type Hypervisor = InstanceType<Binding['Hypervisor']>;
@@ -58,6 +58,7 @@ export class LibvirtDriver implements HostDriver {
   private readonly run: VirshRunner;
   /** Long-lived virsh processes for commands without input (most of them). */
   private readonly sessions: VirshSessions;
+  private readonly transport: ReturnType<typeof sessionVirsh>;
   private hv: Hypervisor | null = null;
   private readonly facts: HypervisorFactsCache = {};
 
@@ -67,6 +68,7 @@ export class LibvirtDriver implements HostDriver {
   ) {
     this.run = localVirshRunner(uri);
     this.sessions = new VirshSessions(() => spawnLocalVirsh(uri));
+    this.transport = sessionVirsh(this.sessions, this.run);
   }
 
   /** Whether the hypervisor's files are on this workstation (qemu:///system, test:///…). */
@@ -149,16 +151,14 @@ export class LibvirtDriver implements HostDriver {
   }
 
   virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }) {
-    if (opts?.stdin === undefined && fitsSession(args)) return this.sessions.run(args, opts);
-    return runVirsh(this.run, args, opts);
+    return this.transport.one(args, opts);
   }
 
   virshBatch(
     commands: readonly (readonly string[])[],
     opts?: { timeoutMs?: number; stdin?: string | Buffer; parallel?: number },
   ) {
-    if (opts?.stdin === undefined && commands.every(fitsSession)) return this.sessions.batch(commands, opts);
-    return runVirshBatch(this.run, commands, opts);
+    return this.transport.batch(commands, opts);
   }
 
   exec(argv: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }) {

@@ -10,14 +10,15 @@ import {
   type PowerAction,
 } from '../driver';
 import type { SshConnection } from '../ssh-connection';
-import { runVirsh, runVirshBatch, type VirshRunner } from '../virsh';
-import { fitsSession, VirshSessions, type VirshProcess } from '../virsh-session';
+import type { VirshRunner } from '../virsh';
+import { sessionVirsh, VirshSessions, type VirshProcess } from '../virsh-session';
 
 export class SshDriver implements HostDriver {
   readonly kind = 'ssh' as const;
   private readonly run: VirshRunner;
   /** Long-lived virsh processes on the host (one SSH channel each) for commands without input. */
   private readonly sessions: VirshSessions;
+  private readonly transport: ReturnType<typeof sessionVirsh>;
   private readonly facts: HypervisorFactsCache = {};
 
   constructor(
@@ -26,6 +27,7 @@ export class SshDriver implements HostDriver {
   ) {
     this.run = (args, opts) => conn.exec(['virsh', '-c', uri, ...args], opts ?? {});
     this.sessions = new VirshSessions(() => this.openSession());
+    this.transport = sessionVirsh(this.sessions, this.run);
     // A new connection may reach an upgraded or reconfigured host: read its capabilities again.
     conn.onState((state) => {
       if (state === 'down') delete this.facts.value;
@@ -74,16 +76,14 @@ export class SshDriver implements HostDriver {
   }
 
   virsh(args: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }) {
-    if (opts?.stdin === undefined && fitsSession(args)) return this.sessions.run(args, opts);
-    return runVirsh(this.run, args, opts);
+    return this.transport.one(args, opts);
   }
 
   virshBatch(
     commands: readonly (readonly string[])[],
     opts?: { timeoutMs?: number; stdin?: string | Buffer; parallel?: number },
   ) {
-    if (opts?.stdin === undefined && commands.every(fitsSession)) return this.sessions.batch(commands, opts);
-    return runVirshBatch(this.run, commands, opts);
+    return this.transport.batch(commands, opts);
   }
 
   exec(argv: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }) {
