@@ -11,7 +11,8 @@
  *     painted frame);
  *   - cold load (for information): the first visit, which also reads the 10,000 VMs over the test bridge.
  * BENCH_VMS (default 10000) sets how many VMs; BENCH_RUNS (default 15) how many first renders;
- * BENCH_SAMPLES=1 prints every keystroke's time; BENCH_PROFILE=1 adds a CPU profile of the measured part (self time by function, and who forces layout).
+ * BENCH_SAMPLES=1 prints every keystroke's time; BENCH_PROFILE=1 adds a CPU profile of the measured part (self time by function, and who forces layout);
+ * BENCH_TRACE=1 sums the renderer's trace events (script, style, layout, paint) over the keystrokes.
  */
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -159,6 +160,25 @@ async function printProfile(cdp: CDPSession) {
   }
 }
 
+/** BENCH_TRACE=1: the page's trace events during the keystrokes, summed by name (inclusive times). */
+function printTrace(buf: Buffer) {
+  const { traceEvents } = JSON.parse(buf.toString('utf8')) as {
+    traceEvents: { name: string; ph: string; dur?: number }[];
+  };
+  const totals = new Map<string, { ms: number; n: number }>();
+  for (const e of traceEvents) {
+    if (e.ph !== 'X' || e.dur === undefined) continue;
+    const t = totals.get(e.name) ?? { ms: 0, n: 0 };
+    t.ms += e.dur / 1000;
+    t.n += 1;
+    totals.set(e.name, t);
+  }
+  console.log('Trace, inclusive time by event (ms, count):');
+  for (const [k, v] of [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
+    console.log(`${v.ms.toFixed(1).padStart(9)} ${String(v.n).padStart(6)}  ${k}`);
+  }
+}
+
 async function main() {
   assertRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'qhci-bench-list-'));
@@ -246,6 +266,7 @@ async function main() {
     });
     const input = page.getByTestId('vm-filter-name').locator('input');
     await input.focus();
+    if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline'] });
     const words = ['web-01', 'db-0999', 'cache-1', 'queue-00', '7', 'ci-0', 'app-09'];
     for (const w of words) {
       for (const ch of w) {
@@ -258,6 +279,7 @@ async function main() {
       }
     }
     await page.waitForTimeout(100);
+    if (process.env.BENCH_TRACE) printTrace(await browser.stopTracing());
     if (cdp) await printProfile(cdp);
     const work = (await page.evaluate(() => (window as Record<string, unknown>).__benchWork)) as number[];
     const frames = (await page.evaluate(() => (window as Record<string, unknown>).__benchFrames)) as number[];

@@ -7,15 +7,16 @@ import CheckIcon from '@patternfly/react-icons/dist/esm/icons/rh-ui-check-circle
 import ErrorIcon from '@patternfly/react-icons/dist/esm/icons/rh-ui-error-fill-icon';
 import InfoIcon from '@patternfly/react-icons/dist/esm/icons/rh-ui-information-fill-icon';
 import WarningIcon from '@patternfly/react-icons/dist/esm/icons/rh-ui-warning-fill-icon';
-import type { ComponentType } from 'react';
+import type { ReactElement } from 'react';
 
 export type LabelStatus = 'success' | 'warning' | 'danger' | 'info';
 
-const ICON: Record<LabelStatus, ComponentType> = {
-  success: CheckIcon,
-  warning: WarningIcon,
-  danger: ErrorIcon,
-  info: InfoIcon,
+// Made once: React skips an element it meets again, so a label's icon is never rendered twice.
+const ICON: Record<LabelStatus, ReactElement> = {
+  success: <CheckIcon />,
+  warning: <WarningIcon />,
+  danger: <ErrorIcon />,
+  info: <InfoIcon />,
 };
 
 export function StaticLabel(props: {
@@ -25,7 +26,7 @@ export function StaticLabel(props: {
   testId?: string;
   title?: string;
 }) {
-  const Icon = props.status ? ICON[props.status] : null;
+  const icon = props.status ? ICON[props.status] : null;
   return (
     <span
       className={[
@@ -37,11 +38,7 @@ export function StaticLabel(props: {
       title={props.title}
     >
       <span className="pf-v6-c-label__content">
-        {Icon && (
-          <span className="pf-v6-c-label__icon">
-            <Icon />
-          </span>
-        )}
+        {icon && <span className="pf-v6-c-label__icon">{icon}</span>}
         <span className="pf-v6-c-label__text">{props.children}</span>
       </span>
     </span>

@@ -2,7 +2,7 @@ import { Alert, ToggleGroup, ToggleGroupItem, TreeView, type TreeViewDataItem } 
 import DesktopIcon from '@patternfly/react-icons/dist/esm/icons/desktop-icon';
 import FolderIcon from '@patternfly/react-icons/dist/esm/icons/folder-icon';
 import ServerIcon from '@patternfly/react-icons/dist/esm/icons/server-icon';
-import { useMemo, useState, type DragEvent } from 'react';
+import { memo, useMemo, useState, type DragEvent } from 'react';
 import type { FolderNode } from '../../../../shared/domain/folder';
 import type { VmSummary } from '../../../../shared/domain/vm';
 import { useQhciMutation } from '../../api/hooks';
@@ -160,7 +160,10 @@ function activeId(f: VmFilters): string {
  * filters the list to it; selecting a VM opens it. VMs (from the list or the tree) can be dropped on a
  * folder.
  */
-export function VmInventoryTree(props: { vms: readonly VmSummary[]; inventory: Inventory }) {
+export const VmInventoryTree = memo(function VmInventoryTree(props: {
+  vms: readonly VmSummary[];
+  inventory: Inventory;
+}) {
   const { vms, inventory } = props;
   const mode = useUi((s) => s.vmTreeMode);
   const setMode = useUi((s) => s.setVmTreeMode);
@@ -259,4 +262,4 @@ export function VmInventoryTree(props: { vms: readonly VmSummary[]; inventory: I
       </div>
     </div>
   );
-}
+});

@@ -1,6 +1,6 @@
 import { Table, Tbody, Th, Thead, Tr, type ThProps } from '@patternfly/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useRef, type DragEvent } from 'react';
+import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
+import { createContext, memo, useCallback, useContext, useLayoutEffect, useRef, type DragEvent } from 'react';
 import type { PowerActionName, VmSummary } from '../../../../shared/domain/vm';
 import type { VmSortKey } from '../../stores/ui';
 import { StaticLabel } from '../../components/StaticLabel';
@@ -116,14 +116,16 @@ const VmTableRow = memo(function VmTableRow(props: RowProps) {
   );
 });
 
-/** The header: sortable columns and the check-all box. Memoised: a keystroke does not render it again. */
-const VmTableHead = memo(function VmTableHead(props: {
-  sort: { key: VmSortKey; direction: 'asc' | 'desc' };
-  onSort: (key: VmSortKey, direction: 'asc' | 'desc') => void;
-  checked: 'all' | 'some' | 'none';
-  disabled: boolean;
-  onCheckAll: (on: boolean) => void;
-}) {
+interface HeadProps {
+  readonly sort: { key: VmSortKey; direction: 'asc' | 'desc' };
+  readonly onSort: (key: VmSortKey, direction: 'asc' | 'desc') => void;
+  readonly checked: 'all' | 'some' | 'none';
+  readonly disabled: boolean;
+  readonly onCheckAll: (on: boolean) => void;
+}
+
+/** The header: sortable columns and the check-all box. */
+function VmTableHead(props: HeadProps) {
   const sortParams = (key: VmSortKey | null, index: number): ThProps['sort'] =>
     key === null
       ? undefined
@@ -166,7 +168,7 @@ const VmTableHead = memo(function VmTableHead(props: {
       </Tr>
     </Thead>
   );
-});
+}
 
 /**
  * The VM list, virtualised: only the rows in view (and a few around them) are in the DOM, between two
@@ -190,7 +192,9 @@ export function VmTable(props: {
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 4,
+    // One row beyond each edge: every row in the DOM is laid out again on a keystroke that changes the
+    // VMs in view, and with fixed heights scrolling needs no more.
+    overscan: 1,
   });
   const items = virtualizer.getVirtualItems();
   const top = items[0]?.start ?? 0;
@@ -215,66 +219,127 @@ export function VmTable(props: {
     [selection],
   );
 
+  // The check-all box acts on the rows shown when it is clicked. Read through a ref, so that the header
+  // (memoised) is not rendered again by every keystroke of a filter.
+  const latest = useRef({ rows, selection });
+  useLayoutEffect(() => {
+    latest.current = { rows, selection };
+  }, [rows, selection]);
   const checkAll = useCallback(
     (on: boolean) => {
-      const next = new Set(selection);
-      for (const r of rows) {
+      const next = new Set(latest.current.selection);
+      for (const r of latest.current.rows) {
         if (on) next.add(r.vm.id);
         else next.delete(r.vm.id);
       }
       onSelectionChange(next);
     },
-    [rows, selection, onSelectionChange],
+    [onSelectionChange],
   );
 
+  // aria-rowcount changes with every keystroke; it is set on the element so that the table is not rendered
+  // again for it (see VmTableFrame).
+  useLayoutEffect(() => {
+    scrollRef.current?.querySelector('table')?.setAttribute('aria-rowcount', String(rows.length + 1));
+  }, [rows.length]);
+
+  const body: BodyProps = {
+    rows,
+    items,
+    top,
+    bottom,
+    selection,
+    pending: props.pending,
+    onToggle: toggle,
+    onOpen: props.onOpen,
+    onPower: props.onPower,
+    onDragStart: dragStart,
+  };
   return (
     <div ref={scrollRef} className="qhci-vm-scroll" data-testid="vm-table-scroll" tabIndex={-1}>
-      <Table
-        aria-label="Virtual machines"
-        className="qhci-vm-table"
-        variant="compact"
-        isStickyHeader
-        data-testid="vm-table"
-        aria-rowcount={rows.length + 1}
-      >
-        <VmTableHead
+      <BodyContext.Provider value={body}>
+        <VmTableFrame
           sort={props.sort}
           onSort={props.onSort}
           checked={allSelected ? 'all' : selectedInView > 0 ? 'some' : 'none'}
           disabled={rows.length === 0}
           onCheckAll={checkAll}
         />
-        <Tbody>
-          {top > 0 && (
-            <tr aria-hidden="true" className="qhci-vm-spacer">
-              <td colSpan={COLUMNS.length + 1} style={{ height: top }} />
-            </tr>
-          )}
-          {items.map((item) => {
-            const row = rows[item.index]!;
-            // Keyed by position, not by VM: when a filter or sort changes which VMs are in view, React
-            // updates the rows already in the DOM instead of removing them and building new ones (the
-            // costly part of a keystroke). Scrolling still adds and removes rows at the edges only.
-            return (
-              <VmTableRow
-                key={item.index}
-                row={row}
-                selected={selection.has(row.vm.id)}
-                pending={props.pending.get(row.vm.id) ?? null}
-                onToggle={toggle}
-                onOpen={props.onOpen}
-                onPower={props.onPower}
-                onDragStart={dragStart}
-              />
-            );
-          })}
-          {bottom > 0 && (
-            <tr aria-hidden="true" className="qhci-vm-spacer">
-              <td colSpan={COLUMNS.length + 1} style={{ height: bottom }} />
-            </tr>
-          )}
-        </Tbody>
-      </Table>
+      </BodyContext.Provider>
     </div>
+  );
+}
+
+interface BodyProps {
+  readonly rows: readonly VmRow[];
+  readonly items: readonly VirtualItem[];
+  readonly top: number;
+  readonly bottom: number;
+  readonly selection: ReadonlySet<string>;
+  readonly pending: ReadonlyMap<string, PowerActionName>;
+  readonly onToggle: RowProps['onToggle'];
+  readonly onOpen: RowProps['onOpen'];
+  readonly onPower: RowProps['onPower'];
+  readonly onDragStart: RowProps['onDragStart'];
+}
+
+/** What the body shows; through a context, so that a change reaches the body and not the whole table. */
+const BodyContext = createContext<BodyProps | null>(null);
+
+/**
+ * PatternFly's Table with the header, memoised on the header's props. Table gives its cells a new context
+ * value each time it renders, which renders every header cell again and makes each measure itself (a forced
+ * layout); kept out of a keystroke's work, only the body below renders then.
+ */
+const VmTableFrame = memo(function VmTableFrame(props: HeadProps) {
+  return (
+    <Table
+      aria-label="Virtual machines"
+      className="qhci-vm-table"
+      variant="compact"
+      isStickyHeader
+      data-testid="vm-table"
+    >
+      <VmTableHead {...props} />
+      <Tbody>
+        <VmTableBody />
+      </Tbody>
+    </Table>
+  );
+});
+
+function VmTableBody() {
+  const b = useContext(BodyContext)!;
+  return (
+    <>
+      {b.top > 0 && (
+        <tr aria-hidden="true" className="qhci-vm-spacer">
+          <td colSpan={COLUMNS.length + 1} style={{ height: b.top }} />
+        </tr>
+      )}
+      {b.items.map((item) => {
+        const row = b.rows[item.index]!;
+        // Keyed by position, not by VM: when a filter or sort changes which VMs are in view, React updates
+        // the rows already in the DOM instead of removing them and building new ones (the costly part of a
+        // keystroke). Scrolling still adds and removes rows at the edges only.
+        return (
+          <VmTableRow
+            key={item.index}
+            row={row}
+            selected={b.selection.has(row.vm.id)}
+            pending={b.pending.get(row.vm.id) ?? null}
+            onToggle={b.onToggle}
+            onOpen={b.onOpen}
+            onPower={b.onPower}
+            onDragStart={b.onDragStart}
+          />
+        );
+      })}
+      {b.bottom > 0 && (
+        <tr aria-hidden="true" className="qhci-vm-spacer">
+          <td colSpan={COLUMNS.length + 1} style={{ height: b.bottom }} />
+        </tr>
+      )}
+    </>
   );
 }

@@ -3,11 +3,13 @@ import {
   FormSelect,
   FormSelectOption,
   MenuToggle,
-  SearchInput,
   Select,
   SelectList,
   SelectOption,
   TextInput,
+  TextInputGroup,
+  TextInputGroupMain,
+  TextInputGroupUtilities,
   Toolbar,
   ToolbarContent,
   ToolbarGroup,
@@ -16,174 +18,242 @@ import {
 import FolderOpenIcon from '@patternfly/react-icons/dist/esm/icons/folder-open-icon';
 import PlusIcon from '@patternfly/react-icons/dist/esm/icons/plus-icon';
 import PowerOffIcon from '@patternfly/react-icons/dist/esm/icons/power-off-icon';
-import { useState } from 'react';
+import SearchIcon from '@patternfly/react-icons/dist/esm/icons/search-icon';
+import TimesIcon from '@patternfly/react-icons/dist/esm/icons/times-icon';
+import { memo, useState } from 'react';
 import { POWER_ACTIONS, VM_STATES, type PowerActionName, type VmState } from '../../../../shared/domain/vm';
 import { useUi } from '../../stores/ui';
 import { STATE_TEXT } from './state';
-import { activeFilterCount } from './filter';
+import { activeFilterCount, filterRowsOnce, type VmRow } from './filter';
 import type { Inventory } from './lookups';
 import { POWER_LABEL } from './power';
 
-/** Filters (name, state, host, folder, label), the bulk actions on the checked VMs, and Create VM. */
-export function VmToolbar(props: {
+/**
+ * Filters (name, state, host, folder, label), the bulk actions on the checked VMs, and Create VM.
+ *
+ * A keystroke in the name filter renders only the name field and the count: every other part is its own
+ * memoised component that reads just the filter it shows, so the selects, the power menu (a Popper) and
+ * the buttons are not rendered again while someone types.
+ */
+export const VmToolbar = memo(function VmToolbar(props: {
   inventory: Inventory;
-  shown: number;
-  total: number;
+  /** Every VM, sorted; the count says how many of them pass the filters. */
+  rows: readonly VmRow[];
   selected: number;
   onBulkPower: (action: PowerActionName) => void;
   onMove: () => void;
 }) {
-  const filters = useUi((s) => s.vmFilters);
-  const setFilters = useUi((s) => s.setVmFilters);
-  const goTo = useUi((s) => s.goTo);
-  const [powerOpen, setPowerOpen] = useState(false);
-  const active = activeFilterCount(filters);
-
   return (
     <Toolbar aria-label="Virtual machine filters and actions" className="qhci-vm-toolbar">
       <ToolbarContent>
         <ToolbarGroup variant="filter-group">
           <ToolbarItem className="qhci-filter-name">
-            <SearchInput
-              placeholder="Filter by name"
-              aria-label="Filter by name"
-              value={filters.text}
-              onChange={(_e, text) => setFilters({ text })}
-              onClear={() => setFilters({ text: '' })}
-              data-testid="vm-filter-name"
-            />
+            <NameFilter />
           </ToolbarItem>
-          <ToolbarItem>
-            <FormSelect
-              aria-label="Filter by state"
-              value={filters.state ?? ''}
-              onChange={(_e, v) => setFilters({ state: v === '' ? null : (v as VmState) })}
-              data-testid="vm-filter-state"
-              className="qhci-filter-select"
-            >
-              <FormSelectOption value="" label="Any state" />
-              {VM_STATES.map((s) => (
-                <FormSelectOption key={s} value={s} label={STATE_TEXT[s]} />
-              ))}
-            </FormSelect>
-          </ToolbarItem>
-          <ToolbarItem>
-            <FormSelect
-              aria-label="Filter by host"
-              value={filters.hostId ?? ''}
-              onChange={(_e, v) => setFilters({ hostId: v === '' ? null : v })}
-              data-testid="vm-filter-host"
-              className="qhci-filter-select"
-            >
-              <FormSelectOption value="" label="Any host" />
-              {props.inventory.hosts.map((h) => (
-                <FormSelectOption key={h.id} value={h.id} label={h.name} />
-              ))}
-            </FormSelect>
-          </ToolbarItem>
-          <ToolbarItem>
-            <FormSelect
-              aria-label="Filter by folder"
-              value={filters.folderId ?? ''}
-              onChange={(_e, v) => setFilters({ folderId: v === '' ? null : v })}
-              data-testid="vm-filter-folder"
-              className="qhci-filter-select"
-            >
-              <FormSelectOption value="" label="Any folder" />
-              <FormSelectOption value="none" label="In no folder" />
-              {props.inventory.folders.map((f) => (
-                <FormSelectOption key={f.id} value={f.id} label={f.path} />
-              ))}
-            </FormSelect>
-          </ToolbarItem>
-          <ToolbarItem>
-            <TextInput
-              aria-label="Filter by label (key or key=value)"
-              placeholder="Label: key or key=value"
-              value={filters.label}
-              onChange={(_e, label) => setFilters({ label })}
-              data-testid="vm-filter-label"
-              className="qhci-filter-label"
-            />
-          </ToolbarItem>
+          <OtherFilters inventory={props.inventory} />
         </ToolbarGroup>
       </ToolbarContent>
       <ToolbarContent>
-        <ToolbarGroup>
-          <ToolbarItem>
-            <Button
-              variant="primary"
-              icon={<PlusIcon />}
-              onClick={() => goTo('create-vm')}
-              data-testid="vm-create"
-            >
-              Create VM
-            </Button>
-          </ToolbarItem>
-          <ToolbarItem>
-            <Select
-              isOpen={powerOpen}
-              onOpenChange={setPowerOpen}
-              onSelect={(_e, action) => {
-                setPowerOpen(false);
-                props.onBulkPower(action as PowerActionName);
-              }}
-              toggle={(ref) => (
-                <MenuToggle
-                  ref={ref}
-                  icon={<PowerOffIcon />}
-                  onClick={() => setPowerOpen((o) => !o)}
-                  isExpanded={powerOpen}
-                  isDisabled={props.selected === 0}
-                  data-testid="vm-bulk-power"
-                  aria-label={`Power actions for the ${props.selected} checked VMs`}
-                >
-                  Power
-                </MenuToggle>
-              )}
-            >
-              <SelectList aria-label="Power actions">
-                {POWER_ACTIONS.map((a) => (
-                  <SelectOption key={a} value={a} data-testid={`vm-bulk-${a}`}>
-                    {POWER_LABEL[a]}
-                  </SelectOption>
-                ))}
-              </SelectList>
-            </Select>
-          </ToolbarItem>
-          <ToolbarItem>
-            <Button
-              variant="secondary"
-              icon={<FolderOpenIcon />}
-              isDisabled={props.selected === 0}
-              onClick={props.onMove}
-              data-testid="vm-bulk-move"
-            >
-              Move to folder
-            </Button>
-          </ToolbarItem>
-        </ToolbarGroup>
-        {active > 0 && (
-          <ToolbarItem>
-            <Button
-              variant="link"
-              isInline
-              onClick={() => setFilters({ text: '', state: null, hostId: null, folderId: null, label: '' })}
-              data-testid="vm-filter-clear"
-            >
-              Clear filters
-            </Button>
-          </ToolbarItem>
-        )}
+        <BulkActions selected={props.selected} onBulkPower={props.onBulkPower} onMove={props.onMove} />
+        <ClearFilters />
         <ToolbarItem align={{ default: 'alignEnd' }}>
-          <span className="qhci-subtle" data-testid="vm-count" aria-live="polite">
-            {props.shown === props.total
-              ? `${props.total} VM${props.total === 1 ? '' : 's'}`
-              : `${props.shown} of ${props.total} VMs`}
-            {props.selected > 0 && `, ${props.selected} checked`}
-          </span>
+          <VmCount rows={props.rows} selected={props.selected} />
         </ToolbarItem>
       </ToolbarContent>
     </Toolbar>
   );
+});
+
+/** "N VMs", or "N of M VMs" while filters hide some, and how many are checked. */
+function VmCount(props: { rows: readonly VmRow[]; selected: number }) {
+  const filters = useUi((s) => s.vmFilters);
+  const total = props.rows.length;
+  const shown = filterRowsOnce(props.rows, filters).length;
+  return (
+    <span className="qhci-subtle" data-testid="vm-count" aria-live="polite">
+      {shown === total ? `${total} VM${total === 1 ? '' : 's'}` : `${shown} of ${total} VMs`}
+      {props.selected > 0 && `, ${props.selected} checked`}
+    </span>
+  );
 }
+
+/**
+ * The name filter: PatternFly's search field markup (text input group, search icon, clear button) without
+ * SearchInput's advanced-search machinery, which renders a Popper and reads computed styles on every
+ * keystroke.
+ */
+function NameFilter() {
+  const text = useUi((s) => s.vmFilters.text);
+  const setFilters = useUi((s) => s.setVmFilters);
+  return (
+    <TextInputGroup data-testid="vm-filter-name">
+      <TextInputGroupMain
+        icon={<SearchIcon />}
+        value={text}
+        placeholder="Filter by name"
+        aria-label="Filter by name"
+        onChange={(_e, value) => setFilters({ text: value })}
+      />
+      {text !== '' && (
+        <TextInputGroupUtilities>
+          <Button
+            variant="plain"
+            aria-label="Clear the name filter"
+            icon={<TimesIcon />}
+            onClick={() => setFilters({ text: '' })}
+            data-testid="vm-filter-name-clear"
+          />
+        </TextInputGroupUtilities>
+      )}
+    </TextInputGroup>
+  );
+}
+
+const OtherFilters = memo(function OtherFilters(props: { inventory: Inventory }) {
+  const state = useUi((s) => s.vmFilters.state);
+  const hostId = useUi((s) => s.vmFilters.hostId);
+  const folderId = useUi((s) => s.vmFilters.folderId);
+  const label = useUi((s) => s.vmFilters.label);
+  const setFilters = useUi((s) => s.setVmFilters);
+  return (
+    <>
+      <ToolbarItem>
+        <FormSelect
+          aria-label="Filter by state"
+          value={state ?? ''}
+          onChange={(_e, v) => setFilters({ state: v === '' ? null : (v as VmState) })}
+          data-testid="vm-filter-state"
+          className="qhci-filter-select"
+        >
+          <FormSelectOption value="" label="Any state" />
+          {VM_STATES.map((s) => (
+            <FormSelectOption key={s} value={s} label={STATE_TEXT[s]} />
+          ))}
+        </FormSelect>
+      </ToolbarItem>
+      <ToolbarItem>
+        <FormSelect
+          aria-label="Filter by host"
+          value={hostId ?? ''}
+          onChange={(_e, v) => setFilters({ hostId: v === '' ? null : v })}
+          data-testid="vm-filter-host"
+          className="qhci-filter-select"
+        >
+          <FormSelectOption value="" label="Any host" />
+          {props.inventory.hosts.map((h) => (
+            <FormSelectOption key={h.id} value={h.id} label={h.name} />
+          ))}
+        </FormSelect>
+      </ToolbarItem>
+      <ToolbarItem>
+        <FormSelect
+          aria-label="Filter by folder"
+          value={folderId ?? ''}
+          onChange={(_e, v) => setFilters({ folderId: v === '' ? null : v })}
+          data-testid="vm-filter-folder"
+          className="qhci-filter-select"
+        >
+          <FormSelectOption value="" label="Any folder" />
+          <FormSelectOption value="none" label="In no folder" />
+          {props.inventory.folders.map((f) => (
+            <FormSelectOption key={f.id} value={f.id} label={f.path} />
+          ))}
+        </FormSelect>
+      </ToolbarItem>
+      <ToolbarItem>
+        <TextInput
+          aria-label="Filter by label (key or key=value)"
+          placeholder="Label: key or key=value"
+          value={label}
+          onChange={(_e, value) => setFilters({ label: value })}
+          data-testid="vm-filter-label"
+          className="qhci-filter-label"
+        />
+      </ToolbarItem>
+    </>
+  );
+});
+
+const BulkActions = memo(function BulkActions(props: {
+  selected: number;
+  onBulkPower: (action: PowerActionName) => void;
+  onMove: () => void;
+}) {
+  const goTo = useUi((s) => s.goTo);
+  const [powerOpen, setPowerOpen] = useState(false);
+  return (
+    <ToolbarGroup>
+      <ToolbarItem>
+        <Button
+          variant="primary"
+          icon={<PlusIcon />}
+          onClick={() => goTo('create-vm')}
+          data-testid="vm-create"
+        >
+          Create VM
+        </Button>
+      </ToolbarItem>
+      <ToolbarItem>
+        <Select
+          isOpen={powerOpen}
+          onOpenChange={setPowerOpen}
+          onSelect={(_e, action) => {
+            setPowerOpen(false);
+            props.onBulkPower(action as PowerActionName);
+          }}
+          toggle={(ref) => (
+            <MenuToggle
+              ref={ref}
+              icon={<PowerOffIcon />}
+              onClick={() => setPowerOpen((o) => !o)}
+              isExpanded={powerOpen}
+              isDisabled={props.selected === 0}
+              data-testid="vm-bulk-power"
+              aria-label={`Power actions for the ${props.selected} checked VMs`}
+            >
+              Power
+            </MenuToggle>
+          )}
+        >
+          <SelectList aria-label="Power actions">
+            {POWER_ACTIONS.map((a) => (
+              <SelectOption key={a} value={a} data-testid={`vm-bulk-${a}`}>
+                {POWER_LABEL[a]}
+              </SelectOption>
+            ))}
+          </SelectList>
+        </Select>
+      </ToolbarItem>
+      <ToolbarItem>
+        <Button
+          variant="secondary"
+          icon={<FolderOpenIcon />}
+          isDisabled={props.selected === 0}
+          onClick={props.onMove}
+          data-testid="vm-bulk-move"
+        >
+          Move to folder
+        </Button>
+      </ToolbarItem>
+    </ToolbarGroup>
+  );
+});
+
+/** "Clear filters", shown while any filter is set; renders again only when that changes. */
+const ClearFilters = memo(function ClearFilters() {
+  const active = useUi((s) => activeFilterCount(s.vmFilters) > 0);
+  const setFilters = useUi((s) => s.setVmFilters);
+  if (!active) return null;
+  return (
+    <ToolbarItem>
+      <Button
+        variant="link"
+        isInline
+        onClick={() => setFilters({ text: '', state: null, hostId: null, folderId: null, label: '' })}
+        data-testid="vm-filter-clear"
+      >
+        Clear filters
+      </Button>
+    </ToolbarItem>
+  );
+});

@@ -17,7 +17,7 @@ import type { PowerActionName, VmSummary } from '../../../../shared/domain/vm';
 import { useQhciQuery } from '../../api/hooks';
 import { useProjectInput } from '../../api/project';
 import { useUi } from '../../stores/ui';
-import { filterRows, sortRows, toRows } from './filter';
+import { filterRowsOnce, sortRows, toRows, type VmRow } from './filter';
 import { useInventoryLookups } from './lookups';
 import { POWER_LABEL } from './power';
 import { PowerFailures } from './PowerFailures';
@@ -41,7 +41,6 @@ function VmList() {
   const project = useProjectInput();
   const vms = useQhciQuery('vms.list', project);
   const inventory = useInventoryLookups();
-  const filters = useUi((s) => s.vmFilters);
   const sort = useUi((s) => s.vmSort);
   const setSort = useUi((s) => s.setVmSort);
   const selection = useUi((s) => s.vmSelection);
@@ -55,22 +54,25 @@ function VmList() {
   const all = vms.data ?? NO_VMS;
   const rows = useMemo(() => toRows(all, inventory), [all, inventory]);
   const sorted = useMemo(() => sortRows(rows, sort.key, sort.direction), [rows, sort]);
-  const shown = useMemo(() => filterRows(sorted, filters), [sorted, filters]);
   // Checked VMs that no longer exist do not count.
   const checked = useMemo(() => all.filter((v) => selection.has(v.id)), [all, selection]);
 
   const { run } = power;
   const onPower = useCallback((vm: VmSummary, action: PowerActionName) => run([vm], action), [run]);
   const onOpen = useCallback((vm: VmSummary) => openVm(vm.id), [openVm]);
-  const onBulkPower = (action: PowerActionName) => {
-    const n = run(checked, action);
-    const skipped = checked.length - n;
-    setBulkNote(
-      skipped === 0
-        ? null
-        : `${POWER_LABEL[action]}: ${skipped} of the ${checked.length} checked VMs were skipped (not in a state where it applies).`,
-    );
-  };
+  const onBulkPower = useCallback(
+    (action: PowerActionName) => {
+      const n = run(checked, action);
+      const skipped = checked.length - n;
+      setBulkNote(
+        skipped === 0
+          ? null
+          : `${POWER_LABEL[action]}: ${skipped} of the ${checked.length} checked VMs were skipped (not in a state where it applies).`,
+      );
+    },
+    [run, checked],
+  );
+  const onMove = useCallback(() => setMoving(true), []);
 
   return (
     <>
@@ -113,11 +115,10 @@ function VmList() {
             <Card className="qhci-vm-list-card">
               <VmToolbar
                 inventory={inventory}
-                shown={shown.length}
-                total={all.length}
+                rows={sorted}
                 selected={checked.length}
                 onBulkPower={onBulkPower}
-                onMove={() => setMoving(true)}
+                onMove={onMove}
               />
               <PowerFailures power={power} />
               {bulkNote !== null && (
@@ -132,8 +133,8 @@ function VmList() {
                   className="qhci-vm-alert"
                 />
               )}
-              <VmTable
-                rows={shown}
+              <FilteredVmTable
+                rows={sorted}
                 selection={selection}
                 pending={power.pending}
                 sort={sort}
@@ -142,14 +143,6 @@ function VmList() {
                 onOpen={onOpen}
                 onPower={onPower}
               />
-              {shown.length === 0 && (
-                <EmptyState
-                  titleText="No virtual machine matches the filters"
-                  headingLevel="h2"
-                  variant="sm"
-                  data-testid="vm-no-match"
-                />
-              )}
             </Card>
           </div>
         )}
@@ -160,6 +153,28 @@ function VmList() {
           what={checked.length === 1 ? checked[0]!.name : `${checked.length} virtual machines`}
           folders={inventory.folders}
           onClose={() => setMoving(false)}
+        />
+      )}
+    </>
+  );
+}
+
+/**
+ * The table of the VMs that pass the filters. It reads the filters itself, so that a keystroke in the name
+ * filter renders this and the toolbar's field and count, not the whole page.
+ */
+function FilteredVmTable(props: Omit<Parameters<typeof VmTable>[0], 'rows'> & { rows: readonly VmRow[] }) {
+  const filters = useUi((s) => s.vmFilters);
+  const shown = filterRowsOnce(props.rows, filters);
+  return (
+    <>
+      <VmTable {...props} rows={shown} />
+      {shown.length === 0 && (
+        <EmptyState
+          titleText="No virtual machine matches the filters"
+          headingLevel="h2"
+          variant="sm"
+          data-testid="vm-no-match"
         />
       )}
     </>

@@ -130,6 +130,18 @@ export function filterRows(rows: readonly VmRow[], f: VmFilters): readonly VmRow
   );
 }
 
+// The last filtering of each sorted list: the table and the toolbar's count ask for the same one.
+const lastFiltered = new WeakMap<readonly VmRow[], { f: VmFilters; rows: readonly VmRow[] }>();
+
+/** filterRows, computed once per (rows, filters) however many components ask. */
+export function filterRowsOnce(rows: readonly VmRow[], f: VmFilters): readonly VmRow[] {
+  const hit = lastFiltered.get(rows);
+  if (hit !== undefined && hit.f === f) return hit.rows;
+  const shown = filterRows(rows, f);
+  lastFiltered.set(rows, { f, rows: shown });
+  return shown;
+}
+
 export function activeFilterCount(f: VmFilters): number {
   return (
     (f.text.trim() !== '' ? 1 : 0) +
