@@ -121,6 +121,13 @@ test('the list filters and sorts by name, state, host, folder and label; the tre
   expect(await rowNames(page)).toEqual([...names].reverse());
   await page.getByTestId('vm-sort-name').getByRole('button').click();
   expect(await rowNames(page)).toEqual(names);
+  // The name field's own clear button empties it and shows every VM again.
+  await page.getByTestId('vm-filter-name-clear').click();
+  await expect(page.getByTestId('vm-filter-name').locator('input')).toHaveValue('');
+  await expect(page.getByTestId('vm-count')).toHaveText(`${total} VM${total === 1 ? '' : 's'}`);
+  await expect(page.getByTestId('vm-filter-name-clear')).toHaveCount(0);
+  await page.getByTestId('vm-filter-name').locator('input').fill(prefix);
+  await expect(page.getByTestId('vm-count')).toHaveText(`3 of ${total} VMs`);
 
   // By state: none of them runs.
   await page.getByTestId('vm-filter-state').selectOption('running');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VmSummary } from '../../../../shared/domain/vm';
 import { NO_VM_FILTERS } from '../../stores/ui';
-import { filterRows, labelMatcher, sortRows, toRows } from './filter';
+import { filterRows, filterRowsOnce, labelMatcher, sortRows, toRows } from './filter';
 
 let n = 0;
 const vm = (name: string, over: Partial<VmSummary> = {}): VmSummary => ({
@@ -87,5 +87,21 @@ describe('filtering the VM list', () => {
     expect(labelMatcher('Tier')!({ tier: 'x' })).toBe(true);
     expect(labelMatcher('env = Prod')!({ env: 'prod' })).toBe(true);
     expect(labelMatcher('env=prod')!({ env: 'dev' })).toBe(false);
+  });
+});
+
+describe('filtering once for the table and the count', () => {
+  const rows = toRows([vm('web-1'), vm('web-2'), vm('db-1')], lookups);
+
+  it('answers the same array for the same rows and filters, and filters again when either changes', () => {
+    const f = { ...NO_VM_FILTERS, text: 'web' };
+    const first = filterRowsOnce(rows, f);
+    expect(names(first)).toEqual(['web-1', 'web-2']);
+    expect(filterRowsOnce(rows, f)).toBe(first);
+    const g = { ...NO_VM_FILTERS, text: 'db' };
+    expect(names(filterRowsOnce(rows, g))).toEqual(['db-1']);
+    const other = rows.slice(1);
+    expect(names(filterRowsOnce(other, g))).toEqual(['db-1']);
+    expect(names(filterRowsOnce(other, f))).toEqual(['web-2']);
   });
 });
