@@ -2,10 +2,11 @@
  * The bundled tool as `npm run build` makes it (scripts/build-cli.mjs), built here into a temporary tree
  * laid out like the checkout (out/cli beside migrations and node_modules): the launcher runs the bundle
  * with V8's code cache, creates the cache on the first run and uses it on the next, and the packages the
- * bundle imports lazily (the libvirt binding) still load through the launcher.
+ * bundle imports lazily (the libvirt binding) still load through the launcher; bin/qhci runs the bundle only
+ * while none of the files it was built from is newer.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../helpers/app';
@@ -18,6 +19,10 @@ beforeAll(() => {
   mkdirSync(join(root, 'out'), { recursive: true });
   symlinkSync(join(REPO_ROOT, 'migrations'), join(root, 'migrations'));
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
+  symlinkSync(join(REPO_ROOT, 'package-lock.json'), join(root, 'package-lock.json'));
+  // Copies that keep their times, so that the bundle built below is newer than all of them.
+  cpSync(join(REPO_ROOT, 'src'), join(root, 'src'), { recursive: true, preserveTimestamps: true });
+  cpSync(join(REPO_ROOT, 'bin'), join(root, 'bin'), { recursive: true, preserveTimestamps: true });
   execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build-cli.mjs'), join(root, 'out/cli')], {
     stdio: 'pipe',
   });
@@ -63,4 +68,27 @@ describe('the bundled qhci', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('Cannot connect to qemu+tcp://127.0.0.1:1/system');
   });
+
+  it('bin/qhci runs the bundle until one of its own sources changes (a renderer file does not count)', () => {
+    const binQhci = (cacheHome: string) =>
+      spawnSync(process.execPath, [join(root, 'bin/qhci'), '--data-dir', dataDir, 'info'], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+        timeout: 60_000,
+      });
+    // Only the bundle's launcher writes a code cache: whether one appears tells which way it ran.
+    const ranBundle = (name: string) => {
+      const home = join(root, name);
+      const r = binQhci(home);
+      expect(r.stderr).toBe('');
+      expect(r).toMatchObject({ status: 0, stdout: expect.stringContaining(`data directory: ${dataDir}`) });
+      return existsSync(join(home, 'qhci'));
+    };
+    expect(ranBundle('c1')).toBe(true);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(root, 'src/renderer/src/App.tsx'), later, later);
+    expect(ranBundle('c2')).toBe(true);
+    utimesSync(join(root, 'src/cli/args.ts'), later, later);
+    expect(ranBundle('c3')).toBe(false);
+  }, 60_000);
 });
