@@ -3,7 +3,7 @@
  * laid out like the checkout (out/cli beside migrations and node_modules): the launcher runs the bundle
  * with V8's code cache, creates the cache on the first run and uses it on the next, and the packages the
  * bundle imports lazily (the libvirt binding) still load through the launcher; bin/qhci runs the bundle only
- * while none of the files it was built from is newer.
+ * while none of the files it was built from is newer, and starts Node without NODE_EXTRA_CA_CERTS.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
@@ -70,10 +70,18 @@ describe('the bundled qhci', () => {
   });
 
   it('bin/qhci runs the bundle until one of its own sources changes (a renderer file does not count)', () => {
-    const binQhci = (cacheHome: string) =>
-      spawnSync(process.execPath, [join(root, 'bin/qhci'), '--data-dir', dataDir, 'info'], {
+    // Node warns at start about a CA file it cannot read: the runs below would show that warning.
+    expect(
+      spawnSync(process.execPath, ['-e', '0'], {
         encoding: 'utf8',
-        env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+        env: { NODE_EXTRA_CA_CERTS: join(root, 'no-such-ca.pem') },
+      }).stderr,
+    ).toContain('no-such-ca.pem');
+    // Through the sh front, with a CA file Node would warn about at start if the variable reached it.
+    const binQhci = (cacheHome: string) =>
+      spawnSync(join(root, 'bin/qhci'), ['--data-dir', dataDir, 'info'], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: cacheHome, NODE_EXTRA_CA_CERTS: join(root, 'no-such-ca.pem') },
         timeout: 60_000,
       });
     // Only the bundle's launcher writes a code cache: whether one appears tells which way it ran.
