@@ -125,7 +125,7 @@ test('the list filters and sorts by name, state, host, folder and label; the tre
   await page.getByTestId('vm-filter-name-clear').click();
   await expect(page.getByTestId('vm-filter-name').locator('input')).toHaveValue('');
   await expect(page.getByTestId('vm-count')).toHaveText(`${total} VM${total === 1 ? '' : 's'}`);
-  await expect(page.getByTestId('vm-filter-name-clear')).toHaveCount(0);
+  await expect(page.getByTestId('vm-filter-name-clear')).toBeHidden();
   await page.getByTestId('vm-filter-name').locator('input').fill(prefix);
   await expect(page.getByTestId('vm-count')).toHaveText(`3 of ${total} VMs`);
 
@@ -140,8 +140,12 @@ test('the list filters and sorts by name, state, host, folder and label; the tre
   await expect(page.getByTestId('vm-count')).toHaveText(`3 of ${total} VMs`);
   await page.getByTestId('vm-filter-label').fill('env=prod');
   await expect(page.getByTestId('vm-no-match')).toBeVisible();
+  await expect(page.getByTestId('vm-select-all')).toBeDisabled();
   await page.getByTestId('vm-filter-clear').click();
   await expect(page.getByTestId('vm-count')).toHaveText(`${total} VM${total === 1 ? '' : 's'}`);
+  // With no filter set, "Clear filters" keeps its place but is hidden (and out of the tab order).
+  await expect(page.getByTestId('vm-filter-clear')).toBeHidden();
+  await expect(page.getByTestId('vm-select-all')).toBeEnabled();
   await expect(page.getByTestId('vm-filter-name').locator('input')).toHaveValue('');
 
   // The tree: hosts with their VM counts; choosing one filters the list to it.

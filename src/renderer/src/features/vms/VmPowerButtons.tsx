@@ -9,13 +9,15 @@ import { POWER_ACTIONS, type PowerActionName, type VmSummary } from '../../../..
 import { POWER_LABEL, powerEnabled } from './power';
 
 // One element per icon, made once: React skips an element it meets again, so a row's icons never render twice.
+// set="default": one <svg><path> each. Without it PatternFly draws both its icon sets inside every icon
+// (two nested SVGs, one hidden by CSS): 30 SVG elements in each row of the list instead of 12.
 const ICON: Record<PowerActionName, ReactElement> = {
-  start: <PlayIcon />,
-  shutdown: <PowerOffIcon />,
-  destroy: <StopIcon />,
-  reboot: <RedoIcon />,
-  suspend: <PauseIcon />,
-  resume: <PlayIcon />,
+  start: <PlayIcon set="default" />,
+  shutdown: <PowerOffIcon set="default" />,
+  destroy: <StopIcon set="default" />,
+  reboot: <RedoIcon set="default" />,
+  suspend: <PauseIcon set="default" />,
+  resume: <PlayIcon set="default" />,
 };
 
 const HINT: Record<PowerActionName, string> = {

@@ -119,9 +119,28 @@ const VmTableRow = memo(function VmTableRow(props: RowProps) {
 interface HeadProps {
   readonly sort: { key: VmSortKey; direction: 'asc' | 'desc' };
   readonly onSort: (key: VmSortKey, direction: 'asc' | 'desc') => void;
-  readonly checked: 'all' | 'some' | 'none';
-  readonly disabled: boolean;
-  readonly onCheckAll: (on: boolean) => void;
+}
+
+/**
+ * The check-all box. It reads the body's context, so that a filter that empties the list (or fills it
+ * again) renders this box and not the header's cells.
+ */
+function CheckAll() {
+  const { rows, checked, onCheckAll } = useContext(BodyContext)!;
+  return (
+    <input
+      type="checkbox"
+      className="qhci-row-check"
+      checked={checked === 'all'}
+      ref={(el) => {
+        if (el) el.indeterminate = checked === 'some';
+      }}
+      disabled={rows.length === 0}
+      onChange={(e) => onCheckAll(e.currentTarget.checked)}
+      aria-label="Select every VM the filters show"
+      data-testid="vm-select-all"
+    />
+  );
 }
 
 /** The header: sortable columns and the check-all box. */
@@ -142,18 +161,7 @@ function VmTableHead(props: HeadProps) {
     <Thead>
       <Tr>
         <Th className="pf-v6-c-table__check" aria-label="Select">
-          <input
-            type="checkbox"
-            className="qhci-row-check"
-            checked={props.checked === 'all'}
-            ref={(el) => {
-              if (el) el.indeterminate = props.checked === 'some';
-            }}
-            disabled={props.disabled}
-            onChange={(e) => props.onCheckAll(e.currentTarget.checked)}
-            aria-label="Select every VM the filters show"
-            data-testid="vm-select-all"
-          />
+          <CheckAll />
         </Th>
         {COLUMNS.map((c, i) => (
           <Th
@@ -219,22 +227,16 @@ export function VmTable(props: {
     [selection],
   );
 
-  // The check-all box acts on the rows shown when it is clicked. Read through a ref, so that the header
-  // (memoised) is not rendered again by every keystroke of a filter.
-  const latest = useRef({ rows, selection });
-  useLayoutEffect(() => {
-    latest.current = { rows, selection };
-  }, [rows, selection]);
   const checkAll = useCallback(
     (on: boolean) => {
-      const next = new Set(latest.current.selection);
-      for (const r of latest.current.rows) {
+      const next = new Set(selection);
+      for (const r of rows) {
         if (on) next.add(r.vm.id);
         else next.delete(r.vm.id);
       }
       onSelectionChange(next);
     },
-    [onSelectionChange],
+    [rows, selection, onSelectionChange],
   );
 
   // aria-rowcount changes with every keystroke; it is set on the element so that the table is not rendered
@@ -254,17 +256,13 @@ export function VmTable(props: {
     onOpen: props.onOpen,
     onPower: props.onPower,
     onDragStart: dragStart,
+    checked: allSelected ? 'all' : selectedInView > 0 ? 'some' : 'none',
+    onCheckAll: checkAll,
   };
   return (
     <div ref={scrollRef} className="qhci-vm-scroll" data-testid="vm-table-scroll" tabIndex={-1}>
       <BodyContext.Provider value={body}>
-        <VmTableFrame
-          sort={props.sort}
-          onSort={props.onSort}
-          checked={allSelected ? 'all' : selectedInView > 0 ? 'some' : 'none'}
-          disabled={rows.length === 0}
-          onCheckAll={checkAll}
-        />
+        <VmTableFrame sort={props.sort} onSort={props.onSort} />
       </BodyContext.Provider>
     </div>
   );
@@ -281,6 +279,9 @@ interface BodyProps {
   readonly onOpen: RowProps['onOpen'];
   readonly onPower: RowProps['onPower'];
   readonly onDragStart: RowProps['onDragStart'];
+  /** Whether the check-all box shows every row checked, some, or none. */
+  readonly checked: 'all' | 'some' | 'none';
+  readonly onCheckAll: (on: boolean) => void;
 }
 
 /** What the body shows; through a context, so that a change reaches the body and not the whole table. */

@@ -20,7 +20,7 @@ import PlusIcon from '@patternfly/react-icons/dist/esm/icons/plus-icon';
 import PowerOffIcon from '@patternfly/react-icons/dist/esm/icons/power-off-icon';
 import SearchIcon from '@patternfly/react-icons/dist/esm/icons/search-icon';
 import TimesIcon from '@patternfly/react-icons/dist/esm/icons/times-icon';
-import { memo, useState } from 'react';
+import { memo, useState, type CSSProperties } from 'react';
 import { POWER_ACTIONS, VM_STATES, type PowerActionName, type VmState } from '../../../../shared/domain/vm';
 import { useUi } from '../../stores/ui';
 import { STATE_TEXT } from './state';
@@ -78,6 +78,13 @@ function VmCount(props: { rows: readonly VmRow[]; selected: number }) {
 }
 
 /**
+ * Hides a control that does not apply yet but keeps its place: the first keystroke of a filter then
+ * neither mounts it nor moves what is beside it (and hidden, it is out of the tab order and the
+ * accessibility tree).
+ */
+const INVISIBLE: CSSProperties = { visibility: 'hidden' };
+
+/**
  * The name filter: PatternFly's search field markup (text input group, search icon, clear button) without
  * SearchInput's advanced-search machinery, which renders a Popper and reads computed styles on every
  * keystroke.
@@ -94,17 +101,16 @@ function NameFilter() {
         aria-label="Filter by name"
         onChange={(_e, value) => setFilters({ text: value })}
       />
-      {text !== '' && (
-        <TextInputGroupUtilities>
-          <Button
-            variant="plain"
-            aria-label="Clear the name filter"
-            icon={<TimesIcon />}
-            onClick={() => setFilters({ text: '' })}
-            data-testid="vm-filter-name-clear"
-          />
-        </TextInputGroupUtilities>
-      )}
+      <TextInputGroupUtilities>
+        <Button
+          variant="plain"
+          aria-label="Clear the name filter"
+          icon={<TimesIcon />}
+          onClick={() => setFilters({ text: '' })}
+          data-testid="vm-filter-name-clear"
+          style={text === '' ? INVISIBLE : undefined}
+        />
+      </TextInputGroupUtilities>
     </TextInputGroup>
   );
 }
@@ -243,7 +249,6 @@ const BulkActions = memo(function BulkActions(props: {
 const ClearFilters = memo(function ClearFilters() {
   const active = useUi((s) => activeFilterCount(s.vmFilters) > 0);
   const setFilters = useUi((s) => s.setVmFilters);
-  if (!active) return null;
   return (
     <ToolbarItem>
       <Button
@@ -251,6 +256,7 @@ const ClearFilters = memo(function ClearFilters() {
         isInline
         onClick={() => setFilters({ text: '', state: null, hostId: null, folderId: null, label: '' })}
         data-testid="vm-filter-clear"
+        style={active ? undefined : INVISIBLE}
       >
         Clear filters
       </Button>
