@@ -170,7 +170,14 @@ test('power: one row, then the checked rows in bulk; a state pushed by main upda
   await page.getByTestId('vm-filter-name').locator('input').fill(prefix);
   await expect(page.getByTestId('vm-count')).toContainText('3 of');
 
-  // One row.
+  // One row. Its buttons draw PatternFly's icons as CSS masks: a 1em square, painted, masked by an SVG.
+  const icon = await page.getByTestId(`vm-power-start-${a}`).evaluate((el) => {
+    const cs = getComputedStyle(el, '::before');
+    return { mask: cs.maskImage, width: cs.width, fill: cs.backgroundColor };
+  });
+  expect(icon.mask).toMatch(/^url\("data:image\/svg\+xml,.*path/);
+  expect(icon.width).not.toBe('0px');
+  expect(icon.fill).not.toBe('rgba(0, 0, 0, 0)');
   await expect(page.getByTestId(`vm-power-start-${a}`)).toBeEnabled();
   await expect(page.getByTestId(`vm-power-destroy-${a}`)).toBeDisabled();
   await page.getByTestId(`vm-power-start-${a}`).click();
