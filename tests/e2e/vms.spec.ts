@@ -111,6 +111,8 @@ test('the list filters and sorts by name, state, host, folder and label; the tre
   await page.getByTestId('vm-filter-name').locator('input').fill(prefix.toUpperCase());
   await expect(page.getByTestId('vm-count')).toHaveText(`3 of ${total} VMs`);
   expect(await rowNames(page)).toEqual(names);
+  // The table tells assistive technology how many rows it has in all (the header and the three).
+  await expect(page.getByTestId('vm-table')).toHaveAttribute('aria-rowcount', '4');
   for (const n of names) {
     await expect(page.getByTestId(`vm-host-${n}`)).toHaveText('local');
     await expect(page.getByTestId(`vm-folder-${n}`)).toHaveText('—');
