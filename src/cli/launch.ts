@@ -18,6 +18,12 @@ const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), '
 
 type WithCompileCache = typeof Module & { enableCompileCache?: (dir?: string) => unknown };
 
+/** The command's first two words (`vm create`, `host list`): which code a run uses, near enough. */
+function commandKind(argv: readonly string[]): string {
+  const at = argv.findIndex((a) => /^(host|vm|image|place|task|folder|spec|info)$/.test(a));
+  return at < 0 ? '' : argv.slice(at, at + 2).join(' ');
+}
+
 function run(): void {
   const builtIn = (Module as WithCompileCache).enableCompileCache;
   if (builtIn) {
@@ -41,6 +47,19 @@ function run(): void {
     // first run of this bundle
   }
   const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
+  // The cache holds the functions compiled by the runs that wrote it. A command of a kind none of them was
+  // (the first run after a build may be `qhci info`, the next `vm create`) writes it again at its exit, so
+  // that the next run of that kind starts with its own code compiled too.
+  const kindsFile = `${cacheFile}.kinds`;
+  const kind = commandKind(process.argv.slice(2));
+  let kinds: string[] = [];
+  if (cachedData && !script.cachedDataRejected) {
+    try {
+      kinds = readFileSync(kindsFile, 'latin1').split('\n');
+    } catch {
+      // written by an older launcher, or lost: this run adds its kind
+    }
+  }
   const mod = new Module(bundle, module);
   mod.filename = bundle;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
@@ -49,17 +68,20 @@ function run(): void {
   const req = ((id: string) => mod.require(id)) as NodeJS.Require;
   // As with require(): the bundle is not the main module (bin.ts runs the tool).
   Object.assign(req, { main: require.main, cache: require.cache, resolve: require.resolve });
-  if (!cachedData || script.cachedDataRejected) {
-    // Written at exit: by then the functions this run used are compiled and go into the cache too.
+  if (!cachedData || script.cachedDataRejected || !kinds.includes(kind)) {
+    // Written at exit: by then the functions this run used are compiled and go into the cache too (with
+    // those it started with from the cache).
     process.once('exit', () => {
       try {
         mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
         const tmp = `${cacheFile}.${process.pid}`;
         writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         renameSync(tmp, cacheFile);
+        writeFileSync(tmp, [...kinds, kind].join('\n'), { mode: 0o600 });
+        renameSync(tmp, kindsFile);
         // Caches of earlier bundles are of no use any more.
         for (const f of readdirSync(cacheDir))
-          if (f.startsWith('cli-') && f.endsWith('.v8') && f !== basename(cacheFile))
+          if (f.startsWith('cli-') && !f.startsWith(basename(cacheFile)))
             rmSync(join(cacheDir, f), { force: true });
       } catch {
         // a read-only home: no cache

@@ -1,12 +1,23 @@
 /**
  * The bundled tool as `npm run build` makes it (scripts/build-cli.mjs), built here into a temporary tree
  * laid out like the checkout (out/cli beside migrations and node_modules): the launcher runs the bundle
- * with V8's code cache, creates the cache on the first run and uses it on the next, and the packages the
+ * with V8's code cache, creates the cache on the first run and uses it on the next (and writes it again
+ * for a kind of command it has not seen), and the packages the
  * bundle imports lazily (the libvirt binding) still load through the launcher; bin/qhci runs the bundle only
  * while none of the files it was built from is newer, and starts Node without NODE_EXTRA_CA_CERTS.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../helpers/app';
@@ -43,13 +54,25 @@ describe('the bundled qhci', () => {
     const first = qhci(['info']);
     expect(first).toMatchObject({ code: 0, err: '' });
     expect(first.out).toContain(`data directory: ${dataDir}`);
-    const caches = readdirSync(join(cache, 'qhci'));
-    expect(caches).toHaveLength(1);
+    const caches = readdirSync(join(cache, 'qhci')).sort();
+    expect(caches).toHaveLength(2);
     expect(caches[0]).toMatch(new RegExp(`^cli-${process.version}-\\d+-\\d+\\.v8$`));
+    expect(caches[1]).toBe(`${caches[0]}.kinds`);
+    const file = join(cache, 'qhci', caches[0]!);
+    const written = statSync(file);
     const second = qhci(['info']);
     expect(second).toMatchObject({ code: 0, err: '' });
     expect(second.out).toBe(first.out);
-    expect(readdirSync(join(cache, 'qhci'))).toEqual(caches);
+    expect(readdirSync(join(cache, 'qhci')).sort()).toEqual(caches);
+    // A run of a kind the cache has seen leaves it as it is...
+    expect(statSync(file).mtimeMs).toBe(written.mtimeMs);
+    // ...one of a new kind writes it again, with its own functions added; then that kind is known too.
+    expect(qhci(['folder', 'tree'])).toMatchObject({ code: 0, err: '' });
+    const grown = statSync(file);
+    expect(grown.size).toBeGreaterThan(written.size);
+    expect(readFileSync(`${file}.kinds`, 'utf8').split('\n')).toEqual(['info', 'folder tree']);
+    expect(qhci(['folder', 'tree'])).toMatchObject({ code: 0, err: '' });
+    expect(statSync(file).mtimeMs).toBe(grown.mtimeMs);
   });
 
   it('loads the libvirt binding lazily through the launcher, from the cached bundle too', () => {
