@@ -46,12 +46,19 @@ async function pushEvent(page: Page, event: string, payload: unknown): Promise<v
   );
 }
 
-export const test = base.extend<{ qhci: Qhci; qhciMonitor: { pollMs: number } | undefined }>({
+export const test = base.extend<{
+  qhci: Qhci;
+  qhciMonitor: { pollMs: number } | undefined;
+  qhciPrepare: { run(dataDir: string): Promise<void> } | undefined;
+}>({
   /** `test.use({ qhciMonitor: { pollMs } })` makes the app watch its hosts live, as the desktop app does. */
   qhciMonitor: [undefined, { option: true }],
-  qhci: async ({ page, qhciMonitor }, use) => {
+  /** `test.use({ qhciPrepare: { run } })`: run(dataDir) before the app starts on that directory. */
+  qhciPrepare: [undefined, { option: true }],
+  qhci: async ({ page, qhciMonitor, qhciPrepare }, use) => {
     assertRendererBuilt();
     const dataDir = mkdtempSync(join(tmpdir(), 'qhci-e2e-'));
+    if (qhciPrepare) await qhciPrepare.run(dataDir);
     const app = createApp({
       dataDir,
       migrationsDir: join(REPO_ROOT, 'migrations'),

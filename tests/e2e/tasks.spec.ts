@@ -1,16 +1,20 @@
 /**
  * The Tasks page and the masthead's recent tasks against real tasks: image uploads into the testbed pool,
  * one that succeeds and one that fails (the volume already exists), with steps and progress from the
- * task.progress events main pushes.
+ * task.progress events main pushes; a creation that fails at start; one whose process was killed.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { QEMU } from '../helpers/domains';
 import { makeCloudImage, MiB, POOL, removeVolume, uniq } from '../helpers/provision';
 import { NO_TESTBED, testbed } from '../helpers/testbed';
-import { tempDir } from '../helpers/app';
+import { MIGRATIONS_DIR, REPO_ROOT, tempDir } from '../helpers/app';
+import { createApp } from '../../src/main/app';
+import { createClient } from '../../src/shared/ipc/transport';
+import { inProcessBridge } from '../../src/main/ipc/in-process';
 import { expect, test } from './fixtures';
 
 test.skip(testbed === null, `Task e2e tests need the testbed: ${NO_TESTBED}`);
@@ -142,4 +146,108 @@ test('tasks: a VM creation that fails at start shows the step that failed, the r
     }
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// A creation whose process is killed while it waits for the guest: the app that starts next on the same
+// data directory (the page's) finds the task unfinished, rolls it back and marks it interrupted.
+const killed = { name: '', taskId: '', image: '' };
+const virshOut = (...args: string[]) => execFileSync('virsh', ['-c', QEMU, ...args], { encoding: 'utf8' });
+
+async function readyRunning(dataDir: string, taskId: string): Promise<boolean> {
+  const app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'e2e', reconcile: false });
+  try {
+    const task = await createClient(inProcessBridge(app)).call('tasks.get', { id: taskId });
+    return task.steps.find((s) => s.name === 'ready')?.state === 'running';
+  } finally {
+    app.close();
+  }
+}
+
+async function killMidTask(dataDir: string): Promise<void> {
+  const setup = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'e2e' });
+  const client = createClient(inProcessBridge(setup));
+  const image = makeCloudImage();
+  killed.image = image.name;
+  killed.name = uniq('qt-e2e-killed');
+  try {
+    const host = await client.call('hosts.add', {
+      name: 'local',
+      connection: { kind: 'libvirt', uri: QEMU },
+    });
+    const imageId = (await client.call('images.list', { hostId: host.id })).find(
+      (i) => i.name === image.name,
+    )!.id;
+    const request = {
+      name: killed.name,
+      placement: { hostId: host.id },
+      compute: { sockets: 1, cores: 1, memoryBytes: 128 * MiB },
+      disks: [{ kind: 'new', sizeBytes: 256 * MiB, pool: POOL }],
+      nics: [{ network: 'default' }],
+      boot: { kind: 'cloud-image', imageId },
+      profile: 'debian',
+      customization: { hostname: killed.name },
+      waitForReady: { timeoutSeconds: 600 },
+    };
+    setup.close();
+    const child = spawn(
+      join(REPO_ROOT, 'node_modules/.bin/tsx'),
+      [join(REPO_ROOT, 'tests/helpers/create-child.ts'), dataDir, JSON.stringify(request)],
+      // Its own process group: tsx runs node as a child, and the kill must take both.
+      { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+    );
+    killed.taskId = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (l) => {
+        if (l.startsWith('TASK ')) resolve(l.slice(5));
+      });
+      child.on('exit', (code) => reject(new Error(`the creating process exited (${code})`)));
+    });
+    const deadline = Date.now() + 90_000;
+    while (!(await readyRunning(dataDir, killed.taskId))) {
+      if (Date.now() > deadline) throw new Error('the creation never reached its ready step');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+  } catch (err) {
+    setup.close();
+    throw err;
+  }
+}
+
+test.describe('an interrupted creation', () => {
+  test.use({ qhciPrepare: { run: killMidTask } });
+  test.afterEach(() => {
+    // Only if the test failed before the rollback did its work.
+    if (killed.name && virshOut('list', '--all', '--name').includes(killed.name)) {
+      execFileSync('virsh', ['-c', QEMU, 'destroy', killed.name], { stdio: 'ignore' });
+      execFileSync('virsh', ['-c', QEMU, 'undefine', killed.name, '--remove-all-storage'], {
+        stdio: 'ignore',
+      });
+    }
+    if (killed.image) removeVolume(killed.image);
+  });
+
+  test('tasks: a creation whose process was killed is shown interrupted, with what the next start rolled back', async ({
+    page,
+    qhci,
+  }) => {
+    const { name, taskId: id } = killed;
+    await qhci.open();
+    await page.getByTestId('nav-tasks').click();
+    await expect(page.getByTestId(`task-state-${id}`)).toHaveText('Interrupted', { timeout: 60_000 });
+    await expect(page.getByTestId(`task-${id}-error`)).toContainText(
+      'Interrupted: the app stopped while this task ran; what it created was removed',
+    );
+    // The step the killed process was in failed with it; the steps that made something were rolled back.
+    await expect(page.getByTestId(`task-${id}-step-state-ready`)).toHaveText('Failed');
+    await expect(page.getByTestId(`task-${id}-step-ready`)).toContainText('Interrupted');
+    for (const step of ['disks', 'seed', 'define'])
+      await expect(page.getByTestId(`task-${id}-step-state-${step}`)).toHaveText('Rolled back');
+    const rolledBack = page.getByTestId(`task-${id}-rolled-back`);
+    await expect(rolledBack).toContainText(`domain ${name}`);
+    await expect(rolledBack).toContainText(`volume ${POOL}/${name}-disk0.qcow2`);
+    await qhci.screenshot('tasks-interrupted', { height: 1200 });
+    expect(virshOut('list', '--all', '--name')).not.toContain(name);
+    expect(virshOut('vol-list', POOL)).not.toContain(`${name}-`);
+  });
 });

@@ -51,8 +51,10 @@ describe('TaskLog', () => {
 
   it('keeps undo records on disk, so another process can roll back', () => {
     const { log: l } = log();
-    const task = l.start({ projectId: DEFAULT_PROJECT_ID, kind: 'k', title: 'x', steps: ['a', 'b'] });
+    const task = l.start({ projectId: DEFAULT_PROJECT_ID, kind: 'k', title: 'x', steps: ['a', 'b', 'c'] });
     task.step('a').addUndo({ type: 'volume', name: 'v1' });
+    task.step('b').start('working');
+    task.step('b').progress(0.25, 'working');
     task.step('b').addUndo({ type: 'domain', name: 'd1' });
     task.step('b').addUndo({ type: 'volume', name: 'v2' });
     task.step('b').dropUndo((r) => (r as { name: string }).name === 'v2');
@@ -67,6 +69,13 @@ describe('TaskLog', () => {
     ]);
     adopted.fail({ code: 'HOST_ERROR', message: 'Interrupted' }, { interrupted: true });
     expect(other.unfinishedRows()).toEqual([]);
+    // The step the gone process left running failed with it; the one it never began is still pending.
+    const steps = createTasksRepo(t.app.inventory.db).get(task.id)!.steps;
+    expect(steps.map((s) => [s.name, s.state, s.progress, s.detail])).toEqual([
+      ['a', 'pending', 0, null],
+      ['b', 'failed', 0.25, 'Interrupted'],
+      ['c', 'pending', 0, null],
+    ]);
     l.close();
     other.close();
   });

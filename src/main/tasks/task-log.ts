@@ -190,6 +190,12 @@ export class TaskLog {
         emit();
       },
       fail(error, opts) {
+        // A step the dead process left running did not finish either: it shows as failed, not as running.
+        if (opts?.interrupted) {
+          for (const [seq, st] of (repo.get(id)?.steps ?? []).entries()) {
+            if (st.state === 'running') repo.setStep(id, seq, 'failed', st.progress, 'Interrupted');
+          }
+        }
         repo.finish(id, 'failed', { error, interrupted: opts?.interrupted });
         finished();
         emit();

@@ -11,11 +11,8 @@ export function TaskFailure(props: { task: Task; testIdPrefix: string }) {
       variant={props.task.interrupted ? 'warning' : 'danger'}
       isInline
       isPlain
-      title={
-        props.task.interrupted
-          ? `Interrupted: QHCI stopped while this task ran. ${error.message}`
-          : error.message
-      }
+      // An interrupted task's message says so itself (and what happened to what it had made).
+      title={error.message}
       data-testid={`${props.testIdPrefix}-error`}
     >
       {rolledBack.length === 0 ? (
