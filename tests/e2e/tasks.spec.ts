@@ -3,15 +3,16 @@
  * one that succeeds and one that fails (the volume already exists), with steps and progress from the
  * task.progress events main pushes; a creation that fails at start; one whose process was killed.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { QEMU } from '../helpers/domains';
 import { makeCloudImage, MiB, POOL, removeVolume, uniq } from '../helpers/provision';
 import { NO_TESTBED, testbed } from '../helpers/testbed';
-import { MIGRATIONS_DIR, REPO_ROOT, tempDir } from '../helpers/app';
+import { MIGRATIONS_DIR, tempDir } from '../helpers/app';
+import { killChild, readyRunning, startCreateChild } from '../helpers/killed-creation';
+import type { CreateVmRequestInput } from '../../src/shared/domain/provision';
 import { createApp } from '../../src/main/app';
 import { createClient } from '../../src/shared/ipc/transport';
 import { inProcessBridge } from '../../src/main/ipc/in-process';
@@ -153,16 +154,6 @@ test('tasks: a VM creation that fails at start shows the step that failed, the r
 const killed = { name: '', taskId: '', image: '' };
 const virshOut = (...args: string[]) => execFileSync('virsh', ['-c', QEMU, ...args], { encoding: 'utf8' });
 
-async function readyRunning(dataDir: string, taskId: string): Promise<boolean> {
-  const app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'e2e', reconcile: false });
-  try {
-    const task = await createClient(inProcessBridge(app)).call('tasks.get', { id: taskId });
-    return task.steps.find((s) => s.name === 'ready')?.state === 'running';
-  } finally {
-    app.close();
-  }
-}
-
 async function killMidTask(dataDir: string): Promise<void> {
   const setup = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'e2e' });
   const client = createClient(inProcessBridge(setup));
@@ -177,7 +168,7 @@ async function killMidTask(dataDir: string): Promise<void> {
     const imageId = (await client.call('images.list', { hostId: host.id })).find(
       (i) => i.name === image.name,
     )!.id;
-    const request = {
+    const request: CreateVmRequestInput = {
       name: killed.name,
       placement: { hostId: host.id },
       compute: { sockets: 1, cores: 1, memoryBytes: 128 * MiB },
@@ -189,25 +180,14 @@ async function killMidTask(dataDir: string): Promise<void> {
       waitForReady: { timeoutSeconds: 600 },
     };
     setup.close();
-    const child = spawn(
-      join(REPO_ROOT, 'node_modules/.bin/tsx'),
-      [join(REPO_ROOT, 'tests/helpers/create-child.ts'), dataDir, JSON.stringify(request)],
-      // Its own process group: tsx runs node as a child, and the kill must take both.
-      { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
-    );
-    killed.taskId = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (l) => {
-        if (l.startsWith('TASK ')) resolve(l.slice(5));
-      });
-      child.on('exit', (code) => reject(new Error(`the creating process exited (${code})`)));
-    });
+    const started = await startCreateChild(dataDir, request);
+    killed.taskId = started.taskId;
     const deadline = Date.now() + 90_000;
     while (!(await readyRunning(dataDir, killed.taskId))) {
       if (Date.now() > deadline) throw new Error('the creation never reached its ready step');
       await new Promise((r) => setTimeout(r, 250));
     }
-    process.kill(-child.pid!, 'SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await killChild(started.child);
   } catch (err) {
     setup.close();
     throw err;

@@ -2,16 +2,15 @@
  * Fault injection: each step of a creation fails in turn — for real, on the testbed — and each time nothing
  * the task created is left on the host or in the inventory, and the task has failed with a reason.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateVmRequestInput, Task } from '../../../src/shared/domain/provision';
 import { createApp } from '../../../src/main/app';
 import { createClient } from '../../../src/shared/ipc/transport';
 import { inProcessBridge } from '../../../src/main/ipc/in-process';
-import { MIGRATIONS_DIR, REPO_ROOT, startTestApp, tempDir, type TestApp } from '../../helpers/app';
+import { MIGRATIONS_DIR, startTestApp, tempDir, type TestApp } from '../../helpers/app';
 import { defineDomain, domstate, removeDomain, virsh } from '../../helpers/domains';
 import {
   domainNames,
@@ -23,6 +22,7 @@ import {
   uniq,
   waitTask,
 } from '../../helpers/provision';
+import { killChild, readyRunning, startCreateChild } from '../../helpers/killed-creation';
 import { PrivateSshd } from '../../helpers/sshd';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
 
@@ -227,30 +227,17 @@ describe.skipIf(!testbed)(`creation faults on the testbed ${NO_TESTBED}`, () => 
     const img = (await c1.call('images.list', { hostId: h.id })).find((i) => i.name === image.name)!;
     setup.close();
     const name = uniq('qt-killed');
-    const child = spawn(
-      join(REPO_ROOT, 'node_modules/.bin/tsx'),
-      [
-        join(REPO_ROOT, 'tests/helpers/create-child.ts'),
-        dataDir,
-        JSON.stringify(base(name, img.id, { waitForReady: { timeoutSeconds: 600 } })),
-      ],
-      // Its own process group: tsx runs node as a child, and the kill must take both.
-      { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+    const { child, taskId } = await startCreateChild(
+      dataDir,
+      base(name, img.id, { waitForReady: { timeoutSeconds: 600 } }),
     );
-    const taskId = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (l) => {
-        if (l.startsWith('TASK ')) resolve(l.slice(5));
-      });
-      child.on('exit', (code) => reject(new Error(`child exited ${code}`)));
-    });
     // Kill it once the domain is defined and it waits for the guest.
     const deadline = Date.now() + 60_000;
     while (!domainNames().includes(name) || !(await readyRunning(dataDir, taskId))) {
       if (Date.now() > deadline) throw new Error('the child never got to the ready step');
       await new Promise((r) => setTimeout(r, 200));
     }
-    process.kill(-child.pid!, 'SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await killChild(child);
     expect(domainNames()).toContain(name);
 
     const next = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'test' });
@@ -278,12 +265,3 @@ describe.skipIf(!testbed)(`creation faults on the testbed ${NO_TESTBED}`, () => 
 });
 
 /** Reads the task from the inventory file (WAL mode: another reader is fine). */
-async function readyRunning(dataDir: string, taskId: string): Promise<boolean> {
-  const app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'test', reconcile: false });
-  try {
-    const task = await createClient(inProcessBridge(app)).call('tasks.get', { id: taskId });
-    return task.steps.find((s) => s.name === 'ready')?.state === 'running';
-  } finally {
-    app.close();
-  }
-}

@@ -17,7 +17,7 @@ import type { PowerActionName, VmSummary } from '../../../../shared/domain/vm';
 import { useQhciQuery } from '../../api/hooks';
 import { useProjectInput } from '../../api/project';
 import { useUi } from '../../stores/ui';
-import { filterRowsOnce, sortRows, toRows, type VmRow } from './filter';
+import { filterRowsOnce, sortRows, toRows } from './filter';
 import { useInventoryLookups } from './lookups';
 import { POWER_LABEL } from './power';
 import { PowerFailures } from './PowerFailures';
@@ -163,7 +163,7 @@ function VmList() {
  * The table of the VMs that pass the filters. It reads the filters itself, so that a keystroke in the name
  * filter renders this and the toolbar's field and count, not the whole page.
  */
-function FilteredVmTable(props: Omit<Parameters<typeof VmTable>[0], 'rows'> & { rows: readonly VmRow[] }) {
+function FilteredVmTable(props: Parameters<typeof VmTable>[0]) {
   const filters = useUi((s) => s.vmFilters);
   const shown = filterRowsOnce(props.rows, filters);
   return (
