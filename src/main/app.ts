@@ -54,6 +54,12 @@ export interface AppOptions {
    * and the desktop app do; `ready` resolves when it is done.
    */
   readonly reconcile?: boolean;
+  /**
+   * While open, look again this often for tasks whose process has gone since (default 15 s; 0: never). A
+   * process that was still exiting at start-up, or a `qhci` killed while the desktop app runs, leaves a task
+   * that only a later look can see as abandoned.
+   */
+  readonly reconcileEveryMs?: number;
 }
 
 export interface App {
@@ -133,15 +139,24 @@ export function createApp(opts: AppOptions): App {
     log,
     options: opts.provisioning,
   });
-  const ready =
-    opts.reconcile === false
-      ? Promise.resolve()
-      : provisioning.reconcile().then(
-          (n) => {
-            if (n) log(`Rolled back ${n} interrupted task(s)`);
-          },
-          (err: unknown) => log(`Reconciling interrupted tasks failed: ${String(err)}`),
-        );
+  let reconciling: Promise<void> | null = null;
+  /** One reconciliation at a time: a look that finds one still running is skipped. */
+  const reconcile = (): Promise<void> =>
+    (reconciling ??= provisioning
+      .reconcile()
+      .then(
+        (n) => {
+          if (n) log(`Rolled back ${n} interrupted task(s)`);
+        },
+        (err: unknown) => log(`Reconciling interrupted tasks failed: ${String(err)}`),
+      )
+      .finally(() => {
+        reconciling = null;
+      }));
+  const ready = opts.reconcile === false ? Promise.resolve() : reconcile();
+  const reconcileEveryMs = opts.reconcile === false ? 0 : (opts.reconcileEveryMs ?? 15_000);
+  const reconcileTimer = reconcileEveryMs > 0 ? setInterval(() => void reconcile(), reconcileEveryMs) : null;
+  reconcileTimer?.unref();
   const monitor = opts.monitor
     ? createHostMonitor(hosts, () => repos.hosts.list().map((h) => h.id), {
         pollMs: opts.monitor.pollMs ?? 60_000,
@@ -239,6 +254,7 @@ export function createApp(opts: AppOptions): App {
     ready,
     subscribe: (listener) => events.subscribe(listener),
     close: () => {
+      if (reconcileTimer) clearInterval(reconcileTimer);
       provisioning.close();
       taskLog.close();
       monitor?.stopAll();

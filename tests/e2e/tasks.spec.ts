@@ -187,7 +187,7 @@ async function killMidTask(dataDir: string): Promise<void> {
       if (Date.now() > deadline) throw new Error('the creation never reached its ready step');
       await new Promise((r) => setTimeout(r, 250));
     }
-    await killChild(started.child);
+    await killChild(started);
   } catch (err) {
     setup.close();
     throw err;

@@ -1,7 +1,7 @@
 /**
  * A separate process that starts a creation and keeps it waiting in its "ready" step (the guest has no
  * agent), for tests that kill it mid-task. Usage: tsx create-child.ts DATA_DIR REQUEST_JSON
- * Prints "TASK <id>" once the task runs, then waits.
+ * Prints "TASK <id> <pid>" once the task runs (pid: the process that owns the task), then waits.
  */
 import { createApp } from '../../src/main/app';
 import { CreateVmRequest } from '../../src/shared/domain/provision';
@@ -15,5 +15,5 @@ const app = createApp({
   reconcile: false,
 });
 const started = app.provisioning.create(CreateVmRequest.parse(JSON.parse(requestJson!)));
-process.stdout.write(`TASK ${started.taskIds[0]}\n`);
+process.stdout.write(`TASK ${started.taskIds[0]} ${process.pid}\n`);
 setInterval(() => undefined, 1000);

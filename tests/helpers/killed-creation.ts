@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createApp } from '../../src/main/app';
+import { processIsAlive } from '../../src/main/provisioning/service';
 import { inProcessBridge } from '../../src/main/ipc/in-process';
 import type { CreateVmRequestInput } from '../../src/shared/domain/provision';
 import { createClient } from '../../src/shared/ipc/transport';
@@ -15,20 +16,21 @@ import { MIGRATIONS_DIR, REPO_ROOT } from './app';
 export async function startCreateChild(
   dataDir: string,
   request: CreateVmRequestInput,
-): Promise<{ child: ChildProcess; taskId: string }> {
+): Promise<{ child: ChildProcess; taskId: string; pid: number }> {
   const child = spawn(
     join(REPO_ROOT, 'node_modules/.bin/tsx'),
     [join(REPO_ROOT, 'tests/helpers/create-child.ts'), dataDir, JSON.stringify(request)],
     // Its own process group: tsx runs node as a child, and the kill must take both.
     { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
   );
-  const taskId = await new Promise<string>((resolve, reject) => {
+  const [taskId, pid] = await new Promise<[string, number]>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (l) => {
-      if (l.startsWith('TASK ')) resolve(l.slice(5));
+      const m = /^TASK (\S+) (\d+)$/.exec(l);
+      if (m) resolve([m[1]!, Number(m[2])]);
     });
     child.on('exit', (code) => reject(new Error(`the creating process exited (${code})`)));
   });
-  return { child, taskId };
+  return { child, taskId, pid };
 }
 
 /** Whether the task's "ready" step runs (read through an app that reconciles nothing). */
@@ -42,9 +44,17 @@ export async function readyRunning(dataDir: string, taskId: string): Promise<boo
   }
 }
 
-/** SIGKILLs the child's process group and waits for it to exit. */
-export async function killChild(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.on('exit', r));
-  process.kill(-child.pid!, 'SIGKILL');
+/**
+ * SIGKILLs the child's process group and waits until the task's owner (tsx's node child, not the group
+ * leader we spawned) no longer runs: the leader's exit event can come before it has died.
+ */
+export async function killChild(started: { child: ChildProcess; pid: number }): Promise<void> {
+  const exited = new Promise((r) => started.child.on('exit', r));
+  process.kill(-started.child.pid!, 'SIGKILL');
   await exited;
+  const deadline = Date.now() + 10_000;
+  while (processIsAlive(started.pid)) {
+    if (Date.now() > deadline) throw new Error(`process ${started.pid} still runs after SIGKILL`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -81,7 +81,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const CHUNK = 32 * 1024 ** 2;
 
-function isAlive(pid: number): boolean {
+/** Whether the process runs (a zombie does not). Exported for tests that wait for a killed process. */
+export function processIsAlive(pid: number): boolean {
   // Linux: a killed process whose parent has not reaped it yet is a zombie, and kill(pid, 0) still works.
   if (existsSync('/proc/self/stat')) {
     try {
@@ -106,7 +107,7 @@ export function ownerIsGone(row: TaskRow, self: string, now = Date.now()): boole
   const beat = row.heartbeat_at ? Date.parse(row.heartbeat_at) : 0;
   if (now - beat > HEARTBEAT_TIMEOUT_MS) return true;
   const pid = Number(pidText);
-  return machine === self.split(/:(?=\d+$)/)[0] && Number.isInteger(pid) && !isAlive(pid);
+  return machine === self.split(/:(?=\d+$)/)[0] && Number.isInteger(pid) && !processIsAlive(pid);
 }
 
 export function createProvisioning(deps: ProvisioningDeps) {
@@ -166,11 +167,14 @@ export function createProvisioning(deps: ProvisioningDeps) {
           task.step(task.stepName(seq)).dropUndo((x) => JSON.stringify(x) === JSON.stringify(r));
           break;
         } catch (err) {
+          const msg = (err as Error).message;
           if (Date.now() + delay > deadline || closed) {
-            left.push(`${describeUndo(r)} (${(err as Error).message})`);
+            deps.log(`Rolling back ${describeUndo(r)} failed, giving up: ${msg}`);
+            left.push(`${describeUndo(r)} (${msg})`);
             failedSteps.add(seq);
             break;
           }
+          deps.log(`Rolling back ${describeUndo(r)} failed, retrying in ${delay} ms: ${msg}`);
           await sleep(delay);
           delay = Math.min(delay * 2, 8000);
         }
@@ -647,6 +651,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
     async reconcile(): Promise<number> {
       let n = 0;
       for (const row of deps.tasks.unfinishedRows()) {
+        if (closed) break;
         if (!ownerIsGone(row, deps.tasks.owner)) continue;
         const task = deps.tasks.adopt(row);
         if (!task) continue;
