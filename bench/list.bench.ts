@@ -13,6 +13,8 @@
  * BENCH_VMS (default 10000) sets how many VMs; BENCH_RUNS (default 15) how many first renders;
  * BENCH_SAMPLES=1 prints every keystroke's time; BENCH_PROFILE=1 adds a CPU profile of the measured part (self time by function, and who forces layout);
  * BENCH_TRACE=1 sums the renderer's trace events (script, style, layout, paint) over the keystrokes.
+ * BENCH_STEADY=1 then adds, for information, a heavy filter change (every row in view changes) in the steady
+ * state: the same change 400 times in a row, script and layout timed apart (medians of the last 300).
  */
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -179,6 +181,44 @@ function printTrace(buf: Buffer) {
   }
 }
 
+/**
+ * BENCH_STEADY=1: the name filter switched between values that change every row in view, 400 times, set
+ * the way React sees typing (the input's value setter, then an input event). Apart from JIT warm-up, this is
+ * what the same keystroke costs once the page has run a while. Returns medians of the last 300 (ms).
+ */
+function steadyState(page: Page): Promise<{ script: number; layout: number }> {
+  return page.evaluate(async () => {
+    const doc = document as unknown as {
+      querySelector(sel: string): { dispatchEvent(e: unknown): boolean };
+      body: { offsetHeight: number };
+    };
+    const g = globalThis as unknown as {
+      Event: new (type: string, init: { bubbles: boolean }) => unknown;
+      HTMLInputElement: { prototype: object };
+    };
+    const input = doc.querySelector('[data-testid="vm-filter-name"] input');
+    const setValue = Object.getOwnPropertyDescriptor(g.HTMLInputElement.prototype, 'value')!.set!;
+    const values = ['web', '', 'db-0', '', 'cache', 'ca', 'c', ''];
+    const script: number[] = [];
+    const layout: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const t0 = performance.now();
+      setValue.call(input, values[i % values.length]);
+      input.dispatchEvent(new g.Event('input', { bubbles: true }));
+      const t1 = performance.now();
+      void doc.body.offsetHeight;
+      const t2 = performance.now();
+      if (i >= 100) {
+        script.push(t1 - t0);
+        layout.push(t2 - t1);
+      }
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    return { script: median(script), layout: median(layout) };
+  });
+}
+
 async function main() {
   assertRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'qhci-bench-list-'));
@@ -260,6 +300,7 @@ async function main() {
       );
       // Runs after React's own listener on #root has rendered and committed the change.
       window.addEventListener('input', () => {
+        if (w.__benchDone) return;
         void document.body.offsetHeight;
         work.push(performance.now() - t0);
       });
@@ -319,6 +360,16 @@ async function main() {
     line(`filter keystroke, rows laid out (n=${work.length})`, work, null, TARGET.keystrokeMs);
     line(`filter keystroke, next frame painted (n=${frames.length})`, frames, null, null);
     console.log(`(after typing "db-0999": ${count})`);
+    if (process.env.BENCH_STEADY) {
+      await input.fill('');
+      await page.evaluate(() => {
+        (window as Record<string, unknown>).__benchDone = true;
+      });
+      const steady = await steadyState(page);
+      console.log(
+        `steady state, a filter change of every row in view (median of 300, info): script ${steady.script.toFixed(1)} ms, layout ${steady.layout.toFixed(1)} ms`,
+      );
+    }
     if (problems.length > 0) console.log(`Page problems: ${problems.join('; ')}`);
   } finally {
     await browser.close();
