@@ -250,8 +250,8 @@ describe.skipIf(!testbed)(`creation faults on the testbed ${NO_TESTBED}`, () => 
       await next.ready;
       const c2 = createClient(inProcessBridge(next));
       expect((await c2.call('tasks.get', { id: taskId })).state).toBe('running');
+      // (The domain was there before the kill: the wait above saw it. The open app may remove it any moment now.)
       await killChild(started);
-      expect(domainNames()).toContain(name);
       const task = await waitTask(c2, taskId, 20_000);
       expect(task).toMatchObject({ state: 'failed', interrupted: true });
       expect(task.error?.message).toMatch(/Interrupted/);
