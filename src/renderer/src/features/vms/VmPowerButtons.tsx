@@ -79,16 +79,17 @@ export function VmPowerButtons(props: {
   compact?: boolean;
 }) {
   const { vm, pending } = props;
-  return (
-    <Flex gap={{ default: 'gapNone' }} flexWrap={{ default: 'nowrap' }} className="qhci-power-buttons">
-      {POWER_ACTIONS.map((action) => {
-        const enabled = pending === null && vm.state !== 'creating' && powerEnabled(action, vm.state);
-        if (props.compact) {
-          // A list's rows: plain buttons with PatternFly's classes and a native title as the hint. A
-          // Tooltip and a Button per action cost too much to mount on every keystroke of a filter.
-          // Disabled shows from aria-disabled alone (vms.css), not from PatternFly's pf-m-aria-disabled:
-          // toggling that class restyles a button about twenty times slower, and a keystroke that changes
-          // the VMs in view toggles it on dozens of buttons.
+  if (props.compact) {
+    // A list's rows: plain buttons with PatternFly's classes and a native title as the hint, in a plain
+    // line (vms.css). A Tooltip and a Button per action, and PatternFly's Flex, cost too much to render and
+    // lay out on every keystroke of a filter.
+    // Disabled shows from aria-disabled alone (vms.css), not from PatternFly's pf-m-aria-disabled: toggling
+    // that class restyles a button about twenty times slower, and a keystroke that changes the VMs in view
+    // toggles it on dozens of buttons.
+    return (
+      <div className="qhci-power-buttons qhci-power-line">
+        {POWER_ACTIONS.map((action) => {
+          const enabled = pending === null && vm.state !== 'creating' && powerEnabled(action, vm.state);
           return (
             <button
               key={action}
@@ -102,7 +103,14 @@ export function VmPowerButtons(props: {
               data-testid={`vm-power-${action}-${vm.name}`}
             />
           );
-        }
+        })}
+      </div>
+    );
+  }
+  return (
+    <Flex gap={{ default: 'gapNone' }} flexWrap={{ default: 'nowrap' }} className="qhci-power-buttons">
+      {POWER_ACTIONS.map((action) => {
+        const enabled = pending === null && vm.state !== 'creating' && powerEnabled(action, vm.state);
         return (
           <Tooltip key={action} content={HINT[action]}>
             <Button
