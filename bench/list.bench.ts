@@ -198,7 +198,7 @@ function steadyState(page: Page): Promise<{ script: number; layout: number }> {
     };
     const input = doc.querySelector('[data-testid="vm-filter-name"] input');
     const setValue = Object.getOwnPropertyDescriptor(g.HTMLInputElement.prototype, 'value')!.set!;
-    const values = ['web', '', 'db-0', '', 'cache', 'ca', 'c', ''];
+    const values = ['web', '', 'db-0', '', 'cache', '', 'queue', ''];
     const script: number[] = [];
     const layout: number[] = [];
     for (let i = 0; i < 400; i++) {
