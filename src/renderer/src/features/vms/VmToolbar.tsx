@@ -169,7 +169,7 @@ const OtherFilters = memo(function OtherFilters(props: { inventory: Inventory })
       <ToolbarItem>
         <TextInput
           aria-label="Filter by label (key or key=value)"
-          placeholder="Label: key or key=value"
+          placeholder="Label: key=value"
           value={label}
           onChange={(_e, value) => setFilters({ label: value })}
           data-testid="vm-filter-label"
