@@ -79,6 +79,8 @@ export function VmPowerButtons(props: {
   compact?: boolean;
 }) {
   const { vm, pending } = props;
+  const enabled = (action: PowerActionName) =>
+    pending === null && vm.state !== 'creating' && powerEnabled(action, vm.state);
   if (props.compact) {
     // A list's rows: plain buttons with PatternFly's classes and a native title as the hint, in a plain
     // line (vms.css). A Tooltip and a Button per action, and PatternFly's Flex, cost too much to render and
@@ -89,15 +91,14 @@ export function VmPowerButtons(props: {
     return (
       <div className="qhci-power-buttons qhci-power-line">
         {POWER_ACTIONS.map((action) => {
-          const enabled = pending === null && vm.state !== 'creating' && powerEnabled(action, vm.state);
           return (
             <button
               key={action}
               type="button"
               className={`pf-v6-c-button pf-m-plain pf-m-small qhci-power-icon${action === 'destroy' ? ' pf-m-danger' : ''}${pending === action ? ' pf-m-in-progress' : ''}`}
               style={maskStyle(action)}
-              aria-disabled={!enabled}
-              onClick={enabled ? () => props.onAction(action) : undefined}
+              aria-disabled={!enabled(action)}
+              onClick={enabled(action) ? () => props.onAction(action) : undefined}
               aria-label={`${POWER_LABEL[action]} ${vm.name}`}
               title={`${POWER_LABEL[action]}: ${HINT[action]}`}
               data-testid={`vm-power-${action}-${vm.name}`}
@@ -110,7 +111,6 @@ export function VmPowerButtons(props: {
   return (
     <Flex gap={{ default: 'gapNone' }} flexWrap={{ default: 'nowrap' }} className="qhci-power-buttons">
       {POWER_ACTIONS.map((action) => {
-        const enabled = pending === null && vm.state !== 'creating' && powerEnabled(action, vm.state);
         return (
           <Tooltip key={action} content={HINT[action]}>
             <Button
@@ -118,7 +118,7 @@ export function VmPowerButtons(props: {
               size="sm"
               isDanger={action === 'destroy'}
               icon={ICON[action]}
-              isAriaDisabled={!enabled}
+              isAriaDisabled={!enabled(action)}
               isLoading={pending === action}
               onClick={() => props.onAction(action)}
               aria-label={`${POWER_LABEL[action]} ${vm.name}`}

@@ -123,49 +123,27 @@ const OtherFilters = memo(function OtherFilters(props: { inventory: Inventory })
   const setFilters = useUi((s) => s.setVmFilters);
   return (
     <>
-      <ToolbarItem>
-        <FormSelect
-          aria-label="Filter by state"
-          value={state ?? ''}
-          onChange={(_e, v) => setFilters({ state: v === '' ? null : (v as VmState) })}
-          data-testid="vm-filter-state"
-          className="qhci-filter-select"
-        >
-          <FormSelectOption value="" label="Any state" />
-          {VM_STATES.map((s) => (
-            <FormSelectOption key={s} value={s} label={STATE_TEXT[s]} />
-          ))}
-        </FormSelect>
-      </ToolbarItem>
-      <ToolbarItem>
-        <FormSelect
-          aria-label="Filter by host"
-          value={hostId ?? ''}
-          onChange={(_e, v) => setFilters({ hostId: v === '' ? null : v })}
-          data-testid="vm-filter-host"
-          className="qhci-filter-select"
-        >
-          <FormSelectOption value="" label="Any host" />
-          {props.inventory.hosts.map((h) => (
-            <FormSelectOption key={h.id} value={h.id} label={h.name} />
-          ))}
-        </FormSelect>
-      </ToolbarItem>
-      <ToolbarItem>
-        <FormSelect
-          aria-label="Filter by folder"
-          value={folderId ?? ''}
-          onChange={(_e, v) => setFilters({ folderId: v === '' ? null : v })}
-          data-testid="vm-filter-folder"
-          className="qhci-filter-select"
-        >
-          <FormSelectOption value="" label="Any folder" />
-          <FormSelectOption value="none" label="In no folder" />
-          {props.inventory.folders.map((f) => (
-            <FormSelectOption key={f.id} value={f.id} label={f.path} />
-          ))}
-        </FormSelect>
-      </ToolbarItem>
+      <FilterSelect
+        what="state"
+        value={state}
+        options={VM_STATES.map((s) => ({ value: s, label: STATE_TEXT[s] }))}
+        onChange={(v) => setFilters({ state: v as VmState | null })}
+      />
+      <FilterSelect
+        what="host"
+        value={hostId}
+        options={props.inventory.hosts.map((h) => ({ value: h.id, label: h.name }))}
+        onChange={(v) => setFilters({ hostId: v })}
+      />
+      <FilterSelect
+        what="folder"
+        value={folderId}
+        options={[
+          { value: 'none', label: 'In no folder' },
+          ...props.inventory.folders.map((f) => ({ value: f.id, label: f.path })),
+        ]}
+        onChange={(v) => setFilters({ folderId: v })}
+      />
       <ToolbarItem>
         <TextInput
           aria-label="Filter by label (key or key=value)"
@@ -179,6 +157,31 @@ const OtherFilters = memo(function OtherFilters(props: { inventory: Inventory })
     </>
   );
 });
+
+/** One of the select filters: "Any <what>" (null) or one of the options. */
+function FilterSelect(props: {
+  what: 'state' | 'host' | 'folder';
+  value: string | null;
+  options: readonly { value: string; label: string }[];
+  onChange: (value: string | null) => void;
+}) {
+  return (
+    <ToolbarItem>
+      <FormSelect
+        aria-label={`Filter by ${props.what}`}
+        value={props.value ?? ''}
+        onChange={(_e, v) => props.onChange(v === '' ? null : v)}
+        data-testid={`vm-filter-${props.what}`}
+        className="qhci-filter-select"
+      >
+        <FormSelectOption value="" label={`Any ${props.what}`} />
+        {props.options.map((o) => (
+          <FormSelectOption key={o.value} value={o.value} label={o.label} />
+        ))}
+      </FormSelect>
+    </ToolbarItem>
+  );
+}
 
 const BulkActions = memo(function BulkActions(props: {
   selected: number;
