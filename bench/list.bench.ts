@@ -25,10 +25,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/main/app';
 import { inTransaction } from '../src/main/inventory/db';
-import { CHANNELS, EVENTS } from '../src/shared/ipc/channels';
+import { inProcessBridge } from '../src/main/ipc/in-process';
 import type { FolderNode } from '../src/shared/domain/folder';
-import type { HostSummary } from '../src/shared/domain/host';
-import type { VmState, VmSummary } from '../src/shared/domain/vm';
+import type { VmState } from '../src/shared/domain/vm';
+import { CHANNELS, EVENTS } from '../src/shared/ipc/channels';
+import { createClient, type QhciClient } from '../src/shared/ipc/transport';
 import { EMIT_FUNCTION, INVOKE_BINDING, installBridge } from '../tests/e2e/bridge';
 import { assertRendererBuilt, INDEX_URL, REPO_ROOT, serveRenderer } from '../tests/e2e/serve';
 
@@ -38,6 +39,8 @@ const CHROMIUM = process.env.QHCI_CHROMIUM ?? '/usr/bin/chromium';
 /** The count the toolbar shows with no filter (the test driver hosts bring a domain of their own each). */
 const ALL = /^\d+ VMs$/;
 const TARGET = { firstRenderMs: 200, keystrokeMs: 16 };
+/** tsx (esbuild, keepNames) wraps named functions in __name(); a page running them needs that helper too. */
+const NAME_HELPER = 'globalThis.__name = (fn) => fn;';
 
 // The page's globals, as far as the measuring code below uses them (this file is typechecked without DOM).
 interface El {
@@ -68,25 +71,19 @@ function percentile(xs: readonly number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
 }
 
-function ok<T>(r: unknown): T {
-  const res = r as { ok: boolean; value?: T; error?: { message: string } };
-  if (!res.ok) throw new Error(res.error?.message ?? 'call failed');
-  return res.value as T;
-}
-
 /**
  * The VMs in the list's order with no filter (by name: the seeded names are zero-padded, so a plain
  * comparison orders them as the list's natural sort does), with host names and folder paths.
  */
-async function listAsShown(app: ReturnType<typeof createApp>) {
-  const vms = ok<VmSummary[]>(await app.dispatch('vms.list', {}));
-  const hosts = new Map(ok<HostSummary[]>(await app.dispatch('hosts.list', {})).map((h) => [h.id, h.name]));
+async function listAsShown(client: QhciClient) {
+  const vms = await client.call('vms.list', {});
+  const hosts = new Map((await client.call('hosts.list', {})).map((h) => [h.id, h.name]));
   const folders = new Map<string, string>();
   const walk = (f: FolderNode) => {
     folders.set(f.id, f.path);
     f.children.forEach(walk);
   };
-  walk(ok<FolderNode>(await app.dispatch('folders.tree', {})));
+  walk(await client.call('folders.tree', {}));
   return vms
     .map((v) => ({
       name: v.name,
@@ -97,21 +94,26 @@ async function listAsShown(app: ReturnType<typeof createApp>) {
     .sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1));
 }
 
-async function seed(app: ReturnType<typeof createApp>, call: typeof app.dispatch) {
+async function seed(app: ReturnType<typeof createApp>, client: QhciClient) {
   // Real hosts: libvirt's test driver answers locally, so the bench needs no testbed.
   const hostIds: (string | null)[] = [];
   for (const name of ['rack1-kvm', 'rack2-kvm', 'rack3-kvm']) {
-    const r = await call('hosts.add', { name, connection: { kind: 'libvirt', uri: 'test:///default' } });
-    const res = r as { ok: boolean; value?: { id: string }; error?: { message: string } };
-    if (res.ok) hostIds.push(res.value!.id);
-    else console.log(`(host ${name} not added: ${res.error?.message}; its VMs have no host)`);
+    try {
+      const host = await client.call('hosts.add', {
+        name,
+        connection: { kind: 'libvirt', uri: 'test:///default' },
+      });
+      hostIds.push(host.id);
+    } catch (err) {
+      console.log(`(host ${name} not added: ${(err as Error).message}; its VMs have no host)`);
+    }
   }
   if (hostIds.length === 0) hostIds.push(null);
   const folderIds: (string | null)[] = [null];
   for (const name of ['Production', 'Staging', 'Lab', 'CI', 'Archive']) {
-    folderIds.push(ok<{ id: string }>(await call('folders.create', { name })).id);
+    folderIds.push((await client.call('folders.create', { name })).id);
   }
-  const tree = ok<{ projectId: string }>(await call('folders.tree', {}));
+  const tree = await client.call('folders.tree', {});
   const t0 = performance.now();
   inTransaction(app.inventory.db, () => {
     for (let i = 0; i < N; i++) {
@@ -331,8 +333,7 @@ async function baselineKeystrokes(
 ): Promise<{ work: number[]; frames: number[] }> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   try {
-    // tsx (esbuild, keepNames) wraps named functions in __name(); the page needs that helper too.
-    await page.evaluate('globalThis.__name = (fn) => fn;');
+    await page.evaluate(NAME_HELPER);
     await page.evaluate(
       ([data, nRows]) => {
         const doc = document as unknown as BaselineDoc;
@@ -414,15 +415,15 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
   });
   try {
-    await seed(app, app.dispatch);
+    const client = createClient(inProcessBridge(app));
+    await seed(app, client);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     await page.exposeBinding(INVOKE_BINDING, (_s, channel: unknown, input: unknown) =>
       app.dispatch(channel, input),
     );
-    // tsx (esbuild, keepNames) wraps named functions in __name(); the page needs that helper too.
-    await page.addInitScript('globalThis.__name = (fn) => fn;');
+    await page.addInitScript(NAME_HELPER);
     await page.addInitScript(installBridge, {
       channels: CHANNELS,
       events: EVENTS,
@@ -489,7 +490,7 @@ async function main() {
     await input.fill('');
     await page.getByTestId('vm-count').filter({ hasText: ALL }).waitFor();
     const rowsInView = await page.locator('[data-testid="vm-table"] tr.qhci-vm-row').count();
-    const base = await baselineKeystrokes(browser, await listAsShown(app), rowsInView);
+    const base = await baselineKeystrokes(browser, await listAsShown(client), rowsInView);
     if (process.env.BENCH_SAMPLES)
       console.log(`keystroke samples (ms): ${work.map((x) => x.toFixed(0)).join(' ')}`);
 
