@@ -16,6 +16,9 @@
  * BENCH_VMS (default 10000) sets how many VMs; BENCH_RUNS (default 15) how many first renders;
  * BENCH_SAMPLES=1 prints every keystroke's time; BENCH_PROFILE=1 adds a CPU profile of the measured part (self time by function, and who forces layout);
  * BENCH_TRACE=1 sums the renderer's trace events (script, style, layout, paint) over the keystrokes.
+ * BENCH_PHASES=1 splits the heaviest keystrokes of the list and of the baseline into their phases: keydown
+ * handling (keydown to beforeinput), the browser's editing of the field (to the input event), the page's
+ * input listeners (React's render and commit, for the list), and the forced layout.
  * BENCH_STEADY=1 then adds, for information, a heavy filter change (every row in view changes) in the steady
  * state: the same change 400 times in a row, script and layout timed apart (medians of the last 300).
  */
@@ -260,9 +263,13 @@ function installKeystrokeTimers(page: Page): Promise<void> {
     const w = window as Record<string, unknown>;
     const work: number[] = [];
     const frames: number[] = [];
+    const phases: number[][] = [];
     w.__benchWork = work;
     w.__benchFrames = frames;
+    w.__benchPhases = phases;
     let t0 = 0;
+    let beforeInput = 0;
+    let edited = 0;
     document.addEventListener(
       'keydown',
       () => {
@@ -271,10 +278,16 @@ function installKeystrokeTimers(page: Page): Promise<void> {
       },
       true,
     );
+    // Capturing on the window: these run before any of the page's own listeners.
+    window.addEventListener('beforeinput', () => (beforeInput = performance.now()), true);
+    window.addEventListener('input', () => (edited = performance.now()), true);
     window.addEventListener('input', () => {
       if (w.__benchDone) return;
+      const listened = performance.now();
       void document.body.offsetHeight;
-      work.push(performance.now() - t0);
+      const laidOut = performance.now();
+      work.push(laidOut - t0);
+      phases.push([beforeInput - t0, edited - beforeInput, listened - edited, laidOut - listened]);
     });
   });
 }
@@ -295,11 +308,41 @@ async function typeWords(page: Page) {
   await page.waitForTimeout(100);
 }
 
-async function readKeystrokeTimes(page: Page): Promise<{ work: number[]; frames: number[] }> {
+interface KeystrokeTimes {
+  /** keydown -> rows laid out, per keystroke (ms). */
+  work: number[];
+  /** keydown -> next painted frame. */
+  frames: number[];
+  /** Per keystroke: keydown handling, editing, input listeners, forced layout (ms). */
+  phases: number[][];
+}
+
+async function readKeystrokeTimes(page: Page): Promise<KeystrokeTimes> {
   return page.evaluate(() => {
     const w = window as Record<string, unknown>;
-    return { work: w.__benchWork as number[], frames: w.__benchFrames as number[] };
+    return {
+      work: w.__benchWork as number[],
+      frames: w.__benchFrames as number[],
+      phases: w.__benchPhases as number[][],
+    };
   });
+}
+
+/** BENCH_PHASES=1: the heaviest keystrokes split into their phases, and the mean of every keystroke. */
+function printPhases(name: string, t: KeystrokeTimes) {
+  const f = (x: number) => x.toFixed(1).padStart(9);
+  console.log(
+    `${name}: the 8 heaviest keystrokes (#n is the keystroke's place in the sequence), ms\n` +
+      `${'keystroke'.padEnd(14)}${'total'.padStart(9)}${'keydown'.padStart(9)}${'editing'.padStart(9)}${'listen'.padStart(9)}${'layout'.padStart(9)}`,
+  );
+  const heaviest = t.work
+    .map((x, i) => [x, i] as const)
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, 8);
+  for (const [x, i] of heaviest) console.log(`${`#${i}`.padEnd(14)}${f(x)}${t.phases[i]!.map(f).join('')}`);
+  const mean = [0, 1, 2, 3].map((j) => t.phases.reduce((a, p) => a + p[j]!, 0) / t.phases.length);
+  const total = t.work.reduce((a, x) => a + x, 0) / t.work.length;
+  console.log(`${'mean, all'.padEnd(14)}${f(total)}${mean.map(f).join('')}`);
 }
 
 interface BaselineDoc {
@@ -330,7 +373,7 @@ async function baselineKeystrokes(
   browser: Browser,
   vms: readonly { name: string; state: string; host: string; folder: string }[],
   rowsInView: number,
-): Promise<{ work: number[]; frames: number[] }> {
+): Promise<KeystrokeTimes> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   try {
     await page.evaluate(NAME_HELPER);
@@ -477,7 +520,8 @@ async function main() {
     await typeWords(page);
     if (process.env.BENCH_TRACE) printTrace(await browser.stopTracing());
     if (cdp) await printProfile(cdp);
-    const { work, frames } = await readKeystrokeTimes(page);
+    const list = await readKeystrokeTimes(page);
+    const { work, frames } = list;
     await page.getByTestId('vm-count').filter({ hasText: ALL }).waitFor();
     // A filter that matches: the rows on screen are the filtered ones.
     await input.fill('db-0999');
@@ -525,6 +569,10 @@ async function main() {
     console.log(
       `(after typing "db-0999": ${count}; ${rowsInView} rows in view. Keystroke, laid out: the list's p50 is ${ratio(work, base.work, 50)}× the baseline's, its p95 ${ratio(work, base.work, 95)}×)`,
     );
+    if (process.env.BENCH_PHASES) {
+      printPhases('list', list);
+      printPhases('baseline', base);
+    }
     if (process.env.BENCH_STEADY) {
       await input.fill('');
       await page.evaluate(() => {
