@@ -86,7 +86,7 @@ const addLocal = (qhci: Qhci) =>
 /** The names of the rows in the list, top to bottom. */
 async function rowNames(page: Page): Promise<string[]> {
   const ids = await page
-    .locator('[data-testid="vm-table"] tr.qhci-vm-row')
+    .locator('[data-testid="vm-table"] tr.qhci-vm-row:not([aria-hidden])')
     .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid') ?? ''));
   return ids.map((id) => id.replace(/^vm-row-/, ''));
 }
@@ -106,6 +106,7 @@ test('the list filters and sorts by name, state, host, folder and label; the tre
   const total = (await qhci.call('vms.list', {})).length;
   await openVms(page, qhci);
   await expect(page.getByTestId('vm-count')).toHaveText(`${total} VM${total === 1 ? '' : 's'}`);
+  const shownAtOnce = await page.locator('[data-testid="vm-table"] tbody tr.qhci-vm-row').count();
 
   // By name: a part of it, in any case.
   await page.getByTestId('vm-filter-name').locator('input').fill(prefix.toUpperCase());
@@ -134,8 +135,42 @@ test('the list filters and sorts by name, state, host, folder and label; the tre
   // By state: none of them runs.
   await page.getByTestId('vm-filter-state').selectOption('running');
   await expect(page.getByTestId('vm-no-match')).toBeVisible();
+  // The three row elements stay, as spares for the next filter (slots.ts), but nothing of them is left
+  // to see, reach or find: clipped below the header, hidden from assistive technology, out of the tab
+  // order, without test ids.
+  const table = page.getByTestId('vm-table');
+  const spares = table.locator('tbody tr.qhci-vm-row[aria-hidden="true"]');
+  // (As many as the list has shown at once, before the name filter.)
+  await expect(spares).toHaveCount(shownAtOnce);
+  await expect(table.getByRole('row')).toHaveCount(1);
+  await expect(table.locator('tbody [data-testid]')).toHaveCount(0);
+  expect(
+    await spares.evaluateAll((rows) =>
+      rows.flatMap((r) => [...r.querySelectorAll('button, input')].map((el) => el.getAttribute('tabindex'))),
+    ),
+  ).toEqual(Array(shownAtOnce * 8).fill('-1'));
+  const clip = await page.locator('.qhci-vm-clip').boundingBox();
+  const head = await table.locator('thead').boundingBox();
+  expect(clip!.height).toBeCloseTo(head!.height, 0);
+  for (const top of await spares.evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().top))) {
+    expect(top).toBeGreaterThanOrEqual(clip!.y + clip!.height - 0.5);
+  }
+  // What shows where a spare lies is not the spare (a click there cannot reach it).
+  expect(
+    await spares.evaluateAll((rows) =>
+      rows.map((r) => {
+        const box = r.getBoundingClientRect();
+        return r.contains(document.elementFromPoint(box.left + 30, box.top + box.height / 2));
+      }),
+    ),
+  ).toEqual(Array(shownAtOnce).fill(false));
   await page.getByTestId('vm-filter-state').selectOption('shutoff');
   await expect(page.getByTestId('vm-count')).toHaveText(`3 of ${total} VMs`);
+  // The same elements show the three again; the others stay spares.
+  expect(await rowNames(page)).toEqual(names);
+  await expect(spares).toHaveCount(shownAtOnce - 3);
+  await expect(table.getByRole('row')).toHaveCount(4);
+  for (const n of names) await expect(page.getByTestId(`vm-power-start-${n}`)).toBeEnabled();
 
   // By folder and label: these domains are in no folder and have no labels.
   await page.getByTestId('vm-filter-folder').selectOption('none');

@@ -77,6 +77,8 @@ export function VmPowerButtons(props: {
   onAction: (action: PowerActionName) => void;
   /** Icons only (the list's rows); the label stays the button's accessible name and tooltip. */
   compact?: boolean;
+  /** A list's spare row (VmTable): the buttons are out of the tab order and have no test ids. */
+  spare?: boolean;
 }) {
   const { vm, pending } = props;
   const enabled = (action: PowerActionName) =>
@@ -101,7 +103,8 @@ export function VmPowerButtons(props: {
               onClick={enabled(action) ? () => props.onAction(action) : undefined}
               aria-label={`${POWER_LABEL[action]} ${vm.name}`}
               title={`${POWER_LABEL[action]}: ${HINT[action]}`}
-              data-testid={`vm-power-${action}-${vm.name}`}
+              tabIndex={props.spare ? -1 : undefined}
+              data-testid={props.spare ? undefined : `vm-power-${action}-${vm.name}`}
             />
           );
         })}

@@ -1,10 +1,21 @@
 import { Table, Tbody, Th, Thead, Tr, type ThProps } from '@patternfly/react-table';
-import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
-import { createContext, memo, useCallback, useContext, useLayoutEffect, useRef, type DragEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  createContext,
+  memo,
+  useCallback,
+  useContext,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type DragEvent,
+  type RefObject,
+} from 'react';
 import type { PowerActionName, VmSummary } from '../../../../shared/domain/vm';
 import type { VmSortKey } from '../../stores/ui';
 import { StaticLabel } from '../../components/StaticLabel';
 import { setDraggedVms } from './drag';
+import { SlotPool, type Slot } from './slots';
 import type { VmRow } from './filter';
 import { VmPowerButtons } from './VmPowerButtons';
 import { VmStateBadge } from './VmStateBadge';
@@ -26,6 +37,12 @@ interface RowProps {
   readonly row: VmRow;
   readonly selected: boolean;
   readonly pending: PowerActionName | null;
+  /**
+   * A spare: a row element kept for reuse that shows no VM now (slots.ts). It keeps what it showed, with
+   * nothing a layout depends on changed, and sits below the rows in view or in the clipped part of the table
+   * (VmTable). Hidden from assistive technology, out of the tab order, and without test ids.
+   */
+  readonly spare: boolean;
   readonly onToggle: (vm: VmSummary, selected: boolean) => void;
   readonly onOpen: (vm: VmSummary) => void;
   readonly onPower: (vm: VmSummary, action: PowerActionName) => void;
@@ -44,10 +61,13 @@ function labelText(labels: Readonly<Record<string, string>>): string[] {
 const VmTableRow = memo(function VmTableRow(props: RowProps) {
   const { vm, hostName, folderPath } = props.row;
   const labels = labelText(vm.labels);
+  const id = (testId: string) => (props.spare ? undefined : testId);
+  const tabIndex = props.spare ? -1 : undefined;
   return (
     <tr
       className={`pf-v6-c-table__tr qhci-vm-row${props.selected ? ' pf-m-selected' : ''}`}
-      data-testid={`vm-row-${vm.name}`}
+      aria-hidden={props.spare || undefined}
+      data-testid={id(`vm-row-${vm.name}`)}
       draggable
       onDragStart={(e) => props.onDragStart(vm, e)}
     >
@@ -58,7 +78,8 @@ const VmTableRow = memo(function VmTableRow(props: RowProps) {
           checked={props.selected}
           onChange={(e) => props.onToggle(vm, e.currentTarget.checked)}
           aria-label={`Select ${vm.name}`}
-          data-testid={`vm-select-${vm.name}`}
+          tabIndex={tabIndex}
+          data-testid={id(`vm-select-${vm.name}`)}
         />
       </td>
       <td className="pf-v6-c-table__td qhci-cell-clip" data-label="Name">
@@ -67,7 +88,8 @@ const VmTableRow = memo(function VmTableRow(props: RowProps) {
           className="pf-v6-c-button pf-m-link pf-m-inline qhci-vm-name"
           onClick={() => props.onOpen(vm)}
           aria-label={`Open ${vm.name}`}
-          data-testid={`vm-open-${vm.name}`}
+          tabIndex={tabIndex}
+          data-testid={id(`vm-open-${vm.name}`)}
         >
           <span className="pf-v6-c-button__text" title={vm.name}>
             {vm.name}
@@ -75,22 +97,26 @@ const VmTableRow = memo(function VmTableRow(props: RowProps) {
         </button>
       </td>
       <td className="pf-v6-c-table__td qhci-cell-clip" data-label="State">
-        <VmStateBadge vm={vm} />
+        <VmStateBadge vm={vm} testId={!props.spare} />
       </td>
-      <td className="pf-v6-c-table__td qhci-cell-clip" data-label="Host" data-testid={`vm-host-${vm.name}`}>
+      <td
+        className="pf-v6-c-table__td qhci-cell-clip"
+        data-label="Host"
+        data-testid={id(`vm-host-${vm.name}`)}
+      >
         {hostName || '—'}
       </td>
       <td
         className="pf-v6-c-table__td qhci-cell-clip"
         data-label="Folder"
-        data-testid={`vm-folder-${vm.name}`}
+        data-testid={id(`vm-folder-${vm.name}`)}
       >
         {folderPath || '—'}
       </td>
       <td
         className="pf-v6-c-table__td qhci-cell-clip"
         data-label="Labels"
-        data-testid={`vm-labels-${vm.name}`}
+        data-testid={id(`vm-labels-${vm.name}`)}
       >
         {labels.slice(0, 2).map((l) => (
           <StaticLabel key={l} color="blue" title={l}>
@@ -109,6 +135,7 @@ const VmTableRow = memo(function VmTableRow(props: RowProps) {
           vm={vm}
           compact
           pending={props.pending}
+          spare={props.spare}
           onAction={(action) => props.onPower(vm, action)}
         />
       </td>
@@ -208,6 +235,18 @@ export function VmTable(props: {
   const top = items[0]?.start ?? 0;
   const bottom = items.length > 0 ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
 
+  // Row elements by slot (slots.ts): a keystroke that shows fewer VMs keeps the rest as spares, unchanged,
+  // below the rows in view. They take the place of as much of the bottom spacer as there is; what is left
+  // of them past the end of the list is clipped (the frame's height is the table's true height).
+  const [pool] = useState(() => new SlotPool<VmRow>());
+  const slots = pool.assign(
+    items[0]?.index ?? 0,
+    items.map((item) => rows[item.index]!),
+  );
+  const spareHeight = (slots.length - items.length) * ROW_HEIGHT;
+  const headHeight = useHeadHeight(scrollRef);
+  const clipped = spareHeight > bottom && headHeight > 0;
+
   const selectedInView = rows.reduce((n, r) => n + (selection.has(r.vm.id) ? 1 : 0), 0);
   const allSelected = rows.length > 0 && selectedInView === rows.length;
 
@@ -247,9 +286,9 @@ export function VmTable(props: {
 
   const body: BodyProps = {
     rows,
-    items,
+    slots,
     top,
-    bottom,
+    bottom: Math.max(0, bottom - spareHeight),
     selection,
     pending: props.pending,
     onToggle: toggle,
@@ -261,16 +300,42 @@ export function VmTable(props: {
   };
   return (
     <div ref={scrollRef} className="qhci-vm-scroll" data-testid="vm-table-scroll" tabIndex={-1}>
-      <BodyContext.Provider value={body}>
-        <VmTableFrame sort={props.sort} onSort={props.onSort} />
-      </BodyContext.Provider>
+      <div
+        className="qhci-vm-clip"
+        style={clipped ? { height: headHeight + rows.length * ROW_HEIGHT } : undefined}
+      >
+        <BodyContext.Provider value={body}>
+          <VmTableFrame sort={props.sort} onSort={props.onSort} />
+        </BodyContext.Provider>
+      </div>
     </div>
   );
 }
 
+/**
+ * The height of the table's header, observed (never read from layout): the spares past the end of the list
+ * are clipped below header + rows. 0 until known, and then nothing is clipped.
+ */
+function useHeadHeight(scrollRef: RefObject<HTMLDivElement | null>): number {
+  const [height, setHeight] = useState(0);
+  useLayoutEffect(() => {
+    const head = scrollRef.current?.querySelector('thead');
+    if (!head) return;
+    const observer = new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1]?.borderBoxSize[0];
+      if (box) setHeight(box.blockSize);
+    });
+    observer.observe(head);
+    return () => observer.disconnect();
+  }, [scrollRef]);
+  return height;
+}
+
 interface BodyProps {
+  /** Every VM that passes the filters. */
   readonly rows: readonly VmRow[];
-  readonly items: readonly VirtualItem[];
+  /** The row elements: the VMs in view, then the spares. */
+  readonly slots: readonly Slot<VmRow>[];
   readonly top: number;
   readonly bottom: number;
   readonly selection: ReadonlySet<string>;
@@ -311,24 +376,24 @@ const VmTableFrame = memo(function VmTableFrame(props: HeadProps) {
 
 function VmTableBody() {
   const b = useContext(BodyContext)!;
+  // Both spacers are always there, of height 0 when there is nothing to make room for: a row coming or
+  // going changes the table's structure, which lays out every row again, spares included (bench/list).
   return (
     <>
-      {b.top > 0 && (
-        <tr aria-hidden="true" className="qhci-vm-spacer">
-          <td colSpan={COLUMNS.length + 1} style={{ height: b.top }} />
-        </tr>
-      )}
-      {b.items.map((item) => {
-        const row = b.rows[item.index]!;
-        // Keyed by position, not by VM: when a filter or sort changes which VMs are in view, React updates
-        // the rows already in the DOM instead of removing them and building new ones (the costly part of a
-        // keystroke). Scrolling still adds and removes rows at the edges only.
+      <tr aria-hidden="true" className="qhci-vm-spacer">
+        <td colSpan={COLUMNS.length + 1} style={{ height: b.top }} />
+      </tr>
+      {b.slots.map(({ key, item: row, spare }) => {
+        // Keyed by slot, not by VM: when a filter or sort changes which VMs are in view, React updates the
+        // rows already in the DOM instead of removing them and building new ones (the costly part of a
+        // keystroke), and a filter that shows fewer VMs keeps the others as spares for the next keystroke.
         return (
           <VmTableRow
-            key={item.index}
+            key={key}
             row={row}
-            selected={b.selection.has(row.vm.id)}
-            pending={b.pending.get(row.vm.id) ?? null}
+            spare={spare}
+            selected={!spare && b.selection.has(row.vm.id)}
+            pending={spare ? null : (b.pending.get(row.vm.id) ?? null)}
             onToggle={b.onToggle}
             onOpen={b.onOpen}
             onPower={b.onPower}
@@ -336,11 +401,9 @@ function VmTableBody() {
           />
         );
       })}
-      {b.bottom > 0 && (
-        <tr aria-hidden="true" className="qhci-vm-spacer">
-          <td colSpan={COLUMNS.length + 1} style={{ height: b.bottom }} />
-        </tr>
-      )}
+      <tr aria-hidden="true" className="qhci-vm-spacer">
+        <td colSpan={COLUMNS.length + 1} style={{ height: b.bottom }} />
+      </tr>
     </>
   );
 }
