@@ -43,3 +43,46 @@ test('the page runs under the strict Content-Security-Policy', async ({ page, qh
   await expect.poll(() => qhci.problems.some((p) => p.includes('Content Security Policy'))).toBe(true);
   qhci.problems.splice(0);
 });
+
+test("the masthead carries the sidebar's state, which PatternFly's hamburger rules read instead of a :has() on the page", async ({
+  page,
+  qhci,
+}) => {
+  await qhci.open();
+  // No rule keys on the sidebar with a :has() on the page (src/build/patternfly-css.ts rewrites them).
+  const selectors = await page.evaluate(() => {
+    const out: string[] = [];
+    const walk = (rules: CSSRuleList) => {
+      for (const rule of rules) {
+        if (rule instanceof CSSStyleRule) out.push(rule.selectorText);
+        if (rule instanceof CSSGroupingRule) walk(rule.cssRules);
+      }
+    };
+    for (const sheet of document.styleSheets) walk(sheet.cssRules);
+    return out;
+  });
+  expect(selectors.filter((s) => s.includes(':has(> .pf-v6-c-page__sidebar'))).toEqual([]);
+  expect(selectors.filter((s) => s.includes('.pf-v6-c-masthead:where(.qhci-sidebar-'))).toHaveLength(3);
+
+  const masthead = page.getByTestId('masthead');
+  const toggle = page.getByTestId('nav-toggle');
+  // What the hamburger rules set: the icon's paths and its mirroring.
+  const iconStyle = () =>
+    toggle.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return ['--pf-v6-c-button--hamburger-icon--top--path', '--pf-v6-c-button__icon--ScaleX']
+        .map((p) => style.getPropertyValue(p).trim())
+        .join(' ');
+    });
+  await expect(masthead).not.toHaveClass(/qhci-sidebar-collapsed/);
+  await toggle.hover();
+  const openHovered = await iconStyle();
+  // Closing the sidebar (the pointer stays on the button): the hovered icon turns, as PatternFly draws it.
+  await toggle.click();
+  await expect(masthead).toHaveClass(/qhci-sidebar-collapsed/);
+  await expect(page.locator('#page-sidebar')).toHaveClass(/pf-m-collapsed/);
+  expect(await iconStyle()).not.toBe(openHovered);
+  await toggle.click();
+  await expect(masthead).not.toHaveClass(/qhci-sidebar-collapsed/);
+  expect(await iconStyle()).toBe(openHovered);
+});

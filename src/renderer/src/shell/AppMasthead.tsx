@@ -5,18 +5,31 @@ import {
   MastheadLogo,
   MastheadMain,
   MastheadToggle,
+  PageContext,
   PageToggleButton,
   Toolbar,
   ToolbarContent,
   ToolbarItem,
 } from '@patternfly/react-core';
 import BarsIcon from '@patternfly/react-icons/dist/esm/icons/bars-icon';
+import { useContext } from 'react';
 import { GlobalSearch } from './GlobalSearch';
 import { RecentTasks } from './RecentTasks';
 
+/**
+ * The sidebar's state on the masthead, as PageSidebar shows it on itself (expanded: open on a narrow
+ * window; collapsed: closed). PatternFly's hamburger rules read it from here instead of from a `:has()` on
+ * the page (src/build/patternfly-css.ts).
+ */
+function sidebarClass(page: { isSidebarOpen: boolean; isMobile: boolean }): string {
+  if (!page.isSidebarOpen) return ' qhci-sidebar-collapsed';
+  return page.isMobile ? ' qhci-sidebar-expanded' : '';
+}
+
 export function AppMasthead() {
+  const page = useContext(PageContext);
   return (
-    <Masthead className="qhci-masthead">
+    <Masthead className={`qhci-masthead${sidebarClass(page)}`} data-testid="masthead">
       <MastheadMain className="qhci-masthead-main">
         <MastheadToggle>
           <PageToggleButton
