@@ -13,6 +13,7 @@ import {
 } from '@patternfly/react-core';
 import BarsIcon from '@patternfly/react-icons/dist/esm/icons/bars-icon';
 import { useContext } from 'react';
+import { SIDEBAR_CLASS } from '../../../build/patternfly-css';
 import { GlobalSearch } from './GlobalSearch';
 import { RecentTasks } from './RecentTasks';
 
@@ -22,8 +23,8 @@ import { RecentTasks } from './RecentTasks';
  * the page (src/build/patternfly-css.ts).
  */
 function sidebarClass(page: { isSidebarOpen: boolean; isMobile: boolean }): string {
-  if (!page.isSidebarOpen) return ' qhci-sidebar-collapsed';
-  return page.isMobile ? ' qhci-sidebar-expanded' : '';
+  if (!page.isSidebarOpen) return ` ${SIDEBAR_CLASS.collapsed}`;
+  return page.isMobile ? ` ${SIDEBAR_CLASS.expanded}` : '';
 }
 
 export function AppMasthead() {
