@@ -359,7 +359,7 @@ interface BaselineEl {
   style: Record<string, string>;
   append(...nodes: BaselineEl[]): void;
   setAttribute(name: string, value: string): void;
-  addEventListener(type: string, fn: () => void, capture?: boolean): void;
+  addEventListener(type: string, fn: () => void): void;
   focus(): void;
 }
 

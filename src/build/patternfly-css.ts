@@ -12,13 +12,11 @@
  * `:where()` so that no rule gains specificity.
  */
 
-const SIDEBAR_HAS = ':has(> .pf-v6-c-page__sidebar';
+import { SIDEBAR_CLASS } from '../renderer/src/shell/sidebar';
 
-/** The masthead's classes for the sidebar's state; AppMasthead sets them. */
-export const SIDEBAR_CLASS = {
-  expanded: 'qhci-sidebar-expanded',
-  collapsed: 'qhci-sidebar-collapsed',
-} as const;
+export { SIDEBAR_CLASS };
+
+const SIDEBAR_HAS = ':has(> .pf-v6-c-page__sidebar';
 
 const REWRITES: readonly (readonly [string, string])[] = (['expanded', 'collapsed'] as const).map((state) => [
   `.pf-v6-c-page:where(:has(> .pf-v6-c-page__sidebar.pf-m-${state})) > .pf-v6-c-masthead`,

@@ -13,9 +13,9 @@ import {
 } from '@patternfly/react-core';
 import BarsIcon from '@patternfly/react-icons/dist/esm/icons/bars-icon';
 import { useContext } from 'react';
-import { SIDEBAR_CLASS } from '../../../build/patternfly-css';
 import { GlobalSearch } from './GlobalSearch';
 import { RecentTasks } from './RecentTasks';
+import { SIDEBAR_CLASS } from './sidebar';
 
 /**
  * The sidebar's state on the masthead, as PageSidebar shows it on itself (expanded: open on a narrow

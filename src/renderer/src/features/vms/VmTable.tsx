@@ -374,15 +374,22 @@ const VmTableFrame = memo(function VmTableFrame(props: HeadProps) {
   );
 });
 
+/** Room for the rows above or below those in the DOM. */
+function Spacer(props: { height: number }) {
+  return (
+    <tr aria-hidden="true" className="qhci-vm-spacer">
+      <td colSpan={COLUMNS.length + 1} style={{ height: props.height }} />
+    </tr>
+  );
+}
+
 function VmTableBody() {
   const b = useContext(BodyContext)!;
   // Both spacers are always there, of height 0 when there is nothing to make room for: a row coming or
   // going changes the table's structure, which lays out every row again, spares included (bench/list).
   return (
     <>
-      <tr aria-hidden="true" className="qhci-vm-spacer">
-        <td colSpan={COLUMNS.length + 1} style={{ height: b.top }} />
-      </tr>
+      <Spacer height={b.top} />
       {b.slots.map(({ key, item: row, spare }) => {
         // Keyed by slot, not by VM: when a filter or sort changes which VMs are in view, React updates the
         // rows already in the DOM instead of removing them and building new ones (the costly part of a
@@ -401,9 +408,7 @@ function VmTableBody() {
           />
         );
       })}
-      <tr aria-hidden="true" className="qhci-vm-spacer">
-        <td colSpan={COLUMNS.length + 1} style={{ height: b.bottom }} />
-      </tr>
+      <Spacer height={b.bottom} />
     </>
   );
 }
