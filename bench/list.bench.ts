@@ -16,7 +16,8 @@
  *     run: the floor this machine sets at this moment, which a slow or loaded machine raises with the rest.
  * BENCH_VMS (default 10000) sets how many VMs; BENCH_RUNS (default 15) how many first renders;
  * BENCH_SAMPLES=1 prints every keystroke's time; BENCH_PROFILE=1 adds a CPU profile of the measured part (self time by function, and who forces layout);
- * BENCH_TRACE=1 sums the renderer's trace events (script, style, layout, paint) over the keystrokes.
+ * BENCH_TRACE=1 sums the renderer's trace events (script, style, layout, paint) over the keystrokes and
+ * lists the slowest layouts with how many layout objects each laid out.
  * BENCH_PHASES=1 splits the heaviest keystrokes of the list and of the baseline into their phases: keydown
  * handling (keydown to beforeinput), the browser's editing of the field (to the input event), the page's
  * input listeners (React's render and commit, for the list), and the forced layout.
@@ -197,11 +198,20 @@ async function printProfile(cdp: CDPSession) {
   }
 }
 
-/** BENCH_TRACE=1: the page's trace events during the keystrokes, summed by name (inclusive times). */
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  args?: { beginData?: { dirtyObjects?: number; totalObjects?: number; partialLayout?: boolean } };
+}
+
+/**
+ * BENCH_TRACE=1: the page's trace events during the keystrokes, summed by name (inclusive times); then the
+ * layouts: how many started below the document (a relayout boundary used), and the slowest with how many
+ * layout objects each had to lay out.
+ */
 function printTrace(buf: Buffer) {
-  const { traceEvents } = JSON.parse(buf.toString('utf8')) as {
-    traceEvents: { name: string; ph: string; dur?: number }[];
-  };
+  const { traceEvents } = JSON.parse(buf.toString('utf8')) as { traceEvents: TraceEvent[] };
   const totals = new Map<string, { ms: number; n: number }>();
   for (const e of traceEvents) {
     if (e.ph !== 'X' || e.dur === undefined) continue;
@@ -213,6 +223,17 @@ function printTrace(buf: Buffer) {
   console.log('Trace, inclusive time by event (ms, count):');
   for (const [k, v] of [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
     console.log(`${v.ms.toFixed(1).padStart(9)} ${String(v.n).padStart(6)}  ${k}`);
+  }
+  const layouts = traceEvents.filter((e) => e.name === 'Layout' && e.ph === 'X' && e.dur !== undefined);
+  const partial = layouts.filter((e) => e.args?.beginData?.partialLayout === true).length;
+  console.log(
+    `Layouts: ${layouts.length}, ${partial} of them partial; the slowest (ms, objects laid out/all):`,
+  );
+  for (const e of [...layouts].sort((a, b) => b.dur! - a.dur!).slice(0, 8)) {
+    const b = e.args?.beginData;
+    console.log(
+      `${(e.dur! / 1000).toFixed(1).padStart(9)}  ${b?.dirtyObjects ?? '?'}/${b?.totalObjects ?? '?'}`,
+    );
   }
 }
 
