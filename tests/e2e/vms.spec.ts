@@ -108,9 +108,44 @@ test('the list filters and sorts by name, state, host, folder and label; the tre
   await expect(page.getByTestId('vm-count')).toHaveText(`${total} VM${total === 1 ? '' : 's'}`);
   const shownAtOnce = await page.locator('[data-testid="vm-table"] tbody tr.qhci-vm-row').count();
 
-  // By name: a part of it, in any case.
-  await page.getByTestId('vm-filter-name').locator('input').fill(prefix.toUpperCase());
+  // The empty name field shows its placeholder where typed text starts, and no clear button.
+  const nameInput = page.getByTestId('vm-filter-name').locator('input');
+  const placeholder = page.getByTestId('vm-filter-name-placeholder');
+  await expect(placeholder).toBeVisible();
+  await expect(placeholder).toHaveText('Filter by name');
+  await expect(page.getByTestId('vm-filter-name-clear')).toBeHidden();
+  const textStart = await nameInput.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    const top = box.top + parseFloat(style.paddingTop) + parseFloat(style.borderTopWidth);
+    const bottom = box.bottom - parseFloat(style.paddingBottom) - parseFloat(style.borderBottomWidth);
+    // Where the text starts across, and the middle of the line it sits on.
+    return {
+      x: box.left + parseFloat(style.paddingLeft) + parseFloat(style.borderLeftWidth),
+      y: (top + bottom) / 2,
+      font: `${style.fontSize} ${style.fontFamily}`,
+    };
+  });
+  const placeholderStart = await placeholder.evaluate((el) => {
+    const text = document.createRange();
+    text.selectNodeContents(el);
+    const style = getComputedStyle(el);
+    const top = el.getBoundingClientRect().top + parseFloat(style.paddingTop);
+    return {
+      x: text.getBoundingClientRect().left,
+      y: top + parseFloat(style.lineHeight) / 2,
+      font: `${style.fontSize} ${style.fontFamily}`,
+    };
+  });
+  expect(Math.abs(placeholderStart.x - textStart.x)).toBeLessThan(1);
+  expect(Math.abs(placeholderStart.y - textStart.y)).toBeLessThan(1);
+  expect(placeholderStart.font).toBe(textStart.font);
+
+  // By name: a part of it, in any case. The placeholder gives way to the text, and the clear button shows.
+  await nameInput.fill(prefix.toUpperCase());
   await expect(page.getByTestId('vm-count')).toHaveText(`3 of ${total} VMs`);
+  await expect(placeholder).toBeHidden();
+  await expect(page.getByTestId('vm-filter-name-clear')).toBeVisible();
   expect(await rowNames(page)).toEqual(names);
   // The table tells assistive technology how many rows it has in all (the header and the three).
   await expect(page.getByTestId('vm-table')).toHaveAttribute('aria-rowcount', '4');
@@ -129,6 +164,7 @@ test('the list filters and sorts by name, state, host, folder and label; the tre
   await expect(page.getByTestId('vm-filter-name').locator('input')).toHaveValue('');
   await expect(page.getByTestId('vm-count')).toHaveText(`${total} VM${total === 1 ? '' : 's'}`);
   await expect(page.getByTestId('vm-filter-name-clear')).toBeHidden();
+  await expect(placeholder).toBeVisible();
   await page.getByTestId('vm-filter-name').locator('input').fill(prefix);
   await expect(page.getByTestId('vm-count')).toHaveText(`3 of ${total} VMs`);
 

@@ -88,16 +88,23 @@ const INVISIBLE: CSSProperties = { visibility: 'hidden' };
  * The name filter: PatternFly's search field markup (text input group, search icon, clear button) without
  * SearchInput's advanced-search machinery, which renders a Popper and reads computed styles on every
  * keystroke.
+ *
+ * The placeholder is drawn by an element of ours (vms.css), not by the input's placeholder attribute:
+ * Chromium restyles its placeholder on every keystroke and lays the page out once more while editing when
+ * it shows or hides, which is on the keystrokes that change every row in view (bench/list). The field's
+ * class says whether it is empty; that shows the placeholder and hides the clear button.
  */
 function NameFilter() {
   const text = useUi((s) => s.vmFilters.text);
   const setFilters = useUi((s) => s.setVmFilters);
   return (
-    <TextInputGroup data-testid="vm-filter-name">
+    <TextInputGroup data-testid="vm-filter-name" className={text === '' ? 'qhci-filter-empty' : undefined}>
+      <span className="qhci-filter-placeholder" aria-hidden="true" data-testid="vm-filter-name-placeholder">
+        Filter by name
+      </span>
       <TextInputGroupMain
         icon={<SearchIcon />}
         value={text}
-        placeholder="Filter by name"
         aria-label="Filter by name"
         onChange={(_e, value) => setFilters({ text: value })}
       />
@@ -108,7 +115,6 @@ function NameFilter() {
           icon={<TimesIcon />}
           onClick={() => setFilters({ text: '' })}
           data-testid="vm-filter-name-clear"
-          style={text === '' ? INVISIBLE : undefined}
         />
       </TextInputGroupUtilities>
     </TextInputGroup>
