@@ -224,15 +224,17 @@ function printTrace(buf: Buffer) {
   for (const [k, v] of [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
     console.log(`${v.ms.toFixed(1).padStart(9)} ${String(v.n).padStart(6)}  ${k}`);
   }
-  const layouts = traceEvents.filter((e) => e.name === 'Layout' && e.ph === 'X' && e.dur !== undefined);
+  const layouts = traceEvents.filter(
+    (e): e is TraceEvent & { dur: number } => e.name === 'Layout' && e.ph === 'X' && e.dur !== undefined,
+  );
   const partial = layouts.filter((e) => e.args?.beginData?.partialLayout === true).length;
   console.log(
     `Layouts: ${layouts.length}, ${partial} of them partial; the slowest (ms, objects laid out/all):`,
   );
-  for (const e of [...layouts].sort((a, b) => b.dur! - a.dur!).slice(0, 8)) {
+  for (const e of [...layouts].sort((a, b) => b.dur - a.dur).slice(0, 8)) {
     const b = e.args?.beginData;
     console.log(
-      `${(e.dur! / 1000).toFixed(1).padStart(9)}  ${b?.dirtyObjects ?? '?'}/${b?.totalObjects ?? '?'}`,
+      `${(e.dur / 1000).toFixed(1).padStart(9)}  ${b?.dirtyObjects ?? '?'}/${b?.totalObjects ?? '?'}`,
     );
   }
 }

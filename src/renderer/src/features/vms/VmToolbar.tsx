@@ -84,6 +84,9 @@ function VmCount(props: { rows: readonly VmRow[]; selected: number }) {
  */
 const INVISIBLE: CSSProperties = { visibility: 'hidden' };
 
+/** The name filter's accessible name, and the placeholder that shows it while the field is empty. */
+const NAME_FILTER_LABEL = 'Filter by name';
+
 /**
  * The name filter: PatternFly's search field markup (text input group, search icon, clear button) without
  * SearchInput's advanced-search machinery, which renders a Popper and reads computed styles on every
@@ -100,12 +103,12 @@ function NameFilter() {
   return (
     <TextInputGroup data-testid="vm-filter-name" className={text === '' ? 'qhci-filter-empty' : undefined}>
       <span className="qhci-filter-placeholder" aria-hidden="true" data-testid="vm-filter-name-placeholder">
-        Filter by name
+        {NAME_FILTER_LABEL}
       </span>
       <TextInputGroupMain
         icon={<SearchIcon />}
         value={text}
-        aria-label="Filter by name"
+        aria-label={NAME_FILTER_LABEL}
         onChange={(_e, value) => setFilters({ text: value })}
       />
       <TextInputGroupUtilities>
