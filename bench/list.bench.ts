@@ -127,7 +127,7 @@ async function seed(app: ReturnType<typeof createApp>, client: QhciClient) {
         name: `${ROLES[i % ROLES.length]}-${String(i).padStart(5, '0')}`,
         hostId: hostIds[i % hostIds.length]!,
         folderId: folderIds[i % folderIds.length]!,
-        state: STATES[(i * 7) % STATES.length]!,
+        state: STATES[i % STATES.length]!,
       });
     }
   });
