@@ -253,10 +253,25 @@ test('power: one row, then the checked rows in bulk; a state pushed by main upda
   expect(icon.fill).not.toBe('rgba(0, 0, 0, 0)');
   await expect(page.getByTestId(`vm-power-start-${a}`)).toBeEnabled();
   await expect(page.getByTestId(`vm-power-destroy-${a}`)).toBeDisabled();
+  // A row's buttons change at once when what applies changes, with no fade (vms.css says why): record
+  // every transition that starts in a row's power buttons from now on.
+  await page.getByTestId('vm-table').evaluate((table) => {
+    const started: string[] = [];
+    (window as unknown as { __powerTransitions: string[] }).__powerTransitions = started;
+    table.addEventListener('transitionrun', (e) => {
+      const target = e.target as Element;
+      if (target.closest('.qhci-power-buttons'))
+        started.push(`${target.getAttribute('aria-label')}${e.pseudoElement} ${e.propertyName}`);
+    });
+  });
   await page.getByTestId(`vm-power-start-${a}`).click();
   await expect(page.getByTestId(`vm-state-${a}`)).toHaveText('Running');
   expect(domstate(uuids[0]!)).toBe('running');
   await expect(page.getByTestId(`vm-power-destroy-${a}`)).toBeEnabled();
+  // Five of a's buttons changed (and the one clicked was hovered and pressed): none of them faded.
+  expect(
+    await page.evaluate(() => (window as unknown as { __powerTransitions: string[] }).__powerTransitions),
+  ).toEqual([]);
 
   // Bulk: check b and c (from the keyboard), Power > Start.
   await expect(page.getByTestId('vm-bulk-power')).toBeDisabled();
