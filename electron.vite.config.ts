@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
+import { iconMasks } from './src/build/vite-icon-masks';
 import { patternflySidebarHas } from './src/build/vite-patternfly';
 
 export default defineConfig({
@@ -16,7 +17,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [patternflySidebarHas(), react()],
+    plugins: [patternflySidebarHas(), iconMasks(), react()],
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },

@@ -258,14 +258,31 @@ test('power: one row, then the checked rows in bulk; a state pushed by main upda
   await page.getByTestId('vm-table').evaluate((table) => {
     const started: string[] = [];
     (window as unknown as { __powerTransitions: string[] }).__powerTransitions = started;
-    table.addEventListener('transitionrun', (e) => {
+    table.addEventListener('transitionrun', (event) => {
+      const e = event as TransitionEvent;
       const target = e.target as Element;
       if (target.closest('.qhci-power-buttons'))
         started.push(`${target.getAttribute('aria-label')}${e.pseudoElement} ${e.propertyName}`);
     });
   });
+  // The state's label: "Shut off" has no icon; "Running" shows PatternFly's check circle, drawn as a mask.
+  const stateIcon = (name: string) =>
+    page
+      .getByTestId(`vm-state-${name}`)
+      .locator('.pf-v6-c-label__icon')
+      .evaluate((el) => {
+        const cs = getComputedStyle(el, '::before');
+        const box = el.getBoundingClientRect();
+        return { mask: cs.maskImage, width: box.width, height: box.height, fill: cs.backgroundColor };
+      });
+  expect((await stateIcon(a)).width).toBe(0);
   await page.getByTestId(`vm-power-start-${a}`).click();
   await expect(page.getByTestId(`vm-state-${a}`)).toHaveText('Running');
+  const running = await stateIcon(a);
+  expect(running.mask).toMatch(/^url\("data:image\/svg\+xml,.*path/);
+  expect(running.width).toBeGreaterThan(8);
+  expect(running.height).toBeGreaterThan(8);
+  expect(running.fill).not.toBe('rgba(0, 0, 0, 0)');
   expect(domstate(uuids[0]!)).toBe('running');
   await expect(page.getByTestId(`vm-power-destroy-${a}`)).toBeEnabled();
   // Five of a's buttons changed (and the one clicked was hovered and pressed): none of them faded.

@@ -1,5 +1,7 @@
 import '@patternfly/react-core/dist/styles/base.css';
 import './app.css';
+// The icons that list rows draw with CSS (components/icon-masks.ts; written at build by src/build).
+import 'virtual:qhci-icon-masks.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -1,22 +1,21 @@
 /**
- * PatternFly's compact label as static markup (its class names), for rows of long lists. PatternFly's own Label measures its
- * text after every mount (to offer a tooltip when truncated), which forces a layout per label: too slow for
- * a list that mounts dozens of rows per keystroke. It looks the same and never reads layout.
+ * PatternFly's compact label as static markup (its class names), for rows of long lists. PatternFly's own
+ * Label measures its text after every mount (to offer a tooltip when truncated), which forces a layout per
+ * label: too slow for a list that mounts dozens of rows per keystroke. It looks the same and never reads
+ * layout.
+ *
+ * The status icon is drawn with CSS (icon-masks.ts), in a span that is always there: a row whose VM changes
+ * state changes two classes, where an SVG icon would be taken out and another built and laid out.
  */
-import CheckIcon from '@patternfly/react-icons/dist/esm/icons/rh-ui-check-circle-fill-icon';
-import ErrorIcon from '@patternfly/react-icons/dist/esm/icons/rh-ui-error-fill-icon';
-import InfoIcon from '@patternfly/react-icons/dist/esm/icons/rh-ui-information-fill-icon';
-import WarningIcon from '@patternfly/react-icons/dist/esm/icons/rh-ui-warning-fill-icon';
-import type { ReactElement } from 'react';
+import { maskIconClass, type MaskIcon } from './icon-masks';
 
 export type LabelStatus = 'success' | 'warning' | 'danger' | 'info';
 
-// Made once: React skips an element it meets again, so a label's icon is never rendered twice.
-const ICON: Record<LabelStatus, ReactElement> = {
-  success: <CheckIcon />,
-  warning: <WarningIcon />,
-  danger: <ErrorIcon />,
-  info: <InfoIcon />,
+const ICON: Record<LabelStatus, MaskIcon> = {
+  success: 'check-circle',
+  warning: 'warning',
+  danger: 'error',
+  info: 'info',
 };
 
 export function StaticLabel(props: {
@@ -26,7 +25,6 @@ export function StaticLabel(props: {
   testId?: string;
   title?: string;
 }) {
-  const icon = props.status ? ICON[props.status] : null;
   return (
     <span
       className={[
@@ -38,7 +36,9 @@ export function StaticLabel(props: {
       title={props.title}
     >
       <span className="pf-v6-c-label__content">
-        {icon && <span className="pf-v6-c-label__icon">{icon}</span>}
+        <span
+          className={`pf-v6-c-label__icon qhci-label-icon ${props.status ? maskIconClass(ICON[props.status]) : 'qhci-label-no-icon'}`}
+        />
         <span className="pf-v6-c-label__text">{props.children}</span>
       </span>
     </span>

@@ -1,12 +1,12 @@
 import { Button, Flex, Tooltip } from '@patternfly/react-core';
-import type { IconData } from '@patternfly/react-icons/dist/esm/createIcon';
-import PauseIcon, { PauseIconConfig } from '@patternfly/react-icons/dist/esm/icons/pause-icon';
-import PlayIcon, { PlayIconConfig } from '@patternfly/react-icons/dist/esm/icons/play-icon';
-import PowerOffIcon, { PowerOffIconConfig } from '@patternfly/react-icons/dist/esm/icons/power-off-icon';
-import RedoIcon, { RedoIconConfig } from '@patternfly/react-icons/dist/esm/icons/redo-icon';
-import StopIcon, { StopIconConfig } from '@patternfly/react-icons/dist/esm/icons/stop-icon';
-import type { CSSProperties, ReactElement } from 'react';
+import PauseIcon from '@patternfly/react-icons/dist/esm/icons/pause-icon';
+import PlayIcon from '@patternfly/react-icons/dist/esm/icons/play-icon';
+import PowerOffIcon from '@patternfly/react-icons/dist/esm/icons/power-off-icon';
+import RedoIcon from '@patternfly/react-icons/dist/esm/icons/redo-icon';
+import StopIcon from '@patternfly/react-icons/dist/esm/icons/stop-icon';
+import type { ReactElement } from 'react';
 import { POWER_ACTIONS, type PowerActionName, type VmSummary } from '../../../../shared/domain/vm';
+import { maskIconClass } from '../../components/icon-masks';
 import { POWER_LABEL, powerEnabled } from './power';
 
 // One element per icon, made once: React skips an element it meets again. set="default": one <svg><path>
@@ -20,43 +20,17 @@ const ICON: Record<PowerActionName, ReactElement> = {
   resume: <PlayIcon set="default" />,
 };
 
-const ICON_DATA: Record<PowerActionName, IconData> = {
-  start: PlayIconConfig.icon,
-  shutdown: PowerOffIconConfig.icon,
-  destroy: StopIconConfig.icon,
-  reboot: RedoIconConfig.icon,
-  suspend: PauseIconConfig.icon,
-  resume: PlayIconConfig.icon,
+// The list rows draw their icons with CSS (icon-masks.ts; vms.css gives the ::before its box): a row's six
+// buttons are six elements, rather than six buttons each holding a span, an svg and a path, and a keystroke
+// that changes the VMs in view lays out and updates far less.
+const MASK: Record<PowerActionName, string> = {
+  start: maskIconClass('play'),
+  shutdown: maskIconClass('power-off'),
+  destroy: maskIconClass('stop'),
+  reboot: maskIconClass('redo'),
+  suspend: maskIconClass('pause'),
+  resume: maskIconClass('play'),
 };
-
-let masks: Record<PowerActionName, CSSProperties> | null = null;
-
-/**
- * The list rows draw their icons with CSS (vms.css: .qhci-power-icon masks its ::before with the icon),
- * so a row's six buttons are six elements rather than six buttons holding a span, an svg and a path:
- * a keystroke that changes the VMs in view lays out and updates far less. The same PatternFly icons, as
- * data: URLs of SVG documents built with the DOM and serialised (made once, on first use).
- */
-function maskStyle(action: PowerActionName): CSSProperties {
-  if (masks === null) {
-    const ns = 'http://www.w3.org/2000/svg';
-    const serializer = new XMLSerializer();
-    const url = (icon: IconData) => {
-      const svg = document.createElementNS(ns, 'svg');
-      svg.setAttribute('viewBox', `${icon.xOffset ?? 0} ${icon.yOffset ?? 0} ${icon.width} ${icon.height}`);
-      const paths =
-        typeof icon.svgPathData === 'string'
-          ? [icon.svgPathData]
-          : (icon.svgPathData ?? []).map((p) => p.path);
-      for (const d of paths) svg.appendChild(document.createElementNS(ns, 'path')).setAttribute('d', d);
-      return `url("data:image/svg+xml,${encodeURIComponent(serializer.serializeToString(svg))}")`;
-    };
-    masks = Object.fromEntries(
-      POWER_ACTIONS.map((a) => [a, { '--qhci-power-icon': url(ICON_DATA[a]) } as CSSProperties]),
-    ) as Record<PowerActionName, CSSProperties>;
-  }
-  return masks[action];
-}
 
 const HINT: Record<PowerActionName, string> = {
   start: 'Boot the virtual machine',
@@ -97,8 +71,7 @@ export function VmPowerButtons(props: {
             <button
               key={action}
               type="button"
-              className={`pf-v6-c-button pf-m-plain pf-m-small qhci-power-icon${action === 'destroy' ? ' pf-m-danger' : ''}${pending === action ? ' pf-m-in-progress' : ''}`}
-              style={maskStyle(action)}
+              className={`pf-v6-c-button pf-m-plain pf-m-small qhci-power-icon ${MASK[action]}${action === 'destroy' ? ' pf-m-danger' : ''}${pending === action ? ' pf-m-in-progress' : ''}`}
               aria-disabled={!enabled(action)}
               onClick={enabled(action) ? () => props.onAction(action) : undefined}
               aria-label={`${POWER_LABEL[action]} ${vm.name}`}
