@@ -1,11 +1,13 @@
 /**
- * PatternFly's compact label as static markup (its class names), for rows of long lists. PatternFly's own
- * Label measures its text after every mount (to offer a tooltip when truncated), which forces a layout per
- * label: too slow for a list that mounts dozens of rows per keystroke. It looks the same and never reads
- * layout.
+ * PatternFly's compact label as one static element, for rows of long lists. PatternFly's own Label measures
+ * its text after every mount (to offer a tooltip when truncated), which forces a layout per label: too slow
+ * for a list that mounts dozens of rows per keystroke. Its markup is also four boxes deep (the label, its
+ * content, the icon and the text, with the pill drawn by an absolutely placed ::before); this is one box
+ * with PatternFly's label classes (their colours, padding, radius and font), its text, and its status icon
+ * drawn as a mask in its ::before (app.css, icon-masks.ts). It looks the same and never reads layout.
  *
- * The status icon is drawn with CSS (icon-masks.ts), in a span that is always there: a row whose VM changes
- * state changes two classes, where an SVG icon would be taken out and another built and laid out.
+ * The ::before is always there: a row whose VM changes state swaps classes, where an icon element would be
+ * taken out of the layout and another built.
  */
 import { maskIconClass, type MaskIcon } from './icon-masks';
 
@@ -28,19 +30,14 @@ export function StaticLabel(props: {
   return (
     <span
       className={[
-        'pf-v6-c-label pf-m-compact pf-m-filled',
-        props.status ? `pf-m-${props.status}` : '',
+        'pf-v6-c-label pf-m-compact pf-m-filled qhci-label',
+        props.status ? `pf-m-${props.status} qhci-label-iconic ${maskIconClass(ICON[props.status])}` : '',
         props.color === 'blue' ? 'pf-m-blue' : '',
       ].join(' ')}
       data-testid={props.testId}
       title={props.title}
     >
-      <span className="pf-v6-c-label__content">
-        <span
-          className={`pf-v6-c-label__icon qhci-label-icon ${props.status ? maskIconClass(ICON[props.status]) : 'qhci-label-no-icon'}`}
-        />
-        <span className="pf-v6-c-label__text">{props.children}</span>
-      </span>
+      {props.children}
     </span>
   );
 }
