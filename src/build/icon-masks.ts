@@ -8,6 +8,7 @@ import { PlayIconConfig } from '@patternfly/react-icons/dist/js/icons/play-icon.
 import { PowerOffIconConfig } from '@patternfly/react-icons/dist/js/icons/power-off-icon.js';
 import { RedoIconConfig } from '@patternfly/react-icons/dist/js/icons/redo-icon.js';
 import { RhUiCheckCircleFillIconConfig } from '@patternfly/react-icons/dist/js/icons/rh-ui-check-circle-fill-icon.js';
+import { RhUiEllipsisVerticalFillIconConfig } from '@patternfly/react-icons/dist/js/icons/rh-ui-ellipsis-vertical-fill-icon.js';
 import { RhUiErrorFillIconConfig } from '@patternfly/react-icons/dist/js/icons/rh-ui-error-fill-icon.js';
 import { RhUiInformationFillIconConfig } from '@patternfly/react-icons/dist/js/icons/rh-ui-information-fill-icon.js';
 import { RhUiWarningFillIconConfig } from '@patternfly/react-icons/dist/js/icons/rh-ui-warning-fill-icon.js';
@@ -36,6 +37,7 @@ const ICONS: Record<MaskIcon, { readonly icon: IconData }> = {
   warning: RhUiWarningFillIconConfig,
   error: RhUiErrorFillIconConfig,
   info: RhUiInformationFillIconConfig,
+  kebab: RhUiEllipsisVerticalFillIconConfig,
 };
 
 const builder = new XMLBuilder({

@@ -173,7 +173,7 @@ test('the list filters and sorts by name, state, host, folder and label; the tre
   await expect(page.getByTestId('vm-no-match')).toBeVisible();
   // The three row elements stay, as spares for the next filter (slots.ts), but nothing of them is left
   // to see, reach or find: clipped below the header, hidden from assistive technology, out of the tab
-  // order, without test ids.
+  // order (the checkbox, the name and the two power buttons of each), without test ids.
   const table = page.getByTestId('vm-table');
   const spares = table.locator('tbody tr.qhci-vm-row[aria-hidden="true"]');
   // (As many as the list has shown at once, before the name filter.)
@@ -184,7 +184,7 @@ test('the list filters and sorts by name, state, host, folder and label; the tre
     await spares.evaluateAll((rows) =>
       rows.flatMap((r) => [...r.querySelectorAll('button, input')].map((el) => el.getAttribute('tabindex'))),
     ),
-  ).toEqual(Array(shownAtOnce * 8).fill('-1'));
+  ).toEqual(Array(shownAtOnce * 4).fill('-1'));
   const clip = await page.locator('.qhci-vm-clip').boundingBox();
   const head = await table.locator('thead').boundingBox();
   expect(clip!.height).toBeCloseTo(head!.height, 0);
@@ -206,7 +206,10 @@ test('the list filters and sorts by name, state, host, folder and label; the tre
   expect(await rowNames(page)).toEqual(names);
   await expect(spares).toHaveCount(shownAtOnce - 3);
   await expect(table.getByRole('row')).toHaveCount(4);
-  for (const n of names) await expect(page.getByTestId(`vm-power-start-${n}`)).toBeEnabled();
+  for (const n of names) {
+    await expect(page.getByTestId(`vm-power-primary-${n}`)).toHaveAccessibleName(`Start ${n}`);
+    await expect(page.getByTestId(`vm-power-primary-${n}`)).toBeEnabled();
+  }
 
   // By folder and label: these domains are in no folder and have no labels.
   await page.getByTestId('vm-filter-folder').selectOption('none');
@@ -243,16 +246,44 @@ test('power: one row, then the checked rows in bulk; a state pushed by main upda
   await page.getByTestId('vm-filter-name').locator('input').fill(prefix);
   await expect(page.getByTestId('vm-count')).toContainText('3 of');
 
-  // One row. Its buttons draw PatternFly's icons as CSS masks: a 1em square, painted, masked by an SVG.
-  const icon = await page.getByTestId(`vm-power-start-${a}`).evaluate((el) => {
-    const cs = getComputedStyle(el, '::before');
-    return { mask: cs.maskImage, width: cs.width, fill: cs.backgroundColor };
-  });
-  expect(icon.mask).toMatch(/^url\("data:image\/svg\+xml,.*path/);
-  expect(icon.width).not.toBe('0px');
-  expect(icon.fill).not.toBe('rgba(0, 0, 0, 0)');
-  await expect(page.getByTestId(`vm-power-start-${a}`)).toBeEnabled();
-  await expect(page.getByTestId(`vm-power-destroy-${a}`)).toBeDisabled();
+  // One row: its one-click action for the VM's state, and a menu button. Both draw PatternFly's icons as
+  // CSS masks: a 1em square, painted, masked by an SVG.
+  const primary = page.getByTestId(`vm-power-primary-${a}`);
+  const menuButton = page.getByTestId(`vm-power-menu-${a}`);
+  for (const button of [primary, menuButton]) {
+    const icon = await button.evaluate((el) => {
+      const cs = getComputedStyle(el, '::before');
+      return { mask: cs.maskImage, width: cs.width, fill: cs.backgroundColor };
+    });
+    expect(icon.mask).toMatch(/^url\("data:image\/svg\+xml,.*path/);
+    expect(icon.width).not.toBe('0px');
+    expect(icon.fill).not.toBe('rgba(0, 0, 0, 0)');
+  }
+  await expect(primary).toBeEnabled();
+  await expect(primary).toHaveAccessibleName(`Start ${a}`);
+  await expect(menuButton).toHaveAttribute('aria-expanded', 'false');
+
+  // The menu: every action, those that do not apply to a shut-off VM disabled; Escape gives the focus back.
+  await menuButton.click();
+  const menu = page.getByTestId('vm-power-menu');
+  await expect(menu).toBeVisible();
+  await expect(menuButton).toHaveAttribute('aria-expanded', 'true');
+  // Below its button, its right edge at the button's.
+  const [menuBox, buttonBox] = [(await menu.boundingBox())!, (await menuButton.boundingBox())!];
+  expect(menuBox.y).toBeGreaterThanOrEqual(buttonBox.y + buttonBox.height - 1);
+  expect(menuBox.y).toBeLessThan(buttonBox.y + buttonBox.height + 16);
+  expect(menuBox.x + menuBox.width).toBeCloseTo(buttonBox.x + buttonBox.width, -1);
+  const item = (action: string) => page.getByTestId(`vm-power-${action}-${a}`).getByRole('menuitem');
+  await expect(item('start')).toBeEnabled();
+  await expect(item('start')).toBeFocused();
+  for (const action of ['shutdown', 'destroy', 'reboot', 'suspend', 'resume'])
+    await expect(item(action)).toBeDisabled();
+  await qhci.screenshot('vms-power-menu');
+  await page.keyboard.press('Escape');
+  await expect(menu).toHaveCount(0);
+  await expect(menuButton).toBeFocused();
+  await expect(menuButton).toHaveAttribute('aria-expanded', 'false');
+
   // A row's buttons change at once when what applies changes, with no fade (vms.css says why): record
   // every transition that starts in a row's power buttons from now on.
   await page.getByTestId('vm-table').evaluate((table) => {
@@ -267,16 +298,17 @@ test('power: one row, then the checked rows in bulk; a state pushed by main upda
   });
   // The state's label: "Shut off" has no icon; "Running" shows PatternFly's check circle, drawn as a mask.
   const stateIcon = (name: string) =>
-    page
-      .getByTestId(`vm-state-${name}`)
-      .locator('.pf-v6-c-label__icon')
-      .evaluate((el) => {
-        const cs = getComputedStyle(el, '::before');
-        const box = el.getBoundingClientRect();
-        return { mask: cs.maskImage, width: box.width, height: box.height, fill: cs.backgroundColor };
-      });
+    page.getByTestId(`vm-state-${name}`).evaluate((el) => {
+      const cs = getComputedStyle(el, '::before');
+      return {
+        mask: cs.maskImage,
+        width: parseFloat(cs.width),
+        height: parseFloat(cs.height),
+        fill: cs.backgroundColor,
+      };
+    });
   expect((await stateIcon(a)).width).toBe(0);
-  await page.getByTestId(`vm-power-start-${a}`).click();
+  await primary.click();
   await expect(page.getByTestId(`vm-state-${a}`)).toHaveText('Running');
   const running = await stateIcon(a);
   expect(running.mask).toMatch(/^url\("data:image\/svg\+xml,.*path/);
@@ -284,11 +316,33 @@ test('power: one row, then the checked rows in bulk; a state pushed by main upda
   expect(running.height).toBeGreaterThan(8);
   expect(running.fill).not.toBe('rgba(0, 0, 0, 0)');
   expect(domstate(uuids[0]!)).toBe('running');
-  await expect(page.getByTestId(`vm-power-destroy-${a}`)).toBeEnabled();
-  // Five of a's buttons changed (and the one clicked was hovered and pressed): none of them faded.
+  // Running, the one-click action is Shut down; the button changed without a fade (it was hovered and
+  // pressed).
+  await expect(primary).toHaveAccessibleName(`Shut down ${a}`);
+  await expect(primary).toBeEnabled();
   expect(
     await page.evaluate(() => (window as unknown as { __powerTransitions: string[] }).__powerTransitions),
   ).toEqual([]);
+
+  // From the keyboard: the menu button opens the menu on the first action that applies; Suspend pauses a,
+  // and the focus goes back to the menu button. Paused, the one-click action is Resume.
+  await menuButton.focus();
+  await page.keyboard.press('Enter');
+  await expect(item('shutdown')).toBeFocused();
+  await expect(item('start')).toBeDisabled();
+  await expect(item('destroy')).toBeEnabled();
+  await expect(item('resume')).toBeDisabled();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  await expect(item('suspend')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId(`vm-state-${a}`)).toHaveText('Paused');
+  expect(domstate(uuids[0]!)).toBe('paused');
+  await expect(menu).toHaveCount(0);
+  await expect(menuButton).toBeFocused();
+  await expect(primary).toHaveAccessibleName(`Resume ${a}`);
+  await primary.click();
+  await expect(page.getByTestId(`vm-state-${a}`)).toHaveText('Running');
+  expect(domstate(uuids[0]!)).toBe('running');
 
   // Bulk: check b and c (from the keyboard), Power > Start.
   await expect(page.getByTestId('vm-bulk-power')).toBeDisabled();
@@ -318,10 +372,44 @@ test('power: one row, then the checked rows in bulk; a state pushed by main upda
   virsh('start', uuids[0]!);
   qhci.app.events.emit('vm.state', { vmId: vm.id, hostId: vm.hostId!, state: 'running' });
   await expect(page.getByTestId(`vm-state-${a}`)).toHaveText('Running');
-  await expect(page.getByTestId(`vm-power-shutdown-${a}`)).toBeEnabled();
+  await expect(page.getByTestId(`vm-power-primary-${a}`)).toHaveAccessibleName(`Shut down ${a}`);
   expect(qhci.invocations.filter((i) => i === 'vms.list').length).toBe(reads);
   await page.mouse.move(0, 0);
   await qhci.screenshot('vms-power');
+});
+
+test('a name too long for its column stays on one line, cut with an ellipsis; the row keeps its height', async ({
+  page,
+  qhci,
+}) => {
+  const long = defineDomain(`qhci-t-${randomUUID().slice(0, 6)}-${'very-long-name-'.repeat(6)}end`);
+  const short = defineDomain();
+  defined.push(long.uuid, short.uuid);
+  await addLocal(qhci);
+  await openVms(page, qhci);
+  await page.getByTestId('vm-filter-name').locator('input').fill('qhci-t-');
+  const name = page.getByTestId(`vm-open-${long.name}`);
+  await expect(name).toBeVisible();
+  // One line, cut: the text is wider than the box that shows it, and the full name is its title.
+  const box = await name.evaluate((el) => {
+    const cs = getComputedStyle(el);
+    return {
+      overflows: el.scrollWidth > el.clientWidth,
+      whiteSpace: cs.whiteSpace,
+      textOverflow: cs.textOverflow,
+      height: el.getBoundingClientRect().height,
+      lineHeight: parseFloat(cs.lineHeight),
+    };
+  });
+  expect(box).toMatchObject({ overflows: true, whiteSpace: 'nowrap', textOverflow: 'ellipsis' });
+  expect(box.height).toBeLessThan(box.lineHeight * 1.5);
+  await expect(name).toHaveAttribute('title', long.name);
+  await expect(name).toHaveAccessibleName(`Open ${long.name}`);
+  // Every row keeps the height the virtualised list counts on.
+  for (const row of [long.name, short.name]) {
+    const height = (await page.getByTestId(`vm-row-${row}`).boundingBox())!.height;
+    expect(height).toBeCloseTo(44, 0);
+  }
 });
 
 test('move to folder: drag rows onto a folder of the tree, or use Move to folder from the keyboard', async ({

@@ -15,6 +15,7 @@ export const MASK_ICONS = [
   'warning',
   'error',
   'info',
+  'kebab',
 ] as const;
 
 export type MaskIcon = (typeof MASK_ICONS)[number];

@@ -17,8 +17,12 @@ import { StaticLabel } from '../../components/StaticLabel';
 import { setDraggedVms } from './drag';
 import { SlotPool, type Slot } from './slots';
 import type { VmRow } from './filter';
-import { VmPowerButtons } from './VmPowerButtons';
+import { VmPowerMenu } from './VmPowerMenu';
+import { VmRowPower } from './VmRowPower';
 import { VmStateBadge } from './VmStateBadge';
+
+/** The power menu's toggle while it is closed. */
+const NO_TOGGLE: RefObject<HTMLButtonElement | null> = { current: null };
 
 /** Every row has this height (CSS keeps it), so the virtualiser needs no measuring. */
 export const ROW_HEIGHT = 44;
@@ -37,6 +41,8 @@ interface RowProps {
   readonly row: VmRow;
   readonly selected: boolean;
   readonly pending: PowerActionName | null;
+  /** Whether the list's power menu is open for this row's VM. */
+  readonly menuOpen: boolean;
   /**
    * A spare: a row element kept for reuse that shows no VM now (slots.ts). It keeps what it showed, with
    * nothing a layout depends on changed, and sits below the rows in view or in the clipped part of the table
@@ -46,6 +52,7 @@ interface RowProps {
   readonly onToggle: (vm: VmSummary, selected: boolean) => void;
   readonly onOpen: (vm: VmSummary) => void;
   readonly onPower: (vm: VmSummary, action: PowerActionName) => void;
+  readonly onMenu: (vm: VmSummary, toggle: HTMLButtonElement) => void;
   readonly onDragStart: (vm: VmSummary, event: DragEvent) => void;
 }
 
@@ -88,12 +95,11 @@ const VmTableRow = memo(function VmTableRow(props: RowProps) {
           className="pf-v6-c-button pf-m-link pf-m-inline qhci-vm-name"
           onClick={() => props.onOpen(vm)}
           aria-label={`Open ${vm.name}`}
+          title={vm.name}
           tabIndex={tabIndex}
           data-testid={id(`vm-open-${vm.name}`)}
         >
-          <span className="pf-v6-c-button__text" title={vm.name}>
-            {vm.name}
-          </span>
+          {vm.name}
         </button>
       </td>
       <td className="pf-v6-c-table__td qhci-cell-clip" data-label="State">
@@ -131,12 +137,13 @@ const VmTableRow = memo(function VmTableRow(props: RowProps) {
         )}
       </td>
       <td className="pf-v6-c-table__td pf-m-fit-content" data-label="Power">
-        <VmPowerButtons
+        <VmRowPower
           vm={vm}
-          compact
           pending={props.pending}
+          menuOpen={props.menuOpen}
           spare={props.spare}
           onAction={(action) => props.onPower(vm, action)}
+          onMenu={(toggle) => props.onMenu(vm, toggle)}
         />
       </td>
     </tr>
@@ -247,6 +254,20 @@ export function VmTable(props: {
   const headHeight = useHeadHeight(scrollRef);
   const clipped = spareHeight > bottom && headHeight > 0;
 
+  // The power menu: one for the list, for the VM whose row's menu button was pressed (VmPowerMenu). Each
+  // opening gets a ref of its own to that button: PatternFly's Popper reads the ref when the ref changes.
+  const [menu, setMenu] = useState<{ vmId: string; toggle: RefObject<HTMLButtonElement> } | null>(null);
+  const menuVmId = menu?.vmId ?? null;
+  const menuVm = menuVmId === null ? null : (rows.find((r) => r.vm.id === menuVmId)?.vm ?? null);
+  const onMenu = useCallback((vm: VmSummary, toggle: HTMLButtonElement) => {
+    setMenu((open) => (open?.vmId === vm.id ? null : { vmId: vm.id, toggle: { current: toggle } }));
+  }, []);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  // A VM that leaves the list (deleted, or filtered out by a state change) takes its menu with it.
+  useLayoutEffect(() => {
+    if (menuVmId !== null && menuVm === null) setMenu(null);
+  }, [menuVmId, menuVm]);
+
   const selectedInView = rows.reduce((n, r) => n + (selection.has(r.vm.id) ? 1 : 0), 0);
   const allSelected = rows.length > 0 && selectedInView === rows.length;
 
@@ -294,21 +315,39 @@ export function VmTable(props: {
     onToggle: toggle,
     onOpen: props.onOpen,
     onPower: props.onPower,
+    onMenu,
+    menuVmId,
     onDragStart: dragStart,
     checked: allSelected ? 'all' : selectedInView > 0 ? 'some' : 'none',
     onCheckAll: checkAll,
   };
   return (
-    <div ref={scrollRef} className="qhci-vm-scroll" data-testid="vm-table-scroll" tabIndex={-1}>
+    <>
       <div
-        className="qhci-vm-clip"
-        style={clipped ? { height: headHeight + rows.length * ROW_HEIGHT } : undefined}
+        ref={scrollRef}
+        className="qhci-vm-scroll"
+        data-testid="vm-table-scroll"
+        tabIndex={-1}
+        // The menu stays by its row's button: scrolling, which gives that row to another VM, closes it.
+        onScroll={menuVmId === null ? undefined : closeMenu}
       >
-        <BodyContext.Provider value={body}>
-          <VmTableFrame sort={props.sort} onSort={props.onSort} />
-        </BodyContext.Provider>
+        <div
+          className="qhci-vm-clip"
+          style={clipped ? { height: headHeight + rows.length * ROW_HEIGHT } : undefined}
+        >
+          <BodyContext.Provider value={body}>
+            <VmTableFrame sort={props.sort} onSort={props.onSort} />
+          </BodyContext.Provider>
+        </div>
       </div>
-    </div>
+      <VmPowerMenu
+        vm={menuVm}
+        pending={menuVm === null ? null : (props.pending.get(menuVm.id) ?? null)}
+        toggleRef={menu?.toggle ?? NO_TOGGLE}
+        onClose={closeMenu}
+        onAction={props.onPower}
+      />
+    </>
   );
 }
 
@@ -343,6 +382,9 @@ interface BodyProps {
   readonly onToggle: RowProps['onToggle'];
   readonly onOpen: RowProps['onOpen'];
   readonly onPower: RowProps['onPower'];
+  readonly onMenu: RowProps['onMenu'];
+  /** The VM whose power menu is open. */
+  readonly menuVmId: string | null;
   readonly onDragStart: RowProps['onDragStart'];
   /** Whether the check-all box shows every row checked, some, or none. */
   readonly checked: 'all' | 'some' | 'none';
@@ -401,9 +443,11 @@ function VmTableBody() {
             spare={spare}
             selected={!spare && b.selection.has(row.vm.id)}
             pending={spare ? null : (b.pending.get(row.vm.id) ?? null)}
+            menuOpen={!spare && b.menuVmId === row.vm.id}
             onToggle={b.onToggle}
             onOpen={b.onOpen}
             onPower={b.onPower}
+            onMenu={b.onMenu}
             onDragStart={b.onDragStart}
           />
         );

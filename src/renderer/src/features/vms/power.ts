@@ -22,3 +22,22 @@ const ENABLED: Record<PowerActionName, readonly VmState[]> = {
 export function powerEnabled(action: PowerActionName, state: VmState): boolean {
   return ENABLED[action].includes(state);
 }
+
+/** What each action does, for its tooltip or menu item. */
+export const POWER_HINT: Record<PowerActionName, string> = {
+  start: 'Boot the virtual machine',
+  shutdown: 'Ask the guest to shut down (ACPI)',
+  destroy: 'Cut the power at once, like pulling the plug',
+  reboot: 'Ask the guest to reboot',
+  suspend: 'Pause the virtual machine in memory',
+  resume: 'Continue a paused virtual machine',
+};
+
+// In this order, the first that applies is a list row's one-click action: start a VM that is off, resume a
+// paused one, shut a running one down. Force off, reboot and suspend are in the row's menu.
+const PRIMARY: readonly PowerActionName[] = ['start', 'resume', 'shutdown'];
+
+/** A list row's one-click power action for a VM in this state (Start, disabled, when none applies). */
+export function primaryPowerAction(state: VmState): PowerActionName {
+  return PRIMARY.find((a) => powerEnabled(a, state)) ?? 'start';
+}
