@@ -412,6 +412,117 @@ test('a name too long for its column stays on one line, cut with an ellipsis; th
   }
 });
 
+test("a row's label, name and power buttons look as PatternFly's own: computed styles compared in the page", async ({
+  page,
+  qhci,
+}) => {
+  const { prefix, names } = defineThree();
+  const a = names[0]!;
+  await addLocal(qhci);
+  await openVms(page, qhci);
+  await page.getByTestId('vm-filter-name').locator('input').fill(prefix);
+  await expect(page.getByTestId(`vm-state-${a}`)).toHaveText('Shut off');
+
+  // PatternFly's markup for the same things, with PatternFly's classes, in the same table cell (so in the
+  // same inherited font and theme), and ours beside it for the states no row shows here.
+  await page.getByTestId(`vm-state-${a}`).evaluate((label) => {
+    const cell = label.parentElement!;
+    const probe = document.createElement('div');
+    probe.id = 'pf-probe';
+    Object.assign(probe.style, { position: 'fixed', left: '8px', bottom: '8px', zIndex: '10000' });
+    const status = ['', 'success', 'warning', 'danger', 'info', 'blue'];
+    probe.innerHTML =
+      status
+        .map(
+          (s) =>
+            `<span class="pf-v6-c-label pf-m-compact pf-m-filled ${s ? `pf-m-${s}` : ''}" data-pf-label="${s}">` +
+            `<span class="pf-v6-c-label__content"><span class="pf-v6-c-label__icon"><i></i></span>` +
+            `<span class="pf-v6-c-label__text">Label</span></span></span>` +
+            `<span class="qhci-label ${s ? `qhci-label-${s}` : ''}" data-our-label="${s}">Label</span>`,
+        )
+        .join('') +
+      '<button class="pf-v6-c-button pf-m-plain pf-m-small" data-pf-button>' +
+      '<span class="pf-v6-c-button__icon"><i></i></span></button>' +
+      '<button class="pf-v6-c-button pf-m-plain pf-m-small pf-m-aria-disabled" aria-disabled="true" data-pf-button-off>' +
+      '<span class="pf-v6-c-button__icon"><i></i></span></button>' +
+      '<button class="qhci-row-button qhci-icon-play" aria-disabled="true" data-our-button-off></button>' +
+      '<button class="pf-v6-c-button pf-m-link pf-m-inline" data-pf-link>name</button>';
+    cell.append(probe);
+  });
+  const styles = (selector: string, props: string[], pseudo?: string) =>
+    page.locator(selector).evaluate(
+      (el, [props, pseudo]) => {
+        const cs = getComputedStyle(el, pseudo as string | undefined);
+        return Object.fromEntries((props as string[]).map((p) => [p, cs.getPropertyValue(p)]));
+      },
+      [props, pseudo ?? null] as const,
+    );
+  const box = ['padding-top', 'padding-right', 'padding-bottom', 'padding-left', 'border-top-left-radius'];
+  const font = ['font-size', 'font-family', 'font-weight'];
+
+  // Labels, in every status: the pill (PatternFly draws it in the content's ::before), the text and the icon.
+  for (const s of ['', 'success', 'warning', 'danger', 'info', 'blue']) {
+    const pf = `[data-pf-label="${s}"]`;
+    const ours = s === '' ? `[data-testid="vm-state-${a}"]` : `[data-our-label="${s}"]`;
+    expect(await styles(ours, [...box, ...font, 'min-width'])).toEqual(
+      await styles(pf, [...box, ...font, 'min-width']),
+    );
+    expect((await styles(ours, ['background-color'])).valueOf()).toEqual(
+      await styles(`${pf} .pf-v6-c-label__content`, ['background-color'], '::before'),
+    );
+    expect(await styles(ours, ['color'])).toEqual(await styles(`${pf} .pf-v6-c-label__content`, ['color']));
+    expect((await styles(ours, ['background-color'], '::before'))['background-color']).toBe(
+      (await styles(`${pf} .pf-v6-c-label__icon`, ['color']))['color'],
+    );
+  }
+
+  // The power buttons: a small plain button's box, colours and icon colour; disabled; hovered.
+  const primary = `[data-testid="vm-power-primary-${a}"]`;
+  const buttonLook = ['background-color', 'color', ...box, 'font-size'];
+  for (const ours of [primary, `[data-testid="vm-power-menu-${a}"]`]) {
+    expect(await styles(ours, buttonLook)).toEqual(await styles('[data-pf-button]', buttonLook));
+    expect((await styles(ours, ['background-color'], '::before'))['background-color']).toBe(
+      (await styles('[data-pf-button] .pf-v6-c-button__icon', ['color']))['color'],
+    );
+  }
+  expect(await styles('[data-our-button-off]', buttonLook)).toEqual(
+    await styles('[data-pf-button-off]', buttonLook),
+  );
+  expect((await styles('[data-our-button-off]', ['background-color'], '::before'))['background-color']).toBe(
+    (await styles('[data-pf-button-off] .pf-v6-c-button__icon', ['color']))['color'],
+  );
+  // (PatternFly fades its hover in: its transitions are let finish before reading.)
+  const settled = (selector: string) =>
+    page.locator(selector).evaluate((el) => Promise.all(el.getAnimations().map((an) => an.finished)));
+  await page.locator('[data-pf-button]').hover();
+  await settled('[data-pf-button]');
+  const pfHover = await styles('[data-pf-button]', ['background-color']);
+  await page.locator(primary).hover();
+  expect(await styles(primary, ['background-color'])).toEqual(pfHover);
+
+  // The name: PatternFly's inline link, at rest and hovered.
+  const name = `[data-testid="vm-open-${a}"]`;
+  const link = [
+    'color',
+    ...font,
+    'line-height',
+    ...box.slice(0, 4),
+    'text-decoration-line',
+    'text-decoration-style',
+    'text-decoration-color',
+    'text-underline-offset',
+  ];
+  await page.mouse.move(0, 0);
+  await settled('[data-pf-button]');
+  expect(await styles(name, link)).toEqual(await styles('[data-pf-link]', link));
+  await page.locator('[data-pf-link]').hover();
+  await settled('[data-pf-link]');
+  const pfLinkHover = await styles('[data-pf-link]', link);
+  await page.locator(name).hover();
+  expect(await styles(name, link)).toEqual(pfLinkHover);
+  await page.locator('#pf-probe').evaluate((el) => el.remove());
+});
+
 test('move to folder: drag rows onto a folder of the tree, or use Move to folder from the keyboard', async ({
   page,
   qhci,

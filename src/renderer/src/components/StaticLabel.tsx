@@ -2,9 +2,11 @@
  * PatternFly's compact label as one static element, for rows of long lists. PatternFly's own Label measures
  * its text after every mount (to offer a tooltip when truncated), which forces a layout per label: too slow
  * for a list that mounts dozens of rows per keystroke. Its markup is also four boxes deep (the label, its
- * content, the icon and the text, with the pill drawn by an absolutely placed ::before); this is one box
- * with PatternFly's label classes (their colours, padding, radius and font), its text, and its status icon
- * drawn as a mask in its ::before (app.css, icon-masks.ts). It looks the same and never reads layout.
+ * content, the icon and the text, with the pill drawn by an absolutely placed ::before), and its classes
+ * declare some 170 custom properties on every label, resolved again at each restyle. This is one box,
+ * drawn by app.css with PatternFly's global tokens (the colours, padding, radius and font of PatternFly's
+ * compact label; vms.spec.ts compares them with PatternFly's own), holding its text, with its status icon
+ * as a mask in its ::before (icon-masks.ts). It looks the same and never reads layout.
  *
  * The ::before is always there: a row whose VM changes state swaps classes, where an icon element would be
  * taken out of the layout and another built.
@@ -30,9 +32,12 @@ export function StaticLabel(props: {
   return (
     <span
       className={[
-        'pf-v6-c-label pf-m-compact pf-m-filled qhci-label',
-        props.status ? `pf-m-${props.status} qhci-label-iconic ${maskIconClass(ICON[props.status])}` : '',
-        props.color === 'blue' ? 'pf-m-blue' : '',
+        'qhci-label',
+        props.status
+          ? `qhci-label-${props.status} qhci-label-iconic ${maskIconClass(ICON[props.status])}`
+          : props.color === 'blue'
+            ? 'qhci-label-blue'
+            : '',
       ].join(' ')}
       data-testid={props.testId}
       title={props.title}

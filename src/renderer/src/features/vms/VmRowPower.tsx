@@ -14,13 +14,11 @@ const MASK: Record<PowerActionName, MaskIcon> = {
 
 /**
  * A row's power controls in the Virtual Machines list: the one-click action for the VM's state (Start,
- * Resume or Shut down), and a menu button for every action (the list's one VmPowerMenu). Two plain
- * buttons whose icons are CSS masks (icon-masks.ts; vms.css gives the ::before its box), with the label
- * as accessible name and a native title as the hint: a keystroke in the filter that changes the VMs in view
- * updates and lays out these in every row, so they are as light as a button can be.
- *
- * Disabled shows from aria-disabled alone (vms.css), not from PatternFly's pf-m-aria-disabled: toggling
- * that class restyles a button about twenty times slower.
+ * Resume or Shut down), and a menu button for every action (the list's one VmPowerMenu). Two buttons
+ * drawn as PatternFly's small plain ones by vms.css (qhci-row-button: why not PatternFly's classes), whose
+ * icons are CSS masks (icon-masks.ts), with the label as accessible name and a native title as the hint: a
+ * keystroke in the filter that changes the VMs in view updates and lays out these in every row, so they are
+ * as light as a button can be. Disabled shows from aria-disabled.
  */
 export function VmRowPower(props: {
   vm: VmSummary;
@@ -39,7 +37,7 @@ export function VmRowPower(props: {
     <div className="qhci-power-buttons qhci-power-line">
       <button
         type="button"
-        className={`pf-v6-c-button pf-m-plain pf-m-small qhci-power-icon ${maskIconClass(MASK[action])}`}
+        className={`qhci-row-button ${maskIconClass(MASK[action])}`}
         aria-disabled={!enabled}
         onClick={enabled ? () => props.onAction(action) : undefined}
         aria-label={`${POWER_LABEL[action]} ${vm.name}`}
@@ -49,7 +47,7 @@ export function VmRowPower(props: {
       />
       <button
         type="button"
-        className={`pf-v6-c-button pf-m-plain pf-m-small qhci-power-icon ${maskIconClass('kebab')}`}
+        className={`qhci-row-button ${maskIconClass('kebab')}`}
         aria-haspopup="menu"
         aria-expanded={props.menuOpen}
         onClick={(e) => props.onMenu(e.currentTarget)}

@@ -92,7 +92,7 @@ const VmTableRow = memo(function VmTableRow(props: RowProps) {
       <td className="pf-v6-c-table__td qhci-cell-clip" data-label="Name">
         <button
           type="button"
-          className="pf-v6-c-button pf-m-link pf-m-inline qhci-vm-name"
+          className="qhci-row-link"
           onClick={() => props.onOpen(vm)}
           aria-label={`Open ${vm.name}`}
           title={vm.name}
