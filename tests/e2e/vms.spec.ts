@@ -283,6 +283,21 @@ test('power: one row, then the checked rows in bulk; a state pushed by main upda
   await expect(menu).toHaveCount(0);
   await expect(menuButton).toBeFocused();
   await expect(menuButton).toHaveAttribute('aria-expanded', 'false');
+  // A click elsewhere closes it; another row's menu button opens the one menu for that row, and pressed
+  // again closes it.
+  await menuButton.click();
+  await expect(item('start')).toBeVisible();
+  await page.getByTestId('vm-count').click();
+  await expect(menu).toHaveCount(0);
+  const menuB = page.getByTestId(`vm-power-menu-${b}`);
+  await menuB.click();
+  await expect(page.getByTestId(`vm-power-start-${b}`)).toBeVisible();
+  await expect(item('start')).toHaveCount(0);
+  await expect(menuButton).toHaveAttribute('aria-expanded', 'false');
+  await expect(menuB).toHaveAttribute('aria-expanded', 'true');
+  await menuB.click();
+  await expect(menu).toHaveCount(0);
+  await expect(menuB).toHaveAttribute('aria-expanded', 'false');
 
   // A row's buttons change at once when what applies changes, with no fade (vms.css says why): record
   // every transition that starts in a row's power buttons from now on.
