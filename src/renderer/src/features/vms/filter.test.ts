@@ -1,7 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { VmSummary } from '../../../../shared/domain/vm';
 import { NO_VM_FILTERS } from '../../stores/ui';
-import { filterRows, filterRowsOnce, labelMatcher, sortRows, toRows } from './filter';
+import {
+  filterRows,
+  filterRowsOnce,
+  labelMatcher,
+  rowsMatchingText,
+  sortRows,
+  toRows,
+  type VmRow,
+} from './filter';
 
 let n = 0;
 const vm = (name: string, over: Partial<VmSummary> = {}): VmSummary => ({
@@ -103,5 +112,51 @@ describe('filtering once for the table and the count', () => {
     const other = rows.slice(1);
     expect(names(filterRowsOnce(other, g))).toEqual(['db-1']);
     expect(names(filterRowsOnce(other, f))).toEqual(['web-2']);
+  });
+});
+
+describe('the name filter, typed one keystroke at a time', () => {
+  const alphabet = ['a', 'b', '-', '1', '2'];
+  const many = toRows(
+    Array.from({ length: 300 }, (_, i) =>
+      vm(Array.from({ length: 1 + (i % 6) }, (_, k) => alphabet[(i * 7 + k * 3 + (i >> k)) % 5]).join('')),
+    ),
+    lookups,
+  );
+  const plain = (rows: readonly VmRow[], text: string) => rows.filter((r) => r.key.includes(text));
+
+  it('matches what a full scan matches, whatever was typed or erased before (incremental, cached)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...alphabet), fc.constant('\b')), { maxLength: 60 }),
+        (keys) => {
+          // A fresh list each run, so that no run sees another's cache.
+          const rows = [...many];
+          let text = '';
+          for (const k of keys) {
+            text = k === '\b' ? text.slice(0, -1) : text + k;
+            expect(rowsMatchingText(rows, text)).toEqual(plain(rows, text));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps the list order, and the whole list (itself) for no text', () => {
+    const rows = sortRows(many, 'name', 'desc');
+    expect(rowsMatchingText(rows, '')).toBe(rows);
+    expect(names(rowsMatchingText(rows, 'a'))).toEqual(names(plain(rows, 'a')));
+  });
+
+  it('answers a text met again from its recent results, and forgets the oldest beyond 32', () => {
+    const rows = [...many];
+    const first = rowsMatchingText(rows, 'a');
+    expect(rowsMatchingText(rows, 'ab')).toEqual(plain(rows, 'ab'));
+    expect(rowsMatchingText(rows, 'a')).toBe(first);
+    for (let i = 0; i < 40; i++) rowsMatchingText(rows, `zz${i}`);
+    const again = rowsMatchingText(rows, 'a');
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
   });
 });

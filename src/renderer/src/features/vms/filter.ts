@@ -112,17 +112,46 @@ export function labelMatcher(text: string): ((labels: Readonly<Record<string, st
     Object.entries(labels).some(([k, v]) => k.toLowerCase() === key && v.toLowerCase() === value);
 }
 
+// The name filter's recent results, per sorted list: the texts typed last and the rows each matches.
+const byTextCache = new WeakMap<readonly VmRow[], Map<string, readonly VmRow[]>>();
+const BY_TEXT_KEPT = 32;
+
+/**
+ * The rows whose name contains `text` (lowercased), in their order. A name that contains a text contains
+ * every part of it, so a text is matched against the fewest rows a recent part of it matched (typing one
+ * more character filters the last result, not the whole list), and a text met again (erasing what was
+ * typed) is answered from the recent results.
+ */
+export function rowsMatchingText(rows: readonly VmRow[], text: string): readonly VmRow[] {
+  if (text === '') return rows;
+  let cache = byTextCache.get(rows);
+  if (cache === undefined) byTextCache.set(rows, (cache = new Map()));
+  const hit = cache.get(text);
+  if (hit !== undefined) {
+    // Most recently used last.
+    cache.delete(text);
+    cache.set(text, hit);
+    return hit;
+  }
+  let from = rows;
+  for (const [part, matched] of cache) {
+    if (matched.length < from.length && text.includes(part)) from = matched;
+  }
+  const out: VmRow[] = [];
+  for (const r of from) if (r.key.includes(text)) out.push(r);
+  cache.set(text, out);
+  if (cache.size > BY_TEXT_KEPT) cache.delete(cache.keys().next().value!);
+  return out;
+}
+
 /** The rows that pass every filter, in their order. */
 export function filterRows(rows: readonly VmRow[], f: VmFilters): readonly VmRow[] {
-  const text = f.text.trim().toLowerCase();
+  const byText = rowsMatchingText(rows, f.text.trim().toLowerCase());
   const label = labelMatcher(f.label);
-  if (text === '' && f.state === null && f.hostId === null && f.folderId === null && label === null) {
-    return rows;
-  }
+  if (f.state === null && f.hostId === null && f.folderId === null && label === null) return byText;
   const folder = f.folderId === 'none' ? null : f.folderId;
-  return rows.filter(
+  return byText.filter(
     (r) =>
-      (text === '' || r.key.includes(text)) &&
       (f.state === null || r.vm.state === f.state) &&
       (f.hostId === null || r.vm.hostId === f.hostId) &&
       (f.folderId === null || r.vm.folderId === folder) &&
