@@ -390,8 +390,9 @@ interface BaselineEl {
  * The baseline, in the same browser and run: the same VMs (sorted the same way) and the same keystrokes in
  * a page with no framework and no stylesheet. A text field, and a table of as many rows as the list shows
  * (each with a checkbox, the name as a button, state, host, folder, an empty labels cell, and two buttons:
- * the VM's one-click power action, named and enabled for its state, and its menu button), updated in place by the input listener: what filtering 10,000 VMs and
- * showing the matches costs this machine at this moment, as a floor.
+ * the VM's one-click power action, named and enabled for its state, and its menu button), updated in place
+ * by the input listener: what filtering 10,000 VMs and showing the matches costs this machine at this
+ * moment, as a floor.
  */
 async function baselineKeystrokes(
   browser: Browser,

@@ -1,12 +1,7 @@
 import { Button, Flex, Tooltip } from '@patternfly/react-core';
 import { POWER_ACTIONS, type PowerActionName, type VmSummary } from '../../../../shared/domain/vm';
 import { POWER_ICON } from './PowerIcon';
-import { POWER_HINT, POWER_LABEL, powerEnabled } from './power';
-
-/** Whether an action can be asked of this VM now: it applies to its state, and no other is running. */
-export function powerAvailable(vm: VmSummary, pending: PowerActionName | null, action: PowerActionName) {
-  return pending === null && vm.state !== 'creating' && powerEnabled(action, vm.state);
-}
+import { POWER_HINT, POWER_LABEL, powerAvailable } from './power';
 
 /**
  * Start, Shut down, Force off, Reboot, Suspend, Resume for one VM, each enabled only in the states where it

@@ -2,8 +2,7 @@ import { Dropdown, DropdownItem, DropdownList } from '@patternfly/react-core';
 import { memo, type RefObject } from 'react';
 import { POWER_ACTIONS, type PowerActionName, type VmSummary } from '../../../../shared/domain/vm';
 import { POWER_ICON } from './PowerIcon';
-import { POWER_HINT, POWER_LABEL } from './power';
-import { powerAvailable } from './VmPowerButtons';
+import { POWER_HINT, POWER_LABEL, powerAvailable } from './power';
 
 /**
  * The Virtual Machines list's power menu: every action for one VM, those that do not apply disabled. One

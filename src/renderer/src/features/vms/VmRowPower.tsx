@@ -1,7 +1,6 @@
 import type { PowerActionName, VmSummary } from '../../../../shared/domain/vm';
 import { maskIconClass, type MaskIcon } from '../../components/icon-masks';
-import { POWER_HINT, POWER_LABEL, primaryPowerAction } from './power';
-import { powerAvailable } from './VmPowerButtons';
+import { POWER_HINT, POWER_LABEL, powerAvailable, primaryPowerAction } from './power';
 
 const MASK: Record<PowerActionName, MaskIcon> = {
   start: 'play',

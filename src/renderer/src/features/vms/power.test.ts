@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { POWER_ACTIONS, VM_STATES } from '../../../../shared/domain/vm';
-import { POWER_HINT, POWER_LABEL, powerEnabled, primaryPowerAction } from './power';
+import { POWER_HINT, POWER_LABEL, powerAvailable, powerEnabled, primaryPowerAction } from './power';
 
 describe('a list row’s one-click power action', () => {
   it('starts a VM that is off or crashed, resumes a paused one, shuts a running one down', () => {
@@ -24,5 +24,20 @@ describe('a list row’s one-click power action', () => {
       expect(POWER_LABEL[a]).not.toBe('');
       expect(POWER_HINT[a]).not.toBe('');
     }
+  });
+});
+
+describe('whether a power action can be asked now', () => {
+  it('needs the action to apply to the state, the VM not being created, and no action of ours running', () => {
+    for (const action of POWER_ACTIONS) {
+      for (const state of VM_STATES) {
+        expect(powerAvailable({ state }, null, action)).toBe(
+          state !== 'creating' && powerEnabled(action, state),
+        );
+        expect(powerAvailable({ state }, 'start', action)).toBe(false);
+      }
+    }
+    expect(powerAvailable({ state: 'running' }, null, 'shutdown')).toBe(true);
+    expect(powerAvailable({ state: 'running' }, 'reboot', 'shutdown')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /** Which power actions make sense in which VM state, and how they are labelled. */
-import type { PowerActionName, VmState } from '../../../../shared/domain/vm';
+import type { PowerActionName, VmState, VmSummary } from '../../../../shared/domain/vm';
 
 export const POWER_LABEL: Record<PowerActionName, string> = {
   start: 'Start',
@@ -21,6 +21,18 @@ const ENABLED: Record<PowerActionName, readonly VmState[]> = {
 
 export function powerEnabled(action: PowerActionName, state: VmState): boolean {
   return ENABLED[action].includes(state);
+}
+
+/**
+ * Whether an action can be asked of this VM now: it applies to its state, the VM is not being created, and
+ * no other action of the console's is running on it (`pending`).
+ */
+export function powerAvailable(
+  vm: Pick<VmSummary, 'state'>,
+  pending: PowerActionName | null,
+  action: PowerActionName,
+): boolean {
+  return pending === null && vm.state !== 'creating' && powerEnabled(action, vm.state);
 }
 
 /** What each action does, for its tooltip or menu item. */
