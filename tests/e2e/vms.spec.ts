@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inTransaction } from '../../src/main/inventory/db';
 import { defineDomain, domstate, QEMU, removeDomain, virsh } from '../helpers/domains';
 import { NO_TESTBED, testbed } from '../helpers/testbed';
 import { expect, test, type Qhci } from './fixtures';
@@ -391,6 +392,64 @@ test('power: one row, then the checked rows in bulk; a state pushed by main upda
   expect(qhci.invocations.filter((i) => i === 'vms.list').length).toBe(reads);
   await page.mouse.move(0, 0);
   await qhci.screenshot('vms-power');
+});
+
+test('a long list keeps only the rows in view in the page; scrolling shows the right ones and closes the power menu', async ({
+  page,
+  qhci,
+}) => {
+  // 2,000 VMs on a host of libvirt's test driver, written straight into the inventory (as bench/list does).
+  const host = await qhci.call('hosts.add', {
+    name: 'many',
+    connection: { kind: 'libvirt', uri: 'test:///default' },
+  });
+  const { projectId } = await qhci.call('folders.tree', {});
+  const n = 2000;
+  const name = (i: number) => `bulk-${String(i).padStart(5, '0')}`;
+  inTransaction(qhci.app.inventory.db, () => {
+    for (let i = 0; i < n; i++) {
+      qhci.app.repos.vms.insert({
+        projectId,
+        name: name(i),
+        hostId: host.id,
+        folderId: null,
+        state: i % 2 === 0 ? 'shutoff' : 'running',
+      });
+    }
+  });
+  const total = (await qhci.call('vms.list', {})).length;
+  await openVms(page, qhci);
+  await page.getByTestId('vm-filter-name').locator('input').fill('bulk-');
+  await expect(page.getByTestId('vm-count')).toHaveText(`${n} of ${total} VMs`);
+  const inPage = page.locator('[data-testid="vm-table"] tr.qhci-vm-row');
+  expect(await inPage.count()).toBeLessThan(30);
+  const first = await rowNames(page);
+  expect(first.slice(0, 3)).toEqual([name(0), name(1), name(2)]);
+
+  // The power menu of a row in view; scrolling gives that row to another VM, and closes the menu.
+  await page.getByTestId(`vm-power-menu-${name(1)}`).click();
+  await expect(page.getByTestId(`vm-power-shutdown-${name(1)}`)).toBeVisible();
+  const scroller = page.getByTestId('vm-table-scroll');
+  await scroller.evaluate((el) => (el.scrollTop = 1000 * 44));
+  await expect(page.getByTestId('vm-power-menu')).toHaveCount(0);
+
+  // The rows now in the page are consecutive VMs of the list, around the 1,000th, and still few.
+  await expect(page.getByTestId(`vm-row-${name(1005)}`)).toBeVisible();
+  const middle = await rowNames(page);
+  const indices = middle.map((m) => Number(m.slice('bulk-'.length)));
+  expect(indices).toEqual(indices.map((_, k) => indices[0]! + k));
+  expect(indices[0]).toBeGreaterThanOrEqual(990);
+  expect(indices[0]).toBeLessThanOrEqual(1001);
+  expect(await inPage.count()).toBeLessThan(30);
+  await expect(page.getByTestId(`vm-state-${name(1005)}`)).toHaveText('Running');
+  await expect(page.getByTestId(`vm-power-primary-${name(1006)}`)).toHaveAccessibleName(
+    `Start ${name(1006)}`,
+  );
+
+  // The end of the list: the last VM, at the bottom.
+  await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(page.getByTestId(`vm-row-${name(n - 1)}`)).toBeVisible();
+  expect((await rowNames(page)).at(-1)).toBe(name(n - 1));
 });
 
 test('a name too long for its column stays on one line, cut with an ellipsis; the row keeps its height', async ({
