@@ -5,6 +5,7 @@ import RedoIcon from '@patternfly/react-icons/dist/esm/icons/redo-icon';
 import StopIcon from '@patternfly/react-icons/dist/esm/icons/stop-icon';
 import type { ReactElement } from 'react';
 import type { PowerActionName } from '../../../../shared/domain/vm';
+import type { MaskIcon } from '../../components/icon-masks';
 
 // One element per icon, made once: React skips an element it meets again. set="default": one <svg><path>
 // each; without it PatternFly draws both its icon sets inside every icon (two nested SVGs, one hidden).
@@ -15,4 +16,14 @@ export const POWER_ICON: Record<PowerActionName, ReactElement> = {
   reboot: <RedoIcon set="default" />,
   suspend: <PauseIcon set="default" />,
   resume: <PlayIcon set="default" />,
+};
+
+/** The same icons drawn by CSS (icon-masks.ts), for the list rows' buttons. */
+export const POWER_MASK: Record<PowerActionName, MaskIcon> = {
+  start: 'play',
+  shutdown: 'power-off',
+  destroy: 'stop',
+  reboot: 'redo',
+  suspend: 'pause',
+  resume: 'play',
 };

@@ -1,15 +1,7 @@
 import type { PowerActionName, VmSummary } from '../../../../shared/domain/vm';
-import { maskIconClass, type MaskIcon } from '../../components/icon-masks';
+import { maskIconClass } from '../../components/icon-masks';
 import { POWER_HINT, POWER_LABEL, powerAvailable, primaryPowerAction } from './power';
-
-const MASK: Record<PowerActionName, MaskIcon> = {
-  start: 'play',
-  shutdown: 'power-off',
-  destroy: 'stop',
-  reboot: 'redo',
-  suspend: 'pause',
-  resume: 'play',
-};
+import { POWER_MASK } from './PowerIcon';
 
 /**
  * A row's power controls in the Virtual Machines list: the one-click action for the VM's state (Start,
@@ -36,7 +28,7 @@ export function VmRowPower(props: {
     <div className="qhci-power-buttons qhci-power-line">
       <button
         type="button"
-        className={`qhci-row-button ${maskIconClass(MASK[action])}`}
+        className={`qhci-row-button ${maskIconClass(POWER_MASK[action])}`}
         aria-disabled={!enabled}
         onClick={enabled ? () => props.onAction(action) : undefined}
         aria-label={`${POWER_LABEL[action]} ${vm.name}`}
