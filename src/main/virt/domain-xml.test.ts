@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import type { CpuVariant } from '../../shared/domain/cpu';
 import { GUEST_PROFILE_IDS, guestProfile, type GuestProfileId } from '../../shared/domain/guest-profiles';
 import { buildDomainXml, diskTargetName, type DomainPlan } from './domain-xml';
 import { parseDomainMetadata, parseDomainXml } from './parse';
@@ -88,6 +89,12 @@ function extrasPlan(): DomainPlan {
   };
 }
 
+/** A KVM plan with an explicit CPU variant (golden file debian-cpu-<variant>-kvm.xml). */
+function cpuPlan(cpuMode: CpuVariant): DomainPlan {
+  const name = `qhci-golden-debian-cpu-${cpuMode.replace(':', '-')}-kvm`;
+  return { ...goldenPlan('debian', 'none', 'kvm'), name, uuid: uuidFor(name), cpuMode };
+}
+
 function goldenPlans(): Map<string, DomainPlan> {
   const plans: DomainPlan[] = [
     ...GUEST_PROFILE_IDS.map((id) => goldenPlan(id, 'none', 'qemu')),
@@ -99,6 +106,9 @@ function goldenPlans(): Map<string, DomainPlan> {
     goldenPlan('windows-11', 'iso', 'kvm'),
     goldenPlan('windows-server-2022', 'none', 'kvm'),
     extrasPlan(),
+    ...(['host-passthrough-compat', 'host-model', 'default', 'model:EPYC-Rome'] as const).map((mode) =>
+      cpuPlan(mode),
+    ),
   ];
   return new Map(plans.map((p) => [`${p.name.replace(/^qhci-golden-/, '')}.xml`, p]));
 }
@@ -143,6 +153,36 @@ describe('golden domain XML', () => {
 });
 
 describe('buildDomainXml', () => {
+  const cpuOf = (plan: DomainPlan) => node(node(parseXml(buildDomainXml(plan)), 'domain'), 'cpu');
+
+  it('passes the host CPU through under kvm and gives the default model under qemu (TCG) unless told', () => {
+    expect(text(cpuOf(goldenPlan('debian', 'none', 'kvm')), '@mode')).toBe('host-passthrough');
+    expect(text(cpuOf(goldenPlan('debian', 'none', 'qemu')), '@mode')).toBeUndefined();
+  });
+
+  it('writes each CPU variant as libvirt reads it, keeping the topology', () => {
+    const of = (cpuMode: CpuVariant) => cpuOf({ ...goldenPlan('debian', 'none', 'kvm'), cpuMode });
+    const compat = of('host-passthrough-compat');
+    expect(text(compat, '@mode')).toBe('host-passthrough');
+    expect([text(node(compat, 'feature'), '@policy'), text(node(compat, 'feature'), '@name')]).toEqual([
+      'disable',
+      'arch-capabilities',
+    ]);
+    expect(text(of('host-model'), '@mode')).toBe('host-model');
+    expect(text(of('default'), '@mode')).toBeUndefined();
+    const model = of('model:EPYC-Rome');
+    expect([text(model, '@mode'), text(node(model, 'model'), '#text')]).toEqual(['custom', 'EPYC-Rome']);
+    expect(text(node(model, 'model'), '@fallback')).toBe('forbid');
+    for (const v of ['host-passthrough', 'host-passthrough-compat', 'host-model', 'default'] as const)
+      expect(text(node(of(v), 'topology'), '@cores')).toBe('2');
+  });
+
+  it('refuses a CPU model name that is not one', () => {
+    expect(() =>
+      buildDomainXml({ ...goldenPlan('debian', 'none', 'kvm'), cpuMode: 'model:--evil x' as CpuVariant }),
+    ).toThrow(/Not a CPU model name/);
+  });
+
   it('asks libvirt for OVMF with firmware efi on uefi profiles and for nothing on bios ones', () => {
     const os = (xml: string) => node(node(parseXml(xml), 'domain'), 'os');
     expect(text(os(buildDomainXml(goldenPlan('windows-10', 'none', 'qemu'))), '@firmware')).toBe('efi');

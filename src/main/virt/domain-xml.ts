@@ -4,6 +4,7 @@
  * bytes, so the golden files in ./golden pin the output.
  */
 import { XMLBuilder } from 'fast-xml-parser';
+import type { CpuVariant } from '../../shared/domain/cpu';
 import type { GuestProfile } from '../../shared/domain/guest-profiles';
 
 /** Our namespace in `<metadata>`; read back by `parseDomainMetadata` (parse.ts). */
@@ -48,6 +49,8 @@ export interface DomainPlan {
   emulator?: string;
   profile: GuestProfile;
   cpu: { sockets: number; cores: number };
+  /** The `<cpu>` variant; omitted: host-passthrough under kvm, the default model under qemu (TCG). */
+  cpuMode?: CpuVariant;
   memoryBytes: number;
   /** In order: targets vda, vdb… (virtio) and sda, sdb… (sata and scsi share the sd names). */
   disks: DomainPlanDisk[];
@@ -156,9 +159,40 @@ function cpu(plan: DomainPlan): El {
     '@cores': String(positiveInt('cpu.cores', plan.cpu.cores)),
     '@threads': '1',
   };
-  // Under TCG there is no host CPU to pass through: the default model, only the topology.
-  if (plan.domainType !== 'kvm') return { topology };
-  return { '@mode': 'host-passthrough', '@check': 'none', '@migratable': 'on', topology };
+  return cpuElement(plan.cpuMode ?? (plan.domainType === 'kvm' ? 'host-passthrough' : 'default'), topology);
+}
+
+/** A `<cpu>` element for a variant, around a topology (libvirt's order: model, topology, feature). */
+export function cpuElement(variant: CpuVariant, topology: El): El {
+  switch (variant) {
+    case 'default':
+      // The hypervisor's default model: only the topology (under TCG there is no host CPU to pass through).
+      return { topology };
+    case 'host-passthrough':
+      return { '@mode': 'host-passthrough', '@check': 'none', '@migratable': 'on', topology };
+    case 'host-passthrough-compat':
+      // Nested KVM on some hosts refuses MSR 0x10a (IA32_ARCH_CAPABILITIES): everything else passes through.
+      return {
+        '@mode': 'host-passthrough',
+        '@check': 'none',
+        '@migratable': 'on',
+        topology,
+        feature: { '@policy': 'disable', '@name': 'arch-capabilities' },
+      };
+    case 'host-model':
+      return { '@mode': 'host-model', '@check': 'partial', topology };
+    default: {
+      const name = variant.slice('model:'.length);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new Error(`Not a CPU model name: ${name}`);
+      return {
+        '@mode': 'custom',
+        '@match': 'exact',
+        '@check': 'partial',
+        model: { '@fallback': 'forbid', '#text': name },
+        topology,
+      };
+    }
+  }
 }
 
 function clock(plan: DomainPlan): El {

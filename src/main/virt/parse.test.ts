@@ -120,6 +120,17 @@ describe('libvirt XML parsing', () => {
     ).toBe('cloud-image');
   });
 
+  it('lists the CPU models the host can run as they are, and none without a custom mode', () => {
+    const xml = fixture('qemu-domcaps.xml');
+    const models = parseDomainCapabilities(xml, false).cpuModels;
+    expect(models).toContain('qemu64');
+    expect(models).toContain('pentium3');
+    expect(models).not.toContain('phenom'); // usable='no'
+    expect(models).toHaveLength((xml.match(/usable='yes'/g) ?? []).length);
+    const none = xml.replace("<mode name='custom' supported='yes'>", "<mode name='custom' supported='no'>");
+    expect(parseDomainCapabilities(none, false).cpuModels).toEqual([]);
+  });
+
   it('uses kvm only where the accelerator works; reads UEFI and TPM support', () => {
     const caps = parseDomainCapabilities(fixture('qemu-domcaps.xml'), false);
     expect(caps.domainType).toBe('qemu');

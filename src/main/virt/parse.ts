@@ -137,6 +137,8 @@ export interface HypervisorCaps {
   readonly domainType: 'kvm' | 'qemu';
   readonly uefiAvailable: boolean;
   readonly tpmAvailable: boolean;
+  /** Named CPU models the host can run as they are (custom mode, usable='yes'). */
+  readonly cpuModels: readonly string[];
 }
 
 /**
@@ -159,10 +161,19 @@ export function parseDomainCapabilities(xml: string, kvmUsable: boolean): Hyperv
   // one guest at a time) cannot give each VM one.
   const tpm = node(node(caps, 'devices'), 'tpm');
   const backends = values(nodes(tpm, 'enum').find((e) => text(e, '@name') === 'backendModel'));
+  const custom = nodes(node(caps, 'cpu'), 'mode').find((m) => text(m, '@name') === 'custom');
+  const cpuModels =
+    text(custom, '@supported') === 'yes'
+      ? nodes(custom, 'model')
+          .filter((m) => text(m, '@usable') === 'yes')
+          .map((m) => text(m, '#text') ?? '')
+          .filter((name) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name))
+      : [];
   return {
     domainType: kvmUsable && text(caps, 'domain') === 'kvm' ? 'kvm' : 'qemu',
     uefiAvailable: uefi,
     tpmAvailable: text(tpm, '@supported') === 'yes' && backends.includes('emulator'),
+    cpuModels,
   };
 }
 
@@ -218,7 +229,7 @@ export function nodeFacts(raw: {
   const n = parseNodeinfo(raw.nodeinfo);
   const caps: HypervisorCaps = raw.domcapsXml
     ? parseDomainCapabilities(raw.domcapsXml, raw.kvmUsable)
-    : { domainType: 'qemu', uefiAvailable: false, tpmAvailable: false };
+    : { domainType: 'qemu', uefiAvailable: false, tpmAvailable: false, cpuModels: [] };
   const version = /Running against daemon:\s*(\S+)/.exec(raw.libvirtVersion)?.[1] ?? '';
   return {
     cpuModel: parseHostCpuModel(raw.capabilitiesXml) || n.arch,
@@ -233,6 +244,7 @@ export function nodeFacts(raw: {
     uefiAvailable: caps.uefiAvailable,
     tpmAvailable: caps.tpmAvailable,
     libvirtVersion: version,
+    cpuModels: caps.cpuModels,
   };
 }
 
