@@ -22,6 +22,7 @@ import { createSettingsRepo } from './inventory/settings.repo';
 import { createTasksRepo } from './inventory/tasks.repo';
 import { createProvisioning, type Provisioning, type ProvisioningOptions } from './provisioning/service';
 import { TaskLog } from './tasks/task-log';
+import { createCpuFix } from './provisioning/cpu-fix';
 import type { AppSettingsValue } from '../shared/domain/settings';
 import { AppError } from '../shared/domain/errors';
 import { AppEvents } from './services/events';
@@ -139,6 +140,7 @@ export function createApp(opts: AppOptions): App {
     log,
     options: opts.provisioning,
   });
+  const fixCpu = createCpuFix({ vms: repos.vms, hosts: repos.hosts, hostsService: hosts, events });
   let reconciling: Promise<void> | null = null;
   /** One reconciliation at a time: a look that finds one still running is skipped. */
   const reconcile = (): Promise<void> =>
@@ -202,6 +204,7 @@ export function createApp(opts: AppOptions): App {
     'hosts.suggestLocal': () => hosts.suggestLocal(),
     'hosts.forgetKey': (i) => hosts.forgetKey(i.address, i.port),
     'vms.power': (i) => hosts.power(i.vmId, i.action),
+    'vms.fixCpu': (i) => fixCpu(i.vmId),
     'scheduler.place': (i) => placement.dryRun(i.projectId, i.request),
     'vms.list': (i) => {
       const projectId = projects.resolve(i.projectId).id;

@@ -1,5 +1,6 @@
 import {
   hostPolicyOf,
+  storedCpuVariant,
   type HostKind,
   type HostPolicy,
   type HostState,
@@ -7,6 +8,7 @@ import {
   type NodeFacts,
   type StoredAuth,
 } from '../../shared/domain/host';
+import type { CpuVariant } from '../../shared/domain/cpu';
 import type { Db } from './db';
 import { newId, nowIso, parseJson } from './rows';
 
@@ -29,6 +31,8 @@ interface HostRow {
   facts: string;
   /** JSON of the host's placement policy; '{}' (the defaults) until one is set. */
   policy: string;
+  /** The CPU variant that last started under KVM here (0003_cpu_mode). */
+  cpu_mode: string | null;
   created_at: string;
   updated_at: string;
   vm_count: number;
@@ -67,6 +71,7 @@ const toSummary = (r: HostRow): HostSummary => {
     facts: 'cpus' in facts ? (facts as NodeFacts) : null,
     labels: parseJson<Record<string, string>>(r.labels, {}),
     policy: hostPolicyOf(parseJson<unknown>(r.policy, {})),
+    cpuMode: storedCpuVariant(r.cpu_mode),
     vmCount: r.vm_count,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -101,6 +106,7 @@ export function createHostsRepo(db: Db) {
      memory_bytes = @memoryBytes, kvm_usable = @kvm, uefi_available = @uefi WHERE id = @id`,
   );
   const setPolicy = db.prepare('UPDATE hosts SET policy = @policy, updated_at = @now WHERE id = @id');
+  const setCpuMode = db.prepare('UPDATE hosts SET cpu_mode = @mode WHERE id = @id');
   const remove = db.prepare('DELETE FROM hosts WHERE id = ?');
 
   const record = (r: HostRow): HostRecord => ({
@@ -188,6 +194,10 @@ export function createHostsRepo(db: Db) {
     /** Stores the whole policy (validated by the caller: see HostPolicy). */
     setPolicy(id: string, policy: HostPolicy): void {
       setPolicy.run({ id, policy: JSON.stringify(policy), now: nowIso() });
+    },
+    /** Records the CPU variant that started under KVM here (null forgets it). */
+    setCpuMode(id: string, mode: CpuVariant | null): void {
+      setCpuMode.run({ id, mode });
     },
     remove(id: string): boolean {
       return remove.run(id).changes > 0;

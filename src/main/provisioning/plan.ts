@@ -23,6 +23,8 @@ import type { PlacementService } from '../services/placement';
 import type { ProjectsService } from '../services/projects';
 import { buildDomainXml, type DomainPlan } from '../virt/domain-xml';
 import { formatBytes } from '../scheduler/format';
+import type { CpuVariant } from '../../shared/domain/cpu';
+import { checkCpuChoice, needsKvm, planCpu } from './cpu-plan';
 
 export interface PlannedDisk {
   readonly kind: 'new' | 'existing';
@@ -47,6 +49,10 @@ export interface VmPlan {
   readonly hostId: string;
   readonly hostName: string;
   readonly domainType: 'kvm' | 'qemu';
+  /** The CPU variants the start step tries, in order (the domain is defined with the first). */
+  readonly cpuAttempts: readonly CpuVariant[];
+  /** The user chose the CPU mode: no fallback. */
+  readonly cpuExplicit: boolean;
   readonly profile: GuestProfile;
   readonly vcpus: number;
   readonly memoryBytes: number;
@@ -201,6 +207,7 @@ export function planCreation(deps: PlanDeps, request: CreateVmRequest, opts: { r
   });
   if (requiredHosts.size > 1) throw bad('The existing volumes are on different hosts', 'disks');
 
+  checkCpuChoice(request.compute.cpuMode, request.compute.accelerator);
   const placementRequest: PlacementRequest = {
     vcpus: request.compute.sockets * request.compute.cores,
     memoryBytes: request.compute.memoryBytes,
@@ -214,7 +221,7 @@ export function planCreation(deps: PlanDeps, request: CreateVmRequest, opts: { r
       ? { name: image.name, path: image.path, sizeBytes: image.allocationBytes ?? 0 }
       : undefined,
     firmware: { uefi: profile.firmware === 'uefi', tpm: profile.tpm },
-    requireKvm: false,
+    requireKvm: needsKvm(request.compute.cpuMode, request.compute.accelerator),
     labels: {},
     group: request.placement.antiAffinityGroup
       ? { name: request.placement.antiAffinityGroup, mode: 'anti-affinity' }
@@ -307,6 +314,7 @@ export function planCreation(deps: PlanDeps, request: CreateVmRequest, opts: { r
       if ((wantsSeed || placed.uploadImage) && vmPool === undefined) {
         throw bad(`Host ${host.name} has no active storage pool for the VM's files`, 'disks');
       }
+      const cpu = planCpu(host, request.compute.cpuMode, request.compute.accelerator);
       const vmId = randomUUID();
       const uuid = randomUUID();
       const seed = wantsSeed
@@ -341,7 +349,8 @@ export function planCreation(deps: PlanDeps, request: CreateVmRequest, opts: { r
         uuid,
         title: name,
         description: request.description || undefined,
-        domainType: host.facts?.domainType ?? 'qemu',
+        domainType: cpu.domainType,
+        cpuMode: cpu.attempts[0],
         profile,
         cpu: { sockets: request.compute.sockets, cores: request.compute.cores },
         memoryBytes: request.compute.memoryBytes,
@@ -375,6 +384,8 @@ export function planCreation(deps: PlanDeps, request: CreateVmRequest, opts: { r
         hostId: placed.hostId,
         hostName: host.name,
         domainType: domain.domainType,
+        cpuAttempts: cpu.attempts,
+        cpuExplicit: cpu.explicit,
         profile,
         vcpus: placementRequest.vcpus,
         memoryBytes: request.compute.memoryBytes,

@@ -42,6 +42,10 @@ import {
 import { HostOps, isAlreadyExists } from './host-ops';
 import { planCreation, toXml, type PlanDeps, type VmPlan } from './plan';
 import { parseDomainXml } from '../virt/parse';
+import { fallbackSummary } from '../virt/cpu-refusal';
+import { describeCpuVariant, type CpuVariant } from '../../shared/domain/cpu';
+import { startWithCpuFallback } from './cpu-start';
+import { DEFAULT_LIFE_TIMEOUT_MS, hasLease, noSignOfLife } from './signs-of-life';
 
 /** What rollback removes. Written to the task's step before the thing is created. */
 export type UndoRecord =
@@ -65,6 +69,8 @@ export interface ProvisioningOptions {
   readonly rollbackRetryMs?: number;
   /** How often readiness is polled. */
   readonly readyPollMs?: number;
+  /** Under KVM: how long a started guest may show no sign of life (agent, DHCP lease) before creation fails. */
+  readonly lifeTimeoutMs?: number;
 }
 
 export interface ProvisioningDeps extends PlanDeps {
@@ -113,6 +119,7 @@ export function ownerIsGone(row: TaskRow, self: string, now = Date.now()): boole
 export function createProvisioning(deps: ProvisioningDeps) {
   const rollbackRetryMs = deps.options?.rollbackRetryMs ?? 120_000;
   const readyPollMs = deps.options?.readyPollMs ?? 2000;
+  const lifeTimeoutMs = deps.options?.lifeTimeoutMs ?? DEFAULT_LIFE_TIMEOUT_MS;
   const running = new Set<Promise<void>>();
   let closed = false;
 
@@ -195,6 +202,15 @@ export function createProvisioning(deps: ProvisioningDeps) {
   }
 
   // ---- Steps ----
+
+  /** The host remembers the CPU variant that started under KVM with the automatic choice. */
+  function rememberCpu(plan: VmPlan, started: CpuVariant): void {
+    if (plan.cpuExplicit || plan.domainType !== 'kvm') return;
+    const host = deps.hosts.get(plan.hostId);
+    if (!host || host.cpuMode === started) return;
+    deps.hosts.setCpuMode(plan.hostId, started);
+    deps.events.emit('inventory.changed', { entity: 'hosts', projectId: host.projectId });
+  }
 
   /** Copies the boot image into the VM's pool on its host, in chunks, and checks the copy's SHA-256. */
   async function copyImage(
@@ -443,14 +459,17 @@ export function createProvisioning(deps: ProvisioningDeps) {
       // define
       const defineStep = begin('define');
       const installer = plan.domain.cdroms.find((c) => c.purpose === 'installer');
-      const xml = toXml({
-        ...plan.domain,
-        disks: plan.domain.disks.map((d, k) => ({ ...d, path: diskPaths[k]! })),
-        cdroms: [
-          ...(installer ? [{ path: imagePath, purpose: 'installer' as const }] : []),
-          ...(seedPath ? [{ path: seedPath, purpose: 'seed' as const }] : []),
-        ],
-      });
+      const xmlFor = (cpuMode: CpuVariant) =>
+        toXml({
+          ...plan.domain,
+          cpuMode,
+          disks: plan.domain.disks.map((d, k) => ({ ...d, path: diskPaths[k]! })),
+          cdroms: [
+            ...(installer ? [{ path: imagePath, purpose: 'installer' as const }] : []),
+            ...(seedPath ? [{ path: seedPath, purpose: 'seed' as const }] : []),
+          ],
+        });
+      const xml = xmlFor(plan.cpuAttempts[0]!);
       defineStep.addUndo({
         type: 'domain',
         hostId: plan.hostId,
@@ -462,16 +481,16 @@ export function createProvisioning(deps: ProvisioningDeps) {
 
       // The new domain, its pools and its new volumes are read back for the inventory now (one round trip),
       // parsed while the VM starts, and written only when the VM is recorded.
-      const readBack = await deps.hostsService
-        .read(plan.hostId, {
+      const readParts = () =>
+        deps.hostsService.read(plan.hostId, {
           domains: [plan.name],
           pools: [...new Set([plan.pool, ...plan.disks.map((d) => d.pool)])],
           volumes: [
             ...plan.disks.filter((d) => d.kind !== 'existing').map((d) => ({ pool: d.pool, name: d.volume })),
             ...(seedPath && plan.seedVolume ? [{ pool: plan.pool, name: plan.seedVolume }] : []),
           ],
-        })
-        .catch(() => null);
+        });
+      let readBack = await readParts().catch(() => null);
 
       // start
       const startStep = begin('start');
@@ -485,8 +504,22 @@ export function createProvisioning(deps: ProvisioningDeps) {
             // apply() meets the same error and leaves the inventory to the next sync
           }
         });
-        await starting;
-        startStep.done('Running');
+        const { started, refused } = await startWithCpuFallback(ops, {
+          uuid: plan.uuid,
+          hostName: plan.hostName,
+          attempts: plan.cpuAttempts,
+          explicit: plan.cpuExplicit,
+          xmlFor,
+          firstStart: starting,
+          onRetry: (r, next) =>
+            startStep.progress(
+              0.5,
+              `${describeCpuVariant(r.variant)} refused on this host (${r.reason}); trying ${describeCpuVariant(next)}`,
+            ),
+        });
+        if (refused.length) readBack = await readParts().catch(() => null); // redefined: read it again
+        rememberCpu(plan, started);
+        startStep.done(refused.length ? fallbackSummary(refused, started) : 'Running');
       } else startStep.skip('Not requested');
 
       // ready
@@ -494,11 +527,26 @@ export function createProvisioning(deps: ProvisioningDeps) {
       const result: Record<string, unknown> = { vmId: plan.vmId, hostId: plan.hostId, name: plan.name };
       if (request.waitForReady && request.start) {
         const deadline = Date.now() + request.waitForReady.timeoutSeconds * 1000;
+        // Under KVM a guest that shows no sign of life for a while will not: say so instead of waiting.
+        const lifeStart = Date.now();
+        const lifeDeadline = plan.domainType === 'kvm' ? lifeStart + lifeTimeoutMs : Infinity;
+        let alive = false;
         let ips: string[] | null = null;
         while (Date.now() < deadline) {
           ips = await ops.agentAddresses(plan.uuid);
           if (ips && ips.length) break;
-          readyStep.progress(0.2, 'Waiting for the guest agent');
+          alive ||=
+            ips !== null || (Number.isFinite(lifeDeadline) && (await hasLease(ops.driver, plan.uuid)));
+          if (!alive && Date.now() >= lifeDeadline) {
+            throw new AppError(
+              'HOST_ERROR',
+              noSignOfLife(Math.round((Date.now() - lifeStart) / 1000), plan.hostName),
+            );
+          }
+          readyStep.progress(
+            0.2,
+            alive ? 'The guest is booting; waiting for its agent' : 'Waiting for the guest agent',
+          );
           await sleep(readyPollMs);
         }
         if (!ips?.length) {

@@ -69,6 +69,7 @@ const arbHostBody = fc.record({
   uefiAvailable: tri,
   tpmAvailable: tri,
   kvmUsable: tri,
+  kvmRequired: chance(0.2),
 });
 
 const arbHosts: fc.Arbitrary<HostSnapshot[]> = fc
@@ -223,7 +224,8 @@ function oracle(
   if ((req.firmware.uefi && h.uefiAvailable !== true) || (req.firmware.tpm && h.tpmAvailable !== true)) {
     fails.push('firmware');
   }
-  if (req.requireKvm && h.kvmUsable !== true) fails.push('accelerator');
+  if ((req.requireKvm && h.kvmUsable !== true) || (h.kvmRequired && h.kvmUsable === false))
+    fails.push('accelerator');
   return fails;
 }
 

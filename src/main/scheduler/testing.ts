@@ -26,6 +26,7 @@ export function host(over: Partial<HostSnapshot> & { name: string }): HostSnapsh
     uefiAvailable: true,
     tpmAvailable: true,
     kvmUsable: true,
+    kvmRequired: false,
     ...over,
   };
 }

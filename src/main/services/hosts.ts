@@ -33,6 +33,7 @@ import {
 } from '../virt/parse';
 import type { AppEvents } from './events';
 import type { ProjectsService } from './projects';
+import { cpuRefusal } from '../virt/cpu-refusal';
 
 const VM_STATES: Record<string, VmState> = {
   running: 'running',
@@ -46,6 +47,21 @@ const VM_STATES: Record<string, VmState> = {
   crashed: 'crashed',
   pmsuspended: 'pmsuspended',
 };
+
+/**
+ * A power-on the host refused for the VM's CPU: the same diagnosis as creation's, and the way out (the VM
+ * page offers it as one click: vms.fixCpu). The VM is never rewritten without that click.
+ */
+function powerOnDiagnosis(name: string, err: unknown): unknown {
+  const reason = cpuRefusal(err instanceof Error ? err.message : String(err));
+  if (reason === null) return err;
+  return new AppError(
+    'HOST_ERROR',
+    `VM ${name} did not start: its host refused the VM's CPU (${reason}). ` +
+      'Use a compatible CPU mode: QHCI redefines the VM with a mode this host runs, then starts it',
+    'cpuMode',
+  );
+}
 
 export function vmState(text: string): VmState {
   return VM_STATES[text.trim().toLowerCase()] ?? 'unknown';
@@ -409,7 +425,9 @@ export function createHostsService(deps: HostsServiceDeps) {
         throw new AppError('VALIDATION', `VM "${vm.name}" is not on a host yet`, 'vmId');
       const d = await driverFor(vm.hostId);
       await d.connect();
-      await d.power(uuid, action);
+      await d.power(uuid, action).catch((err: unknown) => {
+        throw action === 'start' ? powerOnDiagnosis(vm.name, err) : err;
+      });
       const state = vmState(await d.virsh(['domstate', uuid]));
       inventory.setDomainState(vm.hostId, uuid, state);
       events.emit('vm.state', { vmId, hostId: vm.hostId, state });

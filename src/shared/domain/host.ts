@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AcceleratorChoice, isCpuVariant, type CpuVariant } from './cpu';
 import { DisplayName, ProjectRef } from './names';
 
 export const HOST_KINDS = ['libvirt', 'ssh'] as const;
@@ -21,6 +22,8 @@ export interface NodeFacts {
   readonly uefiAvailable: boolean;
   readonly tpmAvailable: boolean;
   readonly libvirtVersion: string;
+  /** CPU models domcapabilities lists as usable for the host's domain type (absent in older inventories). */
+  readonly cpuModels?: readonly string[];
 }
 
 export interface StoragePool {
@@ -128,6 +131,11 @@ export const HostPolicy = z.strictObject({
   }),
   /** Stopped VMs keep their CPU and memory booked, so starting them never overcommits the host. */
   reserveStoppedVms: z.boolean({ message: 'reserveStoppedVms must be true or false' }),
+  /**
+   * auto: KVM where the host offers it; kvm: only KVM (placement refuses the host without it); tcg: always
+   * emulation, for a host whose KVM accepts domains but cannot run a real guest (some nested KVM).
+   */
+  accelerator: AcceleratorChoice,
 });
 export type HostPolicy = z.output<typeof HostPolicy>;
 
@@ -136,6 +144,7 @@ export const DEFAULT_HOST_POLICY: HostPolicy = Object.freeze({
   reserve: Object.freeze({ cpus: 0, memoryBytes: 512 * 1024 ** 2 }),
   overcommit: Object.freeze({ cpu: 4, memory: 1 }),
   reserveStoppedVms: false,
+  accelerator: 'auto',
 });
 
 /** A change to a host's policy: omitted keys (at any level) keep their current value. */
@@ -143,6 +152,7 @@ export const HostPolicyInput = z.strictObject({
   reserve: HostPolicy.shape.reserve.partial().optional(),
   overcommit: HostPolicy.shape.overcommit.partial().optional(),
   reserveStoppedVms: HostPolicy.shape.reserveStoppedVms.optional(),
+  accelerator: HostPolicy.shape.accelerator.optional(),
 });
 export type HostPolicyInput = z.output<typeof HostPolicyInput>;
 
@@ -152,6 +162,7 @@ export function mergeHostPolicy(current: HostPolicy, change: HostPolicyInput): H
     reserve: { ...current.reserve, ...change.reserve },
     overcommit: { ...current.overcommit, ...change.overcommit },
     reserveStoppedVms: change.reserveStoppedVms ?? current.reserveStoppedVms,
+    accelerator: change.accelerator ?? current.accelerator,
   };
 }
 
@@ -181,6 +192,7 @@ export function hostPolicyOf(stored: unknown): HostPolicy {
       memory: part(o.memory, overcommit.memory, d.overcommit.memory),
     },
     reserveStoppedVms: part(HostPolicy.shape.reserveStoppedVms, s.reserveStoppedVms, d.reserveStoppedVms),
+    accelerator: part(HostPolicy.shape.accelerator, s.accelerator, d.accelerator),
   };
 }
 
@@ -267,6 +279,8 @@ export interface HostSummary {
   readonly labels: Readonly<Record<string, string>>;
   /** What the scheduler may place here, defaults filled in. */
   readonly policy: HostPolicy;
+  /** The guest CPU variant that last started under KVM here (creation records it); null until one has. */
+  readonly cpuMode: CpuVariant | null;
   readonly vmCount: number;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -342,4 +356,9 @@ export interface HostSyncReport {
   readonly networks: number;
   readonly volumes: number;
   readonly warnings: readonly string[];
+}
+
+/** A stored cpu_mode column: a known variant, or null for anything else (a row written by hand). */
+export function storedCpuVariant(v: string | null): CpuVariant | null {
+  return v !== null && isCpuVariant(v) ? v : null;
 }

@@ -145,7 +145,10 @@ export const HostSnapshot = z.strictObject({
   images: z.array(z.strictObject({ name: z.string(), path: z.string() })),
   uefiAvailable: z.boolean().nullable(),
   tpmAvailable: z.boolean().nullable(),
+  /** Whether guests run under KVM here: what the host offers, unless its accelerator policy says TCG. */
   kvmUsable: z.boolean().nullable(),
+  /** The host's accelerator policy is KVM: it takes no VM while KVM is not usable on it. */
+  kvmRequired: z.boolean().default(false),
 });
 export type HostSnapshot = z.output<typeof HostSnapshot>;
 

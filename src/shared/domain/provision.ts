@@ -3,6 +3,7 @@
  * and the tests, and the task records that report the creation's progress.
  */
 import { z } from 'zod';
+import { AcceleratorChoice, CpuMode } from './cpu';
 import { GUEST_PROFILE_IDS } from './guest-profiles';
 import { CONTROL_CHARS, Id, ProjectRef, TEXT_CONTROL_CHARS } from './names';
 import { NetworkName, PLACEMENT_STRATEGIES, PoolName } from './placement';
@@ -152,6 +153,10 @@ export const CreateVmRequest = z
         16 * 1024 * GiB,
         'Memory must be at most 16 TiB',
       ),
+      /** auto (a fallback chain tried at start), host-passthrough, host-model, default or a model name. */
+      cpuMode: CpuMode.default('auto'),
+      /** auto: the host's policy; kvm or tcg override it for this VM. */
+      accelerator: AcceleratorChoice.default('auto'),
     }),
     disks: z.array(DiskSpec).max(16, 'At most 16 disks').default([]),
     nics: z.array(NicSpec).max(8, 'At most 8 NICs').default([]),

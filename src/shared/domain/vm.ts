@@ -64,6 +64,15 @@ export interface VmDetail extends VmSummary {
 export const POWER_ACTIONS = ['start', 'shutdown', 'destroy', 'reboot', 'suspend', 'resume'] as const;
 export type PowerActionName = (typeof POWER_ACTIONS)[number];
 
+/** "Use a compatible CPU mode" for a VM its host would not start. */
+export const VmFixCpuInput = z.strictObject({ vmId: Id });
+export interface VmFixCpuResult {
+  readonly state: VmState;
+  /** The CPU variant the VM now has (see CpuVariant). */
+  readonly cpuMode: string;
+  readonly detail: string;
+}
+
 export const VmPowerInput = z.strictObject({
   vmId: Id,
   action: z.enum(POWER_ACTIONS, { message: `Action must be one of ${POWER_ACTIONS.join(', ')}` }),

@@ -27,6 +27,7 @@ export const CHANNELS = [
   'vms.list',
   'vms.moveToFolder',
   'vms.power',
+  'vms.fixCpu',
   'vms.get',
   'vms.create',
   'vms.preview',

@@ -61,6 +61,8 @@ import {
   VmGetInput,
   VmListInput,
   VmPowerInput,
+  VmFixCpuInput,
+  type VmFixCpuResult,
   type VmDetail,
   type VmState,
   type VmSummary,
@@ -122,6 +124,11 @@ export const contract = {
   'vms.list': { input: VmListInput, output: out<VmSummary[]>(), mutates: false },
   'vms.moveToFolder': { input: VmMoveToFolderInput, output: out<VmMoveResult>(), mutates: true },
   'vms.power': { input: VmPowerInput, output: out<{ state: VmState }>(), mutates: true },
+  /**
+   * For a shut-off VM whose start its host refused for the CPU: redefines it with the automatic CPU chain
+   * until a mode starts (the original definition is restored if none does). Only on the user's request.
+   */
+  'vms.fixCpu': { input: VmFixCpuInput, output: out<VmFixCpuResult>(), mutates: true },
   'vms.get': { input: VmGetInput, output: out<VmDetail>(), mutates: false },
   /** Starts one creation task per VM (count of them) and returns at once; progress comes as task.progress. */
   'vms.create': { input: VmCreateInput, output: out<VmCreateStarted>(), mutates: true },

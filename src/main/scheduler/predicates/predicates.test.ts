@@ -290,6 +290,16 @@ describe('accelerator', () => {
       ['unknown whether kvm is usable on the node'],
     );
   });
+
+  it('refuses every VM on a host whose policy is KVM while kvm is not usable there', () => {
+    const strict = host({ name: 'a', kvmUsable: false, kvmRequired: true });
+    expect(reasons(accelerator, request(), strict)).toEqual([
+      "the host's accelerator policy is KVM, but kvm is not usable on the node (set the policy to automatic or TCG)",
+    ]);
+    expect(reasons(accelerator, request(), host({ name: 'a', kvmUsable: true, kvmRequired: true }))).toEqual(
+      [],
+    );
+  });
 });
 
 describe('host-filter', () => {
