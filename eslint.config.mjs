@@ -97,6 +97,24 @@ const R = {
 };
 
 /**
+ * The optional native binding: npm builds it only where libvirt-dev is installed, so no typechecked file may
+ * name it where TypeScript resolves the name. src/main/hosts/drivers/libvirt-binding.ts declares the part of
+ * its API the driver uses and imports it by a specifier held in a variable.
+ */
+const LIBVIRT_BINDING = '@unraid/libvirt';
+const LIBVIRT_MESSAGE =
+  `${LIBVIRT_BINDING} is optional (built only where libvirt-dev is installed), and naming it here makes the ` +
+  'typecheck need it: use importLibvirtBinding() and its types from src/main/hosts/drivers/libvirt-binding.ts.';
+const LIBVIRT_IMPORT = { name: LIBVIRT_BINDING, message: LIBVIRT_MESSAGE };
+/** The forms no-restricted-imports does not see: import(), typeof import(), import x = require(), require(). */
+const LIBVIRT_SYNTAX = [
+  `ImportExpression[source.value='${LIBVIRT_BINDING}']`,
+  `TSImportType[source.value='${LIBVIRT_BINDING}']`,
+  `TSExternalModuleReference[expression.value='${LIBVIRT_BINDING}']`,
+  `CallExpression[callee.name='require'][arguments.0.value='${LIBVIRT_BINDING}']`,
+].map((selector) => ({ selector, message: LIBVIRT_MESSAGE }));
+
+/**
  * Exact module names go to `paths` (a bare pattern such as "events" would also match "../api/events");
  * globs go to `patterns`. Tests may use Node wherever they sit.
  * @param {string[]} files @param {Array<{group: string[], names?: string[], message: string}>} rules
@@ -108,7 +126,10 @@ const zone = (files, rules, ignores = []) => ({
     'no-restricted-imports': [
       'error',
       {
-        paths: rules.flatMap((r) => (r.names ?? []).map((name) => ({ name, message: r.message }))),
+        paths: [
+          ...rules.flatMap((r) => (r.names ?? []).map((name) => ({ name, message: r.message }))),
+          LIBVIRT_IMPORT,
+        ],
         patterns: rules
           .filter((r) => r.group.length > 0)
           .map((r) => ({ group: r.group, message: r.message })),
@@ -151,6 +172,15 @@ export default tseslint.config(
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+
+  // Everywhere (the zones below repeat the import rule, as the last matching one wins).
+  {
+    files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [LIBVIRT_IMPORT] }],
+      'no-restricted-syntax': ['error', ...LIBVIRT_SYNTAX],
+    },
   },
 
   // The zones.

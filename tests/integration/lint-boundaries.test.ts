@@ -52,3 +52,45 @@ describe('import boundaries', () => {
     expect(await layering(file, source)).toEqual([]);
   });
 });
+
+/**
+ * The optional native binding must never be named where TypeScript resolves it: without it (no libvirt-dev
+ * when npm built it) the typecheck would fail. Only a specifier held in a variable (libvirt-binding.ts) passes.
+ */
+describe('the optional libvirt binding', () => {
+  const optional = async (file: string, source: string) => {
+    const [result] = await eslint.lintText(source, { filePath: `${REPO_ROOT}/${file}` });
+    return (result?.messages ?? []).filter((m) => m.message.includes('@unraid/libvirt is optional'));
+  };
+  const FILES = [
+    'src/main/hosts/drivers/libvirt.ts',
+    'src/main/services/x.ts',
+    'src/cli/x.ts',
+    'src/main/hosts/drivers/x.test.ts',
+    'tests/integration/x.test.ts',
+    'tests/e2e/x.spec.ts',
+    'bench/x.ts',
+    'scripts/x.mjs',
+  ];
+  const SOURCES = [
+    "import type * as LibvirtModule from '@unraid/libvirt';",
+    "import { Hypervisor } from '@unraid/libvirt';",
+    "export * from '@unraid/libvirt';",
+    "export const binding = import('@unraid/libvirt');",
+    "export type Binding = typeof import('@unraid/libvirt');",
+    "import binding = require('@unraid/libvirt'); export const b = binding;",
+  ];
+
+  it.each(FILES.flatMap((f) => SOURCES.map((s) => [f, s] as const)))(
+    '%s may not: %s',
+    async (file, source) => {
+      expect((await optional(file, source)).length).toBeGreaterThan(0);
+    },
+  );
+
+  it('loads only through a specifier TypeScript does not resolve', async () => {
+    const source =
+      "const SPECIFIER: string = '@unraid/libvirt';\nexport const load = () => import(SPECIFIER);";
+    expect(await optional('src/main/hosts/drivers/libvirt-binding.ts', source)).toEqual([]);
+  });
+});

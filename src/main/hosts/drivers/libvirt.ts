@@ -3,10 +3,8 @@
  * pools, volumes and networks through `virsh -c URI` on this workstation. Where the binding cannot load,
  * virsh does everything.
  */
-import type * as LibvirtModule from '@unraid/libvirt';
 import { spawn } from 'node:child_process';
 import { AppError } from '../../../shared/domain/errors';
-import { importPackage } from '../../esm-import';
 import {
   collectWithVirsh,
   eventLineReader,
@@ -19,15 +17,17 @@ import {
 import { localVirshRunner, runLocal, spawnLocalVirsh } from '../local-process';
 import type { VirshRunner } from '../virsh';
 import { sessionVirsh, VirshSessions } from '../virsh-session';
-
-type Binding = typeof LibvirtModule;
-type Hypervisor = InstanceType<Binding['Hypervisor']>;
+import {
+  importLibvirtBinding,
+  type LibvirtBinding as Binding,
+  type LibvirtHypervisor as Hypervisor,
+} from './libvirt-binding';
 
 let bindingPromise: Promise<Binding | null> | null = null;
 
 /** The native binding, or null (with the reason logged once) where it cannot load. */
 export function loadBinding(log: (msg: string) => void = () => undefined): Promise<Binding | null> {
-  bindingPromise ??= importPackage('@unraid/libvirt', () => import('@unraid/libvirt')).then(
+  bindingPromise ??= importLibvirtBinding().then(
     (m) => m,
     (err: Error) => {
       log(
