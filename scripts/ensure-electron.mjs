@@ -11,12 +11,26 @@ const { electronBinary } = require('./electron-binary.cjs');
 if (!electronBinary()) {
   console.log('Fetching the Electron binary (one time)…');
   const install = join(dirname(require.resolve('electron/package.json')), 'install.js');
-  const r = spawnSync(process.execPath, [install], { stdio: 'inherit', timeout: 10 * 60_000 });
+  // Its stderr is captured: a failed download prints a stack trace, of which the first line says enough.
+  const r = spawnSync(process.execPath, [install], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'inherit', 'pipe'],
+    timeout: 10 * 60_000,
+  });
   if (r.status !== 0 || !electronBinary()) {
+    const why =
+      r.error?.message ??
+      r.stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l && !l.startsWith('at ')) ??
+      `its installer exited with ${r.status}`;
     console.error(
-      '\nQHCI needs the Electron binary to open its window, and it could not be downloaded here.\n' +
-        'Without the internet you can still: run the command-line tool (bin/qhci), run the tests (npm test),\n' +
-        'and build the app (npm run build). With an Electron zip at hand, set ELECTRON_OVERRIDE_DIST_PATH.',
+      `\nQHCI cannot open its window here: that needs the Electron binary, which Electron downloads on first ` +
+        `start, and the download failed (${why}). Everything else works without it: the command-line tool ` +
+        '(bin/qhci, e.g. `bin/qhci host add local --uri qemu:///system`), the tests (npm test) and the build ' +
+        '(npm run build). On a machine with the internet, npm start fetches it once; with an Electron zip at ' +
+        'hand, unpack it and set ELECTRON_OVERRIDE_DIST_PATH to that directory.\n',
     );
     process.exit(1);
   }
