@@ -97,7 +97,7 @@ function makeHost(i: number): HostSnapshot {
     uefiAvailable: chance(0.9),
     tpmAvailable: chance(0.02) ? null : chance(0.7),
     kvmUsable: chance(0.95),
-    kvmRequired: false,
+    acceleratorPolicy: 'auto',
   };
 }
 
@@ -351,7 +351,7 @@ function toHost(r: HostRow, pools: PoolRow[], vms: VmRow[]): HostSnapshot {
     uefiAvailable: tri(r.uefi),
     tpmAvailable: tri(r.tpm),
     kvmUsable: tri(r.kvm),
-    kvmRequired: false,
+    acceleratorPolicy: 'auto',
   };
 }
 

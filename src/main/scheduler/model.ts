@@ -64,7 +64,7 @@ export interface HostView {
   readonly uefiAvailable: boolean | null;
   readonly tpmAvailable: boolean | null;
   readonly kvmUsable: boolean | null;
-  readonly kvmRequired: boolean;
+  readonly acceleratorPolicy: 'auto' | 'kvm' | 'tcg';
   readonly labels: Readonly<Record<string, string>>;
   readonly poolList: readonly PoolSnapshot[];
   /** (CPUs - reserve) x overcommit; null when the CPU count is unknown. */
@@ -163,7 +163,7 @@ export function viewHost(host: HostSnapshot): HostView {
     uefiAvailable: host.uefiAvailable,
     tpmAvailable: host.tpmAvailable,
     kvmUsable: host.kvmUsable,
-    kvmRequired: host.kvmRequired,
+    acceleratorPolicy: host.acceleratorPolicy,
     labels: host.labels,
     poolList,
     cpuCapacity,

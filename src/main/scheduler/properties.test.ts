@@ -69,7 +69,7 @@ const arbHostBody = fc.record({
   uefiAvailable: tri,
   tpmAvailable: tri,
   kvmUsable: tri,
-  kvmRequired: chance(0.2),
+  acceleratorPolicy: fc.constantFrom('auto' as const, 'kvm' as const, 'tcg' as const),
 });
 
 const arbHosts: fc.Arbitrary<HostSnapshot[]> = fc
@@ -224,7 +224,8 @@ function oracle(
   if ((req.firmware.uefi && h.uefiAvailable !== true) || (req.firmware.tpm && h.tpmAvailable !== true)) {
     fails.push('firmware');
   }
-  if ((req.requireKvm && h.kvmUsable !== true) || (h.kvmRequired && h.kvmUsable === false))
+  const kvm = h.acceleratorPolicy === 'tcg' ? false : h.kvmUsable;
+  if ((req.requireKvm && kvm !== true) || (h.acceleratorPolicy === 'kvm' && kvm === false))
     fails.push('accelerator');
   return fails;
 }

@@ -26,7 +26,7 @@ export function host(over: Partial<HostSnapshot> & { name: string }): HostSnapsh
     uefiAvailable: true,
     tpmAvailable: true,
     kvmUsable: true,
-    kvmRequired: false,
+    acceleratorPolicy: 'auto',
     ...over,
   };
 }

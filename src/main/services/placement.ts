@@ -62,8 +62,8 @@ export function toSnapshots(rows: SnapshotRows): HostSnapshot[] {
       images: (images.get(h.id) ?? []).map((i) => ({ name: i.name, path: i.path })),
       uefiAvailable: known ? (facts.uefiAvailable ?? null) : null,
       tpmAvailable: known ? (facts.tpmAvailable ?? null) : null,
-      kvmUsable: known ? policy.accelerator !== 'tcg' && facts.domainType === 'kvm' : null,
-      kvmRequired: policy.accelerator === 'kvm',
+      kvmUsable: known ? facts.domainType === 'kvm' : null,
+      acceleratorPolicy: policy.accelerator,
     };
   });
 }

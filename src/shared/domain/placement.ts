@@ -145,10 +145,10 @@ export const HostSnapshot = z.strictObject({
   images: z.array(z.strictObject({ name: z.string(), path: z.string() })),
   uefiAvailable: z.boolean().nullable(),
   tpmAvailable: z.boolean().nullable(),
-  /** Whether guests run under KVM here: what the host offers, unless its accelerator policy says TCG. */
+  /** Whether KVM is usable on the host (what it offers; its policy may still say TCG). */
   kvmUsable: z.boolean().nullable(),
-  /** The host's accelerator policy is KVM: it takes no VM while KVM is not usable on it. */
-  kvmRequired: z.boolean().default(false),
+  /** The host's accelerator policy: kvm takes no VM while KVM is not usable; tcg never runs guests under KVM. */
+  acceleratorPolicy: z.enum(['auto', 'kvm', 'tcg']).default('auto'),
 });
 export type HostSnapshot = z.output<typeof HostSnapshot>;
 

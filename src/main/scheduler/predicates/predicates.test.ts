@@ -292,13 +292,18 @@ describe('accelerator', () => {
   });
 
   it('refuses every VM on a host whose policy is KVM while kvm is not usable there', () => {
-    const strict = host({ name: 'a', kvmUsable: false, kvmRequired: true });
+    const strict = host({ name: 'a', kvmUsable: false, acceleratorPolicy: 'kvm' });
     expect(reasons(accelerator, request(), strict)).toEqual([
       "the host's accelerator policy is KVM, but kvm is not usable on the node (set the policy to automatic or TCG)",
     ]);
-    expect(reasons(accelerator, request(), host({ name: 'a', kvmUsable: true, kvmRequired: true }))).toEqual(
-      [],
-    );
+    const tcg = host({ name: 'a', kvmUsable: true, acceleratorPolicy: 'tcg' });
+    expect(reasons(accelerator, request(), tcg)).toEqual([]);
+    expect(reasons(accelerator, request({ requireKvm: true }), tcg)).toEqual([
+      "the host's accelerator policy is TCG, so its guests never run under kvm",
+    ]);
+    expect(
+      reasons(accelerator, request(), host({ name: 'a', kvmUsable: true, acceleratorPolicy: 'kvm' })),
+    ).toEqual([]);
   });
 });
 
