@@ -52,6 +52,8 @@ export const OPTIONS = {
   'dry-run': bool,
   from: str,
   explain: bool,
+  cpu: str,
+  accel: str,
   // vm stop / delete
   force: bool,
   'keep-disks': bool,

@@ -177,6 +177,46 @@ describe.skipIf(!testbed)(`qhci creating VMs on the testbed ${NO_TESTBED}`, () =
     expect(ok.out).toMatch(/\*\s+kvm-a\s+yes/);
   });
 
+  it("sets a host's accelerator, and --cpu / --accel reach the domain XML", () => {
+    const set = qhci(['host', 'set', 'kvm-a', '--accel', 'tcg']);
+    expect(set.err).toBe('');
+    expect(set.out).toMatch(/^kvm-a: accelerator tcg \(offers (kvm|tcg only), policy tcg\)/);
+    expect(qhci(['host', 'show', 'kvm-a']).out).toMatch(/accelerator: tcg /);
+    const dry = (extra: string[]) =>
+      qhci([
+        'vm',
+        'create',
+        uniq('qt-cli-cpu'),
+        '--memory',
+        '128M',
+        '--disk',
+        '64M:qhci-testbed',
+        '--dry-run',
+        ...extra,
+      ]);
+    // The host's policy says TCG: the domain runs under qemu whatever the host offers.
+    expect(dry([]).out).toMatch(/<domain type="qemu"/);
+    const named = dry(['--cpu', 'pentium3']);
+    expect(named.err).toBe('');
+    expect(named.out).toMatch(/<model fallback="forbid">pentium3<\/model>/);
+    const conflict = dry(['--cpu', 'host-passthrough']);
+    expect(conflict.code).toBe(2);
+    expect(conflict.err).toMatch(/accelerator policy is TCG, so its guests never run under kvm/);
+    const bad = qhci(['host', 'set', 'kvm-a', '--accel', 'fast']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('Accelerator must be auto, kvm or tcg');
+    expect(qhci(['host', 'set', 'kvm-a', '--accel', 'auto']).code).toBe(0);
+    // Back to what the host offers, as its domcapabilities say (read here, not assumed).
+    let kvm = false;
+    try {
+      kvm = virsh('domcapabilities', '--virttype', 'kvm').includes('<domain>kvm</domain>');
+    } catch {
+      kvm = false;
+    }
+    expect(dry([]).out).toMatch(kvm ? /<domain type="kvm"/ : /<domain type="qemu"/);
+    expect(dry(['--accel', 'tcg']).out).toMatch(/<domain type="qemu"/);
+  });
+
   it('rejects a bad name with the message and creates nothing', () => {
     // Other suites may make domains and volumes meanwhile: only ours are compared.
     const ours = (names: string[]) => names.filter((n) => n.startsWith('qt-cli-'));

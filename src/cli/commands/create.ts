@@ -14,11 +14,14 @@ import { parseCount, parseDisk, parseLabels, parseNic, parseSize } from '../args
 import { print, readStdin, type Ctx } from '../context';
 import { followTasks, ProgressView } from '../follow';
 import type { Opts } from '../options';
+import type { Accelerator } from '../../shared/domain/cpu';
 import { resolveFolder, resolveHost, resolveImage, resolveSpec } from '../resolve';
 
 export const CREATE_USAGE = `  vm create NAME [options]              create VMs as the wizard does; follows the tasks to the end
       --folder PATH|ID  --host NAME|ID (manual placement)  --strategy spread|pack|balance  --count N
       --sockets N  --cores N  --memory SIZE (e.g. 2G; K/M/G/T are binary)
+      --cpu auto|host-passthrough|host-model|default|MODEL   (auto: falls back to a mode the host runs)
+      --accel auto|kvm|tcg               (auto: the host's policy)
       --disk SIZE[:POOL][:thick]  or  --disk existing:POOL/VOLUME    (repeatable; SIZE "auto" for
                                          a cloud image's boot disk: the image's size)
       --network NET[:MODEL]              (repeatable; MODEL virtio, e1000e or rtl8139)
@@ -93,6 +96,10 @@ export async function buildCreateRequest(
     sockets: parseCount(o.sockets, '--sockets') ?? base.compute?.sockets ?? 1,
     cores: parseCount(o.cores, '--cores') ?? base.compute?.cores ?? 1,
     memoryBytes: o.memory ? parseSize(o.memory, '--memory') : (base.compute?.memoryBytes ?? 1024 ** 3),
+    ...((o.cpu ?? base.compute?.cpuMode) !== undefined ? { cpuMode: o.cpu ?? base.compute?.cpuMode } : {}),
+    ...((o.accel ?? base.compute?.accelerator) !== undefined
+      ? { accelerator: (o.accel ?? base.compute?.accelerator) as Accelerator }
+      : {}),
   };
   let disks = o.disk?.length ? o.disk.map(parseDisk) : base.disks;
   // A cloud image needs a boot disk: by default, an overlay at the image's own size.

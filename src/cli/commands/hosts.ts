@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { AppError } from '../../shared/domain/errors';
 import type { HostSummary } from '../../shared/domain/host';
+import { describeCpuVariant, type Accelerator } from '../../shared/domain/cpu';
 import { gib, print, readStdin, table, type Ctx } from '../context';
 
 export const HOST_USAGE = `Hosts
@@ -12,6 +13,8 @@ export const HOST_USAGE = `Hosts
                 [--remote-uri URI] [--accept SHA256:…]
                                          an SSH host; asks to trust an unknown key (or give --accept)
   host sync NAME
+  host set NAME --accel auto|kvm|tcg     how its VMs run: KVM where offered (auto), only KVM, or TCG
+                                         (emulation, for a host whose KVM cannot run a real guest)
   host remove NAME                       forgets the host and its inventory; the host is not touched`;
 
 export async function findHost(ctx: Ctx, name: string): Promise<HostSummary> {
@@ -58,6 +61,14 @@ async function confirmFingerprint(
   }
 }
 
+/** "kvm (policy auto); CPU mode host-passthrough without arch-capabilities, found by a creation". */
+function accelText(h: HostSummary): string {
+  const offers = h.facts ? (h.facts.domainType === 'kvm' ? 'kvm' : 'tcg only') : 'unknown';
+  const used = h.policy.accelerator === 'tcg' ? 'tcg' : h.facts?.domainType === 'kvm' ? 'kvm' : 'tcg';
+  const cpu = h.cpuMode ? `; CPU mode ${describeCpuVariant(h.cpuMode)}, found by a creation` : '';
+  return `${used} (offers ${offers}, policy ${h.policy.accelerator})${cpu}`;
+}
+
 export async function hostCommand(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<void> {
   const [verb, a] = args;
   const c = ctx.client;
@@ -75,6 +86,7 @@ export async function hostCommand(ctx: Ctx, args: string[], opts: Record<string,
       [
         table(['NAME', 'KIND', 'STATE', 'CPUS', 'MEMORY', 'VMS', 'CONNECTION'], [hostLine(d.host)]),
         d.host.lastError ? `last error: ${d.host.lastError}` : '',
+        `accelerator: ${accelText(d.host)}`,
         '',
         table(
           ['POOL', 'TYPE', 'STATE', 'CAPACITY', 'FREE', 'PATH'],
@@ -176,6 +188,15 @@ export async function hostCommand(ctx: Ctx, args: string[], opts: Record<string,
         ...r.warnings.map((w) => `warning: ${w}`),
       ].join('\n'),
     );
+  }
+  if (verb === 'set' && a) {
+    if (typeof opts.accel !== 'string')
+      throw new AppError('VALIDATION', 'host set needs --accel auto|kvm|tcg', 'accel');
+    const h = await c.call('hosts.update', {
+      id: (await findHost(ctx, a)).id,
+      policy: { accelerator: opts.accel as Accelerator },
+    });
+    return print(ctx, h, () => `${h.name}: accelerator ${accelText(h)}`);
   }
   if (verb === 'remove' && a) {
     const r = await c.call('hosts.remove', { id: (await findHost(ctx, a)).id });

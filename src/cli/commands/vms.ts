@@ -14,6 +14,8 @@ ${CREATE_USAGE}
   vm stop NAME|ID [--force] [--host NAME]
                                          a clean shutdown; --force powers off at once (destroy)
   vm reboot|suspend|resume NAME|ID [--host NAME]    (shutdown and destroy work as verbs too)
+  vm fix-cpu NAME|ID [--host NAME]      a VM its host refused to start for its CPU: redefine it with a
+                                         compatible CPU mode (the original is kept if none starts), start it
   vm delete NAME|ID [--keep-disks] [--host NAME]
                                          stops and undefines it and deletes its own volumes`;
 
@@ -101,6 +103,12 @@ export async function vmCommand(ctx: Ctx, args: string[], o: Opts): Promise<numb
     ]);
     const host = hosts.find((h) => h.id === vm.hostId)?.name ?? '-';
     print(ctx, vm, () => showText(vm, host, vm.folderId ? (folders.get(vm.folderId) ?? '-') : '-'));
+    return 0;
+  }
+  if (verb === 'fix-cpu' && a) {
+    const vm = await resolveVm(ctx, a, o.host);
+    const r = await c.call('vms.fixCpu', { vmId: vm.id });
+    print(ctx, r, () => `${vm.name}: ${r.state}. ${r.detail}`);
     return 0;
   }
   if (verb === 'delete' && a) {

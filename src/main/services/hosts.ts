@@ -58,7 +58,8 @@ function powerOnDiagnosis(name: string, err: unknown): unknown {
   return new AppError(
     'HOST_ERROR',
     `VM ${name} did not start: its host refused the VM's CPU (${reason}). ` +
-      'Use a compatible CPU mode: QHCI redefines the VM with a mode this host runs, then starts it',
+      `Use a compatible CPU mode (on the VM's page, or "qhci vm fix-cpu ${name}"): QHCI redefines the VM ` +
+      'with a mode this host runs, then starts it',
     'cpuMode',
   );
 }

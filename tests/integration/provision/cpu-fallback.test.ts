@@ -104,7 +104,8 @@ describe.skipIf(!testbed)(`the guest CPU on the real host ${NO_TESTBED}`, () => 
     const { taskIds } = await t.client.call('vms.create', { request: request(name, compute) });
     const task = await waitTask(t.client, taskIds[0]!);
     const vm = (await t.client.call('vms.list', {})).find((v) => v.name === name);
-    if (vm?.uuid) uuids.push(vm.uuid);
+    const uuid = vm ? (await t.client.call('vms.get', { id: vm.id })).uuid : null;
+    if (uuid) uuids.push(uuid);
     return { task, vm };
   }
 
