@@ -15,7 +15,7 @@ set -euo pipefail
 STATE=${QHCI_TESTBED_DIR:-/tmp/qhci-testbed}
 PORT=2222
 APT_PACKAGES=(libvirt-daemon-system libvirt-clients libvirt-dev qemu-system-x86 qemu-utils genisoimage
-  openssh-server openssh-client dnsmasq-base)
+  openssh-server openssh-client dnsmasq-base ovmf swtpm swtpm-tools)
 HOSTS=("kvm-a 127.0.0.2 qemu:///system" "sim-b 127.0.0.3 sim" "sim-c 127.0.0.4 sim")
 
 log() { printf '[testbed] %s\n' "$*" >&2; }
