@@ -1,9 +1,11 @@
 /**
  * The golden domain documents (src/main/virt/golden) are accepted by libvirt: every one by the test driver, and the
- * ones the testbed's QEMU can run (TCG, and UEFI/TPM only when OVMF/swtpm are there) by the real qemu:///system.
+ * ones the testbed's QEMU can run (kvm only where the host offers it, UEFI/TPM only when OVMF/swtpm are there, which
+ * CI requires) by the real qemu:///system. The UEFI ones under TCG are started too: libvirt picks the firmware, makes
+ * the VM's NVRAM and TPM state at start, and removes them with the domain.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +28,8 @@ interface Golden {
   readonly type: string;
   readonly uefi: boolean;
   readonly tpm: boolean;
+  /** The guest profile in our metadata. */
+  readonly profile: string;
 }
 
 function golden(file: string): Golden {
@@ -41,6 +45,7 @@ function golden(file: string): Golden {
     type: text(dom, '@type') ?? '',
     uefi: text(node(dom, 'os'), '@firmware') === 'efi',
     tpm: node(node(dom, 'devices'), 'tpm') !== undefined,
+    profile: text(node(node(dom, 'metadata'), 'qhci:vm'), 'qhci:profile') ?? '',
   };
 }
 
@@ -86,8 +91,11 @@ describe.skipIf(!hasVirsh)(
   },
 );
 
-/** What the testbed's QEMU offers for q35 under TCG: OVMF (firmware efi) and swtpm (an emulator TPM backend). */
-function hostSupport(): { uefi: boolean; tpm: boolean } {
+/**
+ * What the testbed's libvirt offers for q35: kvm (domcapabilities for it answer), OVMF (firmware efi) and swtpm
+ * (an emulator TPM backend) under TCG.
+ */
+function hostSupport(): { kvm: boolean; uefi: boolean; tpm: boolean } {
   const caps = node(
     parseXml(virsh('qemu:///system', 'domcapabilities', '--virttype', 'qemu', '--machine', 'q35')),
     'domainCapabilities',
@@ -99,21 +107,53 @@ function hostSupport(): { uefi: boolean; tpm: boolean } {
         (Array.isArray(e.value) ? e.value : e.value === undefined ? [] : [e.value]).map(String),
       );
   const tpm = node(node(caps, 'devices'), 'tpm');
+  const kvm = spawnSync('virsh', ['-c', 'qemu:///system', 'domcapabilities', '--virttype', 'kvm'], {
+    stdio: 'ignore',
+  });
   return {
+    kvm: kvm.status === 0,
     uefi: values(node(caps, 'os'), 'firmware').includes('efi'),
     tpm: text(tpm, '@supported') === 'yes' && values(tpm, 'backendModel').includes('emulator'),
   };
 }
 
+/** The parts of a running domain that show its firmware and TPM. */
+function liveFirmware(dumped: string) {
+  const dom = node(parseXml(dumped), 'domain');
+  const os = node(dom, 'os');
+  const loader = node(os, 'loader');
+  const tpm = node(node(dom, 'devices'), 'tpm');
+  return {
+    loader: text(os, 'loader') ?? null,
+    loaderType: text(loader, '@type'),
+    secure: text(loader, '@secure'),
+    nvram: text(os, 'nvram') ?? null,
+    tpm:
+      tpm === undefined
+        ? null
+        : `${text(tpm, '@model')}/${text(node(tpm, 'backend'), '@type')}/${text(node(tpm, 'backend'), '@version')}`,
+  };
+}
+
 describe.skipIf(!testbed)(`golden domain XML on the testbed's qemu:///system ${NO_TESTBED}`, () => {
   const QEMU = 'qemu:///system';
-  const support = testbed ? hostSupport() : { uefi: false, tpm: false };
+  const support = testbed ? hostSupport() : { kvm: false, uefi: false, tpm: false };
   const missing = (g: Golden) =>
     [
-      g.type !== 'qemu' ? `domain type ${g.type} (the testbed has no /dev/kvm)` : '',
+      g.type === 'kvm' && !support.kvm ? 'domain type kvm (the host offers no kvm)' : '',
       g.uefi && !support.uefi ? 'UEFI (no OVMF firmware in domcapabilities)' : '',
       g.tpm && !support.tpm ? 'an emulated TPM (no swtpm backend in domcapabilities)' : '',
     ].filter(Boolean);
+
+  // CI installs ovmf, swtpm and swtpm-tools (.ci/run): there, their absence fails instead of skipping the cases.
+  it.runIf(process.env.CI)('the testbed offers UEFI and an emulated TPM (CI)', () => {
+    expect({ uefi: support.uefi, tpm: support.tpm }).toEqual({ uefi: true, tpm: true });
+  });
+
+  it('has UEFI and TPM goldens to check', () => {
+    expect(GOLDENS.filter((g) => g.uefi && g.type === 'qemu').length).toBeGreaterThanOrEqual(3);
+    expect(GOLDENS.filter((g) => g.tpm && g.type === 'qemu').length).toBeGreaterThanOrEqual(1);
+  });
 
   for (const g of GOLDENS) {
     const why = missing(g);
@@ -129,6 +169,50 @@ describe.skipIf(!testbed)(`golden domain XML on the testbed's qemu:///system ${N
         }
         expect(spawnSync('virsh', ['-c', QEMU, 'dominfo', g.uuid]).status).not.toBe(0);
       },
+    );
+  }
+
+  // The UEFI goldens under TCG start (without their disks, which are not on the testbed, and with less memory):
+  // libvirt picks an OVMF loader (secure boot for Windows 11), makes the VM's NVRAM and TPM state, and
+  // `undefine --nvram` removes both.
+  for (const g of GOLDENS.filter((x) => x.uefi && x.type === 'qemu')) {
+    const why = missing(g);
+    it.skipIf(why.length > 0)(
+      `${g.file} starts with an OVMF loader and its own NVRAM${g.tpm ? ' and TPM state' : ''}, removed with the domain${why.length ? ` (skipped: needs ${why.join(', ')})` : ''}`,
+      () => {
+        const dir = mkdtempSync(join(tmpdir(), 'qhci-golden-'));
+        const path = join(dir, g.file);
+        const runnable = g.xml
+          .replace(/\n *<disk [^]*?<\/disk>/g, '')
+          .replace(/(<(?:current)?[mM]emory unit="KiB">)\d+</g, '$1262144<');
+        expect(runnable).not.toContain('<disk');
+        writeFileSync(path, runnable);
+        const tpmState = join('/var/lib/libvirt/swtpm', g.uuid);
+        let nvram: string | null = null;
+        try {
+          execFileSync('virsh', ['-c', QEMU, 'define', path], { stdio: 'pipe' });
+          execFileSync('virsh', ['-c', QEMU, 'start', g.name], { stdio: 'pipe' });
+          expect(virsh(QEMU, 'domstate', g.name).trim()).toBe('running');
+          const live = liveFirmware(virsh(QEMU, 'dumpxml', g.name));
+          expect(live.loaderType).toBe('pflash');
+          expect(live.loader).toMatch(/OVMF|edk2/i);
+          expect(existsSync(live.loader!)).toBe(true);
+          if (g.profile === 'windows-11') expect(live.secure).toBe('yes');
+          nvram = live.nvram;
+          expect(nvram).toBe(`/var/lib/libvirt/qemu/nvram/${g.name}_VARS.fd`);
+          expect(existsSync(nvram!)).toBe(true);
+          expect(live.tpm).toBe(g.tpm ? 'tpm-crb/emulator/2.0' : null);
+          expect(existsSync(join(tpmState, 'tpm2'))).toBe(g.tpm);
+        } finally {
+          spawnSync('virsh', ['-c', QEMU, 'destroy', g.uuid], { stdio: 'ignore' });
+          spawnSync('virsh', ['-c', QEMU, 'undefine', g.uuid, '--nvram'], { stdio: 'ignore' });
+          rmSync(dir, { recursive: true, force: true });
+        }
+        expect(spawnSync('virsh', ['-c', QEMU, 'dominfo', g.uuid]).status).not.toBe(0);
+        expect(existsSync(nvram!)).toBe(false);
+        expect(existsSync(tpmState)).toBe(false);
+      },
+      30_000,
     );
   }
 
