@@ -2,7 +2,13 @@
  * The accelerator and guest CPU of a planned VM on its host: the effective domain type (the VM's override,
  * the host's policy, what the host offers), and the CPU variants the start step will try, in order.
  */
-import { cpuAttempts, effectiveDomainType, type Accelerator, type CpuVariant } from '../../shared/domain/cpu';
+import {
+  cpuAttempts,
+  effectiveDomainType,
+  needsKvm,
+  type Accelerator,
+  type CpuVariant,
+} from '../../shared/domain/cpu';
 import { AppError } from '../../shared/domain/errors';
 import type { HostSummary } from '../../shared/domain/host';
 
@@ -16,11 +22,6 @@ export interface CpuPlan {
 
 const FIELD = 'compute.cpuMode';
 
-/** Whether a request's choices need KVM on the host (the scheduler then skips hosts without it). */
-export function needsKvm(cpuMode: string, accelerator: Accelerator): boolean {
-  return accelerator === 'kvm' || cpuMode === 'host-passthrough' || cpuMode === 'host-model';
-}
-
 /** Refuses a combination that cannot start: a host CPU mode under TCG, or a model the host cannot run. */
 export function checkCpuChoice(cpuMode: string, accelerator: Accelerator): void {
   if (accelerator === 'tcg' && (cpuMode === 'host-passthrough' || cpuMode === 'host-model')) {
@@ -31,6 +32,8 @@ export function checkCpuChoice(cpuMode: string, accelerator: Accelerator): void 
     );
   }
 }
+
+export { needsKvm };
 
 export function planCpu(host: HostSummary, cpuMode: string, accelerator: Accelerator): CpuPlan {
   const domainType = effectiveDomainType(

@@ -99,6 +99,11 @@ export function cpuAttempts(
   return chain;
 }
 
+/** Whether a request's choices need KVM on the host (the scheduler then skips hosts without it). */
+export function needsKvm(cpuMode: string, accelerator: Accelerator): boolean {
+  return accelerator === 'kvm' || cpuMode === 'host-passthrough' || cpuMode === 'host-model';
+}
+
 /** The domain type a VM gets: its own override, else the host's policy, else what the host offers. */
 export function effectiveDomainType(
   hostOffers: 'kvm' | 'qemu',

@@ -3,6 +3,7 @@
  * checked). Each step owns one section; its `initStep` gives the section's defaults and its `validateStep`
  * turns the section into request fields or field errors. Pure: no React, no calls.
  */
+import type { Accelerator } from '../../../../shared/domain/cpu';
 import type { GuestProfileId } from '../../../../shared/domain/guest-profiles';
 import type { PlacementOutcome, PlacementStrategy } from '../../../../shared/domain/placement';
 import type { NIC_MODELS } from '../../../../shared/domain/provision';
@@ -59,6 +60,9 @@ export interface ComputeDraft {
   /** A preset's or the custom value, in GiB. */
   memoryGiB: string;
   memoryCustom: boolean;
+  /** auto, host-passthrough, host-model, default or a CPU model name. */
+  cpuMode: string;
+  accelerator: Accelerator;
 }
 
 export interface NewDiskDraft {

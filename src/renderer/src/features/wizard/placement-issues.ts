@@ -11,7 +11,7 @@ const PREDICATE_STEP: Readonly<Record<string, StepId>> = {
   'host-filter': 'placement',
   labels: 'placement',
   group: 'placement',
-  accelerator: 'placement',
+  accelerator: 'compute',
   'cpu-memory': 'compute',
   'pool-affinity': 'storage',
   'pool-capacity': 'storage',

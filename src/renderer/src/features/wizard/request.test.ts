@@ -27,6 +27,7 @@ describe('the dry run built from the draft', () => {
       network: 'default',
       bootImage: { name: cloudImage.name, path: cloudImage.path, sizeBytes: 600 * MiB },
       firmware: { uefi: false, tpm: false },
+      requireKvm: false,
       count: 2,
       strategy: 'spread',
     });
@@ -43,6 +44,17 @@ describe('the dry run built from the draft', () => {
       strategy: 'pack',
       group: { name: 'web', mode: 'anti-affinity' },
     });
+  });
+
+  it('needs KVM for host-passthrough or a KVM accelerator, and not for the automatic choices', () => {
+    const d = initDraft();
+    const with_ = (cpuMode: string, accelerator: 'auto' | 'kvm' | 'tcg') =>
+      placementRequest({ ...d, compute: { ...d.compute, cpuMode, accelerator } }, facts()).requireKvm;
+    expect(with_('auto', 'auto')).toBe(false);
+    expect(with_('host-passthrough', 'auto')).toBe(true);
+    expect(with_('host-model', 'auto')).toBe(true);
+    expect(with_('EPYC-Rome', 'kvm')).toBe(true);
+    expect(with_('EPYC-Rome', 'tcg')).toBe(false);
   });
 
   it('is built with defaults for what is not valid yet', () => {

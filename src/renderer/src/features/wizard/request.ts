@@ -3,6 +3,7 @@
  * with defaults for what is missing, so the placement table is always there) and the create request
  * (only from a draft whose every step is valid).
  */
+import { needsKvm } from '../../../../shared/domain/cpu';
 import { guestProfile } from '../../../../shared/domain/guest-profiles';
 import type { PlacementRequestInput } from '../../../../shared/domain/placement';
 import { MAX_CREATE_COUNT, type CreateVmRequestInput } from '../../../../shared/domain/provision';
@@ -79,6 +80,7 @@ export function placementRequest(draft: WizardDraft, facts: WizardFacts): Placem
         }
       : {}),
     firmware: { uefi: profile.firmware === 'uefi', tpm: profile.tpm },
+    requireKvm: needsKvm(draft.compute.cpuMode ?? 'auto', draft.compute.accelerator ?? 'auto'),
     ...(group !== '' && /^[A-Za-z0-9._-]+$/.test(group)
       ? { group: { name: group, mode: 'anti-affinity' as const } }
       : {}),

@@ -18,7 +18,8 @@ import { validated } from '../fields';
 import { HostFree } from '../HostFree';
 import { PlacementTable } from '../PlacementTable';
 import type { WizardData } from '../useWizardData';
-import { MEMORY_PRESETS } from './compute';
+import { CPU_MODE_CHOICES, cpuModelsFor, MEMORY_PRESETS } from './compute';
+import { ACCELERATOR_LABELS, ACCELERATORS, type Accelerator } from '../../../../../shared/domain/cpu';
 
 const CUSTOM = 'custom';
 
@@ -53,6 +54,74 @@ function Counter(props: {
   );
 }
 
+/** The guest CPU mode (automatic, a mode, or a model the host lists as usable) and the accelerator. */
+function CpuFields(props: { errors: StepErrors; data: WizardData; manualHost: string | null }) {
+  const { errors } = props;
+  const d = useWizard((s) => s.draft.compute);
+  const update = useWizard((s) => s.update);
+  const cpuMode = d.cpuMode ?? 'auto';
+  const accelerator = d.accelerator ?? 'auto';
+  const models = cpuModelsFor(props.data.facts.hosts, props.manualHost);
+  const known = CPU_MODE_CHOICES.some((c) => c.value === cpuMode) || models.includes(cpuMode);
+  return (
+    <Grid hasGutter md={6}>
+      <GridItem>
+        <FormGroup label="CPU mode" fieldId="wizard-cpu-mode">
+          <FormSelect
+            id="wizard-cpu-mode"
+            data-testid="wizard-cpu-mode"
+            value={cpuMode}
+            onChange={(_e, v) => update('compute', { cpuMode: v }, ['compute.cpuMode'])}
+            validated={validated(errors.cpuMode)}
+            aria-describedby="wizard-cpu-mode-help"
+          >
+            {CPU_MODE_CHOICES.map((c) => (
+              <FormSelectOption key={c.value} value={c.value} label={c.label} />
+            ))}
+            {!known && <FormSelectOption value={cpuMode} label={cpuMode} />}
+            {models.map((m) => (
+              <FormSelectOption key={`model-${m}`} value={m} label={`Model ${m}`} />
+            ))}
+          </FormSelect>
+          <FieldError message={errors.cpuMode} testId="wizard-cpu-mode-error" />
+          <FormHelperText>
+            <HelperText id="wizard-cpu-mode-help">
+              <HelperTextItem>
+                {cpuMode === 'auto'
+                  ? 'Starts with the mode that last worked on the host, and falls back when its KVM refuses one.'
+                  : 'Used as chosen: if the host refuses it, the creation fails and says what to choose.'}
+                {models.length === 0 ? ' Models appear once a host is synced.' : ''}
+              </HelperTextItem>
+            </HelperText>
+          </FormHelperText>
+        </FormGroup>
+      </GridItem>
+      <GridItem>
+        <FormGroup label="Accelerator" fieldId="wizard-accelerator">
+          <FormSelect
+            id="wizard-accelerator"
+            data-testid="wizard-accelerator"
+            value={accelerator}
+            onChange={(_e, v) =>
+              update('compute', { accelerator: v as Accelerator }, ['compute.accelerator', 'compute.cpuMode'])
+            }
+            validated={validated(errors.accelerator)}
+          >
+            {ACCELERATORS.map((a) => (
+              <FormSelectOption
+                key={a}
+                value={a}
+                label={a === 'auto' ? "Automatic (the host's policy)" : ACCELERATOR_LABELS[a]}
+              />
+            ))}
+          </FormSelect>
+          <FieldError message={errors.accelerator} testId="wizard-accelerator-error" />
+        </FormGroup>
+      </GridItem>
+    </Grid>
+  );
+}
+
 export function ComputeStep(props: { errors: StepErrors; data: WizardData }) {
   const { errors, data } = props;
   const d = useWizard((s) => s.draft.compute);
@@ -64,7 +133,8 @@ export function ComputeStep(props: { errors: StepErrors; data: WizardData }) {
   const cores = parseCount(d.cores);
   const preset =
     d.memoryCustom || !(MEMORY_PRESETS as readonly string[]).includes(d.memoryGiB) ? CUSTOM : d.memoryGiB;
-  const blocked = errors.memory !== undefined || errors.cores !== undefined;
+  const blocked =
+    errors.memory !== undefined || errors.cores !== undefined || errors.accelerator !== undefined;
 
   return (
     <Form onSubmit={(e) => e.preventDefault()} data-testid="wizard-compute">
@@ -145,6 +215,7 @@ export function ComputeStep(props: { errors: StepErrors; data: WizardData }) {
           </GridItem>
         )}
       </Grid>
+      <CpuFields errors={errors} data={data} manualHost={manualHost} />
       {blocked && <PlacementTable outcome={data.outcome} stale={data.outcomeStale} />}
     </Form>
   );
