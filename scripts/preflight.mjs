@@ -96,7 +96,8 @@ export function diagnose(f) {
   } else if (onlyModules) {
     command = 'npm ci';
     then =
-      'npm builds them against the system packages, which are all here now; reinstall, then run npm test again:';
+      'npm builds the native modules against the system packages, which are all here now: reinstall them, ' +
+      'then run npm test again:';
   } else {
     command = `${sudo}bash .ci/run`;
     then =
