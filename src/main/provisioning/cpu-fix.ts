@@ -65,6 +65,7 @@ export function createCpuFix(deps: CpuFixDeps) {
         hostName: host.name,
         attempts,
         explicit: false,
+        underKvm: type === 'kvm',
         xmlFor: (v) => withCpuVariant(original, v),
       });
     } catch (err) {

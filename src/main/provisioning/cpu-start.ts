@@ -5,7 +5,13 @@
  */
 import { AppError } from '../../shared/domain/errors';
 import { describeCpuVariant, type CpuVariant } from '../../shared/domain/cpu';
-import { cpuFailureMessage, cpuRefusal, type RefusedAttempt } from '../virt/cpu-refusal';
+import {
+  cpuFailureMessage,
+  cpuRefusal,
+  kvmLimitation,
+  kvmLimitationMessage,
+  type RefusedAttempt,
+} from '../virt/cpu-refusal';
 
 export interface CpuStartPort {
   define(xml: string): Promise<void>;
@@ -18,6 +24,8 @@ export interface CpuStartRequest {
   /** In order; the domain is already defined with the first. */
   readonly attempts: readonly CpuVariant[];
   readonly explicit: boolean;
+  /** The domain runs under KVM: a failure KVM cannot get past (SMM, Hyper-V) names TCG as the way out. */
+  readonly underKvm: boolean;
   readonly xmlFor: (variant: CpuVariant) => string;
   /** The first start, when the caller already sent it (it overlaps other work with it). */
   readonly firstStart?: Promise<void>;
@@ -32,6 +40,8 @@ export interface CpuStartResult {
 
 /** The field a CPU failure names: the request's CPU mode. */
 export const CPU_FIELD = 'compute.cpuMode';
+/** The field a KVM limitation names: the request's accelerator. */
+export const ACCEL_FIELD = 'compute.accelerator';
 
 export async function startWithCpuFallback(
   port: CpuStartPort,
@@ -45,7 +55,11 @@ export async function startWithCpuFallback(
       await (i === 0 && req.firstStart ? req.firstStart : port.start(req.uuid));
       return { started: variant, refused };
     } catch (err) {
-      const reason = cpuRefusal(err instanceof Error ? err.message : String(err));
+      const text = err instanceof Error ? err.message : String(err);
+      const limit = req.underKvm ? kvmLimitation(text) : null;
+      if (limit !== null)
+        throw new AppError('HOST_ERROR', kvmLimitationMessage(req.hostName, limit), ACCEL_FIELD);
+      const reason = cpuRefusal(text);
       if (reason === null) {
         if (refused.length === 0) throw err;
         // A later variant failed for another reason: say what came before it too.

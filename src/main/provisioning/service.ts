@@ -42,7 +42,7 @@ import {
 import { HostOps, isAlreadyExists } from './host-ops';
 import { planCreation, toXml, type PlanDeps, type VmPlan } from './plan';
 import { parseDomainXml } from '../virt/parse';
-import { fallbackSummary } from '../virt/cpu-refusal';
+import { fallbackSummary, kvmLimitationMessage } from '../virt/cpu-refusal';
 import { describeCpuVariant, type CpuVariant } from '../../shared/domain/cpu';
 import { startWithCpuFallback } from './cpu-start';
 import { DEFAULT_LIFE_TIMEOUT_MS, hasLease, noSignOfLife } from './signs-of-life';
@@ -509,6 +509,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
           hostName: plan.hostName,
           attempts: plan.cpuAttempts,
           explicit: plan.cpuExplicit,
+          underKvm: plan.domainType === 'kvm',
           xmlFor,
           firstStart: starting,
           onRetry: (r, next) =>
@@ -537,6 +538,13 @@ export function createProvisioning(deps: ProvisioningDeps) {
           if (ips && ips.length) break;
           alive ||=
             ips !== null || (Number.isFinite(lifeDeadline) && (await hasLease(ops.driver, plan.uuid)));
+          // KVM that cannot emulate what the guest does pauses it ("KVM internal error"): no use waiting.
+          if (!alive && Number.isFinite(lifeDeadline) && (await ops.domainState(plan.uuid)) === 'paused') {
+            throw new AppError(
+              'HOST_ERROR',
+              kvmLimitationMessage(plan.hostName, 'KVM paused the guest: internal error'),
+            );
+          }
           if (!alive && Date.now() >= lifeDeadline) {
             throw new AppError(
               'HOST_ERROR',

@@ -33,7 +33,7 @@ import {
 } from '../virt/parse';
 import type { AppEvents } from './events';
 import type { ProjectsService } from './projects';
-import { cpuRefusal } from '../virt/cpu-refusal';
+import { cpuRefusal, kvmLimitation, kvmLimitationMessage } from '../virt/cpu-refusal';
 
 const VM_STATES: Record<string, VmState> = {
   running: 'running',
@@ -52,8 +52,11 @@ const VM_STATES: Record<string, VmState> = {
  * A power-on the host refused for the VM's CPU: the same diagnosis as creation's, and the way out (the VM
  * page offers it as one click: vms.fixCpu). The VM is never rewritten without that click.
  */
-function powerOnDiagnosis(name: string, err: unknown): unknown {
-  const reason = cpuRefusal(err instanceof Error ? err.message : String(err));
+function powerOnDiagnosis(name: string, hostName: string, err: unknown): unknown {
+  const text = err instanceof Error ? err.message : String(err);
+  const limit = kvmLimitation(text);
+  if (limit !== null) return new AppError('HOST_ERROR', kvmLimitationMessage(hostName, limit));
+  const reason = cpuRefusal(text);
   if (reason === null) return err;
   return new AppError(
     'HOST_ERROR',
@@ -427,7 +430,7 @@ export function createHostsService(deps: HostsServiceDeps) {
       const d = await driverFor(vm.hostId);
       await d.connect();
       await d.power(uuid, action).catch((err: unknown) => {
-        throw action === 'start' ? powerOnDiagnosis(vm.name, err) : err;
+        throw action === 'start' ? powerOnDiagnosis(vm.name, mustGet(vm.hostId!).name, err) : err;
       });
       const state = vmState(await d.virsh(['domstate', uuid]));
       inventory.setDomainState(vm.hostId, uuid, state);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { cpuAttempts, effectiveDomainType, isCpuVariant, variantOfChoice } from '../../shared/domain/cpu';
-import { cpuFailureMessage, cpuRefusal, fallbackSummary } from './cpu-refusal';
+import {
+  cpuFailureMessage,
+  cpuRefusal,
+  fallbackSummary,
+  kvmLimitation,
+  kvmLimitationMessage,
+} from './cpu-refusal';
 
 /** Error texts as virsh printed them on real hosts (the MSR one from a nested-KVM AMD EPYC cloud VM). */
 const RECORDED = {
@@ -21,7 +27,14 @@ const RECORDED = {
     "qemu-system-x86_64: warning: host doesn't support requested feature: CPUID.07H:EBX.avx512f [bit 16]\nqemu-system-x86_64: Host doesn't support requested features",
 };
 
+/** A secure-boot UEFI VM under nested KVM: QEMU's CPU warnings, then the real (SMM) failure. */
+const SMM =
+  "error: Failed to start domain 'w11'\nerror: internal error: qemu unexpectedly closed the monitor: " +
+  "2026-12-07T11:20:01.1Z qemu-system-x86_64: warning: host doesn't support requested feature: CPUID.01H:ECX.pni [bit 0]\n" +
+  '2026-12-07T11:20:01.2Z qemu-system-x86_64: System Management Mode not supported by this hypervisor.';
+
 const NOT_CPU = [
+  SMM,
   "error: Failed to start domain 'x'\nerror: Cannot access storage file '/var/lib/libvirt/images/x.qcow2': No such file or directory",
   'error: internal error: process exited while connecting to monitor: qemu-system-x86_64: -accel kvm: Could not access KVM kernel module: Permission denied',
   "error: Requested operation is not valid: network 'default' is not active",
@@ -42,11 +55,24 @@ describe('cpuRefusal', () => {
     expect(cpuRefusal(RECORDED.modeUnsupported)).toBe(
       'CPU mode host-passthrough is not supported by the hypervisor',
     );
-    expect(cpuRefusal(RECORDED.enforce)).toMatch(/requested feature.*avx512f/);
+    expect(cpuRefusal(RECORDED.enforce)).toBe('the host does not support requested CPU features');
   });
 
   it.each(NOT_CPU)('leaves other start failures alone: %s', (text) => {
     expect(cpuRefusal(text)).toBeNull();
+  });
+});
+
+describe('kvmLimitation', () => {
+  it('names what KVM cannot do, which another CPU mode would not fix', () => {
+    expect(kvmLimitation(SMM)).toBe('System Management Mode not supported by this hypervisor');
+    expect(
+      kvmLimitation(
+        "error: internal error: qemu unexpectedly closed the monitor: kernel doesn't allow setting HyperV VP_INDEX",
+      ),
+    ).toBe("kernel doesn't allow setting HyperV VP_INDEX");
+    expect(kvmLimitation(RECORDED.msr)).toBeNull();
+    expect(kvmLimitationMessage('kvm1', 'x')).toMatch(/qhci host set kvm1 --accel tcg/);
   });
 });
 

@@ -35,10 +35,10 @@ const PATTERNS: readonly RefusalPattern[] = [
     re: /host CPU does not provide required features:?\s*([^\n]*)/i,
     reason: (m) => oneLine(`the host CPU does not provide required features: ${m[1] ?? ''}`),
   },
-  // QEMU with enforce, or a feature its accelerator lacks.
+  // QEMU with enforce: fatal after its warnings name the features (warnings alone are not a refusal).
   {
-    re: /host doesn't support requested feature:?\s*([^\n]*)/i,
-    reason: (m) => oneLine(`the host does not support requested feature ${m[1] ?? ''}`),
+    re: /host doesn't support requested features/i,
+    reason: () => 'the host does not support requested CPU features',
   },
   {
     re: /(?:unsupported|unknown|invalid) CPU feature:?\s*([^\n]*)/i,
@@ -55,13 +55,44 @@ const PATTERNS: readonly RefusalPattern[] = [
   },
 ];
 
+/**
+ * QEMU's warnings ("warning: host doesn't support requested feature: CPUID…") precede many failures that
+ * have nothing to do with the CPU (SMM under KVM, a missing file): only the fatal part is read.
+ */
+function withoutWarnings(text: string): string {
+  return text.replace(/warning:[^\n]*/gi, '');
+}
+
 /** The reason a start failed because of the guest CPU, or null when it failed for something else. */
 export function cpuRefusal(errorText: string): string | null {
+  const fatal = withoutWarnings(errorText);
   for (const p of PATTERNS) {
-    const m = p.re.exec(errorText);
+    const m = p.re.exec(fatal);
     if (m) return p.reason(m);
   }
   return null;
+}
+
+/**
+ * KVM that accepts a domain but cannot run what it asks for (nested KVM without SMM or Hyper-V
+ * enlightenments): the reason, or null. Another CPU mode cannot help; TCG can.
+ */
+export function kvmLimitation(errorText: string): string | null {
+  const fatal = withoutWarnings(errorText);
+  const m =
+    /System Management Mode not supported by this hypervisor/i.exec(fatal) ??
+    /kernel doesn't allow setting HyperV \S+/i.exec(fatal) ??
+    /KVM internal error[^\n]*/i.exec(fatal) ??
+    /kvm run failed[^\n]*/i.exec(fatal);
+  return m ? oneLine(m[0]) : null;
+}
+
+export function kvmLimitationMessage(hostName: string, reason: string): string {
+  return (
+    `The KVM of host ${hostName} cannot run this VM (${reason}). Set the host's accelerator to TCG ` +
+    `(emulation) on its page or with "qhci host set ${hostName} --accel tcg", or choose the TCG ` +
+    'accelerator for this VM'
+  );
 }
 
 export interface RefusedAttempt {
