@@ -1,5 +1,5 @@
 /** Small real domains on the testbed's qemu:///system, made and removed by tests (names start with qhci-t-). */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,25 @@ export function virsh(...args: string[]): string {
   });
 }
 
-/** Defines a diskless TCG domain (64 MiB, boots nothing) and returns its uuid and name. */
+/**
+ * Whether the libvirt at `uri` offers KVM, read here without the product's parser: `virsh domcapabilities
+ * --virttype kvm` answers only where QEMU can use KVM, and then names the domain type kvm. It differs from machine
+ * to machine (TESTBED.md), so tests compare with this and never assume either way.
+ */
+export function hostOffersKvm(uri = QEMU): boolean {
+  const run = spawnSync('virsh', ['-c', uri, 'domcapabilities', '--virttype', 'kvm'], { encoding: 'utf8' });
+  return run.status === 0 && /<domain>\s*kvm\s*<\/domain>/.test(run.stdout);
+}
+
+/** The domain type the host's VMs get: kvm where it offers KVM, otherwise qemu (TCG). */
+export function hostDomainType(uri = QEMU): 'kvm' | 'qemu' {
+  return hostOffersKvm(uri) ? 'kvm' : 'qemu';
+}
+
+/**
+ * Defines a diskless domain (64 MiB, boots nothing) and returns its uuid and name. Its type is qemu (TCG),
+ * which every host runs, with KVM or without.
+ */
 export function defineDomain(name = `qhci-t-${randomUUID().slice(0, 8)}`): { uuid: string; name: string } {
   const uuid = randomUUID();
   const xml = `<domain type='qemu'>

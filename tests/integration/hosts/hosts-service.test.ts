@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostSummary } from '../../../src/shared/domain/host';
 import { startTestApp, tempDir, type TestApp } from '../../helpers/app';
-import { defineDomain, domstate, removeDomain, virsh } from '../../helpers/domains';
+import { defineDomain, domstate, hostDomainType, removeDomain, virsh } from '../../helpers/domains';
 import { PrivateSshd } from '../../helpers/sshd';
 import { host, NO_TESTBED, testbed } from '../../helpers/testbed';
 
@@ -68,7 +68,8 @@ describe.skipIf(!testbed)(`hosts service against the testbed ${NO_TESTBED}`, () 
       stale: false,
       authMethod: 'key',
     });
-    expect(added.facts).toMatchObject({ domainType: 'qemu', cpus: expect.any(Number) });
+    // kvm where the host offers it (read with virsh here), otherwise qemu.
+    expect(added.facts).toMatchObject({ domainType: hostDomainType(), cpus: expect.any(Number) });
     expect((await t.client.call('hosts.probe', { address: kvm.address, port: kvm.port })).status).toBe(
       'trusted',
     );
