@@ -15,7 +15,9 @@ import {
 } from '@patternfly/react-core';
 import type { HostSummary, StoredPool } from '../../../../shared/domain/host';
 import type { VmSummary } from '../../../../shared/domain/vm';
+import type { ReactNode } from 'react';
 import { ACCEL_LABEL, formatBytes, formatTopology } from './format';
+import { cpuModeText, HostAcceleratorPolicy } from './HostAccelerator';
 
 /** Used share of a pool in percent (0 when its capacity is unknown). */
 export function poolUsage(p: StoredPool): number {
@@ -122,7 +124,7 @@ export function HostCapacity(props: {
 }) {
   const { host, pools } = props;
   const f = host.facts;
-  const facts: [string, string, string][] =
+  const facts: [string, ReactNode, string][] =
     f === null
       ? []
       : [
@@ -130,6 +132,14 @@ export function HostCapacity(props: {
           ['Topology', `${formatTopology(f)} at ${f.mhz} MHz`, 'host-detail-cpu'],
           ['Memory', formatBytes(f.memoryBytes), 'host-detail-memory'],
           ['Virtualization', ACCEL_LABEL[f.domainType], 'host-detail-accel'],
+          [
+            'Accelerator policy',
+            <HostAcceleratorPolicy key="accel" host={host} />,
+            'host-detail-accel-policy',
+          ],
+          ...(f.domainType === 'kvm'
+            ? [['Guest CPU mode', cpuModeText(host), 'host-detail-cpu-mode'] as [string, ReactNode, string]]
+            : []),
           [
             'Firmware',
             `UEFI ${f.uefiAvailable ? 'available' : 'not available'}, TPM ${f.tpmAvailable ? 'available' : 'not available'}`,

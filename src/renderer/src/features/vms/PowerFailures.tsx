@@ -1,4 +1,5 @@
 import { Alert, AlertActionCloseButton } from '@patternfly/react-core';
+import { CpuFixButton } from './CpuFixButton';
 import { POWER_LABEL } from './power';
 import type { usePower } from './usePower';
 
@@ -25,6 +26,7 @@ export function PowerFailures(props: { power: ReturnType<typeof usePower> }) {
           <li key={i}>
             {failures.length > 1 && <strong>{f.vm}: </strong>}
             {f.message}
+            {f.cpuFixable && <CpuFixButton vmId={f.vmId} vmName={f.vm} />}
           </li>
         ))}
       </ul>

@@ -7,8 +7,11 @@ import { powerEnabled } from './power';
 
 export interface PowerFailure {
   readonly vm: string;
+  readonly vmId: string;
   readonly action: PowerActionName;
   readonly message: string;
+  /** The host refused the VM's CPU: "Use a compatible CPU mode" can fix it (vms.fixCpu). */
+  readonly cpuFixable: boolean;
 }
 
 /** How many power calls run at once for a bulk action. */
@@ -26,7 +29,11 @@ export function usePower() {
       try {
         await mutateAsync({ vmId: vm.id, action });
       } catch (err) {
-        setFailures((f) => [...f, { vm: vm.name, action, message: toAppError(err).message }]);
+        const e = toAppError(err);
+        setFailures((f) => [
+          ...f,
+          { vm: vm.name, vmId: vm.id, action, message: e.message, cpuFixable: e.field === 'cpuMode' },
+        ]);
       } finally {
         setPending((m) => {
           const next = new Map(m);
