@@ -103,7 +103,9 @@ export function createHostsRepo(db: Db) {
   );
   const setFacts = db.prepare(
     `UPDATE hosts SET facts = @facts, cpu_model = @cpuModel, cpu_cores = @cpus, cpu_threads = @threads,
-     memory_bytes = @memoryBytes, kvm_usable = @kvm, uefi_available = @uefi WHERE id = @id`,
+     memory_bytes = @memoryBytes, kvm_usable = @kvm, uefi_available = @uefi,
+     cpu_mode = CASE WHEN cpu_model IS @cpuModel THEN cpu_mode END
+     WHERE id = @id`,
   );
   const setPolicy = db.prepare('UPDATE hosts SET policy = @policy, updated_at = @now WHERE id = @id');
   const setCpuMode = db.prepare('UPDATE hosts SET cpu_mode = @mode WHERE id = @id');
@@ -179,6 +181,7 @@ export function createHostsRepo(db: Db) {
         lastSeen: s.seen ? nowIso() : null,
       });
     },
+    /** Stores what a sync read. A host whose CPU changed forgets the CPU mode found on the old one. */
     setFacts(id: string, f: NodeFacts): void {
       setFacts.run({
         id,

@@ -216,6 +216,16 @@ describe.skipIf(!testbed)(`the guest CPU on the real host ${NO_TESTBED}`, () => 
     120_000,
   );
 
+  it('forgets the CPU mode found on a host when its CPU changes, and keeps it otherwise', async () => {
+    setHostCpu('host-passthrough-compat');
+    await t.client.call('hosts.sync', { id: hostId });
+    expect((await t.client.call('hosts.get', { id: hostId })).host.cpuMode).toBe('host-passthrough-compat');
+    // As if the host had been moved to another CPU since the last sync.
+    t.app.inventory.db.prepare("UPDATE hosts SET cpu_model = 'Another CPU' WHERE id = ?").run(hostId);
+    await t.client.call('hosts.sync', { id: hostId });
+    expect((await t.client.call('hosts.get', { id: hostId })).host.cpuMode).toBeNull();
+  });
+
   it('refuses host-passthrough for a VM set to run under TCG, and creates a TCG VM on any host', async () => {
     const err = await t.client
       .call('vms.create', {
