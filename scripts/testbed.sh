@@ -7,7 +7,10 @@
 #       sim-c  127.0.0.4:2222  virsh -> test:///…/sim-c.xml    (simulated: 32 CPUs, 128 GiB)
 # The hosts are reached as user "qhci": an alias of root (uid 0) whose login shell is /bin/sh, so that no
 # interactive shell start-up (root's .bashrc here runs pyenv, about a second) slows every remote command.
-# Usage: scripts/testbed.sh up|down|status|env
+# Usage: scripts/testbed.sh up|down|status|env|accel KERNEL_DIR
+#   accel KERNEL_DIR: boots KERNEL_DIR/vmlinuz (+ initrd.img) for a few seconds under KVM and records in
+#   testbed.json which accelerator runs a real kernel here ("accel": "kvm" or "tcg"): on some nested-KVM
+#   machines KVM starts domains but a real kernel hangs after its first lines.
 # Idempotent: `up` starts only what is not running and records what it started; `down` stops only that.
 # State lives in $QHCI_TESTBED_DIR (default /tmp/qhci-testbed); testbed.json there describes the hosts.
 set -euo pipefail
@@ -158,9 +161,14 @@ CFG
 }
 
 write_description() {
-  local first=1
+  local first=1 accel=unknown note='not probed (scripts/testbed.sh accel KERNEL_DIR)'
+  if [[ -f $STATE/accel ]]; then
+    accel=$(sed -n 1p "$STATE/accel")
+    note=$(sed -n 2p "$STATE/accel" | tr -d '"\\')
+  fi
   {
-    printf '{\n  "stateDir": "%s",\n  "clientKey": "%s/client_ed25519",\n  "hosts": [\n' "$STATE" "$STATE"
+    printf '{\n  "stateDir": "%s",\n  "clientKey": "%s/client_ed25519",\n' "$STATE" "$STATE"
+    printf '  "accel": "%s",\n  "accelNote": "%s",\n  "hosts": [\n' "$accel" "$note"
     for h in "${HOSTS[@]}"; do
       read -r name addr uri <<<"$h"
       [[ $uri == sim ]] && uri="test://$STATE/$name.xml"
@@ -173,6 +181,59 @@ write_description() {
     done
     printf '\n  ]\n}\n'
   } >"$STATE/testbed.json"
+}
+
+# Which accelerator runs a real kernel: KVM only when domcapabilities offers it AND a kernel booted under it
+# prints past its first lines (a hanging one stops at "Probing EDD"); otherwise TCG.
+probe_accel() {
+  local dir=$1 name=qhci-accel-probe log=$STATE/accel-probe.log xml=$STATE/accel-probe.xml
+  [[ -f $dir/vmlinuz ]] || die "accel: no $dir/vmlinuz (build the guest image first)"
+  local caps
+  if ! caps=$(virsh -c qemu:///system domcapabilities --virttype kvm 2>/dev/null) || [[ $caps != *'<domain>kvm</domain>'* ]]; then
+    printf 'tcg\nKVM is not usable on this machine (domcapabilities --virttype kvm)\n' >"$STATE/accel"
+    return
+  fi
+  local initrd=''
+  [[ -f $dir/initrd.img ]] && initrd="<initrd>$dir/initrd.img</initrd>"
+  cat >"$xml" <<XML
+<domain type='kvm'>
+  <name>$name</name>
+  <memory unit='MiB'>512</memory><vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type><kernel>$dir/vmlinuz</kernel>$initrd<cmdline>console=ttyS0 earlyprintk=serial panic=-1</cmdline></os>
+  <features><acpi/></features>
+  <devices><serial type='file'><source path='$log'/><target port='0'/></serial></devices>
+</domain>
+XML
+  rm -f "$log"
+  virsh -c qemu:///system destroy "$name" >/dev/null 2>&1 || true
+  local booted=0 started=1
+  virsh -c qemu:///system create "$xml" >/dev/null 2>&1 || started=0
+  if ((started)); then
+    # Under KVM a kernel reaches "Freeing unused kernel image" in a second or two; allow for a loaded machine.
+    for _ in $(seq 1 40); do
+      if grep -q 'Freeing unused kernel\|Run /init' "$log" 2>/dev/null; then booted=1; break; fi
+      sleep 0.5
+    done
+    virsh -c qemu:///system destroy "$name" >/dev/null 2>&1 || true
+  fi
+  local lines last
+  lines=$(wc -l <"$log" 2>/dev/null || echo 0)
+  last=$(tail -n 1 "$log" 2>/dev/null | tr -d '\r' | cut -c1-80)
+  if ((booted)); then
+    printf 'kvm\na real kernel boots under KVM here (%s lines of console output in 20 s at most)\n' "$lines" >"$STATE/accel"
+  elif ((started)); then
+    printf 'tcg\nKVM starts domains but a real kernel hangs under it here (%s console lines, last: %s)\n' "$lines" "$last" >"$STATE/accel"
+  else
+    printf 'tcg\nKVM refused to start a kernel here\n' >"$STATE/accel"
+  fi
+}
+
+accel() {
+  as_root
+  [[ -n ${1:-} ]] || die "usage: $0 accel KERNEL_DIR"
+  probe_accel "$1"
+  write_description
+  log "accelerator for real guests: $(sed -n 1p "$STATE/accel") ($(sed -n 2p "$STATE/accel"))"
 }
 
 up() {
@@ -228,5 +289,6 @@ case ${1:-} in
   down) down ;;
   status) status ;;
   env) cat "$STATE/testbed.json" ;;
-  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+  accel) accel "${2:-}" ;;
+  *) echo "usage: $0 up|down|status|env|accel KERNEL_DIR" >&2; exit 2 ;;
 esac

@@ -14,6 +14,9 @@ export interface TestbedHost {
 export interface Testbed {
   readonly stateDir: string;
   readonly clientKey: string;
+  /** Which accelerator boots a real kernel here (scripts/testbed.sh accel); absent or unknown: not probed. */
+  readonly accel?: 'kvm' | 'tcg' | 'unknown';
+  readonly accelNote?: string;
   readonly hosts: readonly TestbedHost[];
 }
 

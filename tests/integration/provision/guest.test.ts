@@ -3,6 +3,11 @@
  * ../shared/tools/cloud-guest.sh; .ci/run hands its path over in QHCI_CLOUD_IMAGE) is uploaded, a VM is
  * created from it through `qhci` with a spec and "wait until ready", and the guest agent shows that the
  * hostname, timezone, user, SSH key and password hash were applied.
+ *
+ * The guest runs under the accelerator that really boots a kernel on this machine: scripts/testbed.sh accel
+ * found it (KVM where a kernel boots under it, TCG otherwise) and the host's policy is set from it. Where
+ * KVM starts domains but a real kernel hangs under it, a creation under KVM is made too, and must fail
+ * early with the "no sign of life" diagnosis instead of waiting out its time-out.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,7 +18,13 @@ import { REPO_ROOT, tempDir } from '../../helpers/app';
 import { removeDomain, virsh } from '../../helpers/domains';
 import { POOL, poolVolumes, removeVolume, uniq } from '../../helpers/provision';
 import { ed25519Key } from '../../helpers/ssh-keys';
-import { NO_TESTBED } from '../../helpers/testbed';
+import { NO_TESTBED, testbed } from '../../helpers/testbed';
+import { hostOffersKvm } from '../../helpers/domains';
+import { createApp } from '../../../src/main/app';
+import { inProcessBridge } from '../../../src/main/ipc/in-process';
+import { createClient } from '../../../src/shared/ipc/transport';
+import { MIGRATIONS_DIR } from '../../helpers/app';
+import { waitTask } from '../../helpers/provision';
 import { verifyPassword } from '../../../src/main/cloudinit/password';
 
 const IMAGE = process.env.QHCI_CLOUD_IMAGE ?? '';
@@ -67,6 +78,10 @@ function qhci(dataDir: string, args: string[], input?: string): { code: number; 
   }
 }
 
+const ACCEL: 'kvm' | 'tcg' = testbed?.accel === 'kvm' ? 'kvm' : 'tcg';
+/** KVM that domcapabilities offers but that the testbed saw hang a real kernel. */
+const KVM_HANGS = testbed?.accel === 'tcg' && hostOffersKvm();
+
 describe.skipIf(SKIP !== '')(`customization inside a real guest ${SKIP}`, () => {
   const dataDir = tempDir('qhci-guest-');
   const name = uniq('qt-guest');
@@ -78,6 +93,10 @@ describe.skipIf(SKIP !== '')(`customization inside a real guest ${SKIP}`, () => 
     execFileSync('sh', ['-c', 'printf "%s\\n" "$0" > "$1"', key, keyFile]);
     const add = qhci(dataDir, ['host', 'add', 'local', '--uri', 'qemu:///system']);
     expect(add.code, add.err).toBe(0);
+    // What the testbed found boots a real kernel here; unprobed: TCG, which always does.
+    const set = qhci(dataDir, ['host', 'set', 'local', '--accel', ACCEL]);
+    expect(set.code, set.err).toBe(0);
+    console.info(`in-guest test under ${ACCEL}: ${testbed?.accelNote ?? 'the testbed did not probe'}`);
   });
 
   afterAll(() => {
@@ -129,6 +148,7 @@ describe.skipIf(SKIP !== '')(`customization inside a real guest ${SKIP}`, () => 
       );
       expect(spec.code, spec.err).toBe(0);
 
+      const t0 = Date.now();
       const created = qhci(dataDir, [
         'vm',
         'create',
@@ -187,10 +207,65 @@ describe.skipIf(SKIP !== '')(`customization inside a real guest ${SKIP}`, () => 
       expect(guest(name, 'getent shadow opsadmin | cut -d: -f2')).toBe(hash);
       expect(guest(name, 'cloud-init status')).toMatch(/status: done/);
       expect(guest(name, "ip -4 -o addr show scope global | awk '{print $4}'")).toContain(ip);
+      expect(virsh('dumpxml', name)).toMatch(ACCEL === 'kvm' ? /<domain type='kvm'/ : /<domain type='qemu'/);
+      console.info(`the guest was ready in ${Math.round((Date.now() - t0) / 1000)} s under ${ACCEL}`);
 
       const del = qhci(dataDir, ['vm', 'delete', name]);
       expect(del.code, del.err).toBe(0);
       expect(poolVolumes().filter((v) => v.startsWith(`${name}-`))).toEqual([]);
+    },
+  );
+
+  it.skipIf(!KVM_HANGS)(
+    `under a KVM that hangs real kernels, creation fails early with the diagnosis and rolls back${
+      KVM_HANGS ? '' : ' (skipped: KVM boots real kernels here, or is not offered)'
+    }`,
+    { timeout: 5 * 60_000 },
+    async () => {
+      const dir = tempDir('qhci-guest-kvm-');
+      const app = createApp({
+        dataDir: dir,
+        migrationsDir: MIGRATIONS_DIR,
+        version: 'test',
+        provisioning: { lifeTimeoutMs: 45_000, readyPollMs: 1000 },
+      });
+      const client = createClient(inProcessBridge(app));
+      const vm = uniq('qt-guest-kvm');
+      try {
+        const host = await client.call('hosts.add', {
+          name: 'local',
+          connection: { kind: 'libvirt', uri: 'qemu:///system' },
+        });
+        const image = (await client.call('images.list', { hostId: host.id, kind: 'cloud-image' })).find(
+          (i) => i.name === imageName,
+        );
+        expect(image, 'the first test uploads the image').toBeDefined();
+        const started = Date.now();
+        const { taskIds } = await client.call('vms.create', {
+          request: {
+            name: vm,
+            compute: { sockets: 1, cores: 1, memoryBytes: 1024 ** 3, accelerator: 'kvm' },
+            disks: [{ kind: 'new', sizeBytes: 4 * 1024 ** 3, pool: POOL }],
+            nics: [{ network: 'default' }],
+            boot: { kind: 'cloud-image', imageId: image!.id },
+            profile: 'debian',
+            placement: { hostId: host.id },
+            waitForReady: { timeoutSeconds: 900 },
+          },
+        });
+        const task = await waitTask(client, taskIds[0]!, 4 * 60_000);
+        const took = Math.round((Date.now() - started) / 1000);
+        expect(task.state).toBe('failed');
+        expect(task.error?.message).toMatch(/No sign of life from the guest after \d+ s under KVM/);
+        expect(task.error?.message).toMatch(/--accel tcg/);
+        expect(took).toBeLessThan(200); // not the 900 s it was given
+        expect(virsh('list', '--all', '--name')).not.toContain(vm);
+        expect(poolVolumes().filter((v) => v.startsWith(`${vm}-`))).toEqual([]);
+        console.info(`under the hanging KVM, creation failed after ${took} s: ${task.error?.message}`);
+      } finally {
+        app.close();
+        for (const v of poolVolumes().filter((v) => v.startsWith(`${vm}-`))) removeVolume(v);
+      }
     },
   );
 });
