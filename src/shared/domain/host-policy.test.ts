@@ -10,8 +10,10 @@ describe('host policy', () => {
       reserve: { cpus: 2, memoryBytes: 4096 },
       overcommit: { cpu: 2, memory: DEFAULT_HOST_POLICY.overcommit.memory },
       reserveStoppedVms: true,
+      accelerator: 'auto',
     });
     expect(mergeHostPolicy(current, {})).toEqual(current);
+    expect(mergeHostPolicy(current, { accelerator: 'tcg' })).toEqual({ ...current, accelerator: 'tcg' });
   });
 
   it('refuses values out of bounds, naming the field', () => {
@@ -32,6 +34,10 @@ describe('host policy', () => {
     expect(bad({ reserve: { cpus: 1.5 } })?.message).toBe('Reserved CPUs must be a whole number');
     expect(bad({ reserve: { memoryBytes: 'lots' } })?.path).toBe('policy.reserve.memoryBytes');
     expect(bad({ reserveStoppedVms: 'yes' })?.path).toBe('policy.reserveStoppedVms');
+    expect(bad({ accelerator: 'fast' })).toEqual({
+      path: 'policy.accelerator',
+      message: 'Accelerator must be auto, kvm or tcg',
+    });
     expect(bad({ maintenance: true })?.path).toBe('policy');
     expect(bad({ overcommit: { cpu: 0.1, memory: 4 }, reserve: { cpus: 0 } })).toBeNull();
     expect(HostPolicyInput.safeParse({}).success).toBe(true);
@@ -44,5 +50,7 @@ describe('host policy', () => {
       ...DEFAULT_HOST_POLICY,
       overcommit: { cpu: 8, memory: DEFAULT_HOST_POLICY.overcommit.memory },
     });
+    expect(hostPolicyOf({ accelerator: 'warp' }).accelerator).toBe('auto');
+    expect(hostPolicyOf({ accelerator: 'tcg' }).accelerator).toBe('tcg');
   });
 });

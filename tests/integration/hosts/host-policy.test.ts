@@ -73,6 +73,7 @@ describe.skipIf(!testbed)(`host placement policy ${NO_TESTBED}`, () => {
       reserve: { cpus: 0, memoryBytes: 0 },
       overcommit: { cpu: DEFAULT_HOST_POLICY.overcommit.cpu, memory: 4 },
       reserveStoppedVms: false,
+      accelerator: 'auto',
     });
     // 16 GiB x 4: a VM bigger than the host fits now.
     expect(await refusal({ vcpus: 1, memoryBytes: 48 * GiB })).toEqual([]);
