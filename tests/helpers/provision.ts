@@ -88,6 +88,15 @@ export function sshConnection(name: string) {
   };
 }
 
+/** Adds the testbed's real libvirt as a libvirt-URI host named "local" and returns its id. */
+export async function addLocalHost(client: QhciClient): Promise<string> {
+  const h = await client.call('hosts.add', {
+    name: 'local',
+    connection: { kind: 'libvirt', uri: 'qemu:///system' },
+  });
+  return h.id;
+}
+
 /** Adds a testbed host over SSH (trusting its recorded key) and returns its id. */
 export async function addSshHost(client: QhciClient, name: string, as = name): Promise<string> {
   const h = await client.call('hosts.add', {

@@ -15,7 +15,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { removeDomain, virsh } from '../../helpers/domains';
-import { dumpxml, makeCloudImage, MiB, POOL, removeVolume, uniq, waitTask } from '../../helpers/provision';
+import {
+  addLocalHost,
+  dumpxml,
+  makeCloudImage,
+  MiB,
+  POOL,
+  removeVolume,
+  uniq,
+  waitTask,
+} from '../../helpers/provision';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
 
 /** What the host itself says about KVM and its CPU models (not through the product's parser). */
@@ -71,12 +80,7 @@ describe.skipIf(!testbed)(`the guest CPU on the real host ${NO_TESTBED}`, () => 
 
   beforeAll(async () => {
     t = startTestApp();
-    hostId = (
-      await t.client.call('hosts.add', {
-        name: 'local',
-        connection: { kind: 'libvirt', uri: 'qemu:///system' },
-      })
-    ).id;
+    hostId = await addLocalHost(t.client);
     const image = makeCloudImage();
     volumes.push(image.name);
     await t.client.call('hosts.sync', { id: hostId });

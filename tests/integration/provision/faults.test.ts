@@ -13,6 +13,7 @@ import { inProcessBridge } from '../../../src/main/ipc/in-process';
 import { MIGRATIONS_DIR, startTestApp, tempDir, type TestApp } from '../../helpers/app';
 import { defineDomain, domstate, removeDomain, virsh } from '../../helpers/domains';
 import {
+  addLocalHost,
   domainNames,
   makeCloudImage,
   MiB,
@@ -67,12 +68,7 @@ describe.skipIf(!testbed)(`creation faults on the testbed ${NO_TESTBED}`, () => 
 
   beforeAll(async () => {
     t = startTestApp();
-    hostId = (
-      await t.client.call('hosts.add', {
-        name: 'local',
-        connection: { kind: 'libvirt', uri: 'qemu:///system' },
-      })
-    ).id;
+    hostId = await addLocalHost(t.client);
     Object.assign(image, makeCloudImage());
     // A small pool on a 24 MiB tmpfs: it really fills up.
     mkdirSync(SMALL_DIR, { recursive: true });

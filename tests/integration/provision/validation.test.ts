@@ -6,7 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { CreateVmRequestInput } from '../../../src/shared/domain/provision';
 import { startTestApp, type TestApp } from '../../helpers/app';
-import { makeCloudImage, MiB, POOL, poolVolumes, removeVolume, uniq } from '../../helpers/provision';
+import {
+  addLocalHost,
+  makeCloudImage,
+  MiB,
+  POOL,
+  poolVolumes,
+  removeVolume,
+  uniq,
+} from '../../helpers/provision';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
 
 describe.skipIf(!testbed)(`create request validation ${NO_TESTBED}`, () => {
@@ -17,12 +25,7 @@ describe.skipIf(!testbed)(`create request validation ${NO_TESTBED}`, () => {
 
   beforeAll(async () => {
     t = startTestApp();
-    hostId = (
-      await t.client.call('hosts.add', {
-        name: 'local',
-        connection: { kind: 'libvirt', uri: 'qemu:///system' },
-      })
-    ).id;
+    hostId = await addLocalHost(t.client);
     image = makeCloudImage(undefined, '96M');
     await t.client.call('hosts.sync', { id: hostId });
     imageId = (await t.client.call('images.list', { hostId })).find((i) => i.name === image.name)!.id;
