@@ -95,6 +95,38 @@ function cpuPlan(cpuMode: CpuVariant): DomainPlan {
   return { ...goldenPlan('debian', 'none', 'kvm'), name, uuid: uuidFor(name), cpuMode };
 }
 
+/**
+ * A profile with the firmware the request chose over the profile's (golden file
+ * <profile>-<firmware>-<boot>-qemu.xml).
+ */
+function firmwarePlan(profileId: GuestProfileId, firmware: 'bios' | 'uefi', boot: BootKind): DomainPlan {
+  const name = `qhci-golden-${profileId}-${firmware}-${boot}-qemu`;
+  return { ...goldenPlan(profileId, boot, 'qemu'), name, uuid: uuidFor(name), firmware };
+}
+
+/**
+ * Windows under kvm on a host that offers only some Hyper-V enlightenments (golden file
+ * windows-server-2022-hyperv-<label>-kvm.xml).
+ */
+function hypervPlan(label: string, hyperv: readonly string[]): DomainPlan {
+  const name = `qhci-golden-windows-server-2022-hyperv-${label}-kvm`;
+  return { ...goldenPlan('windows-server-2022', 'none', 'kvm'), name, uuid: uuidFor(name), hyperv };
+}
+
+/** What this project's testbed (a nested KVM) lists in domcapabilities' features/hyperv. */
+const TESTBED_HYPERV = ['spinlocks', 'vendor_id'];
+/** A host without vpindex and runtime: synic, stimer, tlbflush, ipi and the clock go too. */
+const PARTIAL_HYPERV = [
+  'relaxed',
+  'vapic',
+  'spinlocks',
+  'synic',
+  'stimer',
+  'frequencies',
+  'tlbflush',
+  'reset',
+];
+
 function goldenPlans(): Map<string, DomainPlan> {
   const plans: DomainPlan[] = [
     ...GUEST_PROFILE_IDS.map((id) => goldenPlan(id, 'none', 'qemu')),
@@ -109,6 +141,10 @@ function goldenPlans(): Map<string, DomainPlan> {
     ...(['host-passthrough-compat', 'host-model', 'default', 'model:EPYC-Rome'] as const).map((mode) =>
       cpuPlan(mode),
     ),
+    firmwarePlan('debian', 'uefi', 'cloud'),
+    firmwarePlan('windows-10', 'bios', 'iso'),
+    hypervPlan('testbed', TESTBED_HYPERV),
+    hypervPlan('partial', PARTIAL_HYPERV),
   ];
   return new Map(plans.map((p) => [`${p.name.replace(/^qhci-golden-/, '')}.xml`, p]));
 }
@@ -189,6 +225,40 @@ describe('buildDomainXml', () => {
     expect(text(os(buildDomainXml(goldenPlan('debian', 'none', 'qemu'))), '@firmware')).toBeUndefined();
   });
 
+  it('asks for secure boot with enrolled keys by name where the profile needs it (windows-11), else for nothing', () => {
+    const os = (plan: DomainPlan) => node(node(parseXml(buildDomainXml(plan)), 'domain'), 'os');
+    const features = (plan: DomainPlan) =>
+      nodes(node(os(plan), 'firmware'), 'feature').map((f) => [text(f, '@name'), text(f, '@enabled')]);
+    for (const type of ['qemu', 'kvm'] as const) {
+      expect(features(goldenPlan('windows-11', 'iso', type))).toEqual([
+        ['secure-boot', 'yes'],
+        ['enrolled-keys', 'yes'],
+      ]);
+    }
+    for (const id of ['windows-10', 'windows-server-2022', 'debian'] as const)
+      expect(node(os(goldenPlan(id, 'none', 'qemu')), 'firmware')).toBeUndefined();
+    expect(node(os(firmwarePlan('debian', 'uefi', 'cloud')), 'firmware')).toBeUndefined();
+    // libvirt turns SMM on itself for the secure descriptor it picks: the document does not ask for it.
+    const win11 = node(parseXml(buildDomainXml(goldenPlan('windows-11', 'iso', 'qemu'))), 'domain');
+    expect(node(node(win11, 'features'), 'smm')).toBeUndefined();
+  });
+
+  it('gives a linux profile OVMF when the request asks for uefi, and windows-10 none when it asks for bios', () => {
+    const os = (plan: DomainPlan) => node(node(parseXml(buildDomainXml(plan)), 'domain'), 'os');
+    expect(text(os(firmwarePlan('debian', 'uefi', 'cloud')), '@firmware')).toBe('efi');
+    expect(text(os(firmwarePlan('windows-10', 'bios', 'iso')), '@firmware')).toBeUndefined();
+    expect(text(os(firmwarePlan('windows-10', 'bios', 'iso')), 'boot')).toBeUndefined();
+  });
+
+  it('gives a windows-11 plan with bios firmware no secure boot (the plan refuses it before)', () => {
+    const os = node(
+      node(parseXml(buildDomainXml(firmwarePlan('windows-11', 'bios', 'iso'))), 'domain'),
+      'os',
+    );
+    expect(text(os, '@firmware')).toBeUndefined();
+    expect(node(os, 'firmware')).toBeUndefined();
+  });
+
   it('gives windows-11 an emulated TPM 2.0 on tpm-crb, and windows-10 none', () => {
     const tpm = node(devicesOf(buildDomainXml(goldenPlan('windows-11', 'iso', 'qemu'))), 'tpm');
     expect(text(tpm, '@model')).toBe('tpm-crb');
@@ -266,6 +336,62 @@ describe('buildDomainXml', () => {
     const linux = node(parseXml(buildDomainXml(goldenPlan('debian', 'none', 'kvm'))), 'domain');
     expect(node(node(linux, 'features'), 'hyperv')).toBeUndefined();
     expect(text(node(linux, 'clock'), '@offset')).toBe('utc');
+  });
+
+  it('gives windows under kvm only the Hyper-V enlightenments the host offers, with their dependencies', () => {
+    const of = (hyperv: readonly string[] | undefined) => {
+      const dom = node(
+        parseXml(buildDomainXml({ ...goldenPlan('windows-server-2022', 'none', 'kvm'), hyperv })),
+        'domain',
+      );
+      const hv = node(node(dom, 'features'), 'hyperv');
+      return {
+        features: hv ? Object.keys(hv).filter((k) => !k.startsWith('@')) : null,
+        retries: text(node(hv, 'spinlocks'), '@retries'),
+        clock: nodes(node(dom, 'clock'), 'timer').some((t) => text(t, '@name') === 'hypervclock'),
+      };
+    };
+    const ALL = [
+      'relaxed',
+      'vapic',
+      'spinlocks',
+      'vpindex',
+      'runtime',
+      'synic',
+      'stimer',
+      'frequencies',
+      'tlbflush',
+      'ipi',
+    ];
+    // Unknown (an inventory from before, a libvirt older than 9.0): the whole set, as virt-install's.
+    expect(of(undefined)).toEqual({ features: ALL, retries: '8191', clock: true });
+    // What a bare-metal host with libvirt 9 lists: the whole set, and nothing it lists beyond it.
+    const BARE_METAL = [...ALL, 'reset', 'vendor_id', 'reenlightenment', 'evmcs', 'avic'];
+    expect(of(BARE_METAL)).toEqual({ features: ALL, retries: '8191', clock: true });
+    // This testbed's nested KVM: spinlocks alone (vpindex made QEMU refuse to start, the clock crashed it).
+    expect(of(TESTBED_HYPERV)).toEqual({ features: ['spinlocks'], retries: '8191', clock: false });
+    // Without vpindex, synic, tlbflush and ipi cannot be on; without runtime, neither the clock nor stimer.
+    expect(of(PARTIAL_HYPERV)).toEqual({
+      features: ['relaxed', 'vapic', 'spinlocks', 'frequencies'],
+      retries: '8191',
+      clock: false,
+    });
+    expect(of(ALL.filter((f) => f !== 'runtime'))).toMatchObject({ clock: false });
+    expect(of(ALL.filter((f) => f !== 'runtime')).features).not.toContain('stimer');
+    expect(of(ALL.filter((f) => f !== 'synic')).features).not.toContain('stimer');
+    // Nothing offered: no hyperv element at all, and no clock.
+    expect(of([])).toEqual({ features: null, retries: undefined, clock: false });
+    // TCG and linux guests get none, whatever the host offers.
+    const tcg = node(
+      parseXml(buildDomainXml({ ...goldenPlan('windows-11', 'none', 'qemu'), hyperv: BARE_METAL })),
+      'domain',
+    );
+    expect(node(node(tcg, 'features'), 'hyperv')).toBeUndefined();
+    const linux = node(
+      parseXml(buildDomainXml({ ...goldenPlan('debian', 'none', 'kvm'), hyperv: BARE_METAL })),
+      'domain',
+    );
+    expect(node(node(linux, 'features'), 'hyperv')).toBeUndefined();
   });
 
   it('gives linux guests a balloon and an rng from /dev/urandom', () => {

@@ -58,8 +58,14 @@ export interface DomainPlan {
   cdroms: DomainPlanCdrom[];
   nics: DomainPlanNic[];
   boot: BootDevice[];
+  /** uefi: OVMF, with secure boot and enrolled keys asked for by name where the profile needs them. */
   firmware: 'bios' | 'uefi';
   tpm: boolean;
+  /**
+   * The Hyper-V enlightenments the host offers (domcapabilities' `features/hyperv` list); Windows under kvm
+   * gets only those of its set. Omitted: the host did not say, and it gets the whole set.
+   */
+  hyperv?: readonly string[];
   metadata: { vmId: string; projectId: string; createdBy?: string };
 }
 
@@ -125,31 +131,67 @@ function os(plan: DomainPlan): El {
   const el: El = {};
   if (plan.firmware === 'uefi') el['@firmware'] = 'efi';
   el.type = { '@arch': plan.arch ?? 'x86_64', '@machine': 'q35', '#text': 'hvm' };
+  // Secure boot by name rather than by the order of the host's firmware descriptors (whose first one for q35
+  // may or may not be a secure one). libvirt then turns SMM on itself, as the chosen descriptor requires it.
+  if (plan.firmware === 'uefi' && plan.profile.secureBoot) {
+    el.firmware = {
+      feature: [
+        { '@enabled': 'yes', '@name': 'secure-boot' },
+        { '@enabled': 'yes', '@name': 'enrolled-keys' },
+      ],
+    };
+  }
   if (plan.boot.length > 0) el.boot = plan.boot.map((dev) => ({ '@dev': dev }));
   return el;
 }
 
-/** Hyper-V enlightenments, kvm only (they mean nothing under TCG); virt-install's set for Windows. */
-function hyperv(): El {
-  const on = { '@state': 'on' };
-  return {
-    '@mode': 'custom',
-    relaxed: on,
-    vapic: on,
-    spinlocks: { '@state': 'on', '@retries': '8191' },
-    vpindex: on,
-    runtime: on,
-    synic: on,
-    stimer: on,
-    frequencies: on,
-    tlbflush: on,
-    ipi: on,
-  };
+/**
+ * virt-install's Hyper-V set for Windows, in libvirt's order, each with what QEMU refuses to start without
+ * (its dependencies). `time` is the hypervclock timer.
+ */
+const HYPERV_SET: readonly (readonly [string, readonly string[]])[] = [
+  ['relaxed', []],
+  ['vapic', []],
+  ['spinlocks', []],
+  ['vpindex', []],
+  ['runtime', []],
+  ['synic', ['vpindex']],
+  ['stimer', ['synic', 'time']],
+  ['frequencies', []],
+  ['tlbflush', ['vpindex']],
+  ['ipi', ['vpindex']],
+];
+
+/**
+ * The enlightenments (and whether the hypervclock timer) a Windows guest gets under kvm: those of the set
+ * the host offers, less those whose dependencies it does not. None under TCG, where they mean nothing.
+ * domcapabilities names no feature for the clock (QEMU's hv-time): the kernel offers it in the same CPUID
+ * word as the VP runtime MSR, so `runtime` stands for it. (A nested KVM that offers neither crashes QEMU
+ * at start with the clock on.)
+ */
+function hypervPlan(plan: DomainPlan): { readonly features: readonly string[]; readonly clock: boolean } {
+  if (!isWindows(plan.profile) || plan.domainType !== 'kvm') return { features: [], clock: false };
+  const offered = (name: string) => plan.hyperv === undefined || plan.hyperv.includes(name);
+  const on = new Set<string>();
+  if (offered('runtime')) on.add('time');
+  for (const [name, needs] of HYPERV_SET) {
+    if (offered(name) && needs.every((n) => on.has(n))) on.add(name);
+  }
+  return { features: HYPERV_SET.map(([name]) => name).filter((n) => on.has(n)), clock: on.has('time') };
+}
+
+function hyperv(names: readonly string[]): El {
+  const el: El = { '@mode': 'custom' };
+  for (const name of names) {
+    el[name] = name === 'spinlocks' ? { '@state': 'on', '@retries': '8191' } : { '@state': 'on' };
+  }
+  return el;
 }
 
 function features(plan: DomainPlan): El {
   const el: El = { acpi: '', apic: '' };
-  if (isWindows(plan.profile) && plan.domainType === 'kvm') el.hyperv = hyperv();
+  const hv = hypervPlan(plan).features;
+  if (hv.length > 0) el.hyperv = hyperv(hv);
   return el;
 }
 
@@ -201,8 +243,7 @@ function clock(plan: DomainPlan): El {
     { '@name': 'pit', '@tickpolicy': 'delay' },
     { '@name': 'hpet', '@present': 'no' },
   ];
-  if (isWindows(plan.profile) && plan.domainType === 'kvm')
-    timer.push({ '@name': 'hypervclock', '@present': 'yes' });
+  if (hypervPlan(plan).clock) timer.push({ '@name': 'hypervclock', '@present': 'yes' });
   return { '@offset': plan.profile.clock, timer };
 }
 

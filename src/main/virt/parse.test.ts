@@ -168,6 +168,36 @@ describe('libvirt XML parsing', () => {
     expect(parseDomainCapabilities(off, false).tpmAvailable).toBe(false);
   });
 
+  it('reads the Hyper-V enlightenments the hypervisor offers; null where the document does not say', () => {
+    // The fixture is this project's testbed (a nested KVM): spinlocks and vendor_id only.
+    const xml = fixture('qemu-domcaps.xml');
+    expect(parseDomainCapabilities(xml, true).hypervFeatures).toEqual(['spinlocks', 'vendor_id']);
+    const HYPERV = /<hyperv supported='yes'>[\s\S]*?<\/hyperv>/;
+    expect(xml).toMatch(HYPERV);
+    const withList = (...names: string[]) =>
+      xml.replace(
+        HYPERV,
+        `<hyperv supported='yes'><enum name='features'>${names.map((n) => `<value>${n}</value>`).join('')}</enum></hyperv>`,
+      );
+    // One value (not an array in the parsed document), and a bare-metal host's whole list.
+    expect(parseDomainCapabilities(withList('relaxed'), true).hypervFeatures).toEqual(['relaxed']);
+    const bareMetal = ['relaxed', 'vapic', 'spinlocks', 'vpindex', 'runtime', 'synic', 'stimer', 'reset'];
+    expect(parseDomainCapabilities(withList(...bareMetal), true).hypervFeatures).toEqual(bareMetal);
+    // Offered, with an empty list or none; not supported; and names that are not libvirt's are dropped.
+    expect(parseDomainCapabilities(withList(), true).hypervFeatures).toEqual([]);
+    expect(
+      parseDomainCapabilities(xml.replace(HYPERV, "<hyperv supported='yes'/>"), true).hypervFeatures,
+    ).toEqual([]);
+    expect(
+      parseDomainCapabilities(xml.replace(HYPERV, "<hyperv supported='no'/>"), true).hypervFeatures,
+    ).toEqual([]);
+    expect(parseDomainCapabilities(withList('relaxed', 'x y', '<b>'), true).hypervFeatures).toEqual([
+      'relaxed',
+    ]);
+    // libvirt before 9.0 has no hyperv element: unknown, not none.
+    expect(parseDomainCapabilities(xml.replace(HYPERV, ''), true).hypervFeatures).toBeNull();
+  });
+
   it('scales libvirt units to bytes', () => {
     expect(bytes({ '#text': '2', '@unit': 'GiB' })).toBe(2 * 1024 ** 3);
     expect(bytes({ '#text': '2', '@unit': 'GB' })).toBe(2e9);
@@ -198,8 +228,19 @@ describe('node facts', () => {
       hostname: 'kvm-a',
       domainType: 'qemu',
       libvirtVersion: '9.0.0',
+      hypervFeatures: ['spinlocks', 'vendor_id'],
     });
     expect(facts.cpuModel).toContain('kvm64');
+    // A domcapabilities without the hyperv element: the facts do not say (Windows gets the whole set).
+    const older = nodeFacts({
+      nodeinfo,
+      capabilitiesXml: '',
+      domcapsXml: fixture('qemu-domcaps.xml').replace(/<hyperv [\s\S]*?<\/hyperv>/, ''),
+      kvmUsable: false,
+      hostname: '',
+      libvirtVersion: '',
+    });
+    expect('hypervFeatures' in older).toBe(false);
     expect(
       nodeFacts({
         nodeinfo,

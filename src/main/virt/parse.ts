@@ -139,6 +139,11 @@ export interface HypervisorCaps {
   readonly tpmAvailable: boolean;
   /** Named CPU models the host can run as they are (custom mode, usable='yes'). */
   readonly cpuModels: readonly string[];
+  /**
+   * The Hyper-V enlightenments the hypervisor offers (`features/hyperv`, libvirt 9.0 and later): [] when it
+   * offers none; null when the document does not say (an older libvirt), where all are assumed.
+   */
+  readonly hypervFeatures: readonly string[] | null;
 }
 
 /**
@@ -169,11 +174,21 @@ export function parseDomainCapabilities(xml: string, kvmUsable: boolean): Hyperv
           .map((m) => text(m, '#text') ?? '')
           .filter((name) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name))
       : [];
+  const hyperv = node(node(caps, 'features'), 'hyperv');
+  const hypervFeatures =
+    hyperv === undefined
+      ? null
+      : text(hyperv, '@supported') === 'yes'
+        ? values(nodes(hyperv, 'enum').find((e) => text(e, '@name') === 'features')).filter((f) =>
+            /^[a-z][a-z0-9_]{0,31}$/.test(f),
+          )
+        : [];
   return {
     domainType: kvmUsable && text(caps, 'domain') === 'kvm' ? 'kvm' : 'qemu',
     uefiAvailable: uefi,
     tpmAvailable: text(tpm, '@supported') === 'yes' && backends.includes('emulator'),
     cpuModels,
+    hypervFeatures,
   };
 }
 
@@ -229,7 +244,7 @@ export function nodeFacts(raw: {
   const n = parseNodeinfo(raw.nodeinfo);
   const caps: HypervisorCaps = raw.domcapsXml
     ? parseDomainCapabilities(raw.domcapsXml, raw.kvmUsable)
-    : { domainType: 'qemu', uefiAvailable: false, tpmAvailable: false, cpuModels: [] };
+    : { domainType: 'qemu', uefiAvailable: false, tpmAvailable: false, cpuModels: [], hypervFeatures: null };
   const version = /Running against daemon:\s*(\S+)/.exec(raw.libvirtVersion)?.[1] ?? '';
   return {
     cpuModel: parseHostCpuModel(raw.capabilitiesXml) || n.arch,
@@ -245,6 +260,7 @@ export function nodeFacts(raw: {
     tpmAvailable: caps.tpmAvailable,
     libvirtVersion: version,
     cpuModels: caps.cpuModels,
+    ...(caps.hypervFeatures !== null ? { hypervFeatures: caps.hypervFeatures } : {}),
   };
 }
 

@@ -24,7 +24,13 @@ export interface GuestProfile {
   readonly id: GuestProfileId;
   readonly label: string;
   readonly family: GuestFamily;
+  /** What the request's firmware `auto` gives. */
   readonly firmware: 'bios' | 'uefi';
+  /**
+   * UEFI secure boot with Microsoft's keys enrolled, asked of libvirt by name (Windows 11 requires it);
+   * such a profile cannot boot with BIOS. false: libvirt's first matching firmware descriptor.
+   */
+  readonly secureBoot: boolean;
   /** TPM 2.0 (an emulated swtpm). */
   readonly tpm: boolean;
   /** Windows without virtio drivers installs only onto sata disks. */
@@ -44,6 +50,7 @@ const linux = (id: GuestProfileId, label: string, family: GuestFamily, sudoGroup
   label,
   family,
   firmware: 'bios',
+  secureBoot: false,
   tpm: false,
   diskBus: 'virtio',
   nicModel: 'virtio',
@@ -53,12 +60,14 @@ const linux = (id: GuestProfileId, label: string, family: GuestFamily, sudoGroup
   cloudInit: true,
 });
 
-const windows = (id: GuestProfileId, label: string, tpm: boolean): GuestProfile => ({
+/** Windows 11: secure boot and a TPM 2.0; earlier versions need neither. */
+const windows = (id: GuestProfileId, label: string, eleven: boolean): GuestProfile => ({
   id,
   label,
   family: 'windows',
   firmware: 'uefi',
-  tpm,
+  secureBoot: eleven,
+  tpm: eleven,
   diskBus: 'sata',
   nicModel: 'e1000e',
   video: 'qxl',
@@ -82,6 +91,7 @@ export const GUEST_PROFILES: Readonly<Record<GuestProfileId, GuestProfile>> = {
     label: 'Other',
     family: 'other',
     firmware: 'bios',
+    secureBoot: false,
     tpm: false,
     diskBus: 'sata',
     nicModel: 'e1000e',

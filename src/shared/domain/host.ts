@@ -24,6 +24,11 @@ export interface NodeFacts {
   readonly libvirtVersion: string;
   /** CPU models domcapabilities lists as usable for the host's domain type (absent in older inventories). */
   readonly cpuModels?: readonly string[];
+  /**
+   * The Hyper-V enlightenments domcapabilities offers (features/hyperv; [] for none). Absent where it does
+   * not say (libvirt before 9.0, older inventories): Windows guests then get the whole set.
+   */
+  readonly hypervFeatures?: readonly string[];
 }
 
 export interface StoragePool {
