@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppErrorData } from '../../shared/domain/errors';
+import { effectiveFirmware, firmwareRefusal } from '../../shared/domain/firmware';
 import { GUEST_PROFILES, type GuestProfile } from '../../shared/domain/guest-profiles';
 import type { StoredPool } from '../../shared/domain/host';
 import type { PlacementRequest, PlacementResult } from '../../shared/domain/placement';
@@ -126,6 +127,9 @@ export function planCreation(deps: PlanDeps, request: CreateVmRequest, opts: { r
   }
 
   const profile = GUEST_PROFILES[request.profile];
+  const firmwareRefused = firmwareRefusal(profile, request.firmware);
+  if (firmwareRefused !== null) throw bad(firmwareRefused, 'firmware');
+  const firmware = effectiveFirmware(profile, request.firmware);
   const custom = request.customization;
   let specRecord: ReturnType<SpecsRepo['getRecord']>;
   if (custom?.specId !== undefined) {
@@ -220,7 +224,7 @@ export function planCreation(deps: PlanDeps, request: CreateVmRequest, opts: { r
     bootImage: image
       ? { name: image.name, path: image.path, sizeBytes: image.allocationBytes ?? 0 }
       : undefined,
-    firmware: { uefi: profile.firmware === 'uefi', tpm: profile.tpm },
+    firmware: { uefi: firmware === 'uefi', tpm: profile.tpm },
     requireKvm: needsKvm(request.compute.cpuMode, request.compute.accelerator),
     labels: {},
     group: request.placement.antiAffinityGroup
@@ -370,8 +374,9 @@ export function planCreation(deps: PlanDeps, request: CreateVmRequest, opts: { r
             : request.boot.kind === 'none'
               ? ['hd', 'network']
               : ['hd'],
-        firmware: profile.firmware,
+        firmware,
         tpm: profile.tpm,
+        hyperv: host.facts?.hypervFeatures,
         metadata: { vmId, projectId },
       };
       return {

@@ -162,6 +162,10 @@ export const CreateVmRequest = z
     nics: z.array(NicSpec).max(8, 'At most 8 NICs').default([]),
     boot: BootMedia.default({ kind: 'none' }),
     profile: z.enum(GUEST_PROFILE_IDS, { message: 'Unknown guest OS profile' }).default('linux-generic'),
+    /** auto: the guest profile's. A profile that needs secure boot (Windows 11) refuses bios. */
+    firmware: z
+      .enum(['auto', 'bios', 'uefi'], { message: 'Firmware must be auto, bios or uefi' })
+      .default('auto'),
     customization: Customization.optional(),
     start: z.boolean().default(true),
     /** Wait for the guest agent to report an IP (and cloud-init to finish) before the task succeeds. */
