@@ -4,6 +4,7 @@
  * turns the section into request fields or field errors. Pure: no React, no calls.
  */
 import type { Accelerator } from '../../../../shared/domain/cpu';
+import type { FirmwareChoice } from '../../../../shared/domain/firmware';
 import type { GuestProfileId } from '../../../../shared/domain/guest-profiles';
 import type { PlacementOutcome, PlacementStrategy } from '../../../../shared/domain/placement';
 import type { NIC_MODELS } from '../../../../shared/domain/provision';
@@ -103,6 +104,8 @@ export interface BootDraft {
   kind: 'cloud-image' | 'iso' | 'none';
   imageId: string | null;
   profile: GuestProfileId;
+  /** auto: the profile's firmware. */
+  firmware: FirmwareChoice;
 }
 
 export interface CustomizationDraft {

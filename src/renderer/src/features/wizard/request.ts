@@ -4,6 +4,7 @@
  * (only from a draft whose every step is valid).
  */
 import { needsKvm } from '../../../../shared/domain/cpu';
+import { effectiveFirmware } from '../../../../shared/domain/firmware';
 import { guestProfile } from '../../../../shared/domain/guest-profiles';
 import type { PlacementRequestInput } from '../../../../shared/domain/placement';
 import { MAX_CREATE_COUNT, type CreateVmRequestInput } from '../../../../shared/domain/provision';
@@ -79,7 +80,10 @@ export function placementRequest(draft: WizardDraft, facts: WizardFacts): Placem
           },
         }
       : {}),
-    firmware: { uefi: profile.firmware === 'uefi', tpm: profile.tpm },
+    firmware: {
+      uefi: effectiveFirmware(profile, draft.boot.firmware ?? 'auto') === 'uefi',
+      tpm: profile.tpm,
+    },
     requireKvm: needsKvm(draft.compute.cpuMode ?? 'auto', draft.compute.accelerator ?? 'auto'),
     ...(group !== '' && /^[A-Za-z0-9._-]+$/.test(group)
       ? { group: { name: group, mode: 'anti-affinity' as const } }
@@ -143,6 +147,7 @@ export function checkDraft(
     nics: [...n.value],
     boot: bt.value.boot,
     profile: bt.value.profile,
+    firmware: bt.value.firmware,
     ...(cu.value !== undefined ? { customization: cu.value } : {}),
     start: true,
   };

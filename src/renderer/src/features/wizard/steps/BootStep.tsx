@@ -5,6 +5,7 @@ import {
   GUEST_PROFILES,
   type GuestProfileId,
 } from '../../../../../shared/domain/guest-profiles';
+import type { FirmwareChoice } from '../../../../../shared/domain/firmware';
 import type { ImageSummary } from '../../../../../shared/domain/provision';
 import { FieldError } from '../../../components/FieldError';
 import { useWizard } from '../../../stores/wizard';
@@ -13,7 +14,7 @@ import { validated } from '../fields';
 import { formatSize } from '../format';
 import { ImageUpload } from '../ImageUpload';
 import type { WizardData } from '../useWizardData';
-import { BOOT_KIND_LABELS, chooseImage } from './boot';
+import { BOOT_KIND_LABELS, chooseImage, firmwareOptions } from './boot';
 
 const KINDS: readonly BootDraft['kind'][] = ['cloud-image', 'iso', 'none'];
 const size = (n: number | null) => (n === null ? '—' : formatSize(n));
@@ -138,12 +139,15 @@ export function BootStep(props: { errors: StepErrors; data: WizardData }) {
       {boot.kind !== 'none' && (
         <ImageUpload project={data.project} target={target} others={others} kind={kind} />
       )}
+      {/* A profile that cannot boot with the chosen firmware says so at once, on the firmware field. */}
       <FormGroup label="Guest OS profile" fieldId="wizard-profile">
         <FormSelect
           id="wizard-profile"
           data-testid="wizard-profile"
           value={boot.profile}
-          onChange={(_e, v) => update('boot', { profile: v as GuestProfileId }, ['boot.profile'])}
+          onChange={(_e, v) =>
+            update('boot', { profile: v as GuestProfileId }, ['boot.profile', 'boot.firmware'])
+          }
           validated={validated(errors.profile)}
         >
           {GUEST_PROFILE_IDS.map((id) => (
@@ -151,6 +155,20 @@ export function BootStep(props: { errors: StepErrors; data: WizardData }) {
           ))}
         </FormSelect>
         <FieldError message={errors.profile} testId="wizard-profile-error" />
+      </FormGroup>
+      <FormGroup label="Firmware" fieldId="wizard-firmware">
+        <FormSelect
+          id="wizard-firmware"
+          data-testid="wizard-firmware"
+          value={boot.firmware ?? 'auto'}
+          onChange={(_e, v) => update('boot', { firmware: v as FirmwareChoice }, ['boot.firmware'])}
+          validated={validated(errors.firmware)}
+        >
+          {firmwareOptions(boot.profile).map((o) => (
+            <FormSelectOption key={o.value} value={o.value} label={o.label} />
+          ))}
+        </FormSelect>
+        <FieldError message={errors.firmware} testId="wizard-firmware-error" />
       </FormGroup>
     </Form>
   );

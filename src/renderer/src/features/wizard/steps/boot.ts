@@ -1,8 +1,18 @@
 /**
  * Step 6, Boot media: a cloud image (cloud-init on; the image backs the first disk), an installer ISO, or
- * nothing; and the guest OS profile.
+ * nothing; the guest OS profile, and the firmware (the profile's, or BIOS or UEFI over it).
  */
-import { GUEST_PROFILE_IDS, type GuestProfileId } from '../../../../../shared/domain/guest-profiles';
+import {
+  effectiveFirmware,
+  FIRMWARE_CHOICES,
+  firmwareRefusal,
+  type FirmwareChoice,
+} from '../../../../../shared/domain/firmware';
+import {
+  GUEST_PROFILE_IDS,
+  GUEST_PROFILES,
+  type GuestProfileId,
+} from '../../../../../shared/domain/guest-profiles';
 import type { BootMedia, ImageSummary } from '../../../../../shared/domain/provision';
 import {
   parseSize,
@@ -21,10 +31,24 @@ import { newDisk } from './storage';
 export interface BootValue {
   readonly boot: BootMedia;
   readonly profile: GuestProfileId;
+  readonly firmware: FirmwareChoice;
 }
 
 export function initStep(): BootDraft {
-  return { kind: 'none', imageId: null, profile: 'linux-generic' };
+  return { kind: 'none', imageId: null, profile: 'linux-generic', firmware: 'auto' };
+}
+
+const FIRMWARE_NAMES = { bios: 'BIOS', uefi: 'UEFI' } as const;
+
+/** The firmware select's options; Automatic names what the profile gives. */
+export function firmwareOptions(
+  profile: GuestProfileId,
+): readonly { readonly value: FirmwareChoice; readonly label: string }[] {
+  const own = FIRMWARE_NAMES[effectiveFirmware(GUEST_PROFILES[profile], 'auto')];
+  return FIRMWARE_CHOICES.map((value) => ({
+    value,
+    label: value === 'auto' ? `Automatic (the profile's: ${own})` : FIRMWARE_NAMES[value],
+  }));
 }
 
 export const BOOT_KIND_LABELS: Readonly<Record<BootDraft['kind'], string>> = {
@@ -78,14 +102,19 @@ export function validateStep(d: BootDraft, facts: WizardFacts, storage: StorageD
     else if (bytes !== null && bytes < image.virtualBytes)
       local.image = `The boot disk (${formatSize(bytes)}) is smaller than the image (${formatSize(image.virtualBytes)}): make it larger in Storage`;
   }
+  const firmware = d.firmware ?? 'auto';
   if (!(GUEST_PROFILE_IDS as readonly string[]).includes(d.profile))
     local.profile = 'Unknown guest OS profile';
+  else {
+    const refused = firmwareRefusal(GUEST_PROFILES[d.profile], firmware);
+    if (refused !== null) local.firmware = refused;
+  }
   const boot: BootMedia =
     d.kind === 'none' || d.imageId === null ? { kind: 'none' } : { kind: d.kind, imageId: d.imageId };
   let errors = mergeErrors(
     local,
-    requestErrors({ boot, profile: d.profile }, (path) =>
-      path.startsWith('boot') ? 'image' : path === 'profile' ? 'profile' : undefined,
+    requestErrors({ boot, profile: d.profile, firmware }, (path) =>
+      path.startsWith('boot') ? 'image' : path === 'profile' || path === 'firmware' ? path : undefined,
     ),
   );
   if (!hasErrors(errors)) {
@@ -95,5 +124,5 @@ export function validateStep(d: BootDraft, facts: WizardFacts, storage: StorageD
     if (reasons.length > 0) errors = { profile: [...new Set(reasons)].join('; ') };
   }
   if (hasErrors(errors)) return { ok: false, errors };
-  return { ok: true, errors, value: { boot, profile: d.profile } };
+  return { ok: true, errors, value: { boot, profile: d.profile, firmware } };
 }
