@@ -54,6 +54,7 @@ export const OPTIONS = {
   explain: bool,
   cpu: str,
   accel: str,
+  firmware: str,
   // vm stop / delete
   force: bool,
   'keep-disks': bool,

@@ -26,6 +26,7 @@ export const CREATE_USAGE = `  vm create NAME [options]              create VMs 
                                          a cloud image's boot disk: the image's size)
       --network NET[:MODEL]              (repeatable; MODEL virtio, e1000e or rtl8139)
       --cloud-image NAME|ID | --iso NAME|ID   (neither: blank disks)   --profile debian|ubuntu|…
+      --firmware auto|bios|uefi          (auto: the profile's; windows-11 needs uefi)
       --spec NAME|ID  --hostname TEMPLATE  --timezone TZ  --user NAME  --ssh-key-file FILE (repeatable)
       --password-stdin  --install-agent  --user-data FILE [--raw-user-data]  --network-config FILE
       --no-start  --wait-ready [SECONDS]  --label KEY=VALUE (repeatable)  --description TEXT
@@ -141,6 +142,7 @@ export async function buildCreateRequest(
     ...(nics ? { nics } : {}),
     ...(boot ? { boot } : {}),
     ...(o.profile ? { profile: o.profile as 'debian' } : {}),
+    ...(o.firmware ? { firmware: o.firmware as 'auto' } : {}),
     ...(o.description !== undefined ? { description: o.description } : {}),
     ...(labels ? { labels: { ...(base.labels ?? {}), ...labels } } : {}),
     ...(o['no-start'] ? { start: false } : {}),
