@@ -1,15 +1,17 @@
 /**
  * UEFI and TPM for real, on the testbed's kvm-a (qemu:///system with OVMF and swtpm): host sync sees them, the
- * scheduler's firmware predicate passes there and still fails on the simulated hosts, and UEFI VMs (a Linux
- * disk without a TPM, and Windows 11 with secure boot and an emulated TPM 2.0 booting an ISO) are created,
- * started, listed as running and deleted through the services. The loader, the per-VM NVRAM file and the TPM
- * state directory are checked on the host, and gone after the deletion, and after creations that fail late
- * (the start, the wait for the guest) as well.
+ * scheduler's firmware predicate passes there and still fails on the simulated hosts, and UEFI VMs (a Debian
+ * VM from a cloud image, with its cloud-init seed, given UEFI by the request over its BIOS profile, and
+ * Windows 11 with secure boot asked for by name and an emulated TPM 2.0 booting an ISO) are created, started,
+ * listed as running and deleted through the services. The loader, the per-VM NVRAM file and the TPM state
+ * directory are checked on the host, and gone after the deletion, and after creations that fail late (the
+ * start, the wait for the guest) as well.
  *
  * The VMs run under TCG (the request's accelerator override), whatever the host offers: a KVM that accepts
  * domains may still refuse what UEFI and Windows need (SMM for secure boot, Hyper-V enlightenments). One
  * creation leaves the accelerator to the product and accepts either outcome: running, or refused with the
- * host's reason and nothing left behind.
+ * host's reason and nothing left behind. And where kvm-a offers kvm, a BIOS Windows 10 runs under it with
+ * only the Hyper-V enlightenments its domcapabilities lists (the whole set made QEMU refuse to start there).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import type { CreateVmRequestInput } from '../../../src/shared/domain/provision';
 import { createApp, type App } from '../../../src/main/app';
+import { parseDomainXml } from '../../../src/main/virt/parse';
 import { inProcessBridge } from '../../../src/main/ipc/in-process';
 import { createClient, type QhciClient } from '../../../src/shared/ipc/transport';
 import { MIGRATIONS_DIR, tempDir } from '../../helpers/app';
@@ -48,6 +51,8 @@ const textOf = (v: XmlText | undefined) => (typeof v === 'string' ? v : v?.['#te
 const attrOf = (v: XmlText | undefined, name: string) => (typeof v === 'object' ? v[`@${name}`] : undefined);
 
 interface Firmware {
+  /** What the domain asked of libvirt's firmware selection (`<os><firmware><feature>`), by name. */
+  readonly features: Readonly<Record<string, string | undefined>>;
   readonly loader: { readonly path: string; readonly type?: string; readonly secure?: string } | null;
   readonly nvram: string | null;
   readonly smm: boolean;
@@ -59,7 +64,7 @@ function firmwareOf(name: string): Firmware {
   const dom = (
     xml.parse(virsh('dumpxml', name)) as {
       domain: {
-        os: { loader?: XmlText; nvram?: XmlText };
+        os: { loader?: XmlText; nvram?: XmlText; firmware?: { feature?: XmlText | XmlText[] } };
         features?: { smm?: XmlText };
         devices: { tpm?: { '@model': string; backend: { '@type': string; '@version': string } } };
       };
@@ -67,7 +72,9 @@ function firmwareOf(name: string): Firmware {
   ).domain;
   const { loader, nvram } = dom.os;
   const tpm = dom.devices.tpm;
+  const features = [dom.os.firmware?.feature ?? []].flat();
   return {
+    features: Object.fromEntries(features.map((f) => [attrOf(f, 'name'), attrOf(f, 'enabled')])),
     loader:
       loader === undefined
         ? null
@@ -99,8 +106,8 @@ describe.skipIf(!testbed)(`UEFI and TPM on the testbed ${NO_TESTBED}`, () => {
   /** Volumes the tests made; every VM a test asked for, by name: what is left of them goes at the end. */
   const volumes: string[] = [];
   const names: string[] = [];
-  /** A small test-made "cloud image": the existing boot disk of the UEFI Linux VM. */
-  let linuxDisk = '';
+  /** A small test-made cloud image: the UEFI Linux VM boots from an overlay on it. */
+  let cloudImageId = '';
   let isoId = '';
 
   const dataDir = tempDir();
@@ -114,12 +121,15 @@ describe.skipIf(!testbed)(`UEFI and TPM on the testbed ${NO_TESTBED}`, () => {
     });
     client = createClient(inProcessBridge(app));
     for (const name of ['kvm-a', 'sim-b', 'sim-c']) ids[name] = await addSshHost(client, name);
-    linuxDisk = makeCloudImage(`${uniq('qt-uefi')}-linux.qcow2`, '32M').name;
+    const cloud = makeCloudImage(`${uniq('qt-uefi')}-cloud.qcow2`, '32M');
     const iso = makeIso(`${uniq('qt-uefi')}-install.iso`);
-    volumes.push(linuxDisk, iso.name);
+    volumes.push(cloud.name, iso.name);
     await client.call('hosts.sync', { id: ids['kvm-a']! });
     const images = await client.call('images.list', { hostId: ids['kvm-a']! });
     isoId = images.find((i) => i.name === iso.name)!.id;
+    const image = images.find((i) => i.name === cloud.name)!;
+    expect(image.kind).toBe('cloud-image');
+    cloudImageId = image.id;
   });
 
   afterAll(() => {
@@ -220,17 +230,16 @@ describe.skipIf(!testbed)(`UEFI and TPM on the testbed ${NO_TESTBED}`, () => {
   });
 
   it('creates, lists as running and deletes a UEFI Linux VM and a Windows 11 VM with secure boot and a TPM', async () => {
-    // Firmware comes only from the guest profile. No Linux profile has UEFI, and the UEFI (Windows) profiles
-    // refuse a cloud-image boot (its seed needs a cloud-init profile): the Linux VM is a UEFI profile without
-    // a TPM (Windows Server 2022) on the cloud image as its existing boot disk.
+    // The Debian profile is BIOS: the request's firmware gives it UEFI. Windows 11's profile is UEFI already.
     const linux = uniq('qt-uefi-linux');
     const win = uniq('qt-uefi-win11');
     const [a, b] = await Promise.all([
       create(
         onKvmA(linux, {
-          profile: 'windows-server-2022',
-          boot: { kind: 'none' },
-          disks: [{ kind: 'existing', pool: POOL, volume: linuxDisk }],
+          profile: 'debian',
+          firmware: 'uefi',
+          boot: { kind: 'cloud-image', imageId: cloudImageId },
+          disks: [{ kind: 'new', pool: POOL }],
         }),
       ),
       create(onKvmA(win, { profile: 'windows-11', boot: { kind: 'iso', imageId: isoId } })),
@@ -246,8 +255,10 @@ describe.skipIf(!testbed)(`UEFI and TPM on the testbed ${NO_TESTBED}`, () => {
       expect(domstate(vm.uuid)).toBe('running');
     }
 
-    // Both: an OVMF loader libvirt chose, and the VM's own NVRAM file. Windows 11: secure boot (with SMM)
-    // and an emulated TPM 2.0 whose state libvirt keeps per VM. The Linux VM has neither.
+    // Both: an OVMF loader libvirt chose, and the VM's own NVRAM file. Windows 11: secure boot with enrolled
+    // keys, asked for by name (libvirt turned SMM on for it), and an emulated TPM 2.0 whose state libvirt
+    // keeps per VM. The Linux VM asked for no secure boot and has no TPM; it boots its overlay on the cloud
+    // image, with its cloud-init seed as a cdrom.
     const fw = { linux: firmwareOf(linux), win: firmwareOf(win) };
     for (const vm of [a, b]) {
       const f = vm === a ? fw.linux : fw.win;
@@ -256,8 +267,18 @@ describe.skipIf(!testbed)(`UEFI and TPM on the testbed ${NO_TESTBED}`, () => {
       expect(f.nvram).toBe(nvramFile(vm.name));
       expect(existsSync(f.nvram!)).toBe(true);
     }
+    expect(fw.win.features).toEqual({ 'secure-boot': 'yes', 'enrolled-keys': 'yes' });
     expect(fw.win.loader?.secure).toBe('yes');
     expect(fw.win.smm).toBe(true);
+    expect(fw.linux.features).toEqual({});
+    const linuxDisks = parseDomainXml(virsh('dumpxml', linux)).disks;
+    expect(linuxDisks.map((d) => [d.device, d.bus, d.source?.replace(/^.*\//, '')])).toEqual([
+      ['disk', 'virtio', `${linux}-disk0.qcow2`],
+      ['cdrom', 'sata', `${linux}-cidata.iso`],
+    ]);
+    expect(linuxDisks[0]!.backingChain.map((p) => p.replace(/^.*\//, ''))).toContain(
+      (await client.call('images.list', { hostId: ids['kvm-a']! })).find((i) => i.id === cloudImageId)!.name,
+    );
     expect(fw.win.tpm).toEqual({ model: 'tpm-crb', backend: 'emulator', version: '2.0' });
     expect(existsSync(join(tpmDir(b.uuid), 'tpm2'))).toBe(true);
     expect(fw.linux.tpm).toBeNull();
@@ -355,6 +376,45 @@ describe.skipIf(!testbed)(`UEFI and TPM on the testbed ${NO_TESTBED}`, () => {
       expect(vm.task.error?.message).toBeTruthy();
       expect(vm.task.error?.rolledBack).toEqual(expect.arrayContaining([`domain ${name}`]));
     }
+    await expectGone(name, vm.uuid);
+  }, 120_000);
+
+  it('Windows under kvm gets only the Hyper-V enlightenments the host offers, and runs (BIOS: no SMM needed)', async () => {
+    const facts = (await client.call('hosts.get', { id: ids['kvm-a']! })).host.facts!;
+    // What kvm-a's domcapabilities lists, kept with the facts by host sync.
+    expect(facts.hypervFeatures).toEqual(expect.any(Array));
+    if (facts.domainType !== 'kvm') {
+      console.warn('kvm-a offers no kvm: the Hyper-V enlightenments are not tried');
+      return;
+    }
+    const name = uniq('qt-hyperv');
+    const vm = await create(
+      onKvmA(
+        name,
+        { profile: 'windows-10', firmware: 'bios', boot: { kind: 'iso', imageId: isoId } },
+        'auto',
+      ),
+    );
+    expect(vm.task.error).toBeNull();
+    const dom = xml.parse(virsh('dumpxml', name)) as {
+      domain: {
+        '@type': string;
+        os: { '@firmware'?: string };
+        features: { hyperv?: Record<string, unknown> };
+        clock: { timer: { '@name': string }[] };
+      };
+    };
+    expect(dom.domain['@type']).toBe('kvm');
+    expect(dom.domain.os['@firmware']).toBeUndefined();
+    const asked = Object.keys(dom.domain.features.hyperv ?? {}).filter((k) => !k.startsWith('@'));
+    for (const feature of asked) expect(facts.hypervFeatures).toContain(feature);
+    if (!facts.hypervFeatures!.includes('runtime')) {
+      expect(dom.domain.clock.timer.map((t) => t['@name'])).not.toContain('hypervclock');
+    }
+    // Still running a moment later: QEMU accepted every enlightenment it was given.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(domstate(vm.uuid)).toBe('running');
+    await client.call('vms.delete', { vmId: vm.vmId, deleteDisks: true });
     await expectGone(name, vm.uuid);
   }, 120_000);
 });
