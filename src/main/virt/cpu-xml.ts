@@ -3,9 +3,8 @@
  * variant in its place. Only that element changes (its topology, NUMA cells and cache are kept): the rest of
  * the definition goes back to libvirt byte for byte.
  */
-import { XMLBuilder } from 'fast-xml-parser';
 import type { CpuVariant } from '../../shared/domain/cpu';
-import { cpuElement } from './domain-xml';
+import { cpuElement, xmlBuilder } from './domain-xml';
 import { node, nodes, parseXml, text } from './xml';
 
 /** The domain's own `<cpu>` (not one inside `<metadata>`), as [start, end) offsets, or null. */
@@ -37,16 +36,6 @@ export function cpuVariantOf(domainXml: string): CpuVariant {
   return model ? `model:${model}` : 'default';
 }
 
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  textNodeName: '#text',
-  format: true,
-  indentBy: '  ',
-  suppressEmptyNode: true,
-  processEntities: true,
-});
-
 /** The raw text of the child elements kept across a change of variant. */
 function keptChildren(cpuXml: string): string[] {
   const out: string[] = [];
@@ -69,7 +58,7 @@ export function withCpuVariant(domainXml: string, variant: CpuVariant): string {
   }
   const el = cpuElement(variant, topology);
   if (Object.keys(topology).length === 0) delete el.topology;
-  let built = (builder.build({ cpu: el }) as string).trim();
+  let built = (xmlBuilder.build({ cpu: el }) as string).trim();
   const kept = keptChildren(old);
   if (kept.length) {
     built = built.endsWith('/>')

@@ -314,7 +314,8 @@ function devices(plan: DomainPlan): El {
   return el;
 }
 
-const builder = new XMLBuilder({
+/** The one XML writer of domain documents and their fragments (cpu-xml.ts). */
+export const xmlBuilder = new XMLBuilder({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   textNodeName: '#text',
@@ -348,5 +349,5 @@ export function buildDomainXml(plan: DomainPlan): string {
   domain.on_reboot = 'restart';
   domain.on_crash = 'destroy';
   domain.devices = devices(plan);
-  return builder.build({ domain }) as string;
+  return xmlBuilder.build({ domain }) as string;
 }
