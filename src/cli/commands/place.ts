@@ -1,6 +1,8 @@
 /** `qhci place`: the scheduler's dry run for the sizing flags of `vm create`, with every host explained. */
 import { AppError } from '../../shared/domain/errors';
 import { GUEST_PROFILES, type GuestProfileId } from '../../shared/domain/guest-profiles';
+import { needsKvm, type Accelerator } from '../../shared/domain/cpu';
+import { effectiveFirmware, type FirmwareChoice } from '../../shared/domain/firmware';
 import type { HostEvaluation, PlacementOutcome, PlacementRequestInput } from '../../shared/domain/placement';
 import type { ImageSummary } from '../../shared/domain/provision';
 import { fmtBytes, parseCount, parseDisk, parseNic, parseSize } from '../args';
@@ -11,6 +13,7 @@ import { resolveHost, resolveImage } from '../resolve';
 export const PLACE_USAGE = `Placement
   place [--explain] [--sockets N] [--cores N] [--memory SIZE] [--disk SIZE[:POOL][:thick]]...
         [--network NET] [--cloud-image NAME|ID | --iso NAME|ID] [--profile ID] [--count N]
+        [--firmware auto|bios|uefi] [--cpu MODE] [--accel auto|kvm|tcg]
         [--host NAME|ID] [--strategy spread|pack|balance]
                                          where VMs of that size would go now; --explain: every host,
                                          its reasons and score breakdown (exit 1 when none fits)`;
@@ -44,7 +47,20 @@ export async function placementRequest(ctx: Ctx, o: Opts): Promise<PlacementRequ
     ...(image
       ? { bootImage: { name: image.name, path: image.path, sizeBytes: image.allocationBytes ?? 0 } }
       : {}),
-    ...(profile ? { firmware: { uefi: profile.firmware === 'uefi', tpm: profile.tpm } } : {}),
+    ...(profile || o.firmware
+      ? {
+          firmware: {
+            uefi:
+              (profile
+                ? effectiveFirmware(profile, (o.firmware ?? 'auto') as FirmwareChoice)
+                : o.firmware) === 'uefi',
+            tpm: profile?.tpm ?? false,
+          },
+        }
+      : {}),
+    ...(o.cpu || o.accel
+      ? { requireKvm: needsKvm(o.cpu ?? 'auto', (o.accel ?? 'auto') as Accelerator) }
+      : {}),
     ...(o.count !== undefined ? { count: parseCount(o.count, '--count') } : {}),
     ...(o.strategy ? { strategy: o.strategy as 'spread' } : {}),
     ...(host ? { manualHost: host.id } : {}),
