@@ -74,7 +74,9 @@ describe('startWithCpuFallback', () => {
       default: MSR,
     });
     await expect(startWithCpuFallback(h.port, req(chain))).rejects.toMatchObject({
-      message: expect.stringMatching(/^No CPU mode starts on host kvm1: host-passthrough .*default CPU model/),
+      message: expect.stringMatching(
+        /^No CPU mode starts on host kvm1: host-passthrough .*default CPU model/,
+      ),
     });
     expect(h.calls.filter((c) => c.startsWith('start'))).toHaveLength(4);
   });
