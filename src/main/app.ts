@@ -23,6 +23,7 @@ import { createTasksRepo } from './inventory/tasks.repo';
 import { createProvisioning, type Provisioning, type ProvisioningOptions } from './provisioning/service';
 import { TaskLog } from './tasks/task-log';
 import { createCpuFix } from './provisioning/cpu-fix';
+import { createGuestStatus } from './provisioning/guest-status';
 import type { AppSettingsValue } from '../shared/domain/settings';
 import { AppError } from '../shared/domain/errors';
 import { AppEvents } from './services/events';
@@ -141,6 +142,7 @@ export function createApp(opts: AppOptions): App {
     options: opts.provisioning,
   });
   const fixCpu = createCpuFix({ vms: repos.vms, hosts: repos.hosts, hostsService: hosts, events });
+  const guestStatus = createGuestStatus({ vms: repos.vms, hosts: repos.hosts, hostsService: hosts });
   let reconciling: Promise<void> | null = null;
   /** One reconciliation at a time: a look that finds one still running is skipped. */
   const reconcile = (): Promise<void> =>
@@ -205,6 +207,7 @@ export function createApp(opts: AppOptions): App {
     'hosts.forgetKey': (i) => hosts.forgetKey(i.address, i.port),
     'vms.power': (i) => hosts.power(i.vmId, i.action),
     'vms.fixCpu': (i) => fixCpu(i.vmId),
+    'vms.guest': (i) => guestStatus(i.vmId),
     'scheduler.place': (i) => placement.dryRun(i.projectId, i.request),
     'vms.list': (i) => {
       const projectId = projects.resolve(i.projectId).id;

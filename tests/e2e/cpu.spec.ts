@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { domstate, QEMU, removeDomain, virsh } from '../helpers/domains';
+import { defineDomain, domstate, QEMU, removeDomain, virsh } from '../helpers/domains';
 import { NO_TESTBED, testbed } from '../helpers/testbed';
 import { expect, test, type Qhci } from './fixtures';
 
@@ -102,6 +102,25 @@ test('the Compute step offers the CPU mode and the accelerator, and refuses host
   await mode.selectOption('auto');
   await expect(page.getByTestId('wizard-cpu-mode-error')).toHaveCount(0);
   await expect(next).toBeEnabled();
+});
+
+test("the VM page shows a running guest's signs of life, read from its host", async ({ page, qhci }) => {
+  const dom = defineDomain();
+  defined.push(dom.uuid);
+  await addLocal(qhci);
+  await qhci.open();
+  await page.getByTestId('nav-vms').click();
+  await page.getByTestId('vm-filter-name').locator('input').fill(dom.name);
+  await page.getByTestId(`vm-open-${dom.name}`).click();
+  await expect(page.getByTestId('vm-detail-guest')).toHaveText('Not running');
+  await page.getByTestId(`vm-power-start-${dom.name}`).click();
+  await expect(page.getByTestId('vm-detail-state')).toHaveText('Running');
+  // A diskless domain boots nothing: no agent, no lease (and no warning yet: it has only just started).
+  await expect(page.getByTestId('vm-guest-text')).toHaveText(
+    'No sign of life yet: no guest agent, no DHCP lease',
+  );
+  await expect(page.getByTestId('vm-guest-warning')).toHaveCount(0);
+  expect(qhci.invocations).toContain('vms.guest');
 });
 
 const model = refusedModel();

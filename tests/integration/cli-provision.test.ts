@@ -137,6 +137,10 @@ describe.skipIf(!testbed)(`qhci creating VMs on the testbed ${NO_TESTBED}`, () =
       const detail = json<VmDetail>(['vm', 'show', vmName]);
       expect(detail.uuid).toBe(virsh('domuuid', vmName).trim());
       expect(detail.request).toMatchObject({ name: vmName, profile: 'debian' });
+      // Its empty 'cloud image' boots nothing: running, with no agent and no lease, and `show` says so.
+      expect(qhci(['vm', 'show', vmName]).out).toMatch(
+        /guest: +no sign of life yet \(no agent, no DHCP lease\)/,
+      );
     },
     LONG,
   );

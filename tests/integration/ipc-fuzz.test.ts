@@ -60,6 +60,7 @@ beforeAll(async () => {
     'hosts.forgetKey': { address: '127.0.0.2', port: 2222 },
     'vms.power': { vmId: vm.id, action: 'start' },
     'vms.fixCpu': { vmId: vm.id },
+    'vms.guest': { vmId: vm.id },
     'scheduler.place': {
       request: { vcpus: 2, memoryBytes: 1073741824, disks: [{ sizeBytes: 1073741824, thin: true }] },
     },

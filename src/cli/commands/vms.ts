@@ -1,5 +1,10 @@
 import { AppError } from '../../shared/domain/errors';
-import { POWER_ACTIONS, type PowerActionName, type VmDetail } from '../../shared/domain/vm';
+import {
+  POWER_ACTIONS,
+  type PowerActionName,
+  type VmDetail,
+  type VmGuestStatus,
+} from '../../shared/domain/vm';
 import { fmtBytes } from '../args';
 import { print, table, type Ctx } from '../context';
 import type { Opts } from '../options';
@@ -24,7 +29,17 @@ const ALIASES: Record<string, PowerActionName> = {
   poweroff: 'destroy',
 };
 
-function showText(vm: VmDetail, host: string, folder: string): string {
+/** "agent, 192.168.122.31" / "DHCP lease 192.168.122.31" / "no sign of life yet (no agent, no lease)". */
+function guestText(state: string, g: VmGuestStatus | null): string {
+  if (state !== 'running') return 'not running';
+  if (g === null) return '- (the host did not answer)';
+  if (g.source === 'agent') return `agent, ${g.addresses.join(', ')}`;
+  if (g.source === 'lease')
+    return `DHCP lease ${g.addresses.join(', ')}${g.agent ? ', agent' : ', no agent'}`;
+  return g.agent ? 'agent, no address yet' : 'no sign of life yet (no agent, no DHCP lease)';
+}
+
+function showText(vm: VmDetail, host: string, folder: string, guest: VmGuestStatus | null): string {
   const d = vm.details;
   return [
     `${vm.name}  (${vm.state})`,
@@ -34,6 +49,7 @@ function showText(vm: VmDetail, host: string, folder: string): string {
     `  folder:      ${folder}`,
     `  vcpus:       ${vm.vcpus ?? '-'}`,
     `  memory:      ${fmtBytes(vm.memoryBytes)}`,
+    `  guest:       ${guestText(vm.state, guest)}`,
     ...(vm.description ? [`  description: ${vm.description}`] : []),
     ...(Object.keys(vm.labels).length
       ? [
@@ -102,7 +118,12 @@ export async function vmCommand(ctx: Ctx, args: string[], o: Opts): Promise<numb
       folderPaths(ctx),
     ]);
     const host = hosts.find((h) => h.id === vm.hostId)?.name ?? '-';
-    print(ctx, vm, () => showText(vm, host, vm.folderId ? (folders.get(vm.folderId) ?? '-') : '-'));
+    // Read from the host only for a running VM, and never fatal to `show`: an unreachable host prints "-".
+    const guest =
+      vm.state === 'running' ? await c.call('vms.guest', { vmId: vm.id }).catch(() => null) : null;
+    print(ctx, guest ? { ...vm, guest } : vm, () =>
+      showText(vm, host, vm.folderId ? (folders.get(vm.folderId) ?? '-') : '-', guest),
+    );
     return 0;
   }
   if (verb === 'fix-cpu' && a) {

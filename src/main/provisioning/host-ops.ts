@@ -9,6 +9,16 @@ import { AppError } from '../../shared/domain/errors';
 import type { HostDriver } from '../hosts/driver';
 import { virshErrorText } from '../hosts/virsh';
 
+/** The addresses `virsh domifaddr` prints ("vnet0  52:54:…  ipv4  192.168.122.31/24"). */
+export function parseDomifaddr(out: string): string[] {
+  const ips: string[] = [];
+  for (const line of out.split('\n')) {
+    const m = /\s(ipv4|ipv6)\s+(\S+)\/\d+/.exec(line);
+    if (m && !m[2]!.startsWith('127.') && m[2] !== '::1' && !m[2]!.startsWith('fe80')) ips.push(m[2]!);
+  }
+  return ips;
+}
+
 /** virsh refusing because the thing is not there (undo of something that never got created). */
 export function isNotFound(err: unknown): boolean {
   const m = err instanceof Error ? err.message : String(err);
@@ -238,13 +248,9 @@ export class HostOps {
   /** The guest's addresses as its agent reports them (null while the agent does not answer). */
   async agentAddresses(uuid: string): Promise<string[] | null> {
     try {
-      const out = await this.virsh(['domifaddr', uuid, '--source', 'agent'], { timeoutMs: 15_000 });
-      const ips: string[] = [];
-      for (const line of out.split('\n')) {
-        const m = /\s(ipv4|ipv6)\s+(\S+)\/\d+/.exec(line);
-        if (m && !m[2]!.startsWith('127.') && m[2] !== '::1' && !m[2]!.startsWith('fe80')) ips.push(m[2]!);
-      }
-      return ips;
+      return parseDomifaddr(
+        await this.virsh(['domifaddr', uuid, '--source', 'agent'], { timeoutMs: 15_000 }),
+      );
     } catch (err) {
       // The agent not answering yet is expected; a host that cannot be reached is a failure.
       if (/agent|guest/i.test((err as Error).message)) return null;

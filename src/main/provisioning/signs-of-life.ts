@@ -4,21 +4,27 @@
  * this, creation would wait out its whole time-out and the user would never learn why.
  */
 import type { HostDriver } from '../hosts/driver';
+import { parseDomifaddr } from './host-ops';
 
 /** Under KVM a guest that boots at all answers DHCP or its agent well within this. */
 export const DEFAULT_LIFE_TIMEOUT_MS = 150_000;
 
-/** Whether the domain's NICs hold a DHCP lease (libvirt's own dnsmasq networks). */
-export async function hasLease(driver: Pick<HostDriver, 'virsh'>, uuid: string): Promise<boolean> {
+/** The addresses libvirt's DHCP (its own dnsmasq networks) leased to the domain's NICs. */
+export async function leaseAddresses(driver: Pick<HostDriver, 'virsh'>, uuid: string): Promise<string[]> {
   try {
     const out = await driver.virsh(['domifaddr', '--domain', uuid, '--source', 'lease'], {
       timeoutMs: 15_000,
     });
-    return /\s(ipv4|ipv6)\s+\S+\/\d+/.test(out);
+    return parseDomifaddr(out);
   } catch {
     // A NIC on a network without libvirt's DHCP (a bridge) has no lease to read: no sign either way.
-    return false;
+    return [];
   }
+}
+
+/** Whether the domain's NICs hold a DHCP lease. */
+export async function hasLease(driver: Pick<HostDriver, 'virsh'>, uuid: string): Promise<boolean> {
+  return (await leaseAddresses(driver, uuid)).length > 0;
 }
 
 export function noSignOfLife(seconds: number, hostName: string): string {

@@ -64,6 +64,19 @@ export interface VmDetail extends VmSummary {
 export const POWER_ACTIONS = ['start', 'shutdown', 'destroy', 'reboot', 'suspend', 'resume'] as const;
 export type PowerActionName = (typeof POWER_ACTIONS)[number];
 
+/** Signs of life of a running guest: its agent, or a DHCP lease of its NICs. */
+export const VmGuestInput = z.strictObject({ vmId: Id });
+export interface VmGuestStatus {
+  readonly state: VmState;
+  /** kvm or qemu (TCG), from the domain's definition. */
+  readonly domainType: string;
+  /** The guest agent answered. */
+  readonly agent: boolean;
+  /** Where the addresses come from: the agent, else libvirt's DHCP leases; null when neither has any. */
+  readonly source: 'agent' | 'lease' | null;
+  readonly addresses: readonly string[];
+}
+
 /** "Use a compatible CPU mode" for a VM its host would not start. */
 export const VmFixCpuInput = z.strictObject({ vmId: Id });
 export interface VmFixCpuResult {

@@ -28,6 +28,7 @@ export const CHANNELS = [
   'vms.moveToFolder',
   'vms.power',
   'vms.fixCpu',
+  'vms.guest',
   'vms.get',
   'vms.create',
   'vms.preview',

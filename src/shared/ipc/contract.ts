@@ -62,7 +62,9 @@ import {
   VmListInput,
   VmPowerInput,
   VmFixCpuInput,
+  VmGuestInput,
   type VmFixCpuResult,
+  type VmGuestStatus,
   type VmDetail,
   type VmState,
   type VmSummary,
@@ -129,6 +131,8 @@ export const contract = {
    * until a mode starts (the original definition is restored if none does). Only on the user's request.
    */
   'vms.fixCpu': { input: VmFixCpuInput, output: out<VmFixCpuResult>(), mutates: true },
+  /** A running VM's signs of life, read from its host now: agent, addresses, DHCP lease. */
+  'vms.guest': { input: VmGuestInput, output: out<VmGuestStatus>(), mutates: false },
   'vms.get': { input: VmGetInput, output: out<VmDetail>(), mutates: false },
   /** Starts one creation task per VM (count of them) and returns at once; progress comes as task.progress. */
   'vms.create': { input: VmCreateInput, output: out<VmCreateStarted>(), mutates: true },

@@ -210,6 +210,11 @@ describe.skipIf(SKIP !== '')(`customization inside a real guest ${SKIP}`, () => 
       expect(virsh('dumpxml', name)).toMatch(ACCEL === 'kvm' ? /<domain type='kvm'/ : /<domain type='qemu'/);
       console.info(`the guest was ready in ${Math.round((Date.now() - t0) / 1000)} s under ${ACCEL}`);
 
+      // `vm show` reads the same signs of life from the host: the agent and its address.
+      expect(qhci(dataDir, ['vm', 'show', name]).out).toMatch(
+        new RegExp(`guest: +agent, .*${ip.replace(/\./g, '\\.')}`),
+      );
+
       const del = qhci(dataDir, ['vm', 'delete', name]);
       expect(del.code, del.err).toBe(0);
       expect(poolVolumes().filter((v) => v.startsWith(`${name}-`))).toEqual([]);

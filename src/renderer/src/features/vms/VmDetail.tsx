@@ -37,6 +37,7 @@ import { usePower } from './usePower';
 import { VmDeleteModal } from './VmDeleteModal';
 import { VmMoveModal } from './VmMoveModal';
 import { PowerFailures } from './PowerFailures';
+import { VmGuest } from './VmGuest';
 import { VmPowerButtons } from './VmPowerButtons';
 
 /**
@@ -238,6 +239,7 @@ export function VmDetail(props: { vmId: string }) {
     ['vCPUs', vm.vcpus ?? '—', 'vm-detail-vcpus'],
     ['Memory', vm.memoryBytes === null ? '—' : formatBytes(vm.memoryBytes), 'vm-detail-memory'],
     ['Domain type', vm.details.type ?? '—', 'vm-detail-type'],
+    ['Guest', <VmGuest key={`guest-${vm.state}`} vmId={vm.id} state={vm.state} />, 'vm-detail-guest'],
     ['UUID', vm.uuid === null ? '—' : <code>{vm.uuid}</code>, 'vm-detail-uuid'],
     ['Description', vm.description || '—', 'vm-detail-description'],
     [
