@@ -15,13 +15,15 @@ import { createHostInventoryRepo } from './inventory/host-inventory.repo';
 import { createHostsRepo } from './inventory/hosts.repo';
 import { createSnapshotRepo } from './inventory/snapshot.repo';
 import { createSpecsRepo } from './inventory/specs.repo';
-import { ReservationBook } from './scheduler';
 import { createVmsRepo, type VmsRepo } from './inventory/vms.repo';
 import { createImagesRepo } from './inventory/images.repo';
 import { createSettingsRepo } from './inventory/settings.repo';
 import { createTasksRepo } from './inventory/tasks.repo';
 import { createProvisioning, type Provisioning, type ProvisioningOptions } from './provisioning/service';
-import { TaskLog } from './tasks/task-log';
+import { PROCESS_OWNER, TaskLog } from './tasks/task-log';
+import { localOwnerIsDead } from './tasks/ownership';
+import { createCapacityBook } from './services/reservations';
+import { createReservationsRepo } from './inventory/reservations.repo';
 import { createCpuFix } from './provisioning/cpu-fix';
 import { createGuestStatus } from './provisioning/guest-status';
 import type { AppSettingsValue } from '../shared/domain/settings';
@@ -116,7 +118,12 @@ export function createApp(opts: AppOptions): App {
       log,
     },
   });
-  const reservations = new ReservationBook();
+  const reservations = createCapacityBook({
+    db,
+    repo: createReservationsRepo(db),
+    owner: PROCESS_OWNER,
+    ownerIsDead: (owner) => localOwnerIsDead(owner, PROCESS_OWNER),
+  });
   const placement = createPlacementService({ snapshots: repos.snapshots, projects, reservations, events });
   const taskLog = new TaskLog(repos.tasks, events);
   const settings = (): AppSettingsValue => ({

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createApp } from '../../src/main/app';
-import { processIsAlive } from '../../src/main/provisioning/service';
+import { processIsAlive } from '../../src/main/tasks/ownership';
 import { inProcessBridge } from '../../src/main/ipc/in-process';
 import type { CreateVmRequestInput } from '../../src/shared/domain/provision';
 import { createClient } from '../../src/shared/ipc/transport';

@@ -51,6 +51,10 @@ export function createSnapshotRepo(db: Db) {
     `SELECT host_id, name, path FROM images WHERE kind IN ('cloud-image', 'iso') AND ${inProject}`,
   );
   return {
+    /** Changes whenever another connection (another process) commits: a cached snapshot is then stale. */
+    version(): number {
+      return db.pragma('data_version', { simple: true }) as number;
+    },
     read(projectId: string): SnapshotRows {
       return db.transaction(() => ({
         hosts: hosts.all(projectId) as SnapshotRows['hosts'],

@@ -19,7 +19,8 @@ import type { HostsRepo } from '../inventory/hosts.repo';
 import type { ImagesRepo, StoredImage } from '../inventory/images.repo';
 import type { SpecsRepo } from '../inventory/specs.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
-import { isPlacementError, type ReservationBook, type ReservedPlacement } from '../scheduler';
+import { isPlacementError } from '../scheduler';
+import type { CapacityBook, ReservedPlacement } from '../services/reservations';
 import type { PlacementService } from '../services/placement';
 import type { ProjectsService } from '../services/projects';
 import { buildDomainXml, type DomainPlan } from '../virt/domain-xml';
@@ -89,7 +90,7 @@ export interface PlanDeps {
   readonly hostInventory: HostInventoryRepo;
   readonly vms: VmsRepo;
   readonly placement: PlacementService;
-  readonly reservations: ReservationBook;
+  readonly reservations: CapacityBook;
   readonly settings: () => AppSettingsValue;
 }
 
@@ -237,15 +238,17 @@ export function planCreation(deps: PlanDeps, request: CreateVmRequest, opts: { r
     manualHost: request.placement.hostId,
   };
 
-  const snapshot = deps.placement.snapshot(projectId);
   let result: PlacementResult;
   let reservation: ReservedPlacement | null = null;
   try {
     if (opts.reserve) {
-      reservation = deps.reservations.placeAndReserve(placementRequest, snapshot);
+      // The snapshot is read inside the booking's write transaction: what other processes hold is current.
+      reservation = deps.reservations.placeAndReserve(placementRequest, () =>
+        deps.placement.snapshot(projectId),
+      );
       result = reservation.result;
     } else {
-      result = deps.reservations.place(placementRequest, snapshot);
+      result = deps.reservations.place(placementRequest, deps.placement.snapshot(projectId));
     }
   } catch (err) {
     if (isPlacementError(err)) throw bad(err.message, 'placement');

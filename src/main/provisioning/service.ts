@@ -4,7 +4,6 @@
  * is created) so that a failure — or the next start after a crash — removes it again, in reverse order.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { AppError } from '../../shared/domain/errors';
 import {
@@ -28,17 +27,11 @@ import type { Seed } from '../cloudinit/seed';
 import type { HostDriver } from '../hosts/driver';
 import { runLocal } from '../hosts/local-process';
 import type { ImagesRepo, StoredImage } from '../inventory/images.repo';
-import type { TaskRow } from '../inventory/tasks.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
 import type { AppEvents } from '../services/events';
 import type { HostsService } from '../services/hosts';
-import {
-  HEARTBEAT_TIMEOUT_MS,
-  toTaskError,
-  type StepHandle,
-  type TaskHandle,
-  type TaskLog,
-} from '../tasks/task-log';
+import { ownerIsGone } from '../tasks/ownership';
+import { toTaskError, type StepHandle, type TaskHandle, type TaskLog } from '../tasks/task-log';
 import { HostOps, isAlreadyExists } from './host-ops';
 import { planCreation, toXml, type PlanDeps, type VmPlan } from './plan';
 import { parseDomainXml } from '../virt/parse';
@@ -86,35 +79,6 @@ export interface ProvisioningDeps extends PlanDeps {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const CHUNK = 32 * 1024 ** 2;
-
-/** Whether the process runs (a zombie does not). Exported for tests that wait for a killed process. */
-export function processIsAlive(pid: number): boolean {
-  // Linux: a killed process whose parent has not reaped it yet is a zombie, and kill(pid, 0) still works.
-  if (existsSync('/proc/self/stat')) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-    } catch {
-      return false;
-    }
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Whether an unfinished task's owner is gone: a dead process on this machine, or a silent heartbeat. */
-export function ownerIsGone(row: TaskRow, self: string, now = Date.now()): boolean {
-  if (row.owner === self) return false;
-  const [machine, pidText] = (row.owner ?? '').split(/:(?=\d+$)/);
-  const beat = row.heartbeat_at ? Date.parse(row.heartbeat_at) : 0;
-  if (now - beat > HEARTBEAT_TIMEOUT_MS) return true;
-  const pid = Number(pidText);
-  return machine === self.split(/:(?=\d+$)/)[0] && Number.isInteger(pid) && !processIsAlive(pid);
-}
 
 export function createProvisioning(deps: ProvisioningDeps) {
   const rollbackRetryMs = deps.options?.rollbackRetryMs ?? 120_000;
@@ -683,6 +647,7 @@ export function createProvisioning(deps: ProvisioningDeps) {
             request: plans.storedRequest,
           });
           const ticket = plans.reservation?.tickets[i];
+          if (ticket) deps.reservations.attachTask(ticket.id, task.id);
           place.done(`Host ${plan.hostName}`);
           let released = false;
           const release = () => {
@@ -723,6 +688,8 @@ export function createProvisioning(deps: ProvisioningDeps) {
           ),
           { interrupted: true },
         );
+        // What the dead process had booked for it is free again.
+        deps.reservations.releaseForTask(task.id);
       }
       return n;
     },

@@ -6,7 +6,8 @@ import { hostPolicyOf, type NodeFacts } from '../../shared/domain/host';
 import type { HostSnapshot, PlacementOutcome, PlacementRequest } from '../../shared/domain/placement';
 import type { SnapshotRepo, SnapshotRows } from '../inventory/snapshot.repo';
 import { parseJson } from '../inventory/rows';
-import { explain, prepare, type PreparedSnapshot, type ReservationBook } from '../scheduler';
+import { explain, prepare, type PreparedSnapshot } from '../scheduler';
+import type { CapacityBook } from './reservations';
 import type { AppEvents } from './events';
 import type { ProjectsService } from './projects';
 
@@ -71,12 +72,14 @@ export function toSnapshots(rows: SnapshotRows): HostSnapshot[] {
 export function createPlacementService(deps: {
   snapshots: SnapshotRepo;
   projects: ProjectsService;
-  reservations: ReservationBook;
+  reservations: Pick<CapacityBook, 'reservations'>;
   events: AppEvents;
 }) {
   // One indexed snapshot per project, rebuilt only after hosts or VMs changed (a sync, an event, a move):
   // reading and indexing a large inventory costs far more than a placement.
+  // Another process's commits raise the inventory's data_version: every cached snapshot is then stale.
   const prepared = new Map<string, PreparedSnapshot>();
+  let version = deps.snapshots.version();
   deps.events.subscribe((event, payload) => {
     if (event !== 'inventory.changed') return;
     const { entity, projectId } = payload as { entity: string; projectId: string | null };
@@ -87,6 +90,11 @@ export function createPlacementService(deps: {
 
   const snapshotOf = (projectRef: string | undefined): PreparedSnapshot => {
     const projectId = deps.projects.resolve(projectRef).id;
+    const now = deps.snapshots.version();
+    if (now !== version) {
+      prepared.clear();
+      version = now;
+    }
     let snap = prepared.get(projectId);
     if (!snap) {
       snap = prepare(toSnapshots(deps.snapshots.read(projectId)));

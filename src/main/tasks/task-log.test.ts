@@ -5,7 +5,7 @@ import { AppError } from '../../shared/domain/errors';
 import { DEFAULT_PROJECT_ID } from '../../shared/domain/names';
 import type { Task } from '../../shared/domain/provision';
 import { createTasksRepo, type TaskRow } from '../inventory/tasks.repo';
-import { ownerIsGone } from '../provisioning/service';
+import { ownerIsGone } from './ownership';
 import { AppEvents } from '../services/events';
 import { HEARTBEAT_TIMEOUT_MS, PROCESS_OWNER, TaskLog, toTaskError } from './task-log';
 

@@ -246,6 +246,16 @@ describe.skipIf(!testbed)(`creation faults on the testbed ${NO_TESTBED}`, () => 
       await next.ready;
       const c2 = createClient(inProcessBridge(next));
       expect((await c2.call('tasks.get', { id: taskId })).state).toBe('running');
+      // The killed process's reservation holds the VM's capacity until reconciliation releases it.
+      const held = () =>
+        (
+          next.inventory.db
+            .prepare('SELECT count(*) AS n FROM reservations WHERE task_id = ?')
+            .get(taskId) as {
+            n: number;
+          }
+        ).n;
+      expect(held()).toBe(1);
       // (The domain was there before the kill: the wait above saw it. The open app may remove it any moment now.)
       await killChild(started);
       const task = await waitTask(c2, taskId, 20_000);
@@ -261,6 +271,7 @@ describe.skipIf(!testbed)(`creation faults on the testbed ${NO_TESTBED}`, () => 
       expect(domainNames()).not.toContain(name);
       expect(poolVolumes().filter((v) => v.startsWith(`${name}-`))).toEqual([]);
       expect((await c2.call('vms.list', {})).map((v) => v.name)).not.toContain(name);
+      expect(held()).toBe(0);
     } finally {
       if (started.child.exitCode === null && started.child.signalCode === null) {
         process.kill(-started.child.pid!, 'SIGKILL');

@@ -1,9 +1,69 @@
+/**
+ * The capacity book on a real (in-memory) inventory: what the in-process book used to promise, now kept in
+ * SQLite rows that every process sees. The cross-process proof, with real `qhci` processes, is
+ * tests/integration/provision/processes.test.ts.
+ */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PROJECT_ID } from '../../shared/domain/names';
 import type { HostSnapshot, PlacementRequest, Reservation } from '../../shared/domain/placement';
-import { PlacementError } from './errors';
-import { place, prepare, ReservationBook, reservationFor } from './index';
-import { GiB, host, request } from './testing';
+import { openInventory, type Inventory } from '../inventory/db';
+import { createReservationsRepo } from '../inventory/reservations.repo';
+import { PlacementError } from '../scheduler/errors';
+import { place, prepare, reservationFor, type PlacementOptions, type SnapshotInput } from '../scheduler';
+import { isPrepared } from '../scheduler/model';
+import { GiB, host, request } from '../scheduler/testing';
+import { createCapacityBook, type CapacityBook } from './reservations';
+
+const MIGRATIONS = join(__dirname, '../../../migrations');
+const open: Inventory[] = [];
+afterEach(() => {
+  for (const inv of open.splice(0)) inv.close();
+});
+
+/** A book over a fresh in-memory inventory whose hosts table has the ids the snapshots use. */
+function bookOf(options: Omit<PlacementOptions, 'reservations'> = {}) {
+  const inv = openInventory({ file: ':memory:', migrationsDir: MIGRATIONS });
+  open.push(inv);
+  const ids = new Set<string>();
+  const addHosts = (snap: SnapshotInput) => {
+    const hosts: readonly { id: string; name: string }[] = isPrepared(snap)
+      ? snap.hosts.map((v) => v.host)
+      : snap;
+    for (const h of hosts) {
+      if (ids.has(h.id)) continue;
+      ids.add(h.id);
+      inv.db
+        .prepare(
+          `INSERT INTO hosts (id, project_id, name, kind, uri, auth, labels, state, created_at, updated_at)
+           VALUES (?, ?, ?, 'libvirt', 'test:///default', '{}', '{}', 'connected', '', '')`,
+        )
+        .run(h.id, DEFAULT_PROJECT_ID, h.name);
+    }
+  };
+  const book: CapacityBook = createCapacityBook({
+    db: inv.db,
+    repo: createReservationsRepo(inv.db),
+    owner: 'test:1',
+    ownerIsDead: () => false,
+    options,
+  });
+  return {
+    inv,
+    reservations: () => book.reservations(),
+    get size() {
+      return book.reservations().length;
+    },
+    place: (req: PlacementRequest, snap: SnapshotInput) => (addHosts(snap), book.place(req, snap)),
+    placeAndReserve: (req: PlacementRequest, snap: SnapshotInput) => {
+      addHosts(snap);
+      return book.placeAndReserve(req, () => snap);
+    },
+    release: (id: string) => book.release(id),
+    raw: book,
+  };
+}
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,9 +100,9 @@ function landed(hosts: HostSnapshot[], r: Reservation): HostSnapshot[] {
   );
 }
 
-describe('ReservationBook', () => {
+describe('the capacity book', () => {
   it('holds what it placed until released, and later placements see it', () => {
-    const book = new ReservationBook();
+    const book = bookOf();
     const hosts = [host({ name: 'a', cpus: 4 }), host({ name: 'b', cpus: 4 })];
     const first = book.placeAndReserve(request({ vcpus: 3 }), hosts);
     expect(first.result.chosen).toEqual(['id-a']);
@@ -59,7 +119,7 @@ describe('ReservationBook', () => {
   });
 
   it('books nothing when placement fails, and releasing twice is harmless', () => {
-    const book = new ReservationBook();
+    const book = bookOf();
     expect(() => book.placeAndReserve(request({ count: 3 }), [host({ name: 'a', cpus: 4 })])).toThrow(
       'No feasible nodes found for VM 3 of 3',
     );
@@ -70,7 +130,7 @@ describe('ReservationBook', () => {
   });
 
   it('gives each VM of a bulk placement its own ticket, reserving its pools and group', () => {
-    const book = new ReservationBook({ thinFraction: 0.5 });
+    const book = bookOf({ thinFraction: 0.5 });
     const req = request({
       count: 2,
       group: { name: 'web', mode: 'anti-affinity' },
@@ -89,7 +149,7 @@ describe('ReservationBook', () => {
   });
 
   it('a dry run sees the reservations but books nothing', () => {
-    const book = new ReservationBook();
+    const book = bookOf();
     const hosts = [host({ name: 'a', cpus: 2 }), host({ name: 'b', cpus: 2 })];
     book.placeAndReserve(request(), hosts);
     expect(book.place(request(), hosts).chosen).toEqual(['id-b']);
@@ -98,7 +158,7 @@ describe('ReservationBook', () => {
 
   it('never double-books under 200 concurrent creations for room for 80', async () => {
     const hosts = prepare(Array.from({ length: 10 }, (_, i) => host({ name: `n${i}`, cpus: 16 })));
-    const book = new ReservationBook();
+    const book = bookOf();
     let placed = 0;
     let refused = 0;
     let release!: () => void;
@@ -147,7 +207,7 @@ describe('ReservationBook', () => {
             { name: 'default', active: true, availableBytes: 100 * GiB, capacityBytes: 100 * GiB },
           ];
           let hosts = [host({ name: 'a', cpus: 8, pools }), host({ name: 'b', cpus: 12, pools })];
-          const book = new ReservationBook();
+          const book = bookOf();
           const violations: string[] = [];
           const check = () => violations.push(...overbooked(hosts, book.reservations()));
 
