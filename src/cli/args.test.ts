@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeOptionalValues, parseDisk, parseLabels, parseNic, parseSize } from './args';
+import { fmtFree, normalizeOptionalValues, parseDisk, parseLabels, parseNic, parseSize } from './args';
 
 describe('the vm create flags', () => {
   it('reads sizes with binary K/M/G/T suffixes, and plain numbers as bytes', () => {
@@ -49,5 +49,14 @@ describe('the vm create flags', () => {
     ]);
     expect(normalizeOptionalValues(['--wait-ready', 'web'])).toEqual(['--wait-ready=', 'web']);
     expect(normalizeOptionalValues(['--wait-ready'])).toEqual(['--wait-ready=']);
+  });
+});
+
+describe('free capacity in tables', () => {
+  it('never prints a negative number: an over-committed host has none free, and says by how much', () => {
+    expect(fmtFree(-23495184384, 'bytes')).toBe('none (21.9 GiB over)');
+    expect(fmtFree(-3, 'count')).toBe('none (3 over)');
+    expect(fmtFree(2 * 1024 ** 3, 'bytes')).toBe('2 GiB');
+    expect(fmtFree(null, 'count')).toBe('-');
   });
 });

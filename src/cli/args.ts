@@ -94,6 +94,13 @@ export function fmtBytes(n: number | null | undefined): string {
   return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[u]}`;
 }
 
+/** Free capacity: a host booked past its capacity has none free, and says by how much, never "-21.9 GiB". */
+export function fmtFree(n: number | null, unit: 'bytes' | 'count'): string {
+  if (n === null) return '-';
+  const show = (v: number) => (unit === 'bytes' ? fmtBytes(v) : String(v));
+  return n < 0 ? `none (${show(-n)} over)` : show(n);
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const looksLikeId = (s: string) => GUID.test(s);
 

@@ -5,7 +5,7 @@ import { needsKvm, type Accelerator } from '../../shared/domain/cpu';
 import { effectiveFirmware, type FirmwareChoice } from '../../shared/domain/firmware';
 import type { HostEvaluation, PlacementOutcome, PlacementRequestInput } from '../../shared/domain/placement';
 import type { ImageSummary } from '../../shared/domain/provision';
-import { fmtBytes, parseCount, parseDisk, parseNic, parseSize } from '../args';
+import { fmtFree, parseCount, parseDisk, parseNic, parseSize } from '../args';
 import { table, type Ctx } from '../context';
 import type { Opts } from '../options';
 import { resolveHost, resolveImage } from '../resolve';
@@ -91,8 +91,8 @@ export function explainText(outcome: PlacementOutcome): string {
       ...(mark ? [chosen.has(h.hostId) ? '*' : ''] : []),
       h.hostName,
       h.feasible ? 'yes' : 'no',
-      h.free.vcpus === null ? '-' : String(h.free.vcpus),
-      fmtBytes(h.free.memoryBytes),
+      fmtFree(h.free.vcpus, 'count'),
+      fmtFree(h.free.memoryBytes, 'bytes'),
       h.feasible ? num(h.scores.total) : '-',
       `${num(h.scores.strategy)} (${h.scores.strategyName})`,
       num(h.scores.poolAffinity),

@@ -1,6 +1,6 @@
 import { Label, LabelGroup } from '@patternfly/react-core';
 import type { PlacementOutcome } from '../../../../shared/domain/placement';
-import { formatSize } from './format';
+import { formatFree } from './format';
 
 /** The free vCPUs and memory of the host(s) the dry run chose (or the picked host). */
 export function HostFree(props: { outcome: PlacementOutcome | undefined; manualHostId: string | null }) {
@@ -14,8 +14,8 @@ export function HostFree(props: { outcome: PlacementOutcome | undefined; manualH
     <LabelGroup categoryName="Free on the chosen host" numLabels={6} data-testid="wizard-host-free">
       {rows.map((r) => (
         <Label key={r.hostId} color="blue" data-testid={`wizard-host-free-${r.hostName}`}>
-          {r.hostName}: {r.free.vcpus ?? '?'} vCPUs,{' '}
-          {r.free.memoryBytes === null ? '?' : formatSize(r.free.memoryBytes)} memory free
+          {r.hostName}: {r.free.vcpus === null ? '?' : formatFree(r.free.vcpus, 'count')} vCPUs,{' '}
+          {r.free.memoryBytes === null ? '?' : formatFree(r.free.memoryBytes, 'bytes')} memory free
         </Label>
       ))}
     </LabelGroup>

@@ -3,7 +3,7 @@ import CheckCircleIcon from '@patternfly/react-icons/dist/esm/icons/check-circle
 import ExclamationCircleIcon from '@patternfly/react-icons/dist/esm/icons/exclamation-circle-icon';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import type { HostEvaluation, PlacementOutcome } from '../../../../shared/domain/placement';
-import { formatSize } from './format';
+import { formatFree } from './format';
 
 const fmt = (n: number) => String(Number(n.toFixed(2)));
 
@@ -108,9 +108,11 @@ export function PlacementTable(props: { outcome: PlacementOutcome | undefined; s
                     <Breakdown row={row} />
                   </div>
                 </Td>
-                <Td dataLabel="Free vCPUs">{row.free.vcpus ?? 'unknown'}</Td>
+                <Td dataLabel="Free vCPUs">
+                  {row.free.vcpus === null ? 'unknown' : formatFree(row.free.vcpus, 'count')}
+                </Td>
                 <Td dataLabel="Free memory" modifier="nowrap">
-                  {row.free.memoryBytes === null ? 'unknown' : formatSize(row.free.memoryBytes)}
+                  {row.free.memoryBytes === null ? 'unknown' : formatFree(row.free.memoryBytes, 'bytes')}
                 </Td>
                 <Td dataLabel="VMs here" data-testid={`placement-placed-${row.hostName}`}>
                   {row.placed}

@@ -13,3 +13,12 @@ export function formatSize(bytes: number): string {
   if (bytes >= 1024) return `${trim(bytes / 1024)} KiB`;
   return `${bytes} B`;
 }
+
+/**
+ * Free capacity as people read it: a host booked past its capacity (VMs started outside QHCI, a policy
+ * tightened later) has none free, and says by how much it is over, never a negative number.
+ */
+export function formatFree(value: number, unit: 'bytes' | 'count'): string {
+  const show = (n: number) => (unit === 'bytes' ? formatSize(n) : String(n));
+  return value < 0 ? `none (${show(-value)} over)` : show(value);
+}
