@@ -90,6 +90,16 @@ const R = {
     group: ['**/scheduler/**', '**/virt/**', '**/cloudinit/**'],
     message: 'Bad layering: pure modules import only src/shared/domain.',
   },
+  upward: {
+    group: [],
+    // main's own ipc/ and composition root, reached upward (src/shared/ipc is the contract: allowed).
+    regex: '^(\\.\\./)+(ipc(/.*)?|app|index|window)$',
+    message: 'Bad layering: services and operations never import ipc/ or the composition root (app.ts).',
+  },
+  uiState: {
+    group: ['**/stores/**', '**/stores', '**/features/**'],
+    message: "Bad layering: the renderer's api/ is the typed client; it imports no UI state or feature.",
+  },
   sharedUp: {
     group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/cli/**'],
     message: 'Bad layering: src/shared imports nothing above it.',
@@ -117,7 +127,7 @@ const LIBVIRT_SYNTAX = [
 /**
  * Exact module names go to `paths` (a bare pattern such as "events" would also match "../api/events");
  * globs go to `patterns`. Tests may use Node wherever they sit.
- * @param {string[]} files @param {Array<{group: string[], names?: string[], message: string}>} rules
+ * @param {string[]} files @param {Array<{group: string[], regex?: string, names?: string[], message: string}>} rules
  */
 const zone = (files, rules, ignores = []) => ({
   files,
@@ -131,8 +141,10 @@ const zone = (files, rules, ignores = []) => ({
           LIBVIRT_IMPORT,
         ],
         patterns: rules
-          .filter((r) => r.group.length > 0)
-          .map((r) => ({ group: r.group, message: r.message })),
+          .filter((r) => r.group.length > 0 || r.regex)
+          .map((r) =>
+            r.regex ? { regex: r.regex, message: r.message } : { group: r.group, message: r.message },
+          ),
       },
     ],
   },
@@ -185,7 +197,15 @@ export default tseslint.config(
 
   // The zones.
   zone(['src/shared/**'], [R.sharedUp, R.node, R.electron, R.sqlite, R.sockets, R.ui]),
-  zone(['src/renderer/**'], [R.main, R.preload, R.cli, R.node, R.electron, R.sqlite, R.sockets]),
+  zone(
+    ['src/renderer/**'],
+    [R.main, R.preload, R.cli, R.node, R.electron, R.sqlite, R.sockets],
+    ['src/renderer/src/api/**'],
+  ),
+  zone(
+    ['src/renderer/src/api/**'],
+    [R.main, R.preload, R.cli, R.node, R.electron, R.sqlite, R.sockets, R.uiState],
+  ),
   zone(['src/preload/**'], [R.main, R.renderer, R.cli, R.node, R.sqlite, R.sockets, R.ui]),
   zone(['src/cli/**'], [R.renderer, R.preload, R.electron, R.sqlite, R.sockets, R.ui]),
   zone(
@@ -198,7 +218,14 @@ export default tseslint.config(
       'src/main/scheduler/**',
       'src/main/virt/**',
       'src/main/cloudinit/**',
+      'src/main/services/**',
+      'src/main/provisioning/**',
+      'src/main/tasks/**',
     ],
+  ),
+  zone(
+    ['src/main/services/**', 'src/main/provisioning/**', 'src/main/tasks/**'],
+    [R.renderer, R.preload, R.cli, R.electron, R.sqlite, R.sockets, R.ui, R.upward],
   ),
   zone(ELECTRON_FILES, [R.renderer, R.preload, R.cli, R.sqlite, R.sockets, R.ui]),
   zone(
@@ -211,7 +238,19 @@ export default tseslint.config(
   ),
   zone(
     ['src/main/scheduler/**', 'src/main/virt/**', 'src/main/cloudinit/**'],
-    [R.renderer, R.preload, R.cli, R.electron, R.sqlite, R.sockets, R.ui, R.inventory, R.hosts, R.services],
+    [
+      R.renderer,
+      R.preload,
+      R.cli,
+      R.electron,
+      R.sqlite,
+      R.sockets,
+      R.ui,
+      R.inventory,
+      R.hosts,
+      R.services,
+      R.node,
+    ],
   ),
   zone(['tests/**', 'bench/**'], [R.renderer, R.electron]),
 );

@@ -30,6 +30,14 @@ describe('import boundaries', () => {
     ['src/main/scheduler/x.ts', "import { r } from '../inventory/db';"],
     ['src/main/virt/x.ts', "import { s } from '../services/specs';"],
     ['src/main/cloudinit/x.ts', "import { h } from '../hosts/ssh';"],
+    ['src/main/cloudinit/x.ts', "import { randomBytes } from 'node:crypto';"],
+    ['src/main/scheduler/x.ts', "import { readFileSync } from 'node:fs';"],
+    ['src/main/virt/x.ts', "import { join } from 'path';"],
+    ['src/main/services/x.ts', "import { createDispatch } from '../ipc/dispatch';"],
+    ['src/main/provisioning/x.ts', "import { createApp } from '../app';"],
+    ['src/main/tasks/x.ts', "import type { App } from '../app';"],
+    ['src/renderer/src/api/x.ts', "import { useUi } from '../stores/ui';"],
+    ['src/renderer/src/api/x.ts', "import { VmsPage } from '../features/vms/VmsPage';"],
     ['src/cli/x.ts', "import { BrowserWindow } from 'electron';"],
     ['src/cli/x.ts', "import { c } from '../renderer/src/api/client';"],
   ])('%s may not: %s', async (file, source) => {
@@ -46,7 +54,10 @@ describe('import boundaries', () => {
     ['src/main/inventory/x.ts', "import Database from 'better-sqlite3';"],
     ['src/main/hosts/x.ts', "import { Client } from 'ssh2';"],
     ['src/main/services/x.ts', "import { r } from '../inventory/folders.repo';"],
-    ['src/main/cloudinit/x.ts', "import { randomBytes } from 'node:crypto';"],
+    ['src/main/cloudinit/x.ts', "import type { GuestProfile } from '../../shared/domain/guest-profiles';"],
+    ['src/main/provisioning/x.ts', "import { readFile } from 'node:fs/promises';"],
+    ['src/main/services/x.ts', "import { r } from '../inventory/reservations.repo';"],
+    ['src/renderer/src/stores/x.ts', "import { useUi } from './ui';"],
     ['src/cli/x.ts', "import { createApp } from '../main/app';"],
   ])('%s may: %s', async (file, source) => {
     expect(await layering(file, source)).toEqual([]);

@@ -22,7 +22,7 @@ import {
   pickIsoTool,
   seedFiles,
   type ToolSide,
-} from '../cloudinit/iso';
+} from './seed-iso';
 import type { Seed } from '../cloudinit/seed';
 import type { HostDriver } from '../hosts/driver';
 import { runLocal } from '../hosts/local-process';

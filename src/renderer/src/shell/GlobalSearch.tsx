@@ -4,7 +4,7 @@ import FolderIcon from '@patternfly/react-icons/dist/esm/icons/folder-icon';
 import ServerIcon from '@patternfly/react-icons/dist/esm/icons/server-icon';
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useQhciQuery } from '../api/hooks';
-import { useProjectInput } from '../api/project';
+import { useProjectInput } from '../stores/project';
 import { flattenTree } from '../features/folders/tree';
 import { useUi } from '../stores/ui';
 import { search, type SearchHit } from './search';

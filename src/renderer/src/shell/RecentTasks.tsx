@@ -2,7 +2,7 @@ import { Badge, Button, Popover } from '@patternfly/react-core';
 import TasksIcon from '@patternfly/react-icons/dist/esm/icons/tasks-icon';
 import { useState } from 'react';
 import { useQhciQuery } from '../api/hooks';
-import { useProjectInput } from '../api/project';
+import { useProjectInput } from '../stores/project';
 import { isActive } from '../features/tasks/format';
 import { TaskProgress } from '../features/tasks/TaskProgress';
 import { TaskStateLabel } from '../features/tasks/TaskStateLabel';

@@ -1,7 +1,7 @@
 import { Alert, Card, CardBody, Grid, GridItem, PageSection, Spinner, Title } from '@patternfly/react-core';
 import { useState } from 'react';
 import { useQhciMutation, useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { useUi } from '../../stores/ui';
 import { FolderDeleteModal } from './FolderDeleteModal';
 import { FolderDetails } from './FolderDetails';

@@ -17,7 +17,7 @@ import SyncAltIcon from '@patternfly/react-icons/dist/esm/icons/sync-alt-icon';
 import TrashIcon from '@patternfly/react-icons/dist/esm/icons/trash-icon';
 import { useState } from 'react';
 import { useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { useUi } from '../../stores/ui';
 import type { FormMode } from './draft';
 import { HostCapacity } from './HostCapacity';

@@ -13,7 +13,7 @@ import type { AppError } from '../../../../shared/domain/errors';
 import type { HostKeyProbe, HostTestResult as TestResult } from '../../../../shared/domain/host';
 import { qhci } from '../../api/client';
 import { useQhciMutation } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { fieldMessage, toAppError } from '../../components/errors';
 import {
   checkConnection,

@@ -1,6 +1,6 @@
 import { Alert, Card, CardBody, CardTitle, Spinner } from '@patternfly/react-core';
 import { useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { ImagesTable } from '../images/ImagesTable';
 
 /** The boot images (cloud images and ISOs) on one host, with how many overlays use each. */

@@ -18,7 +18,7 @@ import ServerIcon from '@patternfly/react-icons/dist/esm/icons/server-icon';
 import { useState } from 'react';
 import type { HostSummary } from '../../../../shared/domain/host';
 import { useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { useUi } from '../../stores/ui';
 import type { FormMode } from './draft';
 import { HostDetail } from './HostDetail';

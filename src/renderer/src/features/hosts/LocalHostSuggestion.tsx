@@ -1,6 +1,6 @@
 import { Alert, AlertActionLink } from '@patternfly/react-core';
 import { useQhciMutation, useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { toAppError } from '../../components/errors';
 
 /**

@@ -18,7 +18,7 @@ import {
 import { useState } from 'react';
 import { ImageUploadInput, type ImageSummary } from '../../../../shared/domain/provision';
 import { useQhciMutation, useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { FieldError } from '../../components/FieldError';
 import { fieldMessage, toAppError } from '../../components/errors';
 import { useUi } from '../../stores/ui';

@@ -20,7 +20,7 @@ import UploadIcon from '@patternfly/react-icons/dist/esm/icons/upload-icon';
 import { useState } from 'react';
 import type { ImageSummary } from '../../../../shared/domain/provision';
 import { useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { ImageDeleteModal } from './ImageDeleteModal';
 import { ImageUploadModal } from './ImageUploadModal';
 import { ImagesTable } from './ImagesTable';

@@ -11,7 +11,7 @@ import {
 import { useMemo, useState } from 'react';
 import type { AppError } from '../../../../shared/domain/errors';
 import { useQhciMutation } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { fieldMessage, toAppError } from '../../components/errors';
 import { escapeUnlessListOpen } from '../../components/escape';
 import {

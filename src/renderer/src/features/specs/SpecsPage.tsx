@@ -15,7 +15,7 @@ import PlusIcon from '@patternfly/react-icons/dist/esm/icons/plus-icon';
 import { useState } from 'react';
 import type { CustomizationSpec } from '../../../../shared/domain/spec';
 import { useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import type { FormMode } from './draft';
 import { SpecDeleteModal } from './SpecDeleteModal';
 import { SpecDuplicateModal } from './SpecDuplicateModal';

@@ -18,7 +18,7 @@ import TasksIcon from '@patternfly/react-icons/dist/esm/icons/tasks-icon';
 import { useState } from 'react';
 import type { Task } from '../../../../shared/domain/provision';
 import { useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { formatTime } from '../hosts/format';
 import { duration, isActive } from './format';
 import { TaskFailure } from './TaskFailure';

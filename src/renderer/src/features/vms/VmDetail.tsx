@@ -28,7 +28,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useState } from 'react';
 import type { VmDetail as VmDetailData } from '../../../../shared/domain/vm';
 import { useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { useUi } from '../../stores/ui';
 import { formatBytes, formatTime } from '../hosts/format';
 import { VmStateLabel } from '../hosts/HostVms';

@@ -15,7 +15,7 @@ import DesktopIcon from '@patternfly/react-icons/dist/esm/icons/desktop-icon';
 import { useCallback, useMemo, useState } from 'react';
 import type { PowerActionName, VmSummary } from '../../../../shared/domain/vm';
 import { useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { useUi } from '../../stores/ui';
 import { filterRowsOnce, sortRows, toRows } from './filter';
 import { useInventoryLookups } from './lookups';

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import type { FolderNode } from '../../../../shared/domain/folder';
 import type { HostSummary } from '../../../../shared/domain/host';
 import { useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../api/project';
+import { useProjectInput } from '../../stores/project';
 import { flattenTree } from '../folders/tree';
 import type { Lookups } from './filter';
 

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useUi } from '../stores/ui';
+import { useUi } from './ui';
 
 /** The `{ projectId }` part of a call's input for the project the UI shows (omitted: the default project). */
 export function useProjectInput(): { projectId?: string } {
