@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { EventName } from '../shared/ipc/channels';
 import type { AppInfo } from '../shared/ipc/contract';
 import { createDispatch, type Dispatch, type Handlers } from './ipc/dispatch';
+import { createHandlers } from './ipc/handlers';
 import { openInventory, type Inventory } from './inventory/db';
 import { createFoldersRepo } from './inventory/folders.repo';
 import { createProjectsRepo } from './inventory/projects.repo';
@@ -27,7 +28,6 @@ import { createReservationsRepo } from './inventory/reservations.repo';
 import { createCpuFix } from './provisioning/cpu-fix';
 import { createGuestStatus } from './provisioning/guest-status';
 import type { AppSettingsValue } from '../shared/domain/settings';
-import { AppError } from '../shared/domain/errors';
 import { AppEvents } from './services/events';
 import { createFoldersService } from './services/folders';
 import { createHostMonitor } from './services/host-monitor';
@@ -183,77 +183,20 @@ export function createApp(opts: AppOptions): App {
     schemaVersion: inventory.migrations.current,
   };
 
-  const handlers: Handlers = {
-    'app.info': () => info,
-    'projects.list': () => projects.list(),
-    'projects.create': (i) => projects.create(i.name),
-    'folders.tree': (i) => folders.tree(i.projectId),
-    'folders.get': (i) => folders.get(i.id),
-    'folders.create': (i) => folders.create(i),
-    'folders.rename': (i) => folders.rename(i.id, i.name),
-    'folders.move': (i) => folders.move(i.id, i.parentId),
-    'folders.delete': (i) => folders.delete(i.id),
-    'hosts.list': (i) => hosts.list(i.projectId),
-    'hosts.get': (i) => hosts.get(i.id),
-    'hosts.probe': (i) => hosts.probe(i.address, i.port),
-    'hosts.test': (i) => hosts.test(i),
-    'hosts.add': async (i) => {
-      const h = await hosts.add(i);
-      monitor?.refresh();
-      return h;
-    },
-    'hosts.update': (i) => hosts.update(i),
-    'hosts.remove': (i) => {
-      const r = hosts.remove(i.id);
-      monitor?.refresh();
-      return r;
-    },
-    'hosts.sync': (i) => hosts.sync(i.id),
-    'hosts.connect': (i) => hosts.connect(i.id),
-    'hosts.suggestLocal': () => hosts.suggestLocal(),
-    'hosts.forgetKey': (i) => hosts.forgetKey(i.address, i.port),
-    'vms.power': (i) => hosts.power(i.vmId, i.action),
-    'vms.fixCpu': (i) => fixCpu(i.vmId),
-    'vms.guest': (i) => guestStatus(i.vmId),
-    'scheduler.place': (i) => placement.dryRun(i.projectId, i.request),
-    'vms.list': (i) => {
-      const projectId = projects.resolve(i.projectId).id;
-      if (i.folderId !== undefined) folders.get(i.folderId, 'folderId');
-      return repos.vms.list(projectId, { folderId: i.folderId, hostId: i.hostId });
-    },
-    'vms.moveToFolder': (i) => folders.moveVms(i.vmIds, i.folderId),
-    'vms.get': (i) => {
-      const vm = repos.vms.detail(i.id);
-      if (!vm) throw new AppError('NOT_FOUND', 'The VM does not exist', 'id');
-      return vm;
-    },
-    'vms.create': (i) => provisioning.create(i.request),
-    'vms.preview': (i) => provisioning.preview(i.request),
-    'vms.delete': (i) => provisioning.deleteVm(i.vmId, i.deleteDisks),
-    'tasks.list': (i) => repos.tasks.list(projects.resolve(i.projectId).id, i.limit),
-    'tasks.get': (i) => {
-      const t = repos.tasks.get(i.id);
-      if (!t) throw new AppError('NOT_FOUND', 'The task does not exist', 'id');
-      return t;
-    },
-    'images.list': (i) =>
-      repos.images
-        .list(projects.resolve(i.projectId).id, { hostId: i.hostId, kind: i.kind })
-        .map(({ poolPath: _p, poolType: _t, ...rest }) => rest),
-    'images.upload': (i) => provisioning.upload(i),
-    'images.delete': (i) => provisioning.deleteImage(i.id),
-    'settings.get': () => settings(),
-    'settings.update': (i) => {
-      if (i.agent !== undefined) repos.settings.set('agent', i.agent);
-      return settings();
-    },
-    'specs.list': (i) => specs.list(i.projectId),
-    'specs.get': (i) => specs.get(i.id),
-    'specs.create': (i) => specs.create(i),
-    'specs.update': (i) => specs.update(i),
-    'specs.delete': (i) => specs.delete(i.id),
-    'specs.duplicate': (i) => specs.duplicate(i.id, i.name),
-  };
+  const handlers = createHandlers({
+    info,
+    projects,
+    folders,
+    specs,
+    hosts,
+    placement,
+    provisioning,
+    repos,
+    settings,
+    fixCpu,
+    guestStatus,
+    monitor,
+  });
 
   return {
     dispatch: createDispatch(handlers, opts.logError ? { logError: opts.logError } : {}),

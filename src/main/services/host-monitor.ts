@@ -104,3 +104,5 @@ export function createHostMonitor(hosts: HostsService, listHostIds: () => string
     watches.delete(id);
   }
 }
+
+export type HostMonitor = ReturnType<typeof createHostMonitor>;
