@@ -15,14 +15,7 @@ import {
   type VmCreateStarted,
 } from '../../shared/domain/provision';
 import type { VmState } from '../../shared/domain/vm';
-import {
-  buildSeedIsoLocal,
-  isoArgv,
-  localToolSide,
-  pickIsoTool,
-  seedFiles,
-  type ToolSide,
-} from './seed-iso';
+import { buildSeedIsoLocal, isoArgv, localToolSide, pickIsoTool, seedFiles, type ToolSide } from './seed-iso';
 import type { Seed } from '../cloudinit/seed';
 import type { HostDriver } from '../hosts/driver';
 import { runLocal } from '../hosts/local-process';

@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSeedIsoLocal, hasLocalTool, ISO_TOOLS, type IsoTool } from '../../../src/main/provisioning/seed-iso';
+import {
+  buildSeedIsoLocal,
+  hasLocalTool,
+  ISO_TOOLS,
+  type IsoTool,
+} from '../../../src/main/provisioning/seed-iso';
 import { runLocal } from '../../../src/main/hosts/local-process';
 import { verifyPassword } from '../../../src/main/cloudinit/password';
 import {
