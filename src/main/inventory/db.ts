@@ -2,9 +2,10 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../shared/domain/errors';
+import type { Db } from './db-handle';
 import { migrate, type MigrationReport } from './migrate';
 
-export type Db = Database.Database;
+export type { Db } from './db-handle';
 
 export interface OpenOptions {
   /** A file path, or ':memory:'. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/domain/errors';
-import type { Db } from './db';
+import type { Db } from './db-handle';
 
 const FILE_RE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 

@@ -2,6 +2,7 @@
  * The one way into main's services, whatever the transport: look the channel up, parse the input with the
  * contract's schema, call the handler, and turn every outcome into a Result carrying at most an AppError.
  */
+import type { EventName } from '../../shared/ipc/channels';
 import type { z } from 'zod';
 import { AppError, type AppErrorData, type Result } from '../../shared/domain/errors';
 import { issueMessage } from '../../shared/domain/names';
@@ -13,6 +14,12 @@ export type Handlers = {
 };
 
 export type Dispatch = (channel: unknown, input: unknown) => Promise<Result<unknown>>;
+
+/** What a transport (Electron's IPC, the in-process bridge) needs of the app: calls in, events out. */
+export interface DispatchTarget {
+  readonly dispatch: Dispatch;
+  subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
+}
 
 export interface DispatchOptions {
   /** Where unexpected errors are reported (they never cross the boundary). */

@@ -2,7 +2,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { Result } from '../../shared/domain/errors';
 import { IPC_EVENT, IPC_INVOKE } from '../../shared/ipc/channels';
-import type { App } from '../app';
+import type { DispatchTarget } from './dispatch';
 import { isTrustedSender, type TrustPolicy } from './sender';
 
 export interface IpcWiring {
@@ -10,7 +10,7 @@ export interface IpcWiring {
   dispose(): void;
 }
 
-export function wireIpc(app: App, appUrl: string, log: (msg: string) => void): IpcWiring {
+export function wireIpc(app: DispatchTarget, appUrl: string, log: (msg: string) => void): IpcWiring {
   const trusted = new Set<number>();
   const attached = new Map<number, WebContents>();
   const policy: TrustPolicy = { trustedWebContents: trusted, appUrl };

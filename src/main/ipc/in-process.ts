@@ -1,8 +1,8 @@
 /** The in-process transport: the same Result-shaped bridge preload gives the renderer, for the CLI and tests. */
 import type { QhciBridge } from '../../shared/ipc/transport';
-import type { App } from '../app';
+import type { DispatchTarget } from './dispatch';
 
-export function inProcessBridge(app: Pick<App, 'dispatch' | 'subscribe'>): QhciBridge {
+export function inProcessBridge(app: DispatchTarget): QhciBridge {
   return {
     // Inputs are cloned as IPC would clone them, so callers never share objects with main.
     async invoke(channel, input) {
