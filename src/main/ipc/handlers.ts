@@ -42,89 +42,75 @@ export interface HandlerServices {
 }
 
 export function createHandlers(s: HandlerServices): Handlers {
-  const {
-    info,
-    projects,
-    folders,
-    specs,
-    hosts,
-    placement,
-    provisioning,
-    repos,
-    settings,
-    fixCpu,
-    guestStatus,
-    monitor,
-  } = s;
   return {
-    'app.info': () => info,
-    'projects.list': () => projects.list(),
-    'projects.create': (i) => projects.create(i.name),
-    'folders.tree': (i) => folders.tree(i.projectId),
-    'folders.get': (i) => folders.get(i.id),
-    'folders.create': (i) => folders.create(i),
-    'folders.rename': (i) => folders.rename(i.id, i.name),
-    'folders.move': (i) => folders.move(i.id, i.parentId),
-    'folders.delete': (i) => folders.delete(i.id),
-    'hosts.list': (i) => hosts.list(i.projectId),
-    'hosts.get': (i) => hosts.get(i.id),
-    'hosts.probe': (i) => hosts.probe(i.address, i.port),
-    'hosts.test': (i) => hosts.test(i),
+    'app.info': () => s.info,
+    'projects.list': () => s.projects.list(),
+    'projects.create': (i) => s.projects.create(i.name),
+    'folders.tree': (i) => s.folders.tree(i.projectId),
+    'folders.get': (i) => s.folders.get(i.id),
+    'folders.create': (i) => s.folders.create(i),
+    'folders.rename': (i) => s.folders.rename(i.id, i.name),
+    'folders.move': (i) => s.folders.move(i.id, i.parentId),
+    'folders.delete': (i) => s.folders.delete(i.id),
+    'hosts.list': (i) => s.hosts.list(i.projectId),
+    'hosts.get': (i) => s.hosts.get(i.id),
+    'hosts.probe': (i) => s.hosts.probe(i.address, i.port),
+    'hosts.test': (i) => s.hosts.test(i),
     'hosts.add': async (i) => {
-      const h = await hosts.add(i);
-      monitor?.refresh();
+      const h = await s.hosts.add(i);
+      s.monitor?.refresh();
       return h;
     },
-    'hosts.update': (i) => hosts.update(i),
+    'hosts.update': (i) => s.hosts.update(i),
     'hosts.remove': (i) => {
-      const r = hosts.remove(i.id);
-      monitor?.refresh();
+      const r = s.hosts.remove(i.id);
+      s.monitor?.refresh();
       return r;
     },
-    'hosts.sync': (i) => hosts.sync(i.id),
-    'hosts.connect': (i) => hosts.connect(i.id),
-    'hosts.suggestLocal': () => hosts.suggestLocal(),
-    'hosts.forgetKey': (i) => hosts.forgetKey(i.address, i.port),
-    'vms.power': (i) => hosts.power(i.vmId, i.action),
-    'vms.fixCpu': (i) => fixCpu(i.vmId),
-    'vms.guest': (i) => guestStatus(i.vmId),
-    'scheduler.place': (i) => placement.dryRun(i.projectId, i.request),
+    'hosts.sync': (i) => s.hosts.sync(i.id),
+    'hosts.connect': (i) => s.hosts.connect(i.id),
+    'hosts.suggestLocal': () => s.hosts.suggestLocal(),
+    'hosts.forgetKey': (i) => s.hosts.forgetKey(i.address, i.port),
+    'vms.power': (i) => s.hosts.power(i.vmId, i.action),
+    'vms.fixCpu': (i) => s.fixCpu(i.vmId),
+    'vms.guest': (i) => s.guestStatus(i.vmId),
+    'scheduler.place': (i) => s.placement.dryRun(i.projectId, i.request),
     'vms.list': (i) => {
-      const projectId = projects.resolve(i.projectId).id;
-      if (i.folderId !== undefined) folders.get(i.folderId, 'folderId');
-      return repos.vms.list(projectId, { folderId: i.folderId, hostId: i.hostId });
+      const projectId = s.projects.resolve(i.projectId).id;
+      if (i.folderId !== undefined) s.folders.get(i.folderId, 'folderId');
+      return s.repos.vms.list(projectId, { folderId: i.folderId, hostId: i.hostId });
     },
-    'vms.moveToFolder': (i) => folders.moveVms(i.vmIds, i.folderId),
+    'vms.moveToFolder': (i) => s.folders.moveVms(i.vmIds, i.folderId),
     'vms.get': (i) => {
-      const vm = repos.vms.detail(i.id);
+      const vm = s.repos.vms.detail(i.id);
       if (!vm) throw new AppError('NOT_FOUND', 'The VM does not exist', 'id');
       return vm;
     },
-    'vms.create': (i) => provisioning.create(i.request),
-    'vms.preview': (i) => provisioning.preview(i.request),
-    'vms.delete': (i) => provisioning.deleteVm(i.vmId, i.deleteDisks),
-    'tasks.list': (i) => repos.tasks.list(projects.resolve(i.projectId).id, i.limit),
+    'vms.create': (i) => s.provisioning.create(i.request),
+    'vms.preview': (i) => s.provisioning.preview(i.request),
+    'vms.delete': (i) => s.provisioning.deleteVm(i.vmId, i.deleteDisks),
+    'tasks.list': (i) => s.repos.tasks.list(s.projects.resolve(i.projectId).id, i.limit),
     'tasks.get': (i) => {
-      const t = repos.tasks.get(i.id);
+      const t = s.repos.tasks.get(i.id);
       if (!t) throw new AppError('NOT_FOUND', 'The task does not exist', 'id');
       return t;
     },
     'images.list': (i) =>
-      repos.images
-        .list(projects.resolve(i.projectId).id, { hostId: i.hostId, kind: i.kind })
+      s.repos.images
+        .list(s.projects.resolve(i.projectId).id, { hostId: i.hostId, kind: i.kind })
         .map(({ poolPath: _p, poolType: _t, ...rest }) => rest),
-    'images.upload': (i) => provisioning.upload(i),
-    'images.delete': (i) => provisioning.deleteImage(i.id),
-    'settings.get': () => settings(),
+    'images.upload': (i) => s.provisioning.upload(i),
+    'images.delete': (i) => s.provisioning.deleteImage(i.id),
+    'settings.get': () => s.settings(),
     'settings.update': (i) => {
-      if (i.agent !== undefined) repos.settings.set('agent', i.agent);
-      return settings();
+      if (i.agent !== undefined) s.repos.settings.set('agent', i.agent);
+      return s.settings();
     },
-    'specs.list': (i) => specs.list(i.projectId),
-    'specs.get': (i) => specs.get(i.id),
-    'specs.create': (i) => specs.create(i),
-    'specs.update': (i) => specs.update(i),
-    'specs.delete': (i) => specs.delete(i.id),
-    'specs.duplicate': (i) => specs.duplicate(i.id, i.name),
+    'specs.list': (i) => s.specs.list(i.projectId),
+    'specs.get': (i) => s.specs.get(i.id),
+    'specs.create': (i) => s.specs.create(i),
+    'specs.update': (i) => s.specs.update(i),
+    'specs.delete': (i) => s.specs.delete(i.id),
+    'specs.duplicate': (i) => s.specs.duplicate(i.id, i.name),
   };
 }
