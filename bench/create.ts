@@ -370,6 +370,17 @@ function report(s: Record<'a' | 'b' | 'c' | 'd', Sample[]>) {
     );
 }
 
+// virt-install keeps its cloud-init seeds in a storage pool named "boot" that it defines (autostarted) when
+// it is missing; one left behind would take the testbed's unpinned disks in later test runs.
+const BOOT_POOL_BEFORE = (() => {
+  try {
+    virsh('pool-info', 'boot');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 main()
   .catch((err: unknown) => {
     console.error(err);
@@ -380,6 +391,10 @@ main()
     app.close();
     rmSync(IMAGE_PATH, { force: true });
     quiet(() => virsh('pool-refresh', POOL));
+    if (!BOOT_POOL_BEFORE) {
+      quiet(() => virsh('pool-destroy', 'boot'));
+      quiet(() => virsh('pool-undefine', 'boot'));
+    }
     rmSync(work, { recursive: true, force: true });
     // Host connections a background refresh may hold are not waited for.
     setTimeout(() => process.exit(), 100).unref();

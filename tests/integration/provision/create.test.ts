@@ -269,14 +269,13 @@ describe.skipIf(!testbed)(`creating VMs on the testbed ${NO_TESTBED}`, () => {
       expect(dumpxml(b)).toMatch(/<boot dev='hd'\/>\s*<boot dev='network'\/>/);
       // No seed without cloud-init; the thick disk is raw and fully allocated.
       expect(disksOf(b).some((d) => d['@device'] === 'cdrom')).toBe(false);
+      // The scheduler picks the pool (none was named): read where the disk went.
+      const rawPath = disksOf(b).find((d) => d.source?.['@file']?.endsWith(`${b}-disk1.raw`))?.source?.[
+        '@file'
+      ];
+      expect(rawPath).toBeDefined();
       const raw = JSON.parse(
-        execFileSync(
-          'qemu-img',
-          ['info', '-U', '--output=json', `/var/lib/libvirt/images/qhci-testbed/${b}-disk1.raw`],
-          {
-            encoding: 'utf8',
-          },
-        ),
+        execFileSync('qemu-img', ['info', '-U', '--output=json', rawPath!], { encoding: 'utf8' }),
       ) as { format: string; 'actual-size': number };
       expect(raw.format).toBe('raw');
       expect(raw['actual-size']).toBeGreaterThanOrEqual(8 * MiB);
