@@ -35,6 +35,7 @@ import { createHostsService, type HostsService } from './services/hosts';
 import { createPlacementService, type PlacementService } from './services/placement';
 import { createProjectsService } from './services/projects';
 import { createSpecsService } from './services/specs';
+import { createVmPower } from './services/vm-power';
 
 export interface AppOptions {
   /** Directory for the inventory (qhci.db) and other per-user state. */
@@ -149,6 +150,13 @@ export function createApp(opts: AppOptions): App {
     options: opts.provisioning,
   });
   const fixCpu = createCpuFix({ vms: repos.vms, hosts: repos.hosts, hostsService: hosts, events });
+  const power = createVmPower({
+    vms: repos.vms,
+    hosts: repos.hosts,
+    inventory: repos.hostInventory,
+    hostsService: hosts,
+    events,
+  });
   const guestStatus = createGuestStatus({ vms: repos.vms, hosts: repos.hosts, hostsService: hosts });
   let reconciling: Promise<void> | null = null;
   /** One reconciliation at a time: a look that finds one still running is skipped. */
@@ -194,6 +202,7 @@ export function createApp(opts: AppOptions): App {
     repos,
     settings,
     fixCpu,
+    power,
     guestStatus,
     monitor,
   });

@@ -17,6 +17,7 @@ import type { HostsService } from '../services/hosts';
 import type { PlacementService } from '../services/placement';
 import type { ProjectsService } from '../services/projects';
 import type { SpecsService } from '../services/specs';
+import type { VmPower } from '../services/vm-power';
 import type { VmGuestStatus } from '../../shared/domain/vm';
 import type { Handlers } from './dispatch';
 
@@ -36,6 +37,7 @@ export interface HandlerServices {
   };
   readonly settings: () => AppSettingsValue;
   readonly fixCpu: CpuFix;
+  readonly power: VmPower;
   readonly guestStatus: (vmId: string) => Promise<VmGuestStatus>;
   /** Watches hosts live in the desktop app; null in the CLI and most tests. */
   readonly monitor: HostMonitor | null;
@@ -71,7 +73,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     'hosts.connect': (i) => s.hosts.connect(i.id),
     'hosts.suggestLocal': () => s.hosts.suggestLocal(),
     'hosts.forgetKey': (i) => s.hosts.forgetKey(i.address, i.port),
-    'vms.power': (i) => s.hosts.power(i.vmId, i.action),
+    'vms.power': (i) => s.power(i.vmId, i.action),
     'vms.fixCpu': (i) => s.fixCpu(i.vmId),
     'vms.guest': (i) => s.guestStatus(i.vmId),
     'scheduler.place': (i) => s.placement.dryRun(i.projectId, i.request),

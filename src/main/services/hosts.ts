@@ -1,5 +1,5 @@
 /**
- * Hosts: add (with trust on first use), edit, remove, sync, power operations and live monitoring.
+ * Hosts: add (with trust on first use), edit, remove, sync and live monitoring (VM power: vm-power.ts).
  * Joins the drivers (src/main/hosts) and the repositories (src/main/inventory); parses with src/main/virt.
  */
 import { AppError } from '../../shared/domain/errors';
@@ -9,95 +9,25 @@ import {
   type HostSummary,
   type HostSyncReport,
   type StoredAuth,
-  type Volume,
 } from '../../shared/domain/host';
 import type { VmState } from '../../shared/domain/vm';
 import type { ParsedInput } from '../../shared/ipc/contract';
 import { createDriver, type DriverContext, type DriverSpec } from '../hosts/credentials';
-import type { HostDriver, PowerAction, RawHostData } from '../hosts/driver';
+import type { HostDriver, RawHostData } from '../hosts/driver';
 import { MemorySecretStore, type SecretStore } from '../hosts/secrets';
 import { probeHostKey } from '../hosts/ssh-connection';
 import type { Db } from '../inventory/db';
 import { inTransaction } from '../inventory/db';
-import type { HostInventory, HostInventoryRepo, SyncedDomain } from '../inventory/host-inventory.repo';
+import type { HostInventoryRepo, SyncedDomain } from '../inventory/host-inventory.repo';
 import type { HostsRepo } from '../inventory/hosts.repo';
 import { newId } from '../inventory/rows';
 import type { VmsRepo } from '../inventory/vms.repo';
-import {
-  classifyVolume,
-  nodeFacts,
-  parseDomainXml,
-  parseNetworkXml,
-  parsePoolXml,
-  parseVolumeXml,
-} from '../virt/parse';
+import { classifyVolume, nodeFacts, parseDomainXml, parsePoolXml, parseVolumeXml } from '../virt/parse';
 import type { AppEvents } from './events';
 import type { ProjectsService } from './projects';
-import { cpuRefusal, kvmLimitation, kvmLimitationMessage } from '../virt/cpu-refusal';
+import { toInventory, vmState } from './inventory-parse';
 
-const VM_STATES: Record<string, VmState> = {
-  running: 'running',
-  idle: 'running',
-  blocked: 'running',
-  paused: 'paused',
-  'in shutdown': 'running',
-  shutdown: 'shutoff',
-  'shut off': 'shutoff',
-  shutoff: 'shutoff',
-  crashed: 'crashed',
-  pmsuspended: 'pmsuspended',
-};
-
-/**
- * A power-on the host refused for the VM's CPU: the same diagnosis as creation's, and the way out (the VM
- * page offers it as one click: vms.fixCpu). The VM is never rewritten without that click.
- */
-function powerOnDiagnosis(name: string, hostName: string, err: unknown): unknown {
-  const text = err instanceof Error ? err.message : String(err);
-  const limit = kvmLimitation(text);
-  if (limit !== null) return new AppError('HOST_ERROR', kvmLimitationMessage(hostName, limit));
-  const reason = cpuRefusal(text);
-  if (reason === null) return err;
-  return new AppError(
-    'HOST_ERROR',
-    `VM ${name} did not start: its host refused the VM's CPU (${reason}). ` +
-      `Use a compatible CPU mode (on the VM's page, or "qhci vm fix-cpu ${name}"): QHCI redefines the VM ` +
-      'with a mode this host runs, then starts it',
-    'cpuMode',
-  );
-}
-
-export function vmState(text: string): VmState {
-  return VM_STATES[text.trim().toLowerCase()] ?? 'unknown';
-}
-
-/** Turns what a sync read into inventory rows (pure: parsing and classification only). */
-export function toInventory(raw: RawHostData): HostInventory & { warnings: string[] } {
-  const warnings = [...raw.warnings];
-  const domains: SyncedDomain[] = [];
-  for (const d of raw.domains) {
-    try {
-      domains.push({ info: parseDomainXml(d.xml), state: vmState(d.state) });
-    } catch (err) {
-      warnings.push(`domain ${d.uuid}: ${(err as Error).message}`);
-    }
-  }
-  const attachedPaths = new Set<string>();
-  for (const d of domains)
-    for (const disk of d.info.disks)
-      if (disk.source && disk.device === 'disk') attachedPaths.add(disk.source);
-  const pools = raw.pools.map((p) => parsePoolXml(p.xml, p.active ? 'running' : 'inactive'));
-  const parsedVols = raw.pools.flatMap((p) => p.volumes.map((v) => parseVolumeXml(v.xml, p.name)));
-  const backingPaths = new Set(parsedVols.flatMap((v) => (v.backingPath ? [v.backingPath] : [])));
-  for (const d of domains)
-    for (const disk of d.info.disks) disk.backingChain.forEach((b) => backingPaths.add(b));
-  const volumes: Volume[] = parsedVols.map((v) => ({
-    ...v,
-    kind: classifyVolume(v, { attachedPaths, backingPaths }),
-  }));
-  const networks = raw.networks.map((n) => parseNetworkXml(n.xml, n.active));
-  return { pools, networks, volumes, domains, warnings };
-}
+export { toInventory, vmState } from './inventory-parse';
 
 /** What a change on a host touched, for a targeted refresh. */
 export interface ChangedParts {
@@ -419,24 +349,6 @@ export function createHostsService(deps: HostsServiceDeps) {
       const p = doSync(id).finally(() => syncing.delete(id));
       syncing.set(id, p);
       return p;
-    },
-
-    async power(vmId: string, action: PowerAction): Promise<{ state: VmState }> {
-      const vm = deps.vms.get(vmId);
-      if (!vm) throw new AppError('NOT_FOUND', `VM ${vmId} does not exist`, 'vmId');
-      const uuid = deps.vms.uuid(vmId);
-      if (!vm.hostId || !uuid)
-        throw new AppError('VALIDATION', `VM "${vm.name}" is not on a host yet`, 'vmId');
-      const d = await driverFor(vm.hostId);
-      await d.connect();
-      await d.power(uuid, action).catch((err: unknown) => {
-        throw action === 'start' ? powerOnDiagnosis(vm.name, mustGet(vm.hostId!).name, err) : err;
-      });
-      const state = vmState(await d.virsh(['domstate', uuid]));
-      inventory.setDomainState(vm.hostId, uuid, state);
-      events.emit('vm.state', { vmId, hostId: vm.hostId, state });
-      changed('vms', vm.projectId);
-      return { state };
     },
 
     /** Re-reads one domain after an event (or removes it when it was undefined). */
