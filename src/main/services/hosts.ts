@@ -13,6 +13,7 @@ import {
 import type { VmState } from '../../shared/domain/vm';
 import type { ParsedInput } from '../../shared/ipc/contract';
 import { createDriver, type DriverContext, type DriverSpec } from '../hosts/credentials';
+import { DriverPool } from '../hosts/driver-pool';
 import type { HostDriver, RawHostData } from '../hosts/driver';
 import { MemorySecretStore, type SecretStore } from '../hosts/secrets';
 import { probeHostKey } from '../hosts/ssh-connection';
@@ -50,7 +51,7 @@ export interface HostsServiceDeps {
 export function createHostsService(deps: HostsServiceDeps) {
   const { db, hosts, inventory, projects, events, driverContext, log } = deps;
   const { secrets, knownHosts } = driverContext;
-  const drivers = new Map<string, HostDriver>();
+  const drivers = new DriverPool((id) => hosts.getRecord(id), driverContext);
   let closed = false;
   const syncing = new Map<string, Promise<HostSyncReport>>();
 
@@ -64,22 +65,8 @@ export function createHostsService(deps: HostsServiceDeps) {
     events.emit('inventory.changed', { entity, projectId });
 
   /** The live driver of a host, connected on first use. */
-  const driverFor = async (id: string): Promise<HostDriver> => {
-    // After close() nothing may open a connection again (it would keep the process alive).
-    if (closed) throw new AppError('HOST_ERROR', 'The app is closing');
-    const existing = drivers.get(id);
-    if (existing) return existing;
-    const rec = hosts.getRecord(id);
-    if (!rec) throw new AppError('NOT_FOUND', `Host ${id} does not exist`, 'id');
-    const d = createDriver(rec, driverContext);
-    drivers.set(id, d);
-    return d;
-  };
-
-  const dropDriver = (id: string) => {
-    drivers.get(id)?.close();
-    drivers.delete(id);
-  };
+  const driverFor = async (id: string): Promise<HostDriver> => drivers.get(id);
+  const dropDriver = (id: string) => drivers.drop(id);
 
   /** Puts the secrets of a connection into a store and returns the auth record that refers to them. */
   const storeAuth = (
@@ -258,7 +245,7 @@ export function createHostsService(deps: HostsServiceDeps) {
       }
       staged.copyTo(secrets);
       trust.commit();
-      drivers.set(id, driver);
+      drivers.put(id, driver);
       changed('hosts', project.id);
       try {
         await service.sync(id);
@@ -470,7 +457,7 @@ export function createHostsService(deps: HostsServiceDeps) {
     close(): void {
       closed = true;
       for (const m of monitors.values()) m.stop();
-      for (const id of [...drivers.keys()]) dropDriver(id);
+      drivers.close();
     },
   };
 
