@@ -23,10 +23,10 @@ import type { HostInventoryRepo, SyncedDomain } from '../inventory/host-inventor
 import type { HostsRepo } from '../inventory/hosts.repo';
 import { newId } from '../inventory/rows';
 import type { VmsRepo } from '../inventory/vms.repo';
-import { classifyVolume, nodeFacts, parseDomainXml, parsePoolXml, parseVolumeXml } from '../virt/parse';
+import { nodeFacts, parseDomainXml, parsePoolXml, parseVolumeXml } from '../virt/parse';
 import type { AppEvents } from './events';
 import type { ProjectsService } from './projects';
-import { toInventory, vmState } from './inventory-parse';
+import { classifyVolumes, toInventory, vmState } from './inventory-parse';
 
 export { toInventory, vmState } from './inventory-parse';
 
@@ -402,18 +402,7 @@ export function createHostsService(deps: HostsServiceDeps) {
           return x?.ok ? [parseVolumeXml(x.out, v.pool)] : [];
         });
         // The new volumes' kinds, from what this refresh knows (their domains and their own backing files).
-        const attachedPaths = new Set<string>();
-        const backingPaths = new Set<string>();
-        for (const sd of synced)
-          for (const disk of sd.info.disks) {
-            if (disk.source && disk.device === 'disk') attachedPaths.add(disk.source);
-            disk.backingChain.forEach((b) => backingPaths.add(b));
-          }
-        for (const v of parsedVols) if (v.backingPath) backingPaths.add(v.backingPath);
-        const volumes = parsedVols.map((v) => ({
-          ...v,
-          kind: classifyVolume(v, { attachedPaths, backingPaths }),
-        }));
+        const volumes = classifyVolumes(parsedVols, synced);
         return { gone, synced, poolRows, volumes };
       };
       const prepare = () => {

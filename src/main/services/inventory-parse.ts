@@ -36,19 +36,29 @@ export function toInventory(raw: RawHostData): HostInventory & { warnings: strin
       warnings.push(`domain ${d.uuid}: ${(err as Error).message}`);
     }
   }
-  const attachedPaths = new Set<string>();
-  for (const d of domains)
-    for (const disk of d.info.disks)
-      if (disk.source && disk.device === 'disk') attachedPaths.add(disk.source);
   const pools = raw.pools.map((p) => parsePoolXml(p.xml, p.active ? 'running' : 'inactive'));
   const parsedVols = raw.pools.flatMap((p) => p.volumes.map((v) => parseVolumeXml(v.xml, p.name)));
-  const backingPaths = new Set(parsedVols.flatMap((v) => (v.backingPath ? [v.backingPath] : [])));
-  for (const d of domains)
-    for (const disk of d.info.disks) disk.backingChain.forEach((b) => backingPaths.add(b));
-  const volumes: Volume[] = parsedVols.map((v) => ({
-    ...v,
-    kind: classifyVolume(v, { attachedPaths, backingPaths }),
-  }));
+  const volumes = classifyVolumes(parsedVols, domains);
   const networks = raw.networks.map((n) => parseNetworkXml(n.xml, n.active));
   return { pools, networks, volumes, domains, warnings };
+}
+
+/**
+ * Each volume's kind (cloud image, ISO, VM disk) from what is known with it: the disks the domains attach,
+ * and every backing file (of the domains' chains and of the volumes themselves). A full sync and a targeted
+ * refresh both classify through here.
+ */
+export function classifyVolumes(
+  parsed: readonly Omit<Volume, 'kind'>[],
+  domains: readonly Pick<SyncedDomain, 'info'>[],
+): Volume[] {
+  const attachedPaths = new Set<string>();
+  const backingPaths = new Set<string>();
+  for (const d of domains)
+    for (const disk of d.info.disks) {
+      if (disk.source && disk.device === 'disk') attachedPaths.add(disk.source);
+      disk.backingChain.forEach((b) => backingPaths.add(b));
+    }
+  for (const v of parsed) if (v.backingPath) backingPaths.add(v.backingPath);
+  return parsed.map((v) => ({ ...v, kind: classifyVolume(v, { attachedPaths, backingPaths }) }));
 }
