@@ -25,9 +25,9 @@ import type { AppEvents } from '../services/events';
 import type { HostsService } from '../services/hosts';
 import { ownerIsGone } from '../tasks/ownership';
 import { toTaskError, type StepHandle, type TaskHandle, type TaskLog } from '../tasks/task-log';
+import { createDeletions } from './delete';
 import { HostOps, isAlreadyExists } from './host-ops';
 import { planCreation, toXml, type PlanDeps, type VmPlan } from './plan';
-import { parseDomainXml } from '../virt/parse';
 import { fallbackSummary, kvmLimitationMessage } from '../virt/cpu-refusal';
 import { describeCpuVariant, type CpuVariant } from '../../shared/domain/cpu';
 import { startWithCpuFallback } from './cpu-start';
@@ -579,6 +579,16 @@ export function createProvisioning(deps: ProvisioningDeps) {
     void p.finally(() => running.delete(p));
   }
 
+  const deletions = createDeletions({
+    vms: deps.vmsRepo,
+    images: deps.imagesRepo,
+    hosts: deps.hosts,
+    hostsService: deps.hostsService,
+    events: deps.events,
+    opsFor,
+    track,
+  });
+
   /** Fields are named as the channel's input names them (request.…), like zod's own errors. */
   const plan = (request: CreateVmRequest, reserve: boolean) => {
     try {
@@ -772,79 +782,8 @@ export function createProvisioning(deps: ProvisioningDeps) {
       return { taskId: task.id };
     },
 
-    /** Deletes an image or volume, unless it is the base of overlays or attached to a VM. */
-    async deleteImage(id: string): Promise<{ deleted: true }> {
-      const img = deps.imagesRepo.get(id);
-      if (!img || img.hostId === null || img.pool === null) {
-        throw new AppError('NOT_FOUND', 'The image does not exist', 'id');
-      }
-      if (img.usedBy > 0) {
-        const users = deps.imagesRepo
-          .list(deps.hosts.get(img.hostId)!.projectId, { hostId: img.hostId })
-          .filter((v) => v.backingPath === img.path)
-          .map((v) => `${v.pool}/${v.name}`);
-        throw new AppError(
-          'CONFLICT',
-          `${img.name} is the base image of ${users.length} disk(s) (${users.join(', ')}): delete those first`,
-          'id',
-        );
-      }
-      if (img.attached) throw new AppError('CONFLICT', `${img.name} is attached to a VM`, 'id');
-      const ops = await opsFor(img.hostId);
-      await ops.deleteVolume(img.pool, img.name);
-      await deps.hostsService.sync(img.hostId).catch(() => undefined);
-      deps.events.emit('inventory.changed', {
-        entity: 'images',
-        projectId: deps.hosts.get(img.hostId)!.projectId,
-      });
-      return { deleted: true };
-    },
-
-    /** Stops and undefines the domain and deletes the VM's own volumes (never a base image or a shared ISO). */
-    async deleteVm(vmId: string, deleteDisks: boolean): Promise<{ deleted: true }> {
-      const vm = deps.vmsRepo.detail(vmId);
-      if (!vm) throw new AppError('NOT_FOUND', 'The VM does not exist', 'vmId');
-      if (vm.state === 'creating') {
-        throw new AppError('CONFLICT', `VM ${vm.name} is being created; wait for its task to finish`, 'vmId');
-      }
-      if (vm.hostId && vm.uuid) {
-        const ops = await opsFor(vm.hostId);
-        // The disks as the host has them now (the inventory may be behind), else as last synced.
-        const live = await ops.driver
-          .virsh(['dumpxml', vm.uuid])
-          .then((xml) => parseDomainXml(xml).disks)
-          .catch(() => null);
-        const disks = live ?? vm.details.disks ?? [];
-        await ops.removeDomain(vm.uuid);
-        const gone: string[] = [];
-        const images = deleteDisks ? deps.imagesRepo.list(vm.projectId, { hostId: vm.hostId }) : [];
-        if (deleteDisks) {
-          const bases = new Set(images.filter((v) => v.usedBy > 0).map((v) => v.path));
-          for (const d of disks) {
-            if (!d.source) continue;
-            // Its own disks (never a base image other disks stand on) and its own seed.
-            const own =
-              d.device === 'disk' ? !bases.has(d.source) : d.source.endsWith(`/${vm.name}-cidata.iso`);
-            if (own) {
-              await ops.deleteVolumeAt(d.source);
-              gone.push(d.source);
-            }
-          }
-        }
-        // The inventory forgets the deleted volumes now; their pools' free space is read back in the
-        // background (drain() waits for it), in one round trip instead of a full sync.
-        deps.hostsService.forgetVolumes(vm.hostId, gone);
-        const pools = new Set(
-          images.flatMap((v) => (v.pool !== null && gone.includes(v.path) ? [v.pool] : [])),
-        );
-        if (pools.size) {
-          track(deps.hostsService.refresh(vm.hostId, { pools: [...pools] }).catch(() => undefined));
-        }
-      }
-      deps.vmsRepo.remove(vm.id);
-      vmsChanged(vm.projectId);
-      return { deleted: true };
-    },
+    deleteImage: (id: string) => deletions.deleteImage(id),
+    deleteVm: (vmId: string, deleteDisks: boolean) => deletions.deleteVm(vmId, deleteDisks),
 
     /** Waits for every task this process runs (the CLI before it exits; tests). */
     async drain(): Promise<void> {
