@@ -2,13 +2,7 @@
  * The accelerator and guest CPU of a planned VM on its host: the effective domain type (the VM's override,
  * the host's policy, what the host offers), and the CPU variants the start step will try, in order.
  */
-import {
-  cpuAttempts,
-  effectiveDomainType,
-  needsKvm,
-  type Accelerator,
-  type CpuVariant,
-} from '../../shared/domain/cpu';
+import { cpuAttempts, effectiveDomainType, type Accelerator, type CpuVariant } from '../../shared/domain/cpu';
 import { AppError } from '../../shared/domain/errors';
 import type { HostSummary } from '../../shared/domain/host';
 
@@ -32,8 +26,6 @@ export function checkCpuChoice(cpuMode: string, accelerator: Accelerator): void 
     );
   }
 }
-
-export { needsKvm };
 
 export function planCpu(host: HostSummary, cpuMode: string, accelerator: Accelerator): CpuPlan {
   const domainType = effectiveDomainType(

@@ -8,7 +8,7 @@ import type { VmGuestStatus } from '../../shared/domain/vm';
 import type { HostsRepo } from '../inventory/hosts.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
 import type { HostsService } from '../services/hosts';
-import { vmState } from '../services/hosts';
+import { vmState } from '../services/inventory-parse';
 import { HostOps } from './host-ops';
 import { leaseAddresses } from './signs-of-life';
 

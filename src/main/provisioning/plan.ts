@@ -26,7 +26,8 @@ import type { ProjectsService } from '../services/projects';
 import { buildDomainXml, type DomainPlan } from '../virt/domain-xml';
 import { formatBytes } from '../scheduler/format';
 import type { CpuVariant } from '../../shared/domain/cpu';
-import { checkCpuChoice, needsKvm, planCpu } from './cpu-plan';
+import { needsKvm } from '../../shared/domain/cpu';
+import { checkCpuChoice, planCpu } from './cpu-plan';
 
 export interface PlannedDisk {
   readonly kind: 'new' | 'existing';

@@ -28,8 +28,6 @@ import type { AppEvents } from './events';
 import type { ProjectsService } from './projects';
 import { classifyVolumes, toInventory, vmState } from './inventory-parse';
 
-export { toInventory, vmState } from './inventory-parse';
-
 /** What a change on a host touched, for a targeted refresh. */
 export interface ChangedParts {
   readonly domains?: readonly string[];

@@ -69,8 +69,12 @@ export function createCapacityBook(deps: {
     place: (request, snapshot) => place(request, snapshot, options()),
     placeAndReserve(request, snapshot) {
       return inTransaction(deps.db, () => {
-        for (const r of deps.repo.list()) if (stale(r)) deps.repo.remove(r.id);
-        const result = place(request, snapshot(), options());
+        const kept: Reservation[] = [];
+        for (const r of deps.repo.list()) {
+          if (stale(r)) deps.repo.remove(r.id);
+          else kept.push(r.reservation);
+        }
+        const result = place(request, snapshot(), { ...deps.options, reservations: kept });
         const tickets: ReservationTicket[] = result.placements.map((p) => {
           const reservation = reservationFor(request, p);
           return { id: deps.repo.insert(deps.owner, reservation), reservation };
