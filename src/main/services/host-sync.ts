@@ -1,0 +1,217 @@
+/**
+ * Keeping a host's inventory rows in step with the host: a full sync (one at a time per host), and a
+ * targeted refresh of what a change touched. Parses with src/main/virt; writes through the repositories.
+ */
+import { AppError } from '../../shared/domain/errors';
+import type { HostSummary, HostSyncReport } from '../../shared/domain/host';
+import type { VmState } from '../../shared/domain/vm';
+import type { HostDriver, RawHostData } from '../hosts/driver';
+import type { BatchResult } from '../hosts/virsh';
+import type { Db } from '../inventory/db';
+import { inTransaction } from '../inventory/db';
+import type { HostInventoryRepo, SyncedDomain } from '../inventory/host-inventory.repo';
+import type { HostsRepo } from '../inventory/hosts.repo';
+import type { VmsRepo } from '../inventory/vms.repo';
+import { nodeFacts, parseDomainXml, parsePoolXml, parseVolumeXml } from '../virt/parse';
+import type { AppEvents } from './events';
+import { classifyVolumes, toInventory, vmState } from './inventory-parse';
+
+/** What a change on a host touched, for a targeted refresh. */
+export interface ChangedParts {
+  readonly domains?: readonly string[];
+  readonly pools?: readonly string[];
+  readonly volumes?: readonly { pool: string; name: string }[];
+}
+
+export interface HostSyncDeps {
+  readonly db: Db;
+  readonly hosts: HostsRepo;
+  readonly inventory: HostInventoryRepo;
+  readonly vms: VmsRepo;
+  readonly events: AppEvents;
+  readonly log: (msg: string) => void;
+  /** The live driver of a host, connected on first use. */
+  readonly driverFor: (id: string) => Promise<HostDriver>;
+  /** The app closed: the inventory is gone and nothing more is written. */
+  readonly closed: () => boolean;
+}
+
+export function mustGetHost(hosts: HostsRepo, id: string): HostSummary {
+  const h = hosts.get(id);
+  if (!h) throw new AppError('NOT_FOUND', `Host ${id} does not exist`, 'id');
+  return h;
+}
+
+/** Tells the windows that a project's hosts or VMs changed. */
+export const inventoryChanged = (events: AppEvents, entity: 'hosts' | 'vms', projectId: string) =>
+  events.emit('inventory.changed', { entity, projectId });
+
+export function createHostSync(deps: HostSyncDeps) {
+  const { hosts, inventory, closed } = deps;
+  const syncing = new Map<string, Promise<HostSyncReport>>();
+
+  const sync = {
+    /** A full sync; concurrent calls for one host share the same run. */
+    sync(id: string): Promise<HostSyncReport> {
+      const running = syncing.get(id);
+      if (running) return running;
+      const p = fullSync(deps, id).finally(() => syncing.delete(id));
+      syncing.set(id, p);
+      return p;
+    },
+
+    /** Re-reads one domain after an event (or removes it when it was undefined). */
+    refreshDomain(hostId: string, name: string): Promise<void> {
+      return sync.refresh(hostId, { domains: [name] });
+    },
+
+    /**
+     * Re-reads what a change touched, in one round trip: domains by name (removed from the inventory when
+     * they are gone), pools, and volumes. Cheaper than a full sync after a creation or a deletion; the
+     * periodic sync still corrects anything else.
+     */
+    async refresh(hostId: string, what: ChangedParts): Promise<void> {
+      (await sync.read(hostId, what)).apply();
+    },
+
+    /** Volumes deleted on the host leave the inventory at once (their pools are refreshed separately). */
+    forgetVolumes(hostId: string, paths: readonly string[]): void {
+      if (closed() || !paths.length) return;
+      const host = mustGetHost(hosts, hostId);
+      inventory.removeVolumes(hostId, paths);
+      inventoryChanged(deps.events, 'hosts', host.projectId);
+    },
+
+    /**
+     * The reading half of refresh(): one round trip to the host. The result parses what was read (prepare,
+     * when the caller has time, e.g. while a VM starts) and writes it into the inventory (apply, which
+     * prepares first if needed), for a caller that writes only once what it was doing has succeeded.
+     */
+    async read(hostId: string, what: ChangedParts): Promise<{ prepare(): void; apply(): void }> {
+      const nothing = { prepare: () => undefined, apply: () => undefined };
+      if (closed()) return nothing;
+      mustGetHost(hosts, hostId);
+      const parts = {
+        domains: what.domains ?? [],
+        pools: what.pools ?? [],
+        volumes: what.volumes ?? [],
+      };
+      const d = await deps.driverFor(hostId);
+      const r = await d.virshBatch([
+        ...parts.domains.flatMap((n) => [
+          ['domuuid', n],
+          ['domstate', n],
+          ['dumpxml', n],
+        ]),
+        ...parts.pools.map((p) => ['pool-dumpxml', p]),
+        ...parts.volumes.map((v) => ['vol-dumpxml', '--pool', v.pool, v.name]),
+      ]);
+      let parsed: Refreshed | null = null;
+      const prepare = () => {
+        parsed ??= parseRefresh(r, parts);
+        return parsed;
+      };
+      return { prepare, apply: () => writeRefresh(deps, hostId, prepare()) };
+    },
+  };
+  return sync;
+}
+
+/** Reads the whole host and replaces its inventory rows; a failure marks the host stale. */
+async function fullSync(deps: HostSyncDeps, id: string): Promise<HostSyncReport> {
+  const { db, hosts, inventory } = deps;
+  const host = mustGetHost(hosts, id);
+  const t0 = performance.now();
+  let raw: RawHostData;
+  try {
+    const d = await deps.driverFor(id);
+    await d.connect();
+    raw = await d.collect();
+  } catch (err) {
+    const message = err instanceof AppError ? err.message : `Sync failed: ${(err as Error).message}`;
+    hosts.setState(id, { state: 'disconnected', stale: true, lastError: message, seen: false });
+    inventoryChanged(deps.events, 'hosts', host.projectId);
+    if (!(err instanceof AppError))
+      deps.log(`sync of ${host.name} failed: ${(err as Error).stack ?? String(err)}`);
+    throw err instanceof AppError ? err : new AppError('HOST_ERROR', message);
+  }
+  const t1 = performance.now();
+  const inv = toInventory(raw);
+  const facts = nodeFacts(raw);
+  const t2 = performance.now();
+  inTransaction(db, () => {
+    inventory.replace(id, host.projectId, inv);
+    hosts.setFacts(id, facts);
+    hosts.setState(id, { state: 'connected', stale: false, lastError: null, seen: true });
+  });
+  const t3 = performance.now();
+  inventoryChanged(deps.events, 'hosts', host.projectId);
+  inventoryChanged(deps.events, 'vms', host.projectId);
+  return {
+    hostId: id,
+    durationMs: Math.round(t3 - t0),
+    phases: { readMs: Math.round(t1 - t0), parseMs: Math.round(t2 - t1), storeMs: Math.round(t3 - t2) },
+    domains: inv.domains.length,
+    pools: inv.pools.length,
+    networks: inv.networks.length,
+    volumes: inv.volumes.length,
+    warnings: inv.warnings,
+  };
+}
+
+interface RefreshParts {
+  readonly domains: readonly string[];
+  readonly pools: readonly string[];
+  readonly volumes: readonly { pool: string; name: string }[];
+}
+
+type Refreshed = ReturnType<typeof parseRefresh>;
+
+/** Parses the answers of a refresh's batch, which asked in the order of `parts`. */
+function parseRefresh(r: readonly BatchResult[], parts: RefreshParts) {
+  const { domains, pools, volumes: vols } = parts;
+  const gone: string[] = [];
+  const synced: SyncedDomain[] = [];
+  domains.forEach((name, i) => {
+    const [uuid, state, xml] = [r[3 * i], r[3 * i + 1], r[3 * i + 2]];
+    if (!uuid?.ok || !state?.ok || !xml?.ok) gone.push(name);
+    else synced.push({ info: parseDomainXml(xml.out), state: vmState(state.out) });
+  });
+  let k = 3 * domains.length;
+  const poolRows = pools.flatMap((_, i) => {
+    const x = r[k + i];
+    return x?.ok ? [parsePoolXml(x.out, 'running')] : [];
+  });
+  k += pools.length;
+  const parsedVols = vols.flatMap((v, i) => {
+    const x = r[k + i];
+    return x?.ok ? [parseVolumeXml(x.out, v.pool)] : [];
+  });
+  // The new volumes' kinds, from what this refresh knows (their domains and their own backing files).
+  const volumes = classifyVolumes(parsedVols, synced);
+  return { gone, synced, poolRows, volumes };
+}
+
+/** Writes a parsed refresh into the inventory and announces what changed. */
+function writeRefresh(deps: HostSyncDeps, hostId: string, { gone, synced, poolRows, volumes }: Refreshed) {
+  const { inventory, events } = deps;
+  // The app closed (the inventory is gone) or the host was removed meanwhile: nothing to write.
+  const host = deps.closed() ? undefined : deps.hosts.get(hostId);
+  if (!host) return;
+  const changedVms: { vmId: string; state: VmState }[] = [];
+  inTransaction(deps.db, () => {
+    for (const name of gone) {
+      const vmId = inventory.removeDomainByName(hostId, name);
+      if (vmId) changedVms.push({ vmId, state: 'unknown' });
+    }
+    for (const sd of synced) {
+      const vmId = inventory.upsertDomain(hostId, host.projectId, sd);
+      // A VM being created keeps its state; its task announces the state it ends in.
+      if (deps.vms.get(vmId)?.state !== 'creating') changedVms.push({ vmId, state: sd.state });
+    }
+    inventory.absorb(hostId, { pools: poolRows, volumes });
+  });
+  for (const c of changedVms) events.emit('vm.state', { vmId: c.vmId, hostId, state: c.state });
+  if (changedVms.length) inventoryChanged(deps.events, 'vms', host.projectId);
+  if (poolRows.length || volumes.length) inventoryChanged(deps.events, 'hosts', host.projectId);
+}
