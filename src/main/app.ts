@@ -20,13 +20,13 @@ import { createVmsRepo, type VmsRepo } from './inventory/vms.repo';
 import { createImagesRepo } from './inventory/images.repo';
 import { createSettingsRepo } from './inventory/settings.repo';
 import { createTasksRepo } from './inventory/tasks.repo';
-import { createProvisioning, type Provisioning, type ProvisioningOptions } from './provisioning/service';
-import { PROCESS_OWNER, TaskLog } from './tasks/task-log';
+import { createOperations, type Operations, type OperationsOptions } from './operations';
+import { PROCESS_OWNER, TaskLog, type Checkpoint } from './tasks/task-log';
 import { localOwnerIsDead } from './tasks/ownership';
 import { createCapacityBook } from './services/reservations';
 import { createReservationsRepo } from './inventory/reservations.repo';
-import { createCpuFix } from './provisioning/cpu-fix';
-import { createGuestStatus } from './provisioning/guest-status';
+import { createCpuFix } from './operations/cpu-fix';
+import { createGuestStatus } from './operations/guest-status';
 import type { AppSettingsValue } from '../shared/domain/settings';
 import { AppEvents } from './services/events';
 import { createFoldersService } from './services/folders';
@@ -53,7 +53,9 @@ export interface AppOptions {
   readonly secrets?: SecretStore;
   /** Watch hosts for live changes (the desktop app); the CLI and most tests do not. */
   readonly monitor?: { readonly pollMs?: number };
-  readonly provisioning?: ProvisioningOptions;
+  readonly provisioning?: OperationsOptions;
+  /** Called at every step boundary and undo record of every task (fault tests stop the process there). */
+  readonly checkpoint?: (point: Checkpoint) => void;
   /**
    * Roll back tasks left unfinished by a process that is gone, right after opening (default true). The CLI
    * and the desktop app do; `ready` resolves when it is done.
@@ -76,7 +78,7 @@ export interface App {
   readonly repos: { readonly vms: VmsRepo };
   readonly hosts: HostsService;
   readonly placement: PlacementService;
-  readonly provisioning: Provisioning;
+  readonly provisioning: Operations;
   /** Resolves when start-up reconciliation of interrupted tasks has finished. */
   readonly ready: Promise<void>;
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
@@ -126,11 +128,11 @@ export function createApp(opts: AppOptions): App {
     ownerIsDead: (owner) => localOwnerIsDead(owner, PROCESS_OWNER),
   });
   const placement = createPlacementService({ snapshots: repos.snapshots, projects, reservations, events });
-  const taskLog = new TaskLog(repos.tasks, events);
+  const taskLog = new TaskLog(repos.tasks, events, PROCESS_OWNER, opts.checkpoint);
   const settings = (): AppSettingsValue => ({
     agent: repos.settings.get<AppSettingsValue['agent']>('agent', null),
   });
-  const provisioning = createProvisioning({
+  const provisioning = createOperations({
     projects,
     folders: repos.folders,
     specs: repos.specs,
@@ -156,6 +158,7 @@ export function createApp(opts: AppOptions): App {
     inventory: repos.hostInventory,
     hostsService: hosts,
     events,
+    busy: (lock) => provisioning.engine.busy(lock),
   });
   const guestStatus = createGuestStatus({ vms: repos.vms, hosts: repos.hosts, hostsService: hosts });
   let reconciling: Promise<void> | null = null;

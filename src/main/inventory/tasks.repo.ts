@@ -20,6 +20,7 @@ interface TaskRow {
   error: string | null;
   owner: string | null;
   heartbeat_at: string | null;
+  lock_key: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -54,11 +55,19 @@ export interface UndoEntry {
   readonly records: readonly unknown[];
 }
 
+/** Thrown by create() when an unfinished task already holds the lock key. */
+export class LockHeld extends Error {
+  constructor(readonly holder: TaskRow) {
+    super(`Lock ${holder.lock_key ?? ''} is held by task ${holder.id}`);
+  }
+}
+
 export function createTasksRepo(db: Db) {
   const insertTask = db.prepare(
     `INSERT INTO tasks (id, project_id, kind, title, target_type, target_id, state, progress, input, owner,
-       heartbeat_at, created_at, started_at)
-     VALUES (@id, @projectId, @kind, @title, @targetType, @targetId, 'running', 0, @input, @owner, @now, @now, @now)`,
+       heartbeat_at, lock_key, created_at, started_at)
+     VALUES (@id, @projectId, @kind, @title, @targetType, @targetId, 'running', 0, @input, @owner, @now, @lockKey,
+       @now, @now)`,
   );
   const insertStep = db.prepare(
     `INSERT INTO task_steps (task_id, seq, name, state, progress) VALUES (?, ?, ?, 'pending', 0)`,
@@ -91,6 +100,9 @@ export function createTasksRepo(db: Db) {
   const setTarget = db.prepare('UPDATE tasks SET target_type = ?, target_id = ? WHERE id = ?');
   const unfinished = db.prepare<[], TaskRow>(
     `SELECT * FROM tasks WHERE state IN ('queued', 'running') ORDER BY created_at`,
+  );
+  const lockHolder = db.prepare<[string], TaskRow>(
+    `SELECT * FROM tasks WHERE lock_key = ? AND state IN ('queued', 'running')`,
   );
   const claim = db.prepare(
     `UPDATE tasks SET owner = ?, heartbeat_at = ? WHERE id = ? AND state IN ('queued', 'running')
@@ -125,9 +137,11 @@ export function createTasksRepo(db: Db) {
       input: unknown;
       owner: string;
       steps: readonly string[];
+      /** Refused (LockHeld) while another unfinished task holds the same key, in any process. */
+      lockKey?: string | null;
     }): string {
       const id = newId();
-      db.transaction(() => {
+      const insert = db.transaction(() => {
         insertTask.run({
           id,
           projectId: t.projectId,
@@ -137,11 +151,24 @@ export function createTasksRepo(db: Db) {
           targetId: t.targetId,
           input: JSON.stringify(t.input ?? null),
           owner: t.owner,
+          lockKey: t.lockKey ?? null,
           now: nowIso(),
         });
         t.steps.forEach((name, seq) => insertStep.run(id, seq, name));
-      })();
+      });
+      try {
+        insert.immediate();
+      } catch (err) {
+        const holder = t.lockKey ? lockHolder.get(t.lockKey) : undefined;
+        if (holder && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+          throw new LockHeld(holder);
+        throw err;
+      }
       return id;
+    },
+    /** The unfinished task holding a lock key, if any. */
+    lockHolder(lockKey: string): TaskRow | undefined {
+      return lockHolder.get(lockKey);
     },
     get(id: string): Task | undefined {
       const r = byId.get(id);

@@ -9,8 +9,8 @@ import type { ImagesRepo } from '../inventory/images.repo';
 import type { SettingsRepo } from '../inventory/settings.repo';
 import type { TasksRepo } from '../inventory/tasks.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
-import type { CpuFix } from '../provisioning/cpu-fix';
-import type { Provisioning } from '../provisioning/service';
+import type { CpuFix } from '../operations/cpu-fix';
+import type { Operations } from '../operations';
 import type { FoldersService } from '../services/folders';
 import type { HostMonitor } from '../services/host-monitor';
 import type { HostsService } from '../services/hosts';
@@ -28,7 +28,7 @@ export interface HandlerServices {
   readonly specs: SpecsService;
   readonly hosts: HostsService;
   readonly placement: PlacementService;
-  readonly provisioning: Provisioning;
+  readonly provisioning: Operations;
   readonly repos: {
     readonly vms: VmsRepo;
     readonly tasks: TasksRepo;

@@ -39,6 +39,8 @@ export function createVmPower(deps: {
   inventory: HostInventoryRepo;
   hostsService: Pick<HostsService, 'driverFor'>;
   events: AppEvents;
+  /** Why the VM must wait (an operation on it runs, in any process), or null. */
+  busy: (lock: { key: string; label: string }) => AppError | null;
 }) {
   return async function power(vmId: string, action: PowerAction): Promise<{ state: VmState }> {
     const vm = deps.vms.get(vmId);
@@ -46,6 +48,9 @@ export function createVmPower(deps: {
     const uuid = deps.vms.uuid(vmId);
     const hostId = vm.hostId;
     if (!hostId || !uuid) throw new AppError('VALIDATION', `VM "${vm.name}" is not on a host yet`, 'vmId');
+    // Not while it is being created, deleted (later: migrated, snapshotted).
+    const busy = deps.busy({ key: `vm:${vmId}`, label: `VM ${vm.name}` });
+    if (busy) throw busy;
     const d = await deps.hostsService.driverFor(hostId);
     await d.connect();
     await d.power(uuid, action).catch((err: unknown) => {

@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { AppError, isAppErrorData } from '../../shared/domain/errors';
 import type { TaskError } from '../../shared/domain/provision';
-import type { TasksRepo, TaskRow } from '../inventory/tasks.repo';
+import { LockHeld, type TasksRepo, type TaskRow } from '../inventory/tasks.repo';
 import type { AppEvents } from '../services/events';
 
 /** This process, as it is recorded on the tasks it runs. */
@@ -16,7 +16,18 @@ export const PROCESS_OWNER = `${hostname()}:${process.pid}`;
 export const HEARTBEAT_TIMEOUT_MS = 60_000;
 const HEARTBEAT_EVERY_MS = 10_000;
 
-export interface StepHandle {
+/**
+ * Where a test may stop the process (SIGKILL) to prove that crash reconciliation cleans up: as a step starts,
+ * and right after an undo record is on disk (before the action it guards).
+ */
+export interface Checkpoint {
+  readonly kind: string;
+  readonly step: string;
+  readonly at: 'start' | 'undo';
+}
+
+/** A step of a task whose undo records are of type U. */
+export interface StepHandle<U> {
   readonly seq: number;
   readonly name: string;
   start(detail?: string): void;
@@ -24,17 +35,18 @@ export interface StepHandle {
   done(detail?: string): void;
   skip(detail?: string): void;
   /** Adds an undo record to this step; it is on disk before this returns. */
-  addUndo(record: unknown): void;
+  addUndo(record: U): void;
   /** Removes an undo record (the action it guarded turned out not to create anything). */
-  dropUndo(match: (record: unknown) => boolean): void;
+  dropUndo(match: (record: U) => boolean): void;
 }
 
-export interface TaskHandle {
+export interface TaskHandle<U> {
   readonly id: string;
-  step(name: string): StepHandle;
+  readonly kind: string;
+  step(name: string): StepHandle<U>;
   stepName(seq: number): string;
   /** Every undo record, oldest first, with the step it belongs to. */
-  undoRecords(): { seq: number; record: unknown }[];
+  undoRecords(): { seq: number; record: U }[];
   markRolledBack(seq: number): void;
   markFailed(seq: number, detail: string): void;
   succeed(result: unknown): void;
@@ -42,10 +54,47 @@ export interface TaskHandle {
   setTarget(type: string, id: string): void;
 }
 
+export { LockHeld };
+
 export function toTaskError(err: unknown): TaskError {
   if (isAppErrorData(err)) return { code: err.code, message: err.message, field: err.field };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'INTERNAL', message };
+}
+
+/** One step's handle: its moves saved (and pushed) by `moved`, its undo list saved by `saveUndo`. */
+function stepHandle<U>(s: {
+  readonly seq: number;
+  readonly name: string;
+  readonly undo: Map<number, U[]>;
+  readonly moved: (state: 'running' | 'done' | 'skipped', fraction: number, detail?: string) => void;
+  readonly saveUndo: (records: readonly U[]) => void;
+  readonly at: (point: Checkpoint['at']) => void;
+}): StepHandle<U> {
+  const { seq, undo } = s;
+  return {
+    seq,
+    name: s.name,
+    start(detail) {
+      s.moved('running', 0, detail);
+      s.at('start');
+    },
+    progress: (fraction, detail) => s.moved('running', fraction, detail),
+    done: (detail) => s.moved('done', 1, detail),
+    skip: (detail) => s.moved('skipped', 1, detail),
+    addUndo(record) {
+      const list = undo.get(seq) ?? [];
+      list.push(record);
+      undo.set(seq, list);
+      s.saveUndo(list);
+      s.at('undo');
+    },
+    dropUndo(match) {
+      const list = (undo.get(seq) ?? []).filter((r) => !match(r));
+      undo.set(seq, list);
+      s.saveUndo(list);
+    },
+  };
 }
 
 export class TaskLog {
@@ -56,6 +105,7 @@ export class TaskLog {
     private readonly repo: TasksRepo,
     private readonly events: AppEvents,
     readonly owner: string = PROCESS_OWNER,
+    private readonly checkpoint?: (point: Checkpoint) => void,
   ) {}
 
   private emit(id: string, projectId: string | null): void {
@@ -77,7 +127,8 @@ export class TaskLog {
     }
   }
 
-  start(t: {
+  /** Starts a task; throws LockHeld while another unfinished task holds `lockKey` (in any process). */
+  start<U>(t: {
     projectId: string | null;
     kind: string;
     title: string;
@@ -85,7 +136,8 @@ export class TaskLog {
     targetId?: string;
     input?: unknown;
     steps: readonly string[];
-  }): TaskHandle {
+    lockKey?: string;
+  }): TaskHandle<U> {
     const id = this.repo.create({
       projectId: t.projectId,
       kind: t.kind,
@@ -95,31 +147,51 @@ export class TaskLog {
       input: t.input,
       owner: this.owner,
       steps: t.steps,
+      lockKey: t.lockKey ?? null,
     });
     this.live.add(id);
     this.beat();
     this.emit(id, t.projectId);
-    return this.handle(id, t.projectId, t.steps);
+    return this.handle<U>(id, t.kind, t.projectId, t.steps, new Map());
   }
 
-  /** A handle on an unfinished task this process has claimed (reconciliation after a crash). */
-  adopt(row: TaskRow): TaskHandle | null {
+  /**
+   * A handle on an unfinished task this process has claimed (reconciliation after a crash), its stored undo
+   * records read back through `parse`; the ones it cannot read are returned apart, never undone blindly.
+   */
+  adopt<U>(
+    row: TaskRow,
+    parse: (raw: unknown) => U | undefined,
+  ): { task: TaskHandle<U>; unreadable: unknown[] } | null {
     if (!this.repo.claim(row.id, row.owner, this.owner)) return null;
     const task = this.repo.get(row.id)!;
     this.live.add(row.id);
     this.beat();
-    return this.handle(
-      row.id,
-      row.project_id,
-      task.steps.map((s) => s.name),
-    );
+    const undo = new Map<number, U[]>();
+    const unreadable: unknown[] = [];
+    for (const u of this.repo.undo(row.id)) {
+      const records: U[] = [];
+      for (const raw of u.records) {
+        const r = parse(raw);
+        if (r === undefined) unreadable.push(raw);
+        else records.push(r);
+      }
+      undo.set(u.seq, records);
+    }
+    const steps = task.steps.map((s) => s.name);
+    return { task: this.handle(row.id, row.kind, row.project_id, steps, undo), unreadable };
   }
 
-  private handle(id: string, projectId: string | null, steps: readonly string[]): TaskHandle {
+  private handle<U>(
+    id: string,
+    kind: string,
+    projectId: string | null,
+    steps: readonly string[],
+    undo: Map<number, U[]>,
+  ): TaskHandle<U> {
     const repo = this.repo;
+    const checkpoint = this.checkpoint;
     const total = steps.length;
-    const undo = new Map<number, unknown[]>();
-    for (const u of repo.undo(id)) undo.set(u.seq, [...u.records]);
     const emit = () => this.emit(id, projectId);
     const overall = (seq: number, fraction: number) => repo.setProgress(id, (seq + fraction) / total);
     const finished = () => {
@@ -127,48 +199,27 @@ export class TaskLog {
       this.beat();
     };
 
-    const step = (name: string): StepHandle => {
+    const step = (name: string): StepHandle<U> => {
       const seq = steps.indexOf(name);
       if (seq < 0) throw new AppError('INTERNAL', `Task step ${name} is not declared`);
-      return {
+      const moved = (state: 'running' | 'done' | 'skipped', fraction: number, detail?: string) => {
+        repo.setStep(id, seq, state, fraction, detail);
+        overall(seq, fraction);
+        emit();
+      };
+      return stepHandle({
         seq,
         name,
-        start(detail) {
-          repo.setStep(id, seq, 'running', 0, detail);
-          overall(seq, 0);
-          emit();
-        },
-        progress(fraction, detail) {
-          repo.setStep(id, seq, 'running', fraction, detail);
-          overall(seq, fraction);
-          emit();
-        },
-        done(detail) {
-          repo.setStep(id, seq, 'done', 1, detail);
-          overall(seq, 1);
-          emit();
-        },
-        skip(detail) {
-          repo.setStep(id, seq, 'skipped', 1, detail);
-          overall(seq, 1);
-          emit();
-        },
-        addUndo(record) {
-          const list = undo.get(seq) ?? [];
-          list.push(record);
-          undo.set(seq, list);
-          repo.setUndo(id, seq, list);
-        },
-        dropUndo(match) {
-          const list = (undo.get(seq) ?? []).filter((r) => !match(r));
-          undo.set(seq, list);
-          repo.setUndo(id, seq, list);
-        },
-      };
+        undo,
+        moved,
+        saveUndo: (list) => repo.setUndo(id, seq, list),
+        at: (a) => checkpoint?.({ kind, step: name, at: a }),
+      });
     };
 
     return {
       id,
+      kind,
       step,
       stepName: (seq) => steps[seq] ?? '',
       undoRecords() {
@@ -208,6 +259,11 @@ export class TaskLog {
 
   unfinishedRows(): TaskRow[] {
     return this.repo.unfinished();
+  }
+
+  /** The unfinished task that holds a lock key, if any. */
+  lockHolder(lockKey: string): TaskRow | undefined {
+    return this.repo.lockHolder(lockKey);
   }
 
   close(): void {

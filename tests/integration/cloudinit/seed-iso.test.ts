@@ -14,7 +14,7 @@ import {
   hasLocalTool,
   ISO_TOOLS,
   type IsoTool,
-} from '../../../src/main/provisioning/seed-iso';
+} from '../../../src/main/operations/create/seed-iso';
 import { runLocal } from '../../../src/main/hosts/local-process';
 import { verifyPassword } from '../../../src/main/cloudinit/password';
 import {

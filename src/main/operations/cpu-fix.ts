@@ -13,7 +13,7 @@ import type { AppEvents } from '../services/events';
 import type { HostsService } from '../services/hosts';
 import { fallbackSummary } from '../virt/cpu-refusal';
 import { cpuVariantOf, withCpuVariant } from '../virt/cpu-xml';
-import { startWithCpuFallback } from './cpu-start';
+import { startWithCpuFallback } from './create/cpu-start';
 import { HostOps } from './host-ops';
 
 export interface CpuFixResult {

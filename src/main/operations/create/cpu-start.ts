@@ -3,15 +3,15 @@
  * aborting on an MSR, libvirt's CPU check), the domain is redefined with the next variant and started
  * again. Anything else that stops a start is the caller's failure, as before.
  */
-import { AppError } from '../../shared/domain/errors';
-import { describeCpuVariant, type CpuVariant } from '../../shared/domain/cpu';
+import { AppError } from '../../../shared/domain/errors';
+import { describeCpuVariant, type CpuVariant } from '../../../shared/domain/cpu';
 import {
   cpuFailureMessage,
   cpuRefusal,
   kvmLimitation,
   kvmLimitationMessage,
   type RefusedAttempt,
-} from '../virt/cpu-refusal';
+} from '../../virt/cpu-refusal';
 
 export interface CpuStartPort {
   define(xml: string): Promise<void>;

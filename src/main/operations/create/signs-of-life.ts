@@ -3,8 +3,8 @@
  * KVM hosts a domain "runs" (QEMU at 100 % CPU) while the guest kernel hangs after its first lines; without
  * this, creation would wait out its whole time-out and the user would never learn why.
  */
-import type { HostDriver } from '../hosts/driver';
-import { parseDomifaddr } from './host-ops';
+import type { HostDriver } from '../../hosts/driver';
+import { parseDomifaddr } from '../host-ops';
 
 /** Under KVM a guest that boots at all answers DHCP or its agent well within this. */
 export const DEFAULT_LIFE_TIMEOUT_MS = 150_000;

@@ -2,12 +2,12 @@
  * The cloud-init seed of each VM of a create request: the customization spec and the request's own
  * overrides (with the password hashed once for all VMs) merged by buildSeed. Part of plan.ts.
  */
-import type { GuestProfile } from '../../shared/domain/guest-profiles';
-import type { CreateVmRequest } from '../../shared/domain/provision';
-import type { AppSettingsValue } from '../../shared/domain/settings';
-import { hashPassword } from '../cloudinit/password';
-import { buildSeed, type Seed, type SeedSpec } from '../cloudinit/seed';
-import type { SpecsRepo } from '../inventory/specs.repo';
+import type { GuestProfile } from '../../../shared/domain/guest-profiles';
+import type { CreateVmRequest } from '../../../shared/domain/provision';
+import type { AppSettingsValue } from '../../../shared/domain/settings';
+import { hashPassword } from '../../cloudinit/password';
+import { buildSeed, type Seed, type SeedSpec } from '../../cloudinit/seed';
+import type { SpecsRepo } from '../../inventory/specs.repo';
 
 /** What differs between the seeds of one request's VMs. */
 export interface SeedTarget {

@@ -5,10 +5,10 @@
  * exercised in tests/integration/provision.
  */
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/domain/errors';
-import type { GuestProfileId } from '../../shared/domain/guest-profiles';
-import type { PlacementRequest, PlacementResult } from '../../shared/domain/placement';
-import { CreateVmRequest, type CreateVmRequestInput } from '../../shared/domain/provision';
+import { AppError } from '../../../shared/domain/errors';
+import type { GuestProfileId } from '../../../shared/domain/guest-profiles';
+import type { PlacementRequest, PlacementResult } from '../../../shared/domain/placement';
+import { CreateVmRequest, type CreateVmRequestInput } from '../../../shared/domain/provision';
 import { planCreation, type PlanDeps } from './plan';
 
 const HOST = '11111111-1111-4111-8111-111111111111';

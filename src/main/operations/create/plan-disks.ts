@@ -3,12 +3,12 @@
  * the existing volumes it attaches (which pin the VM to their host), and per VM the volumes to create or
  * attach, with the paths they will have. Part of plan.ts.
  */
-import { AppError } from '../../shared/domain/errors';
-import type { StoredPool } from '../../shared/domain/host';
-import type { VmPlacement } from '../../shared/domain/placement';
-import type { CreateVmRequest } from '../../shared/domain/provision';
-import type { ImagesRepo, StoredImage } from '../inventory/images.repo';
-import { formatBytes } from '../scheduler/format';
+import { AppError } from '../../../shared/domain/errors';
+import type { StoredPool } from '../../../shared/domain/host';
+import type { VmPlacement } from '../../../shared/domain/placement';
+import type { CreateVmRequest } from '../../../shared/domain/provision';
+import type { ImagesRepo, StoredImage } from '../../inventory/images.repo';
+import { formatBytes } from '../../scheduler/format';
 
 export interface PlannedDisk {
   readonly kind: 'new' | 'existing';

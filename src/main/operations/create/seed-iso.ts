@@ -8,8 +8,8 @@ import { accessSync, constants } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { AppError } from '../../shared/domain/errors';
-import type { Seed } from '../cloudinit/seed';
+import { AppError } from '../../../shared/domain/errors';
+import type { Seed } from '../../cloudinit/seed';
 
 /** Runs a program with an argv (src/main/hosts/local-process.ts runLocal fits). */
 export type ToolRunner = (

@@ -4,26 +4,26 @@
  * so what the user reviews is what is used. The disks: plan-disks.ts; the cloud-init seeds: plan-seed.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError, isAppErrorData } from '../../shared/domain/errors';
-import type { CpuVariant } from '../../shared/domain/cpu';
-import { needsKvm } from '../../shared/domain/cpu';
-import { effectiveFirmware, firmwareRefusal, type Firmware } from '../../shared/domain/firmware';
-import { GUEST_PROFILES, type GuestProfile } from '../../shared/domain/guest-profiles';
-import type { PlacementRequest, PlacementResult, VmPlacement } from '../../shared/domain/placement';
-import type { CreateVmRequest } from '../../shared/domain/provision';
-import type { AppSettingsValue } from '../../shared/domain/settings';
-import type { Seed } from '../cloudinit/seed';
-import type { FoldersRepo } from '../inventory/folders.repo';
-import type { HostInventoryRepo } from '../inventory/host-inventory.repo';
-import type { HostsRepo } from '../inventory/hosts.repo';
-import type { ImagesRepo, StoredImage } from '../inventory/images.repo';
-import type { SpecsRepo } from '../inventory/specs.repo';
-import type { VmsRepo } from '../inventory/vms.repo';
-import { isPlacementError } from '../scheduler';
-import type { CapacityBook, ReservedPlacement } from '../services/reservations';
-import type { PlacementService } from '../services/placement';
-import type { ProjectsService } from '../services/projects';
-import { buildDomainXml, type DomainPlan } from '../virt/domain-xml';
+import { AppError, isAppErrorData } from '../../../shared/domain/errors';
+import type { CpuVariant } from '../../../shared/domain/cpu';
+import { needsKvm } from '../../../shared/domain/cpu';
+import { effectiveFirmware, firmwareRefusal, type Firmware } from '../../../shared/domain/firmware';
+import { GUEST_PROFILES, type GuestProfile } from '../../../shared/domain/guest-profiles';
+import type { PlacementRequest, PlacementResult, VmPlacement } from '../../../shared/domain/placement';
+import type { CreateVmRequest } from '../../../shared/domain/provision';
+import type { AppSettingsValue } from '../../../shared/domain/settings';
+import type { Seed } from '../../cloudinit/seed';
+import type { FoldersRepo } from '../../inventory/folders.repo';
+import type { HostInventoryRepo } from '../../inventory/host-inventory.repo';
+import type { HostsRepo } from '../../inventory/hosts.repo';
+import type { ImagesRepo, StoredImage } from '../../inventory/images.repo';
+import type { SpecsRepo } from '../../inventory/specs.repo';
+import type { VmsRepo } from '../../inventory/vms.repo';
+import { isPlacementError } from '../../scheduler';
+import type { CapacityBook, ReservedPlacement } from '../../services/reservations';
+import type { PlacementService } from '../../services/placement';
+import type { ProjectsService } from '../../services/projects';
+import { buildDomainXml, type DomainPlan } from '../../virt/domain-xml';
 import { checkCpuChoice, planCpu, type CpuPlan } from './cpu-plan';
 import {
   diskSizes,

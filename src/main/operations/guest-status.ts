@@ -10,7 +10,7 @@ import type { VmsRepo } from '../inventory/vms.repo';
 import type { HostsService } from '../services/hosts';
 import { vmState } from '../services/inventory-parse';
 import { HostOps } from './host-ops';
-import { leaseAddresses } from './signs-of-life';
+import { leaseAddresses } from './create/signs-of-life';
 
 export function createGuestStatus(deps: { vms: VmsRepo; hosts: HostsRepo; hostsService: HostsService }) {
   return async function guestStatus(vmId: string): Promise<VmGuestStatus> {

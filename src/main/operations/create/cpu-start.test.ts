@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CpuVariant } from '../../shared/domain/cpu';
+import type { CpuVariant } from '../../../shared/domain/cpu';
 import { startWithCpuFallback, type CpuStartPort } from './cpu-start';
 
 const MSR =

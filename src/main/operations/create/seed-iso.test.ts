@@ -2,10 +2,10 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/domain/errors';
-import { runLocal } from '../hosts/local-process';
+import { AppError } from '../../../shared/domain/errors';
+import { runLocal } from '../../hosts/local-process';
 import { buildSeedIsoLocal, ISO_TOOLS, isoArgv, pickIsoTool, seedFiles, type ToolSide } from './seed-iso';
-import type { Seed } from '../cloudinit/seed';
+import type { Seed } from '../../cloudinit/seed';
 
 const SEED: Seed = {
   hostname: 'web',

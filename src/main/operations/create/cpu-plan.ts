@@ -2,9 +2,14 @@
  * The accelerator and guest CPU of a planned VM on its host: the effective domain type (the VM's override,
  * the host's policy, what the host offers), and the CPU variants the start step will try, in order.
  */
-import { cpuAttempts, effectiveDomainType, type Accelerator, type CpuVariant } from '../../shared/domain/cpu';
-import { AppError } from '../../shared/domain/errors';
-import type { HostSummary } from '../../shared/domain/host';
+import {
+  cpuAttempts,
+  effectiveDomainType,
+  type Accelerator,
+  type CpuVariant,
+} from '../../../shared/domain/cpu';
+import { AppError } from '../../../shared/domain/errors';
+import type { HostSummary } from '../../../shared/domain/host';
 
 export interface CpuPlan {
   readonly domainType: 'kvm' | 'qemu';

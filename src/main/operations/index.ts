@@ -1,0 +1,78 @@
+/**
+ * The operations the contract maps to, built on one engine: VM creation (preview and create), VM deletion,
+ * image upload and deletion; crash reconciliation of any of them; drain and close for the process's end.
+ */
+import type { ImagesRepo } from '../inventory/images.repo';
+import type { VmsRepo } from '../inventory/vms.repo';
+import type { AppEvents } from '../services/events';
+import type { HostsService } from '../services/hosts';
+import { createEngine } from '../tasks/engine';
+import type { TaskLog } from '../tasks/task-log';
+import type { CreateOptions } from './create/context';
+import { createVmCreation } from './create';
+import { DEFAULT_LIFE_TIMEOUT_MS } from './create/signs-of-life';
+import type { PlanDeps } from './create/plan';
+import { createVmDeletion } from './delete-vm';
+import { HostOps } from './host-ops';
+import { createImageOps } from './images';
+
+export interface OperationsOptions extends Partial<CreateOptions> {
+  /** How long rollback keeps retrying a host that does not answer (sshd restarting, a network blip). */
+  readonly rollbackRetryMs?: number;
+}
+
+export interface OperationsDeps extends PlanDeps {
+  readonly hostsService: HostsService;
+  readonly vmsRepo: VmsRepo;
+  readonly imagesRepo: ImagesRepo;
+  readonly tasks: TaskLog;
+  readonly events: AppEvents;
+  readonly log: (msg: string) => void;
+  readonly options?: OperationsOptions;
+}
+
+export function createOperations(deps: OperationsDeps) {
+  const engine = createEngine({
+    tasks: deps.tasks,
+    log: deps.log,
+    rollbackRetryMs: deps.options?.rollbackRetryMs ?? 120_000,
+  });
+  const opsFor = async (hostId: string): Promise<HostOps> => {
+    const d = await deps.hostsService.driverFor(hostId);
+    await d.connect();
+    return new HostOps(d);
+  };
+  const creation = createVmCreation({
+    ...deps,
+    engine,
+    opsFor,
+    options: {
+      readyPollMs: deps.options?.readyPollMs ?? 2000,
+      lifeTimeoutMs: deps.options?.lifeTimeoutMs ?? DEFAULT_LIFE_TIMEOUT_MS,
+    },
+  });
+  const deletion = createVmDeletion({
+    vms: deps.vmsRepo,
+    images: deps.imagesRepo,
+    hostsService: deps.hostsService,
+    events: deps.events,
+    opsFor,
+    engine,
+  });
+  const images = createImageOps({ ...deps, vms: deps.vmsRepo, opsFor, engine });
+  return {
+    engine,
+    preview: creation.preview,
+    create: creation.create,
+    upload: images.upload,
+    deleteImage: images.deleteImage,
+    deleteVm: deletion.deleteVm,
+    /** Rolls back tasks whose process is gone; resolves with how many. */
+    reconcile: () => engine.reconcile(),
+    /** Waits for every task this process runs (the CLI before it exits; tests). */
+    drain: () => engine.drain(),
+    close: () => engine.close(),
+  };
+}
+
+export type Operations = ReturnType<typeof createOperations>;

@@ -1,0 +1,74 @@
+/**
+ * Every kind of operation that changes a host, with the words the console and the CLI show for it and its
+ * steps (in order). Main declares each operation with these step names; the Tasks page and `qhci task` read
+ * the labels from here, so a new operation adds one entry and every screen speaks of it.
+ */
+import { CREATE_STEP_LABELS } from './provision';
+
+interface OperationInfo {
+  /** "Create VM": what the Tasks page shows as the task's type. */
+  readonly label: string;
+  /** Step name → what it does, in the order the steps run. */
+  readonly steps: Readonly<Record<string, string>>;
+}
+
+export const OPERATIONS = {
+  'vm.create': {
+    label: 'Create VM',
+    steps: CREATE_STEP_LABELS,
+  },
+  'vm.delete': {
+    label: 'Delete VM',
+    steps: {
+      inspect: "Read the VM's disks on the host",
+      domain: 'Stop and undefine the domain',
+      volumes: 'Delete its own volumes',
+      forget: 'Remove it from the inventory',
+    },
+  },
+  'image.upload': {
+    label: 'Upload image',
+    steps: {
+      check: 'Check the target pool',
+      upload: 'Copy the image into the pool',
+      record: 'Record the image',
+    },
+  },
+  'image.delete': {
+    label: 'Delete image',
+    steps: {
+      check: 'Check that nothing uses it',
+      delete: 'Delete the volume',
+      record: 'Update the inventory',
+    },
+  },
+} as const satisfies Readonly<Record<string, OperationInfo>>;
+
+export type OperationKind = keyof typeof OPERATIONS;
+export type OperationStepName<K extends OperationKind> = Extract<
+  keyof (typeof OPERATIONS)[K]['steps'],
+  string
+>;
+
+export function isOperationKind(kind: string): kind is OperationKind {
+  return Object.hasOwn(OPERATIONS, kind);
+}
+
+/** The steps of an operation, in order. */
+export function operationSteps(kind: OperationKind): readonly string[] {
+  return Object.keys(OPERATIONS[kind].steps);
+}
+
+/** "Delete VM"; an unknown kind (a task from a newer version) is shown as it is stored. */
+export function operationLabel(kind: string): string {
+  return isOperationKind(kind) ? OPERATIONS[kind].label : kind;
+}
+
+/** What a step does; an unknown step is shown by its name, capitalised. */
+export function stepLabel(kind: string, step: string): string {
+  const steps: Readonly<Record<string, string>> | undefined = isOperationKind(kind)
+    ? OPERATIONS[kind].steps
+    : undefined;
+  const known = steps && Object.hasOwn(steps, step) ? steps[step] : undefined;
+  return known ?? step.charAt(0).toUpperCase() + step.slice(1);
+}
