@@ -1,0 +1,49 @@
+/**
+ * A separate process that runs one operation on an inventory and SIGKILLs itself at a given point (a step's
+ * start, or right after a step's first undo record is on disk), for tests of crash reconciliation.
+ * Usage: tsx op-child.ts DATA_DIR OP_JSON STEP AT   (AT: start | undo)
+ * Prints "PID <pid>" (the task's owner), then "KILL <kind>:<step>:<at>" just before it dies, or "DONE" when
+ * the point never came.
+ */
+import { writeSync } from 'node:fs';
+import { createApp } from '../../src/main/app';
+import { CreateVmRequest } from '../../src/shared/domain/provision';
+import { MIGRATIONS_DIR } from './app';
+
+export type ChildOp =
+  | { readonly op: 'create'; readonly request: unknown }
+  | { readonly op: 'delete'; readonly vmId: string }
+  | { readonly op: 'upload'; readonly hostId: string; readonly pool: string; readonly sourcePath: string }
+  | { readonly op: 'delete-image'; readonly id: string };
+
+const [dataDir, opJson, step, at] = process.argv.slice(2);
+const op = JSON.parse(opJson!) as ChildOp;
+const app = createApp({
+  dataDir: dataDir!,
+  migrationsDir: MIGRATIONS_DIR,
+  version: 'test',
+  reconcile: false,
+  checkpoint: (p) => {
+    if (p.step !== step || p.at !== at) return;
+    writeSync(1, `KILL ${p.kind}:${p.step}:${p.at}\n`);
+    process.kill(process.pid, 'SIGKILL');
+    // Nothing else may run before the signal lands.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+  },
+});
+
+writeSync(1, `PID ${process.pid}\n`);
+
+async function run(): Promise<void> {
+  const p = app.provisioning;
+  if (op.op === 'create') p.create(CreateVmRequest.parse(op.request));
+  else if (op.op === 'delete') await p.deleteVm(op.vmId, true).catch(() => undefined);
+  else if (op.op === 'upload') p.upload({ hostId: op.hostId, pool: op.pool, sourcePath: op.sourcePath });
+  else await p.deleteImage(op.id).catch(() => undefined);
+  await p.drain();
+}
+
+void run().then(() => {
+  process.stdout.write('DONE\n');
+  app.close();
+});
