@@ -3,20 +3,12 @@
  * one is missed. On a terminal, one redrawn progress bar per task on stderr; otherwise one line per step
  * change, so logs and pipes read well.
  */
-import {
-  CREATE_STEP_LABELS,
-  type CreateStepName,
-  type Task,
-  type TaskStep,
-} from '../shared/domain/provision';
+import { stepLabel } from '../shared/domain/operations';
+import type { Task, TaskStep } from '../shared/domain/provision';
 import type { Ctx } from './context';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 export const isFinished = (t: Task) => TERMINAL.has(t.state);
-
-export function stepLabel(name: string): string {
-  return CREATE_STEP_LABELS[name as CreateStepName] ?? name.charAt(0).toUpperCase() + name.slice(1);
-}
 
 export function bar(fraction: number, width = 24): string {
   const f = Math.max(0, Math.min(1, fraction));
@@ -63,7 +55,7 @@ export class ProgressView {
       if (this.seen.get(key) === sig) continue;
       this.seen.set(key, sig);
       const detail = s.detail ? `: ${s.detail}` : '';
-      this.out.write(`${t.title}: ${stepLabel(s.name)} ${s.state}${detail}\n`);
+      this.out.write(`${t.title}: ${stepLabel(t.kind, s.name)} ${s.state}${detail}\n`);
     }
     const endKey = `${t.id}/end`;
     if (isFinished(t) && !this.seen.has(endKey)) {
@@ -79,7 +71,7 @@ export class ProgressView {
       const what = isFinished(t)
         ? t.state
         : s
-          ? `${stepLabel(s.name)}${s.detail ? `: ${s.detail}` : ''}`
+          ? `${stepLabel(t.kind, s.name)}${s.detail ? `: ${s.detail}` : ''}`
           : '';
       return `${t.title.padEnd(24).slice(0, 40)} ${bar(t.progress)} ${what}`.slice(0, width);
     });

@@ -47,6 +47,7 @@ test('tasks: live steps and progress, a failure with its reason, and the recent 
     const card = page.getByTestId(`task-${ok.taskId}`);
     await expect(card).toBeVisible();
     await expect(card).toContainText(`Upload ${name} to local`);
+    await expect(card).toContainText('Upload image · started');
     await expect(page.getByTestId(`task-state-${ok.taskId}`)).toHaveText('Succeeded', { timeout: 30_000 });
     const bar = page.getByTestId(`task-progress-${ok.taskId}`).getByRole('progressbar');
     await expect(bar).toHaveAttribute('aria-valuenow', '100');
@@ -54,7 +55,8 @@ test('tasks: live steps and progress, a failure with its reason, and the recent 
     await page.getByTestId(`task-toggle-${ok.taskId}`).focus();
     await page.keyboard.press('Enter');
     await expect(page.getByTestId(`task-${ok.taskId}-step-state-upload`)).toHaveText('Done');
-    await expect(page.getByTestId(`task-${ok.taskId}-step-state-done`)).toHaveText('Done');
+    await expect(page.getByTestId(`task-${ok.taskId}-step-state-record`)).toHaveText('Done');
+    await expect(page.getByTestId(`task-${ok.taskId}-step-record`)).toContainText('Record the image');
     await expect(page.getByTestId(`task-${ok.taskId}-step-upload`)).toContainText('SHA-256');
     // Only the pushed events changed the list: it was not read again.
     expect(qhci.invocations.filter((c) => c === 'tasks.list').length).toBe(reads);
@@ -65,7 +67,8 @@ test('tasks: live steps and progress, a failure with its reason, and the recent 
     await expect(page.getByTestId(`task-${bad.taskId}-error`)).toContainText(
       `Pool ${POOL} already has a volume ${name}`,
     );
-    await expect(page.getByTestId(`task-${bad.taskId}-step-state-upload`)).toHaveText('Failed');
+    await expect(page.getByTestId(`task-${bad.taskId}-step-state-check`)).toHaveText('Failed');
+    await expect(page.getByTestId(`task-${bad.taskId}-step-state-upload`)).toHaveText('Pending');
     await page.getByTestId('tasks-show-failed').click();
     await expect(page.getByTestId(`task-${ok.taskId}`)).toHaveCount(0);
     await expect(page.getByTestId(`task-${bad.taskId}`)).toBeVisible();
@@ -147,6 +150,45 @@ test('tasks: a VM creation that fails at start shows the step that failed, the r
     }
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('tasks: a VM deletion is a task with its own label and steps', async ({ page, qhci }) => {
+  const image = makeCloudImage();
+  uploaded.push(image.name);
+  const name = uniq('qt-e2e-del');
+  const host = await qhci.call('hosts.add', { name: 'local', connection: { kind: 'libvirt', uri: QEMU } });
+  const imageId = (await qhci.call('images.list', { hostId: host.id })).find(
+    (i) => i.name === image.name,
+  )!.id;
+  const started = await qhci.call('vms.create', {
+    request: {
+      name,
+      placement: { hostId: host.id },
+      compute: { sockets: 1, cores: 1, memoryBytes: 128 * MiB },
+      disks: [{ kind: 'new', sizeBytes: 256 * MiB, pool: POOL }],
+      nics: [{ network: 'default' }],
+      boot: { kind: 'cloud-image', imageId },
+      profile: 'debian',
+    },
+  });
+  await expect
+    .poll(async () => (await qhci.call('tasks.get', { id: started.taskIds[0]! })).state, { timeout: 60_000 })
+    .toBe('succeeded');
+  await qhci.call('vms.delete', { vmId: started.vmIds[0]!, deleteDisks: true });
+  const task = (await qhci.call('tasks.list', {})).find((t) => t.kind === 'vm.delete')!;
+  await qhci.open();
+  await page.getByTestId('nav-tasks').click();
+  const card = page.getByTestId(`task-${task.id}`);
+  await expect(card).toContainText(`Delete VM ${name}`);
+  await expect(card).toContainText('Delete VM · started');
+  await expect(page.getByTestId(`task-state-${task.id}`)).toHaveText('Succeeded');
+  await page.getByTestId(`task-toggle-${task.id}`).click();
+  for (const step of ['inspect', 'domain', 'volumes', 'forget'])
+    await expect(page.getByTestId(`task-${task.id}-step-state-${step}`)).toHaveText('Done');
+  await expect(page.getByTestId(`task-${task.id}-step-domain`)).toContainText('Stop and undefine the domain');
+  await expect(page.getByTestId(`task-${task.id}-step-volumes`)).toContainText(`${name}-disk0.qcow2`);
+  await qhci.screenshot('tasks-vm-delete', { height: 1000 });
+  expect(virshOut('list', '--all', '--name')).not.toContain(name);
 });
 
 // A creation whose process is killed while it waits for the guest: the app that starts next on the same

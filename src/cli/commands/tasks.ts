@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/domain/errors';
 import type { Task } from '../../shared/domain/provision';
 import { print, table, type Ctx } from '../context';
-import { stepLabel } from '../follow';
+import { operationLabel, stepLabel } from '../../shared/domain/operations';
 
 export const TASK_USAGE = `Tasks
   task list                              recent tasks, newest first (interrupted ones marked)
@@ -17,14 +17,14 @@ export function taskText(t: Task): string {
   return [
     `${t.title}`,
     `  id:       ${t.id}`,
-    `  kind:     ${t.kind}`,
+    `  type:     ${operationLabel(t.kind)} (${t.kind})`,
     `  state:    ${stateText(t)}, ${pct(t.progress)}`,
     `  created:  ${t.createdAt}${t.finishedAt ? `, finished ${t.finishedAt}` : ''}`,
     '',
     table(
       ['STEP', 'STATE', 'PROGRESS', 'TIME', 'DETAIL'],
       t.steps.map((s) => [
-        stepLabel(s.name),
+        stepLabel(t.kind, s.name),
         s.state,
         pct(s.progress),
         s.startedAt && s.finishedAt
@@ -53,8 +53,15 @@ export async function taskCommand(ctx: Ctx, args: string[]): Promise<number> {
     print(ctx, tasks, () =>
       tasks.length
         ? table(
-            ['ID', 'TITLE', 'STATE', 'PROGRESS', 'CREATED'],
-            tasks.map((t) => [t.id, t.title, stateText(t), pct(t.progress), t.createdAt]),
+            ['ID', 'TYPE', 'TITLE', 'STATE', 'PROGRESS', 'CREATED'],
+            tasks.map((t) => [
+              t.id,
+              operationLabel(t.kind),
+              t.title,
+              stateText(t),
+              pct(t.progress),
+              t.createdAt,
+            ]),
           )
         : 'No tasks',
     );

@@ -20,7 +20,7 @@ import type { Task } from '../../../../shared/domain/provision';
 import { useQhciQuery } from '../../api/hooks';
 import { useProjectInput } from '../../stores/project';
 import { formatTime } from '../hosts/format';
-import { duration, isActive } from './format';
+import { duration, isActive, operationLabel } from './format';
 import { TaskFailure } from './TaskFailure';
 import { TaskProgress } from './TaskProgress';
 import { TaskStateLabel } from './TaskStateLabel';
@@ -57,7 +57,7 @@ function TaskCard(props: { task: Task }) {
             <TaskStateLabel task={task} testId={`task-state-${task.id}`} />
           </FlexItem>
           <FlexItem className="qhci-subtle">
-            {task.kind} · started {formatTime(task.startedAt ?? task.createdAt)}
+            {operationLabel(task.kind)} · started {formatTime(task.startedAt ?? task.createdAt)}
             {took !== null && ` · ${task.finishedAt === null ? 'running for' : 'took'} ${took}`}
           </FlexItem>
         </Flex>

@@ -1,15 +1,9 @@
 /** How tasks, their states and their steps are written. */
-import { CREATE_STEP_LABELS, type StepState, type Task } from '../../../../shared/domain/provision';
+import type { StepState, Task } from '../../../../shared/domain/provision';
 import type { LabelStatus } from '../../components/StaticLabel';
 
-/** Step names per task kind; a kind not listed shows the create steps' labels, then the raw name. */
-const STEP_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  'image.upload': { upload: 'Copy the image into the pool', done: 'Record the image' },
-};
-
-export function stepLabel(kind: string, name: string): string {
-  return STEP_LABELS[kind]?.[name] ?? (CREATE_STEP_LABELS as Readonly<Record<string, string>>)[name] ?? name;
-}
+/** Step and operation labels come from the catalogue of operations that main declares its steps from. */
+export { operationLabel, stepLabel } from '../../../../shared/domain/operations';
 
 export type TaskShownState = Task['state'] | 'interrupted';
 
