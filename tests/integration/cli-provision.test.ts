@@ -157,6 +157,29 @@ describe.skipIf(!testbed)(`qhci creating VMs on the testbed ${NO_TESTBED}`, () =
     expect(full.steps.map((s) => s.name)).toContain('seed');
   });
 
+  it('deletes an image as a task, refuses a base image, and task list names each type', () => {
+    const extra = `${uniq('qt-cli')}-spare.img`;
+    virsh('vol-create-as', POOL, extra, '1M', '--format', 'raw');
+    volumes.push(extra);
+    expect(qhci(['host', 'sync', 'kvm-a']).code).toBe(0);
+    const images = json<{ id: string; name: string }[]>(['image', 'list', '--host', 'kvm-a']);
+    const spare = images.find((i) => i.name === extra)!;
+    const del = qhci(['image', 'delete', spare.id.slice(0, 8)]);
+    expect(del.err).toBe('');
+    expect(del.out).toContain(`Deleted ${POOL}/${extra} on kvm-a`);
+    expect(poolVolumes()).not.toContain(extra);
+    // The VM's disk stands on the cloud image: refused, and the image is still there.
+    const base = images.find((i) => i.name === image.name)!;
+    const refused = qhci(['image', 'delete', base.id]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toMatch(/is the base image of 1 disk/);
+    expect(poolVolumes()).toContain(image.name);
+    const list = qhci(['task', 'list']).out;
+    expect(list).toMatch(/^ID\s+TYPE\s+TITLE/);
+    expect(list).toMatch(new RegExp(`Delete image\\s+Delete ${extra} on kvm-a\\s+succeeded`));
+    expect(list).toMatch(new RegExp(`Create VM\\s+Create VM ${vmName}\\s+succeeded`));
+  });
+
   it('explains why a request too big for every host cannot be placed, and exits 1', () => {
     const r = qhci([
       'place',

@@ -10,7 +10,9 @@ import { outcomeText } from './create';
 export const IMAGE_USAGE = `Images
   image list [--host NAME] [--kind cloud-image|iso|disk]
   image upload --host NAME --pool POOL (FILE | --from-image ID) [--name VOLUME]
-                                         copies a local file or another host's image into a pool`;
+                                         copies a local file or another host's image into a pool
+  image delete ID                        deletes the volume (refused while disks stand on it or a VM
+                                         has it attached)`;
 
 const KINDS = ['cloud-image', 'iso', 'disk'] as const;
 
@@ -69,6 +71,22 @@ export async function imageCommand(ctx: Ctx, args: string[], o: Opts): Promise<n
       const r = task!.result as { pool?: string; name?: string } | null;
       console.log(`Uploaded ${r?.name ?? ''} to ${host.name} pool ${r?.pool ?? o.pool}`);
     }
+    return 0;
+  }
+  if (verb === 'delete' && file) {
+    const images = await c.call('images.list', { projectId: ctx.projectId });
+    // The id as image list shows it, or a unique prefix of it.
+    const matches = images.filter((i) => i.id.startsWith(file));
+    if (matches.length !== 1) {
+      throw new AppError(
+        'NOT_FOUND',
+        matches.length ? `"${file}" names several images` : `No image ${file}`,
+        'id',
+      );
+    }
+    const img = matches[0]!;
+    const r = await c.call('images.delete', { id: img.id });
+    print(ctx, r, () => `Deleted ${img.pool ?? ''}/${img.name} on ${img.hostName ?? 'its host'}`);
     return 0;
   }
   throw new AppError('VALIDATION', `Unknown image command.\n\n${IMAGE_USAGE}`);
