@@ -35,7 +35,6 @@ import { GuestUserName } from '../../shared/domain/provision';
 import { formatSshKey, parseSshPublicKey } from '../../shared/domain/ssh-keys';
 import { isValidTimeZone } from '../../shared/domain/timezone';
 import {
-  AGENT_BINARY_PATH,
   AGENT_INSTALLER_PATH,
   AGENT_INSTALLER_SCRIPT,
   AGENT_UNIT,
@@ -45,7 +44,8 @@ import {
 } from './agent';
 import { normaliseNetworkConfig } from './network-config';
 import { isSha512CryptHash } from './password';
-import { checkText, emit, has, invalid, isMapping, parseMapping, put, type Mapping } from './yaml11';
+import { checkAgainstGenerated, mergeMappings, sameValue } from './merge';
+import { checkText, emit, has, invalid, parseMapping, type Mapping } from './yaml11';
 
 export {
   AGENT_BINARY_PATH,
@@ -115,7 +115,6 @@ export const DEFAULT_TIMEZONE = 'UTC';
 export const DEFAULT_HOSTNAME_TEMPLATE = '{{.VMName}}';
 export const SUDO_RULE = 'ALL=(ALL) NOPASSWD:ALL';
 /** Top-level user-data keys whose value QHCI decides in merge mode. */
-const MANAGED_KEYS = ['hostname', 'preserve_hostname', 'ssh_pwauth'] as const;
 
 interface Picked<T> {
   value: T;
@@ -237,76 +236,6 @@ function generatedConfig(input: SeedInput, hostname: string): Mapping {
     ];
   }
   return config;
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function mergeLists(key: string, ours: unknown[], theirs: unknown[]): unknown[] {
-  if (key !== 'packages') return [...ours, ...theirs];
-  const out = [...ours];
-  for (const p of theirs) if (!out.some((q) => sameValue(p, q))) out.push(p);
-  return out;
-}
-
-/** Deep merge of `theirs` into a copy of `ours`: see the module comment for the rule. */
-function mergeMappings(ours: Mapping, theirs: Mapping, path: string, what: string, field: string): Mapping {
-  const out: Mapping = {};
-  for (const [k, v] of Object.entries(ours)) put(out, k, v);
-  for (const [k, v] of Object.entries(theirs)) {
-    const where = path === '' ? k : `${path}.${k}`;
-    if (!has(out, k)) {
-      put(out, k, v);
-      continue;
-    }
-    const mine = out[k];
-    if (v === null) continue;
-    if (isMapping(mine)) {
-      if (!isMapping(v)) throw invalid(`${what}: "${where}" must be a mapping to merge with QHCI's`, field);
-      put(out, k, mergeMappings(mine, v, where, what, field));
-    } else if (Array.isArray(mine)) {
-      if (!Array.isArray(v)) throw invalid(`${what}: "${where}" must be a list to merge with QHCI's`, field);
-      put(out, k, mergeLists(where, mine, v));
-    } else {
-      put(out, k, v);
-    }
-  }
-  return out;
-}
-
-/** The user-data rules that protect what QHCI generates (merge mode). */
-function checkAgainstGenerated(generated: Mapping, theirs: Mapping, what: string, field: string): void {
-  for (const key of MANAGED_KEYS) {
-    if (has(theirs, key) && !sameValue(theirs[key], generated[key])) {
-      throw invalid(
-        `${what} sets "${key}", which QHCI manages in merge mode; use the customization fields or raw mode`,
-        field,
-      );
-    }
-  }
-  const account = (generated.users as Mapping[])[0]!;
-  const users = theirs.users;
-  if (Array.isArray(users)) {
-    for (const u of users) {
-      const name = isMapping(u) ? u.name : u;
-      if (name === account.name) {
-        throw invalid(
-          `${what} defines the user "${String(name)}", which QHCI creates; choose another customization user or use raw mode`,
-          field,
-        );
-      }
-    }
-  }
-  const ours = new Set([AGENT_INSTALLER_PATH, AGENT_UNIT_PATH, AGENT_BINARY_PATH]);
-  const files = theirs.write_files;
-  if (Array.isArray(files)) {
-    for (const f of files) {
-      if (isMapping(f) && typeof f.path === 'string' && ours.has(f.path)) {
-        throw invalid(`${what} writes ${f.path}, which QHCI writes itself`, field);
-      }
-    }
-  }
 }
 
 function userDataMapping(text: string, what: string, field: string): Mapping {
