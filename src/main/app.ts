@@ -22,6 +22,7 @@ import { createSettingsRepo } from './inventory/settings.repo';
 import { createTasksRepo } from './inventory/tasks.repo';
 import { createOperations, type Operations, type OperationsOptions } from './operations';
 import { PROCESS_OWNER, TaskLog, type Checkpoint } from './tasks/task-log';
+import type { Lock } from './tasks/engine';
 import { localOwnerIsDead } from './tasks/ownership';
 import { createCapacityBook } from './services/reservations';
 import { createReservationsRepo } from './inventory/reservations.repo';
@@ -151,14 +152,15 @@ export function createApp(opts: AppOptions): App {
     log,
     options: opts.provisioning,
   });
-  const fixCpu = createCpuFix({ vms: repos.vms, hosts: repos.hosts, hostsService: hosts, events });
+  const busy = (lock: Lock) => provisioning.engine.busy(lock);
+  const fixCpu = createCpuFix({ vms: repos.vms, hosts: repos.hosts, hostsService: hosts, events, busy });
   const power = createVmPower({
     vms: repos.vms,
     hosts: repos.hosts,
     inventory: repos.hostInventory,
     hostsService: hosts,
     events,
-    busy: (lock) => provisioning.engine.busy(lock),
+    busy,
   });
   const guestStatus = createGuestStatus({ vms: repos.vms, hosts: repos.hosts, hostsService: hosts });
   let reconciling: Promise<void> | null = null;

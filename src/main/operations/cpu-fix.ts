@@ -6,6 +6,7 @@
  */
 import { cpuAttempts, describeCpuVariant, type CpuVariant } from '../../shared/domain/cpu';
 import { AppError } from '../../shared/domain/errors';
+import type { Lock } from '../tasks/engine';
 import type { VmState } from '../../shared/domain/vm';
 import type { HostsRepo } from '../inventory/hosts.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
@@ -28,6 +29,8 @@ export interface CpuFixDeps {
   readonly hosts: HostsRepo;
   readonly hostsService: HostsService;
   readonly events: AppEvents;
+  /** Why the VM must wait (an operation on it runs, in any process), or null. */
+  readonly busy: (lock: Lock) => AppError | null;
 }
 
 export function createCpuFix(deps: CpuFixDeps) {
@@ -37,6 +40,8 @@ export function createCpuFix(deps: CpuFixDeps) {
     const uuid = deps.vms.uuid(vmId);
     const host = vm.hostId ? deps.hosts.get(vm.hostId) : undefined;
     if (!host || !uuid) throw new AppError('VALIDATION', `VM "${vm.name}" is not on a host yet`, 'vmId');
+    const busy = deps.busy({ key: `vm:${vmId}`, label: `VM ${vm.name}` });
+    if (busy) throw busy;
     const driver = await deps.hostsService.driverFor(host.id);
     await driver.connect();
     const ops = new HostOps(driver);
