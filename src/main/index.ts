@@ -1,14 +1,16 @@
 /** Electron entry: app lifecycle, the window and IPC wiring. Every service lives in app.ts, free of electron. */
 import { app as electronApp, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createApp, type App } from './app';
 import { safeStorageSecretStore } from './electron-secrets';
 import { wireIpc, type IpcWiring } from './ipc/electron-ipc';
-import { createMainWindow, hardenSession, rendererPaths } from './window';
+import { APP_URL } from './app-protocol';
+import { createMainWindow, hardenSession, registerAppScheme, rendererPaths, serveApp } from './window';
 
 const log = (msg: string) => console.error(`[qhci] ${msg}`);
 
+// A second launch hands over to the first (its window comes to the front) instead of opening the same
+// inventory twice.
 if (!electronApp.requestSingleInstanceLock()) {
   electronApp.quit();
 } else {
@@ -19,14 +21,11 @@ if (!electronApp.requestSingleInstanceLock()) {
   const outDir = join(__dirname, '..');
   const paths = rendererPaths(outDir);
   const devUrl = !electronApp.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
-  const appUrl = devUrl ?? pathToFileURL(paths.rendererFile).href;
+  const appUrl = devUrl ?? APP_URL;
+  registerAppScheme();
 
   const openWindow = () => {
-    mainWindow = createMainWindow({
-      preload: paths.preload,
-      rendererUrl: devUrl,
-      rendererFile: paths.rendererFile,
-    });
+    mainWindow = createMainWindow({ preload: paths.preload, rendererUrl: devUrl });
     ipc?.attach(mainWindow.webContents);
     mainWindow.on('closed', () => (mainWindow = null));
   };
@@ -44,6 +43,7 @@ if (!electronApp.requestSingleInstanceLock()) {
 
   void electronApp.whenReady().then(() => {
     hardenSession();
+    serveApp(paths.rendererDir);
     const dataDir = process.env.QHCI_DATA_DIR ?? electronApp.getPath('userData');
     const migrationsDir = electronApp.isPackaged
       ? join(process.resourcesPath, 'migrations')

@@ -1,11 +1,13 @@
 /** The main window, locked down: sandboxed, isolated, no node, no navigation, no new windows, no permissions. */
-import { BrowserWindow, session, shell } from 'electron';
+import { BrowserWindow, protocol, session } from 'electron';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { APP_SCHEME, APP_URL, appFile, appFileType } from './app-protocol';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self' data:",
   "connect-src 'self'",
@@ -27,11 +29,25 @@ export function hardenSession(): void {
   });
 }
 
-export function createMainWindow(opts: {
-  preload: string;
-  rendererUrl: string | null;
-  rendererFile: string;
-}): BrowserWindow {
+/** Before the app is ready: app:// is a standard, secure scheme (so 'self' and fetch work as for https). */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
+}
+
+/** Serves the renderer's build directory on app://qhci/, with the CSP on every response. */
+export function serveApp(rendererDir: string): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = appFile(rendererDir, request.url);
+    if (!file) return new Response('Not found', { status: 404 });
+    return new Response(await readFile(file), {
+      headers: { 'Content-Type': appFileType(file), 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+    });
+  });
+}
+
+export function createMainWindow(opts: { preload: string; rendererUrl: string | null }): BrowserWindow {
   const win = new BrowserWindow({
     width: 1400,
     height: 900,
@@ -53,19 +69,15 @@ export function createMainWindow(opts: {
   win.webContents.on('will-navigate', (event) => event.preventDefault());
   win.webContents.on('will-redirect', (event) => event.preventDefault());
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation may open in the system browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  if (opts.rendererUrl) void win.loadURL(opts.rendererUrl);
-  else void win.loadFile(opts.rendererFile);
+  // No new windows, and nothing handed to the system browser either: nothing in the app links out.
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  void win.loadURL(opts.rendererUrl ?? APP_URL);
   return win;
 }
 
 export function rendererPaths(outDir: string) {
   return {
     preload: join(outDir, 'preload/index.js'),
-    rendererFile: join(outDir, 'renderer/index.html'),
+    rendererDir: join(outDir, 'renderer'),
   };
 }

@@ -30,7 +30,17 @@ test('the page runs under the strict Content-Security-Policy', async ({ page, qh
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   expect(csp).toContain("script-src 'self'");
   expect(csp).toContain("object-src 'none'");
+  expect(csp).toContain("style-src 'self';");
+  expect(csp).not.toContain('unsafe-inline');
   expect(csp).not.toMatch(/https?:/);
+  // An inline style sheet must be refused too (React's style props go through CSSOM, which CSP allows).
+  const styled = await page.evaluate(`(() => {
+    const s = document.createElement('style');
+    s.textContent = 'body { outline: 7px solid rgb(1, 2, 3) }';
+    document.head.appendChild(s);
+    return getComputedStyle(document.body).outlineWidth === '7px';
+  })()`);
+  expect(styled).toBe(false);
   // An inline script must be refused by the policy.
   const ran = await page.evaluate(`(() => {
     const s = document.createElement('script');

@@ -26,6 +26,18 @@ describe('IPC sender check', () => {
     expect(isTrustedSender({ ...ok, frameUrl: 'not a url' }, policy)).toBe(false);
   });
 
+  it('for the app:// scheme trusts only app://qhci, never another custom scheme or host', () => {
+    const app: TrustPolicy = { trustedWebContents: new Set([1]), appUrl: 'app://qhci/index.html' };
+    expect(isTrustedSender({ ...ok, frameUrl: 'app://qhci/index.html#/vms' }, app)).toBe(true);
+    expect(isTrustedSender({ ...ok, frameUrl: 'app://qhci/other.html' }, app)).toBe(true);
+    // Opaque origins are all "null": none of these may pass for the app.
+    expect(isTrustedSender({ ...ok, frameUrl: 'evil://qhci/index.html' }, app)).toBe(false);
+    expect(isTrustedSender({ ...ok, frameUrl: 'app://evil/index.html' }, app)).toBe(false);
+    expect(isTrustedSender({ ...ok, frameUrl: 'data:text/html,<p>x' }, app)).toBe(false);
+    expect(isTrustedSender({ ...ok, frameUrl: 'about:blank' }, app)).toBe(false);
+    expect(isTrustedSender({ ...ok, frameUrl: 'file:///opt/QHCI/index.html' }, app)).toBe(false);
+  });
+
   it('in development trusts only the dev server origin', () => {
     const dev: TrustPolicy = { trustedWebContents: new Set([1]), appUrl: 'http://localhost:5173' };
     expect(isTrustedSender({ ...ok, frameUrl: 'http://localhost:5173/index.html' }, dev)).toBe(true);

@@ -14,7 +14,7 @@ export interface SenderInfo {
 export interface TrustPolicy {
   /** webContents ids of the windows the app opened. */
   readonly trustedWebContents: ReadonlySet<number>;
-  /** The renderer's own location: a file:// URL of index.html, or the dev server's origin in development. */
+  /** The renderer's own location: app://qhci/index.html, or the dev server's origin in development. */
   readonly appUrl: string;
 }
 
@@ -32,6 +32,10 @@ export function isTrustedSender(sender: SenderInfo, policy: TrustPolicy): boolea
   if (app.protocol === 'file:') {
     // The same file, whatever hash or query the renderer adds.
     return frame.protocol === 'file:' && frame.host === app.host && frame.pathname === app.pathname;
+  }
+  if (app.origin === 'null') {
+    // A custom scheme (app://qhci): URL gives such origins as the opaque "null", so compare its parts.
+    return frame.protocol === app.protocol && frame.host === app.host && frame.host !== '';
   }
   return frame.origin === app.origin;
 }
