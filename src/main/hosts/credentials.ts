@@ -1,5 +1,5 @@
 /** Turns a stored host record into a live driver: reads the key file, fetches secrets, picks the kind. */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { AppError } from '../../shared/domain/errors';
 import type { HostKind, StoredAuth } from '../../shared/domain/host';
 import type { HostDriver } from './driver';
@@ -26,18 +26,35 @@ export interface DriverContext {
   readonly log?: (msg: string) => void;
 }
 
+/** Private keys are small; anything bigger (or /dev/zero, a FIFO, a directory) is not one. */
+export const MAX_PRIVATE_KEY_BYTES = 64 * 1024;
+
+/** Reads a private key file: a regular file of at most MAX_PRIVATE_KEY_BYTES, never a device or a pipe. */
+export function readPrivateKey(path: string): string {
+  const refuse = (why: string) =>
+    new AppError('VALIDATION', `Cannot read the private key ${path}: ${why}`, 'auth');
+  let fd: number;
+  try {
+    // Non-blocking, so that opening a FIFO cannot hang the process before fstat says what it is.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw refuse((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw refuse('not a regular file');
+    if (st.size > MAX_PRIVATE_KEY_BYTES) throw refuse(`${st.size} bytes is too big for a key`);
+    const buf = Buffer.alloc(st.size);
+    const n = readSync(fd, buf, 0, st.size, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function sshAuth(auth: StoredAuth, secrets: SecretStore): SshAuth {
   if (auth.method === 'key') {
-    let privateKey: string;
-    try {
-      privateKey = readFileSync(auth.keyFile, 'utf8');
-    } catch (err) {
-      throw new AppError(
-        'VALIDATION',
-        `Cannot read the private key ${auth.keyFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        'auth',
-      );
-    }
+    const privateKey = readPrivateKey(auth.keyFile);
     const passphrase = auth.passphraseRef ? secrets.get(auth.passphraseRef) : undefined;
     return passphrase === undefined
       ? { method: 'key', privateKey }
