@@ -123,7 +123,7 @@ async function collectDomains(batch: VirshBatch): Promise<RawHostData['domains']
   // Measured here: four readers take about half the time of one; `dumpxml --xpath` to send less costs
   // virsh more than it saves.
   const xml = await batch(
-    uuids.map((u) => ['dumpxml', u]),
+    uuids.map((u) => ['dumpxml', '--domain', u]),
     { parallel: DOMAIN_READERS },
   );
   // A domain undefined between the list and its dumpxml is simply gone.
@@ -176,12 +176,12 @@ async function collectHost(
   // Second round trip: pool and network XML, volume lists (after a refresh, so files made outside libvirt show).
   const active = poolNames.filter((p) => activePools.has(p));
   const second = await batch([
-    ...poolNames.map((p) => ['pool-dumpxml', p]),
+    ...poolNames.map((p) => ['pool-dumpxml', '--pool', p]),
     ...active.flatMap((p) => [
-      ['pool-refresh', p],
+      ['pool-refresh', '--pool', p],
       ['vol-list', '--pool', p],
     ]),
-    ...netNames.map((n) => ['net-dumpxml', n]),
+    ...netNames.map((n) => ['net-dumpxml', '--network', n]),
   ]);
   let k = 0;
   const poolXml = poolNames.map(() => second[k++]!);
@@ -199,7 +199,7 @@ async function collectHost(
   for (const [pool, vols] of volNames) for (const v of vols) volCmds.push({ pool, ...v });
   const third = volCmds.length
     ? await batch(
-        volCmds.map((v) => ['vol-dumpxml', '--pool', v.pool, v.path || v.name]),
+        volCmds.map((v) => ['vol-dumpxml', '--pool', v.pool, '--vol', v.path || v.name]),
         { parallel: 2 },
       )
     : [];

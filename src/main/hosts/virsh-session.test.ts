@@ -129,6 +129,45 @@ describe('interactive virsh sessions (libvirt test driver)', () => {
     await expect(s.run(['echo', 'd'])).rejects.toMatchObject({ code: 'HOST_ERROR' });
   });
 
+  it('keeps hostile names whole: no option, no second command, no lost markers', async () => {
+    const c = counted();
+    const s = make(c.spawn, { max: 1 });
+    const pool = ['--pool', 'default-pool'];
+    const names = [
+      '--vol=base.qcow2',
+      "a b'; vol-delete --pool default-pool base.qcow2 #",
+      'x\\y "z" $(id) !1 \u00e9\u00a3 \u2603',
+      '--',
+    ];
+    const made = await s.batch([
+      ['vol-create-as', ...pool, '--name', 'base.qcow2', '--capacity', '1M'],
+      ...names.map((n) => ['vol-create-as', ...pool, '--name', n, '--capacity', '1M']),
+    ]);
+    expect(made.every((r) => r.ok)).toBe(true);
+    for (const n of names) {
+      expect((await s.run(['vol-path', ...pool, '--vol', n])).trim()).toBe(`/default-pool/${n}`);
+      await s.run(['vol-delete', ...pool, '--vol', n]);
+      expect((await s.run(['vol-path', ...pool, '--vol', 'base.qcow2'])).trim()).toBe(
+        '/default-pool/base.qcow2',
+      );
+    }
+    // A name where virsh would read an option is refused before it is sent (a line virsh cannot parse would
+    // run none of its markers and leave the session waiting), and the session goes on.
+    const r = await s.batch(
+      [
+        ['vol-delete', ...pool, '--vol=base.qcow2'],
+        ['echo', 'still here'],
+      ],
+      { timeoutMs: 5000 },
+    );
+    expect(r[0]).toMatchObject({ ok: false, error: expect.stringMatching(/read as an option/) });
+    expect(r[1]).toEqual({ ok: true, out: 'still here\n' });
+    await expect(s.run(['vol-info', ...pool, '--vol=base.qcow2'])).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    expect(c.procs).toHaveLength(1);
+  });
+
   it('says which arguments must not go through the line editor', () => {
     expect(fitsSession(['vol-create-as', 'pool', 'name', '1024'])).toBe(true);
     expect(fitsSession(['echo', 'a\tb'])).toBe(false);

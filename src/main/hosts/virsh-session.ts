@@ -18,7 +18,9 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/domain/errors';
 import {
+  assertVirshArgs,
   quoteVirshArg,
+  runChecked,
   runVirsh,
   runVirshBatch,
   virshErrorText,
@@ -189,9 +191,18 @@ export class VirshSessions {
    * Runs the commands (spread over up to `parallel` sessions) and returns each one's result. A failing
    * command does not stop the others; a session that breaks fails the commands it had not finished.
    */
-  async batch(
+  batch(
     commands: readonly (readonly string[])[],
     opts: { timeoutMs?: number; parallel?: number } = {},
+  ): Promise<BatchResult[]> {
+    // A command virsh would misread (a name where an option could be) fails on its own, unsent: in a
+    // session, a line virsh cannot parse runs none of it, markers included.
+    return runChecked(commands, (checked) => this.spread(checked, opts));
+  }
+
+  private async spread(
+    commands: readonly (readonly string[])[],
+    opts: { timeoutMs?: number; parallel?: number },
   ): Promise<BatchResult[]> {
     if (!commands.length) return [];
     const parts = Math.max(1, Math.min(opts.parallel ?? 1, this.opts.max ?? 4, commands.length));
@@ -204,6 +215,7 @@ export class VirshSessions {
 
   /** One command; its output, or a HOST_ERROR with virsh's message. */
   async run(args: readonly string[], opts: { timeoutMs?: number } = {}): Promise<string> {
+    assertVirshArgs(args);
     const [r] = await this.batch([args], opts);
     if (!r!.ok) throw new AppError('HOST_ERROR', `virsh ${args[0] ?? ''}: ${r!.error}`);
     return r!.out;

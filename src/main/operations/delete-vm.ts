@@ -82,7 +82,7 @@ async function inspect(deps: DeleteVmDeps, ctx: DeleteCtx, step: StepHandle<Dele
   ctx.ops = ops;
   // The disks as the host has them now (the inventory may be behind), else as last synced.
   const live = await ops.driver
-    .virsh(['dumpxml', vm.uuid])
+    .virsh(['dumpxml', '--domain', vm.uuid])
     .then((xml) => parseDomainXml(xml).disks)
     .catch(() => null);
   if (!ctx.deleteDisks) return step.done('Disks are kept');

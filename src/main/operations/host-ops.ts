@@ -1,6 +1,8 @@
 /**
  * The host operations creation needs, over either kind of driver: volumes, uploads, define, start, undefine,
- * and the guest agent. Every argument goes to virsh as its own argv element (quoted for SSH by the driver).
+ * and the guest agent. Every argument goes to virsh as its own argv element (quoted for SSH by the driver),
+ * and every name or path as the value of its option (`--pool P --vol NAME`, `--domain UUID`, `--file PATH`):
+ * virsh reads a positional `--vol=x` as an option, quoted or not (see virshArgsProblem).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -75,20 +77,40 @@ export class HostOps {
     thick?: boolean;
     backing?: { path: string; format: string };
   }): string[] {
-    const args = ['vol-create-as', v.pool, v.name, String(v.capacityBytes), '--format', v.format];
+    if (v.name.startsWith('-')) {
+      throw new AppError('VALIDATION', `Volume name "${v.name}" may not start with "-"`, 'name');
+    }
+    const args = [
+      'vol-create-as',
+      '--pool',
+      v.pool,
+      '--name',
+      v.name,
+      '--capacity',
+      String(v.capacityBytes),
+      '--format',
+      v.format,
+    ];
     if (v.thick) args.push('--allocation', String(v.capacityBytes));
     if (v.backing) args.push('--backing-vol', v.backing.path, '--backing-vol-format', v.backing.format);
     return args;
   }
 
+  /** The argv of vol-path for one volume. */
+  static pathArgs(pool: string, name: string): string[] {
+    return ['vol-path', '--pool', pool, '--vol', name];
+  }
+
   /** Fills a volume from a file that is already on the host (a seed built there). */
   async uploadFromHost(pool: string, name: string, path: string): Promise<void> {
-    await this.virsh(['vol-upload', '--pool', pool, name, path], { timeoutMs: 10 * 60_000 });
+    await this.virsh(['vol-upload', '--pool', pool, '--vol', name, '--file', path], {
+      timeoutMs: 10 * 60_000,
+    });
   }
 
   async volumeExists(pool: string, name: string): Promise<boolean> {
     try {
-      await this.virsh(['vol-info', '--pool', pool, name]);
+      await this.virsh(['vol-info', '--pool', pool, '--vol', name]);
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -97,11 +119,11 @@ export class HostOps {
   }
 
   async volumePath(pool: string, name: string): Promise<string> {
-    return (await this.virsh(['vol-path', '--pool', pool, name])).trim();
+    return (await this.virsh(HostOps.pathArgs(pool, name))).trim();
   }
 
   async refreshPool(pool: string): Promise<void> {
-    await this.virsh(['pool-refresh', pool]);
+    await this.virsh(['pool-refresh', '--pool', pool]);
   }
 
   /**
@@ -123,7 +145,7 @@ export class HostOps {
   /** Deletes the volume at a path (virsh finds its pool). Absent counts as done. */
   async deleteVolumeAt(path: string): Promise<'deleted' | 'absent'> {
     try {
-      await this.virsh(['vol-delete', path], { timeoutMs: 10 * 60_000 });
+      await this.virsh(['vol-delete', '--vol', path], { timeoutMs: 10 * 60_000 });
       return 'deleted';
     } catch (err) {
       if (isNotFound(err)) return 'absent';
@@ -133,7 +155,7 @@ export class HostOps {
 
   async deleteVolume(pool: string, name: string): Promise<'deleted' | 'absent'> {
     try {
-      await this.virsh(['vol-delete', '--pool', pool, name], { timeoutMs: 10 * 60_000 });
+      await this.virsh(['vol-delete', '--pool', pool, '--vol', name], { timeoutMs: 10 * 60_000 });
       return 'deleted';
     } catch (err) {
       if (isNotFound(err)) return 'absent';
@@ -160,7 +182,9 @@ export class HostOps {
             'vol-upload',
             '--pool',
             pool,
+            '--vol',
             name,
+            '--file',
             file,
             '--offset',
             String(at),
@@ -177,7 +201,7 @@ export class HostOps {
 
   /** The bytes of a volume's file (what vol-download sends). */
   async physicalBytes(pool: string, name: string): Promise<number> {
-    const out = await this.virsh(['vol-info', '--pool', pool, name, '--bytes', '--physical']);
+    const out = await this.virsh(['vol-info', '--pool', pool, '--vol', name, '--bytes', '--physical']);
     const m = /Physical:\s+(\d+)/.exec(out) ?? /Allocation:\s+(\d+)/.exec(out);
     if (!m) throw new AppError('HOST_ERROR', `Cannot read the size of volume ${pool}/${name}`);
     return Number(m[1]);
@@ -189,7 +213,8 @@ export class HostOps {
     // failing virsh fails the whole command. Values are positional parameters, never part of the script.
     const script =
       't=$(mktemp) || exit 1; trap \'rm -f "$t"\' EXIT; ' +
-      'virsh -c "$0" vol-download --pool "$1" "$2" "$t" --offset "$3" --length "$4" >/dev/null || exit 1; ' +
+      'virsh -c "$0" vol-download --pool "$1" --vol "$2" --file "$t" --offset "$3" --length "$4" ' +
+      '>/dev/null || exit 1; ' +
       'base64 -w0 "$t"';
     const r = await this.driver.exec(
       ['sh', '-c', script, this.driver.uri, pool, name, String(offset), String(length)],
@@ -207,16 +232,16 @@ export class HostOps {
   }
 
   async define(xml: string): Promise<void> {
-    await this.withInput(xml, (file, stdin) => this.virsh(['define', file], { stdin }));
+    await this.withInput(xml, (file, stdin) => this.virsh(['define', '--file', file], { stdin }));
   }
 
   async start(uuid: string): Promise<void> {
-    await this.virsh(['start', uuid], { timeoutMs: 5 * 60_000 });
+    await this.virsh(['start', '--domain', uuid], { timeoutMs: 5 * 60_000 });
   }
 
   async domainState(uuid: string): Promise<string | null> {
     try {
-      return (await this.virsh(['domstate', uuid])).trim();
+      return (await this.virsh(['domstate', '--domain', uuid])).trim();
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
@@ -229,17 +254,18 @@ export class HostOps {
     if (state === null) return 'absent';
     if (state !== 'shut off') {
       try {
-        await this.virsh(['destroy', uuid]);
+        await this.virsh(['destroy', '--domain', uuid]);
       } catch (err) {
         if (!/not running|domain is not running/i.test(String(err))) throw err;
       }
     }
     try {
-      await this.virsh(['undefine', uuid, '--nvram', '--managed-save', '--snapshots-metadata']);
+      await this.virsh(['undefine', '--domain', uuid, '--nvram', '--managed-save', '--snapshots-metadata']);
     } catch (err) {
       if (isNotFound(err)) return 'absent';
       // Older libvirt, or a driver without nvram support: plain undefine.
-      if (/nvram|unsupported|not supported/i.test(String(err))) await this.virsh(['undefine', uuid]);
+      if (/nvram|unsupported|not supported/i.test(String(err)))
+        await this.virsh(['undefine', '--domain', uuid]);
       else throw err;
     }
     return 'removed';
@@ -249,7 +275,7 @@ export class HostOps {
   async agentAddresses(uuid: string): Promise<string[] | null> {
     try {
       return parseDomifaddr(
-        await this.virsh(['domifaddr', uuid, '--source', 'agent'], { timeoutMs: 15_000 }),
+        await this.virsh(['domifaddr', '--domain', uuid, '--source', 'agent'], { timeoutMs: 15_000 }),
       );
     } catch (err) {
       // The agent not answering yet is expected; a host that cannot be reached is a failure.
@@ -268,7 +294,9 @@ export class HostOps {
       const started = await this.virsh(
         [
           'qemu-agent-command',
+          '--domain',
           uuid,
+          '--cmd',
           JSON.stringify({ execute: 'guest-exec', arguments: { path, arg: args, 'capture-output': true } }),
         ],
         { timeoutMs: 15_000 },
@@ -279,7 +307,9 @@ export class HostOps {
           await this.virsh(
             [
               'qemu-agent-command',
+              '--domain',
               uuid,
+              '--cmd',
               JSON.stringify({ execute: 'guest-exec-status', arguments: { pid } }),
             ],
             { timeoutMs: 15_000 },

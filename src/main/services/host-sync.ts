@@ -99,12 +99,12 @@ export function createHostSync(deps: HostSyncDeps) {
       const d = await deps.driverFor(hostId);
       const r = await d.virshBatch([
         ...parts.domains.flatMap((n) => [
-          ['domuuid', n],
-          ['domstate', n],
-          ['dumpxml', n],
+          ['domuuid', '--domain', n],
+          ['domstate', '--domain', n],
+          ['dumpxml', '--domain', n],
         ]),
-        ...parts.pools.map((p) => ['pool-dumpxml', p]),
-        ...parts.volumes.map((v) => ['vol-dumpxml', '--pool', v.pool, v.name]),
+        ...parts.pools.map((p) => ['pool-dumpxml', '--pool', p]),
+        ...parts.volumes.map((v) => ['vol-dumpxml', '--pool', v.pool, '--vol', v.name]),
       ]);
       let parsed: Refreshed | null = null;
       const prepare = () => {

@@ -56,7 +56,7 @@ export function createVmPower(deps: {
     await d.power(uuid, action).catch((err: unknown) => {
       throw action === 'start' ? powerOnDiagnosis(vm.name, deps.hosts.get(hostId)?.name ?? hostId, err) : err;
     });
-    const state = vmState(await d.virsh(['domstate', uuid]));
+    const state = vmState(await d.virsh(['domstate', '--domain', uuid]));
     deps.inventory.setDomainState(hostId, uuid, state);
     deps.events.emit('vm.state', { vmId, hostId, state });
     deps.events.emit('inventory.changed', { entity: 'vms', projectId: vm.projectId });

@@ -222,7 +222,7 @@ export class LibvirtDriver implements HostDriver {
       }
     }
     // The binding has no reboot: virsh does it.
-    await this.virsh([action, uuid], { timeoutMs: 120_000 });
+    await this.virsh([action, '--domain', uuid], { timeoutMs: 120_000 });
   }
 
   async watchEvents(onEvent: (e: DomainEvent) => void, onEnd: (reason: string) => void): Promise<() => void> {

@@ -95,7 +95,7 @@ export class SshDriver implements HostDriver {
   }
 
   async power(uuid: string, action: PowerAction): Promise<void> {
-    await this.virsh([action, uuid], { timeoutMs: 120_000 });
+    await this.virsh([action, '--domain', uuid], { timeoutMs: 120_000 });
   }
 
   async watchEvents(onEvent: (e: DomainEvent) => void, onEnd: (reason: string) => void): Promise<() => void> {

@@ -23,7 +23,7 @@ export async function disksStep(ctx: CreateCtx, step: StepHandle<HostUndo>): Pro
     });
   });
   const results = plan.disks.length
-    ? await ops.batch([...commands, ...plan.disks.map((d) => ['vol-path', '--pool', d.pool, d.volume])])
+    ? await ops.batch([...commands, ...plan.disks.map((d) => HostOps.pathArgs(d.pool, d.volume))])
     : [];
   const failed = results.slice(0, commands.length).flatMap((r, i) => (r.ok ? [] : [{ error: r.error, i }]));
   // A volume that was there before is not ours: never remove it.

@@ -73,11 +73,11 @@ export async function seedStep(ctx: CreateCtx, step: StepHandle<HostUndo>): Prom
   const size =
     'bytes' in iso
       ? iso.bytes.length
-      : Number((await ops.driver.exec(['stat', '-c', '%s', iso.hostPath])).stdout.trim());
+      : Number((await ops.driver.exec(['stat', '-c', '%s', '--', iso.hostPath])).stdout.trim());
   step.addUndo({ type: 'volume', hostId: plan.hostId, pool: plan.pool, name: volume });
   const [made, where] = await ops.batch([
     HostOps.createArgs({ pool: plan.pool, name: volume, capacityBytes: size, format: 'raw' }),
-    ['vol-path', '--pool', plan.pool, volume],
+    HostOps.pathArgs(plan.pool, volume),
   ]);
   if (!made?.ok) {
     const error = made?.ok === false ? made.error : 'no answer';
