@@ -69,7 +69,12 @@ function uploadSource(deps: ImageOpsDeps, input: UploadInput, projectId: string)
     if (!img || (img.hostId !== null && deps.hosts.get(img.hostId)?.projectId !== projectId)) {
       throw new AppError('NOT_FOUND', 'The source image does not exist', 'sourceImageId');
     }
-    return { ...img, name: input.name ?? img.name };
+    const name = input.name ?? img.name;
+    // A name found on a host may start with "-" (virsh could take it for an option): never a new one.
+    if (name.startsWith('-')) {
+      throw new AppError('VALIDATION', `Volume name "${name}" may not start with "-": give another`, 'name');
+    }
+    return { ...img, name };
   }
   const path = input.sourcePath!;
   if (!path.startsWith('/')) throw new AppError('VALIDATION', 'Give an absolute path', 'sourcePath');

@@ -26,8 +26,15 @@ function objectName(what: string, max = 255) {
     .refine((s) => !CONTROL_CHARS.test(s), `${what} may not contain control characters`);
 }
 
-export const PoolName = objectName('Pool name');
-export const NetworkName = objectName('Network name');
+/** Pool and network names never start with "-", which virsh could take for an option. */
+export const PoolName = objectName('Pool name').refine(
+  (s) => !s.startsWith('-'),
+  'Pool name may not start with "-"',
+);
+export const NetworkName = objectName('Network name').refine(
+  (s) => !s.startsWith('-'),
+  'Network name may not start with "-"',
+);
 export const GroupName = objectName('Group name', 128);
 const LabelKey = objectName('Label key', 253);
 const LabelValue = z

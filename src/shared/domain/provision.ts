@@ -36,12 +36,14 @@ export const GuestUserName = z
   )
   .refine((s) => s !== 'root', 'Use another name than root for the default user');
 
-const VolumeName = z
+/** A volume name: never "-" first, which virsh could take for an option. */
+export const VolumeName = z
   .string()
   .trim()
   .min(1, 'Volume is required')
   .max(255)
-  .refine((s) => !s.includes('/') && !CONTROL_CHARS.test(s), 'Not a volume name');
+  .refine((s) => !s.includes('/') && !CONTROL_CHARS.test(s), 'Not a volume name')
+  .refine((s) => !s.startsWith('-'), 'Volume name may not start with "-"');
 
 export const MiB = 1024 ** 2;
 export const GiB = 1024 ** 3;
