@@ -2,13 +2,15 @@
  * One SSH connection per host (ssh2), shared by every exec, SFTP transfer and event stream.
  * The host key is checked against known_hosts on every connect. A dropped connection is re-opened on the
  * next use, with exponential backoff after failures so a dead host is not hammered.
+ * Commands are sent in a form every login shell passes on unchanged (shell-quote.ts), and each new
+ * connection proves it with a probe before it is used.
  */
 import type * as Ssh2Module from 'ssh2';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { AppError } from '../../shared/domain/errors';
 import { importPackage } from '../esm-import';
-import type { HostKeyTrust, KeyCheck, KnownHosts } from './known-hosts';
-import { quoteCommand } from './shell-quote';
+import type { HostKeyTrust, KeyCheck } from './known-hosts';
+import { loginShellCommand } from './shell-quote';
 
 type Ssh2 = typeof Ssh2Module;
 let ssh2: Promise<Ssh2> | undefined;
@@ -20,6 +22,12 @@ function loadSsh2(): Promise<Ssh2> {
   ssh2 ??= importPackage('ssh2', () => import('ssh2')).then((m) => (m as { default?: Ssh2 }).default ?? m);
   return ssh2;
 }
+
+/**
+ * Sent on every new connection and expected back byte for byte: quotes, expansions, history and glob
+ * characters, a newline and non-ASCII text, as a login shell that mangles commands would not return them.
+ */
+export const SHELL_PROBE = `qhci-probe '"\\ $HOME \`:\` $(:) !! ! ; & | * ? ~ {a,b} %s #\nünï ☃ \t<>()`;
 
 export type SshAuth =
   | { readonly method: 'key'; readonly privateKey: string; readonly passphrase?: string }
@@ -160,14 +168,19 @@ export class SshConnection {
 
       client.on('ready', () => {
         if (settled) return;
-        settled = true;
-        client.on('close', () => {
-          if (this.client === client) {
-            this.client = null;
-            this.emit('down');
-          }
+        // The login shell must hand our commands on unchanged before anything runs there.
+        void probeLoginShell(client, target, opts.readyTimeoutMs ?? 15_000).then((problem) => {
+          if (problem) return fail(problem);
+          if (settled) return;
+          settled = true;
+          client.on('close', () => {
+            if (this.client === client) {
+              this.client = null;
+              this.emit('down');
+            }
+          });
+          resolve(client);
         });
-        resolve(client);
       });
       client.on('error', (err: Error & { level?: string }) => {
         if (keyProblem) return fail(keyProblem);
@@ -217,7 +230,7 @@ export class SshConnection {
 
   /** Runs argv on the host, each argument shell-quoted. Rejects only when the command could not run. */
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    const stream = await this.channel(quoteCommand(argv));
+    const stream = await this.channel(loginShellCommand(argv));
     return new Promise<ExecResult>((resolve, reject) => {
       const out: Buffer[] = [];
       const errs: Buffer[] = [];
@@ -257,14 +270,14 @@ export class SshConnection {
 
   /** A command that stays open for input and output (an interactive virsh); reconnects once like exec. */
   interactive(argv: readonly string[]): Promise<ClientChannel> {
-    return this.channel(quoteCommand(argv));
+    return this.channel(loginShellCommand(argv));
   }
 
   /** A long-running command whose output is read as it comes (events). */
   async stream(argv: readonly string[]): Promise<ClientChannel> {
     const client = await this.connect();
     return new Promise((resolve, reject) => {
-      client.exec(quoteCommand(argv), (err, stream) =>
+      client.exec(loginShellCommand(argv), (err, stream) =>
         err ? reject(new AppError('HOST_ERROR', err.message)) : resolve(stream),
       );
     });
@@ -300,6 +313,49 @@ export class SshConnection {
   }
 }
 
+/**
+ * Runs the probe through the login shell; null if it came back unchanged, else the error refusing the host.
+ */
+function probeLoginShell(client: Client, target: SshTarget, timeoutMs: number): Promise<AppError | null> {
+  const refuse = (why: string) =>
+    new AppError(
+      'HOST_ERROR',
+      `The login shell of ${target.username} on ${target.host} is not POSIX-compatible (${why}); set it to /bin/sh or bash`,
+    );
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(refuse('a test command did not finish')), timeoutMs);
+    const done = (problem: AppError | null) => {
+      clearTimeout(timer);
+      resolve(problem);
+    };
+    try {
+      client.exec(loginShellCommand(['printf', '%s', SHELL_PROBE]), (err, stream) => {
+        if (err)
+          return done(new AppError('HOST_ERROR', `${target.host} refused to run a command: ${err.message}`));
+        const out: Buffer[] = [];
+        const errs: Buffer[] = [];
+        stream.on('data', (d: Buffer) => out.push(d));
+        stream.stderr.on('data', (d: Buffer) => errs.push(d));
+        stream.on('close', (code: number | null) => {
+          const got = Buffer.concat(out).toString('utf8');
+          if (code === 0 && got === SHELL_PROBE) return done(null);
+          const stderr = Buffer.concat(errs).toString('utf8').trim().slice(0, 200);
+          done(
+            refuse(
+              code !== 0
+                ? `a test command failed with exit status ${code}${stderr ? `: ${stderr}` : ''}`
+                : `a quoted test string came back as ${JSON.stringify(got.slice(0, 200))}`,
+            ),
+          );
+        });
+        stream.end();
+      });
+    } catch (err) {
+      done(new AppError('HOST_ERROR', `${target.host} refused to run a command: ${(err as Error).message}`));
+    }
+  });
+}
+
 export function describeSshError(err: Error & { level?: string; code?: string }, where: string): AppError {
   const code = err.code ?? '';
   if (code === 'ECONNREFUSED')
@@ -324,7 +380,7 @@ export function describeSshError(err: Error & { level?: string; code?: string },
 export async function probeHostKey(
   host: string,
   port: number,
-  knownHosts: KnownHosts,
+  knownHosts: Pick<HostKeyTrust, 'check'>,
   timeoutMs = 15_000,
 ): Promise<KeyCheck> {
   const { Client } = await loadSsh2();
