@@ -67,4 +67,71 @@ describe('known hosts (trust on first use)', () => {
     writeFileSync(file, '# comment\n\ngarbage\n', { mode: 0o600 });
     expect(kh.check('127.0.0.3', 2222, a.blob).status).toBe('unknown');
   });
+
+  it('refuses a key on an @revoked line even when another line trusts it, and forget() keeps the revocation', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir, 'known_hosts');
+    const kh = new KnownHosts(file);
+    const a = hostKey(dir, 'a');
+    const b = hostKey(dir, 'b');
+    kh.trust('127.0.0.2', 2222, a.blob);
+    kh.trust('127.0.0.2', 2222, b.blob);
+    writeFileSync(
+      file,
+      `${readFileSync(file, 'utf8')}@revoked [127.0.0.2]:2222 ssh-ed25519 ${a.blob.toString('base64')}\n`,
+    );
+    expect(kh.check('127.0.0.2', 2222, a.blob)).toEqual({
+      status: 'changed',
+      fingerprint: fingerprint(a.blob),
+      keyType: 'ssh-ed25519',
+      trusted: [fingerprint(b.blob)],
+      revoked: true,
+    });
+    // The other trusted key still works; a host the line does not name is not affected.
+    expect(kh.check('127.0.0.2', 2222, b.blob).status).toBe('trusted');
+    expect(kh.check('127.0.0.3', 2222, a.blob).status).toBe('unknown');
+    // A staged "accept" (connection test, new host) cannot override it either.
+    const staged = kh.staged();
+    staged.trust('127.0.0.2', 2222, a.blob);
+    expect(staged.check('127.0.0.2', 2222, a.blob)).toMatchObject({ status: 'changed', revoked: true });
+    // Accepting a rebuilt host forgets its keys, never the revocation.
+    kh.forget('127.0.0.2', 2222);
+    expect(readFileSync(file, 'utf8')).toMatch(/^@revoked /m);
+    kh.trust('127.0.0.2', 2222, a.blob);
+    expect(kh.check('127.0.0.2', 2222, a.blob)).toMatchObject({
+      status: 'changed',
+      revoked: true,
+      trusted: [],
+    });
+  });
+
+  it('matches OpenSSH host patterns: wildcards and negations on @revoked lines too', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir, 'known_hosts');
+    const kh = new KnownHosts(file);
+    const a = hostKey(dir, 'a');
+    const b = hostKey(dir, 'b');
+    const a64 = a.blob.toString('base64');
+    writeFileSync(
+      file,
+      [
+        `[127.0.0.*]:2222,![127.0.0.9]:2222 ssh-ed25519 ${a64}`,
+        `[127.0.0.2]:2222 ssh-ed25519 ${a64}`,
+        `@revoked * ssh-ed25519 ${b.blob.toString('base64')}`,
+        `[127.0.0.5]:2222 ssh-ed25519 ${b.blob.toString('base64')}`,
+        '',
+      ].join('\n'),
+    );
+    expect(kh.check('127.0.0.3', 2222, a.blob).status).toBe('trusted');
+    expect(kh.check('127.0.0.9', 2222, a.blob).status).toBe('unknown');
+    expect(kh.check('127.0.0.3', 22, a.blob).status).toBe('unknown');
+    expect(kh.check('127.0.0.5', 2222, b.blob)).toMatchObject({ status: 'changed', revoked: true });
+    expect(kh.check('example.org', 22, b.blob)).toMatchObject({ status: 'changed', revoked: true });
+    // forget() drops the lines naming that host itself, not the wildcard line other hosts rely on.
+    kh.forget('127.0.0.2', 2222);
+    expect(kh.check('127.0.0.3', 2222, a.blob).status).toBe('trusted');
+    expect(readFileSync(file, 'utf8')).not.toContain(`[127.0.0.2]:2222 ssh-ed25519`);
+  });
 });

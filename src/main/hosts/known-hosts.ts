@@ -2,6 +2,8 @@
  * Trust on first use for SSH host keys, kept in an OpenSSH-format known_hosts file in the app's data
  * directory (`[host]:port type base64`), readable by ssh and libvirt's libssh transport alike.
  * A key that differs from the trusted one is refused; verification is never switched off.
+ * A key on an `@revoked` line is refused for the hosts that line names, even if another line trusts it.
+ * Host patterns follow OpenSSH: hashed entries, `*` and `?` wildcards, and `!` negations.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -26,25 +28,54 @@ export function hostPattern(host: string, port: number): string {
 export type KeyCheck =
   | { status: 'trusted'; fingerprint: string }
   | { status: 'unknown'; fingerprint: string; keyType: string }
-  | { status: 'changed'; fingerprint: string; keyType: string; trusted: string[] };
+  | {
+      status: 'changed';
+      fingerprint: string;
+      keyType: string;
+      trusted: string[];
+      /** The presented key is on an `@revoked` line: never accepted, whatever else the file says. */
+      revoked?: true;
+    };
 
 interface Entry {
+  readonly marker: 'revoked' | null;
   readonly patterns: string;
   readonly keyType: string;
   readonly blob: Buffer;
 }
 
-function matchesPattern(patterns: string, target: string): boolean {
-  for (const p of patterns.split(',')) {
-    if (p.startsWith('|1|')) {
-      // Hashed entry: |1|base64(salt)|base64(HMAC-SHA1(salt, host))
-      const [, , salt, hash] = p.split('|');
-      if (!salt || !hash) continue;
-      const mac = createHmac('sha1', Buffer.from(salt, 'base64')).update(target).digest('base64');
-      if (mac === hash) return true;
-    } else if (p === target) return true;
+/** OpenSSH's wildcard match: `*` any run of characters, `?` any one. */
+function wildcardMatch(pattern: string, text: string): boolean {
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 's').test(text);
+}
+
+function matchOne(p: string, target: string, wildcards: boolean): boolean {
+  if (p.startsWith('|1|')) {
+    // Hashed entry: |1|base64(salt)|base64(HMAC-SHA1(salt, host))
+    const [, , salt, hash] = p.split('|');
+    if (!salt || !hash) return false;
+    const mac = createHmac('sha1', Buffer.from(salt, 'base64')).update(target).digest('base64');
+    return mac === hash;
   }
-  return false;
+  return wildcards && /[*?]/.test(p) ? wildcardMatch(p, target) : p === target;
+}
+
+/**
+ * Whether a line's comma-separated patterns name target: some pattern matches and no `!` pattern does.
+ * Without wildcards (forget), only a line naming the host itself counts.
+ */
+function matchesPattern(patterns: string, target: string, wildcards = true): boolean {
+  let hit = false;
+  for (const p of patterns.split(',')) {
+    if (p.startsWith('!')) {
+      if (matchOne(p.slice(1), target, wildcards)) return false;
+    } else if (matchOne(p, target, wildcards)) hit = true;
+  }
+  return hit;
 }
 
 /** The part of KnownHosts a connection uses. */
@@ -70,10 +101,18 @@ export class KnownHosts implements HostKeyTrust {
     const entries: Entry[] = [];
     for (const line of lines) {
       const t = line.trim();
-      if (t === '' || t.startsWith('#') || t.startsWith('@')) continue;
-      const [patterns, keyType, data] = t.split(/\s+/);
+      if (t === '' || t.startsWith('#')) continue;
+      const fields = t.split(/\s+/);
+      // @revoked keys are refused; @cert-authority lines (host certificates) are not supported and ignored.
+      let marker: Entry['marker'] = null;
+      if (fields[0]?.startsWith('@')) {
+        if (fields[0] !== '@revoked') continue;
+        marker = 'revoked';
+        fields.shift();
+      }
+      const [patterns, keyType, data] = fields;
       if (!patterns || !keyType || !data) continue;
-      entries.push({ patterns, keyType, blob: Buffer.from(data, 'base64') });
+      entries.push({ marker, patterns, keyType, blob: Buffer.from(data, 'base64') });
     }
     return { lines, entries };
   }
@@ -83,7 +122,17 @@ export class KnownHosts implements HostKeyTrust {
     const target = hostPattern(host, port);
     const keyType = blobKeyType(blob);
     const fp = fingerprint(blob);
-    const mine = this.read().entries.filter((e) => matchesPattern(e.patterns, target));
+    const named = this.read().entries.filter((e) => matchesPattern(e.patterns, target));
+    const mine = named.filter((e) => e.marker === null);
+    if (named.some((e) => e.marker === 'revoked' && e.blob.equals(blob))) {
+      return {
+        status: 'changed',
+        fingerprint: fp,
+        keyType,
+        trusted: mine.filter((e) => !e.blob.equals(blob)).map((e) => fingerprint(e.blob)),
+        revoked: true,
+      };
+    }
     if (mine.some((e) => e.blob.equals(blob))) return { status: 'trusted', fingerprint: fp };
     // Only a key of the same type replaces a trusted one; a host may legitimately offer several types,
     // but ssh2 negotiates one, and any key we have not seen for a known host is treated as changed.
@@ -101,7 +150,10 @@ export class KnownHosts implements HostKeyTrust {
     this.write(kept);
   }
 
-  /** Forgets every key of host:port (when a host is removed, or the user accepts a rebuilt host). */
+  /**
+   * Forgets every key of host:port (when a host is removed, or the user accepts a rebuilt host). Lines
+   * that name other hosts too by wildcard, and `@revoked` lines, stay.
+   */
   forget(host: string, port: number): void {
     const target = hostPattern(host, port);
     const { lines } = this.read();
@@ -109,7 +161,7 @@ export class KnownHosts implements HostKeyTrust {
       lines.filter((l) => {
         const patterns = l.trim().split(/\s+/)[0] ?? '';
         return (
-          l.trim() !== '' && !(patterns && !l.trim().startsWith('#') && matchesPattern(patterns, target))
+          l.trim() !== '' && !(patterns && !/^[#@]/.test(patterns) && matchesPattern(patterns, target, false))
         );
       }),
     );
@@ -129,10 +181,12 @@ export class StagedKnownHosts implements HostKeyTrust {
   constructor(private readonly base: KnownHosts) {}
 
   check(host: string, port: number, blob: Buffer): KeyCheck {
+    const base = this.base.check(host, port, blob);
+    if (base.status === 'changed' && base.revoked) return base;
     if (this.pending.some((p) => p.host === host && p.port === port && p.blob.equals(blob))) {
       return { status: 'trusted', fingerprint: fingerprint(blob) };
     }
-    return this.base.check(host, port, blob);
+    return base;
   }
 
   trust(host: string, port: number, blob: Buffer): void {

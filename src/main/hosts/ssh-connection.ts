@@ -5,8 +5,9 @@
  * Commands are sent in a form every login shell passes on unchanged (shell-quote.ts), and each new
  * connection proves it with a probe before it is used.
  */
+import { getCiphers } from 'node:crypto';
 import type * as Ssh2Module from 'ssh2';
-import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
+import type { Algorithms, Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { AppError } from '../../shared/domain/errors';
 import { importPackage } from '../esm-import';
 import type { HostKeyTrust, KeyCheck } from './known-hosts';
@@ -22,6 +23,50 @@ function loadSsh2(): Promise<Ssh2> {
   ssh2 ??= importPackage('ssh2', () => import('ssh2')).then((m) => (m as { default?: Ssh2 }).default ?? m);
   return ssh2;
 }
+
+/**
+ * The transport algorithms offered, most preferred first. ssh2's defaults also offer `ssh-rsa` host-key
+ * signatures (SHA-1), hmac-sha1(-etm) and nothing else weaker; those are left out here. A host that offers
+ * nothing better fails the handshake with "no matching" in the message (a per-host opt-in for such hosts is
+ * future work). Names are ssh2 1.x's; every OpenSSH since 7.2 (2016) has a match in each list.
+ */
+export const SSH_ALGORITHMS = {
+  kex: [
+    'curve25519-sha256',
+    'curve25519-sha256@libssh.org',
+    'ecdh-sha2-nistp256',
+    'ecdh-sha2-nistp384',
+    'ecdh-sha2-nistp521',
+    'diffie-hellman-group-exchange-sha256',
+    'diffie-hellman-group16-sha512',
+    'diffie-hellman-group18-sha512',
+    'diffie-hellman-group14-sha256',
+  ],
+  serverHostKey: [
+    'ssh-ed25519',
+    'ecdsa-sha2-nistp256',
+    'ecdsa-sha2-nistp384',
+    'ecdsa-sha2-nistp521',
+    'rsa-sha2-512',
+    'rsa-sha2-256',
+  ],
+  // Only those the runtime's crypto has (Electron's BoringSSL differs from Node's OpenSSL): ssh2 refuses to
+  // connect at all when asked for a cipher it cannot use.
+  cipher: (
+    [
+      ['chacha20-poly1305@openssh.com', 'chacha20'],
+      ['aes128-gcm@openssh.com', 'aes-128-gcm'],
+      ['aes256-gcm@openssh.com', 'aes-256-gcm'],
+      ['aes128-ctr', 'aes-128-ctr'],
+      ['aes192-ctr', 'aes-192-ctr'],
+      ['aes256-ctr', 'aes-256-ctr'],
+    ] as const
+  )
+    .filter(([, openssl]) => getCiphers().includes(openssl))
+    .map(([name]) => name),
+  hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256', 'hmac-sha2-512'],
+  compress: ['none', 'zlib@openssh.com', 'zlib'],
+} satisfies Algorithms;
 
 /**
  * Sent on every new connection and expected back byte for byte: quotes, expansions, history and glob
@@ -137,6 +182,7 @@ export class SshConnection {
         readyTimeout: opts.readyTimeoutMs ?? 15_000,
         keepaliveInterval: opts.keepaliveMs ?? 15_000,
         keepaliveCountMax: 3,
+        algorithms: SSH_ALGORITHMS,
         hostVerifier: (key: Buffer) => {
           const check = opts.knownHosts.check(target.host, target.port, key);
           this.lastKeyCheck = check;
@@ -147,16 +193,22 @@ export class SshConnection {
             return true;
           }
           keyProblem =
-            check.status === 'unknown'
+            check.status === 'changed' && check.revoked
               ? new AppError(
-                  'HOST_KEY_UNKNOWN',
-                  `The host key of ${target.host}:${target.port} is not trusted yet. Its fingerprint is ${check.fingerprint} (${check.keyType}). Check it and accept it to connect.`,
-                )
-              : new AppError(
                   'HOST_KEY_CHANGED',
-                  `The host key of ${target.host}:${target.port} has CHANGED. Trusted: ${check.trusted.join(', ')}; presented now: ${check.fingerprint}. ` +
-                    'This may be an attack, or the host was rebuilt. The connection was refused.',
-                );
+                  `The host key of ${target.host}:${target.port} (${check.fingerprint}) is REVOKED: an @revoked line in known_hosts names it, and it is never accepted. ` +
+                    'The connection was refused.',
+                )
+              : check.status === 'unknown'
+                ? new AppError(
+                    'HOST_KEY_UNKNOWN',
+                    `The host key of ${target.host}:${target.port} is not trusted yet. Its fingerprint is ${check.fingerprint} (${check.keyType}). Check it and accept it to connect.`,
+                  )
+                : new AppError(
+                    'HOST_KEY_CHANGED',
+                    `The host key of ${target.host}:${target.port} has CHANGED. Trusted: ${check.trusted.join(', ')}; presented now: ${check.fingerprint}. ` +
+                      'This may be an attack, or the host was rebuilt. The connection was refused.',
+                  );
           return false;
         },
       };
@@ -367,6 +419,13 @@ export function describeSshError(err: Error & { level?: string; code?: string },
     return new AppError('HOST_ERROR', `The host name in ${where} cannot be resolved`);
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
     return new AppError('HOST_ERROR', `${where} is unreachable`);
+  if (/Handshake failed: no matching/i.test(err.message)) {
+    return new AppError(
+      'HOST_ERROR',
+      `${where} offers only SSH algorithms the console does not use (${err.message.replace(/^Handshake failed: /, '')}). ` +
+        "SHA-1 signatures (ssh-rsa), hmac-sha1 and older algorithms are left out: update the host's OpenSSH or its configuration.",
+    );
+  }
   if (err.level === 'client-authentication') {
     return new AppError('HOST_ERROR', `${where} refused the credentials (authentication failed)`);
   }
@@ -399,6 +458,8 @@ export async function probeHostKey(
       port,
       username: 'qhci-probe',
       readyTimeout: timeoutMs,
+      // The same offer as a real connection, so the same host key is negotiated.
+      algorithms: SSH_ALGORITHMS,
       hostVerifier: (key: Buffer) => {
         result = knownHosts.check(host, port, key);
         return false; // stop here: we only wanted the key

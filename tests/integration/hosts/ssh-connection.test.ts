@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KnownHosts } from '../../../src/main/hosts/known-hosts';
@@ -138,6 +138,28 @@ describe.skipIf(!testbed)(`ssh connections to the testbed ${NO_TESTBED}`, () => 
     conn.reset();
     expect((await conn.exec(['echo', 'back'])).stdout.trim()).toBe('back');
     expect(states).toContain('up');
+    conn.close();
+  });
+
+  it('refuses a host key on an @revoked line even when it is also trusted, and an accept does not help', async () => {
+    const kh = new KnownHosts(join(dir, 'kh6'));
+    const h = host('kvm-a');
+    const first = new SshConnection(target('kvm-a'), {
+      knownHosts: kh,
+      acceptFingerprint: h.hostKeyFingerprint,
+    });
+    await first.connect();
+    first.close();
+    const trusted = readFileSync(kh.file, 'utf8');
+    writeFileSync(kh.file, `${trusted}@revoked ${trusted.trim().split('\n')[0]}\n`);
+    const conn = new SshConnection(target('kvm-a'), {
+      knownHosts: kh,
+      acceptFingerprint: h.hostKeyFingerprint,
+    });
+    await expect(conn.connect()).rejects.toMatchObject({
+      code: 'HOST_KEY_CHANGED',
+      message: expect.stringContaining(`(${h.hostKeyFingerprint}) is REVOKED`),
+    });
     conn.close();
   });
 });
