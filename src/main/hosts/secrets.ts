@@ -1,16 +1,23 @@
 /**
- * Where host passwords and key passphrases live: never in SQLite. The desktop app uses an Electron
- * safeStorage-backed store (the OS keychain encrypts the values). The CLI and tests use FileSecretStore.
+ * Where host passwords and key passphrases live: never in SQLite. The app and the CLI share one store, the
+ * OS keychain (keychain-secrets.ts); a file in the data directory is only the visible fallback when no
+ * keychain can be reached, or when QHCI_SECRETS=file asks for it.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { AppError } from '../../shared/domain/errors';
+
+/** What protects a store's values, as app.info reports it. */
+export type SecretStorageKind = 'keychain' | 'encrypted-file' | 'plain-file';
 
 export interface SecretStore {
   get(ref: string): string | undefined;
   set(ref: string, value: string): void;
   delete(ref: string): void;
-  /** What protects the values, for the UI and docs. */
+  /** What protects the values, in words for the UI and docs. */
   readonly protection: string;
+  /** The same, as a key; 'memory' for a store that never outlives the process. */
+  readonly kind: SecretStorageKind | 'memory';
 }
 
 /** Encodes values for a file: the Electron store passes the OS keychain's cipher here. */
@@ -27,8 +34,11 @@ const PLAIN: ValueCipher = {
 };
 
 /**
- * Secrets in one JSON file with mode 0600 in the data directory. Without a cipher the values are NOT
- * encrypted: this is the explicit store of the command-line tool and the tests, documented as such.
+ * Secrets in one JSON file with mode 0600. Without a cipher the values are NOT encrypted: the explicit
+ * fallback of the command-line tool and the store of the tests, documented as such.
+ *
+ * A file that exists but cannot be parsed is never treated as empty: reading it, and so every write, raises
+ * an AppError naming the file, and the file is left exactly as it is for the user to repair or remove.
  */
 export class FileSecretStore implements SecretStore {
   constructor(
@@ -40,45 +50,77 @@ export class FileSecretStore implements SecretStore {
     return this.cipher.description;
   }
 
-  private read(): Record<string, string> {
+  get kind(): SecretStorageKind {
+    return this.cipher === PLAIN ? 'plain-file' : 'encrypted-file';
+  }
+
+  /** Every stored entry (values as stored, still encoded by the cipher). */
+  readAll(): Record<string, string> {
     if (!existsSync(this.file)) return {};
+    let parsed: unknown;
     try {
-      return JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, string>;
-    } catch {
-      return {};
+      parsed = JSON.parse(readFileSync(this.file, 'utf8'));
+    } catch (err) {
+      throw unreadable(this.file, (err as Error).message);
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw unreadable(this.file, 'it does not hold a JSON object');
+    }
+    const all = parsed as Record<string, unknown>;
+    for (const [ref, value] of Object.entries(all)) {
+      if (typeof value !== 'string') throw unreadable(this.file, `the value of "${ref}" is not a string`);
+    }
+    return all as Record<string, string>;
   }
 
   private write(all: Record<string, string>): void {
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+    if (Object.keys(all).length === 0 && existsSync(this.file)) {
+      rmSync(this.file);
+      return;
+    }
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(all), { mode: 0o600 });
     renameSync(tmp, this.file);
   }
 
   get(ref: string): string | undefined {
-    const v = this.read()[ref];
+    const v = this.readAll()[ref];
     return v === undefined ? undefined : this.cipher.decrypt(v);
   }
 
   set(ref: string, value: string): void {
-    const all = this.read();
+    const all = this.readAll();
     all[ref] = this.cipher.encrypt(value);
     this.write(all);
   }
 
   delete(ref: string): void {
-    const all = this.read();
+    const all = this.readAll();
     if (!(ref in all)) return;
     delete all[ref];
     this.write(all);
   }
+
+  /** Every entry, decoded (for moving them into the keychain). */
+  entries(): Array<[string, string]> {
+    return Object.entries(this.readAll()).map(([ref, v]) => [ref, this.cipher.decrypt(v)]);
+  }
+}
+
+function unreadable(file: string, why: string): AppError {
+  return new AppError(
+    'CONFLICT',
+    `The secrets file ${file} cannot be read (${why}). QHCI leaves it as it is and stores no secret until ` +
+      'it is repaired or removed (removing it forgets the host passwords and passphrases kept in it).',
+  );
 }
 
 /** Secrets held only in memory: a connection test, or a new host until it has connected once. */
 export class MemorySecretStore implements SecretStore {
   private readonly values = new Map<string, string>();
   readonly protection = 'memory only';
+  readonly kind = 'memory' as const;
   get(ref: string): string | undefined {
     return this.values.get(ref);
   }
