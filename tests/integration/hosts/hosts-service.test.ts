@@ -1,5 +1,5 @@
 /** Hosts through the contract, as the UI and the CLI use them, against the real testbed. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -281,6 +281,8 @@ describe.skipIf(!testbed)(`SSH authentication by password and by ssh-agent ${NO_
   let agent: { pid: string; sock: string } | null = null;
   beforeAll(async () => {
     // A uid-0 alias with /bin/sh (like the testbed's user) that has a password; sshd without PAM reads shadow.
+    // One left by a run that was killed before its afterAll goes first.
+    spawnSync('userdel', ['--force', user]);
     execFileSync('useradd', [
       '--non-unique',
       '--uid',
