@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AcceleratorChoice, isCpuVariant, type CpuVariant } from './cpu';
+import { checkLibvirtUri, isLocalLibvirtUri, libvirtUriProblem } from './libvirt-uri';
 import { DisplayName, ProjectRef } from './names';
 
 export const HOST_KINDS = ['libvirt', 'ssh'] as const;
@@ -214,15 +215,21 @@ const User = z
   .min(1, 'User is required')
   .max(32)
   .regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'Not a valid user name');
+/** Only URIs that run nothing and keep host-key checks on (see libvirt-uri.ts for what is refused). */
 const LibvirtUri = z
   .string()
   .trim()
   .min(1, 'URI is required')
   .max(1024)
-  .regex(
-    /^[a-z][a-z0-9+]*:\/\/[^\s'"`]*$/i,
-    'Not a libvirt URI (for example qemu:///system or qemu+ssh://user@host/system)',
-  );
+  .superRefine((uri, ctx) => {
+    const problem = libvirtUriProblem(uri);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+/** The URI virsh opens on an SSH host: that host's own libvirt (no transport of its own). */
+const SshHostLibvirtUri = LibvirtUri.refine((uri) => {
+  const r = checkLibvirtUri(uri);
+  return !r.ok || isLocalLibvirtUri(r.uri);
+}, "On an SSH host, virsh opens the host's own libvirt: a local URI such as qemu:///system");
 
 export const SshAuthInput = z.discriminatedUnion('method', [
   z.strictObject({
@@ -247,7 +254,7 @@ export const HostConnectionInput = z.discriminatedUnion('kind', [
     user: User,
     auth: SshAuthInput,
     /** The libvirt URI virsh uses on the host. */
-    uri: LibvirtUri.default('qemu:///system'),
+    uri: SshHostLibvirtUri.default('qemu:///system'),
   }),
 ]);
 
