@@ -73,7 +73,12 @@ function sshAuth(auth: StoredAuth, secrets: SecretStore): SshAuth {
 }
 
 export function createDriver(spec: DriverSpec, ctx: DriverContext, acceptFingerprint?: string): HostDriver {
-  if (spec.kind === 'libvirt') return new LibvirtDriver(spec.uri, ctx.log ? { log: ctx.log } : {});
+  if (spec.kind === 'libvirt') {
+    // An ssh or libssh URI has its host key checked like an SSH host's (trust on first use).
+    const trust = ctx.trust ?? ctx.knownHosts;
+    const hostKeys = acceptFingerprint ? { trust, acceptFingerprint } : { trust };
+    return new LibvirtDriver(spec.uri, ctx.log ? { log: ctx.log, hostKeys } : { hostKeys });
+  }
   if (!spec.address || !spec.port || !spec.username || !spec.auth) {
     throw new AppError(
       'VALIDATION',

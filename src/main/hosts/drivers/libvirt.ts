@@ -2,9 +2,23 @@
  * A libvirt URI host: domain calls through the native binding (@unraid/libvirt, loaded lazily and optional),
  * pools, volumes and networks through `virsh -c URI` on this workstation. Where the binding cannot load,
  * virsh does everything.
+ *
+ * The URI is checked again here (libvirt-uri.ts), whatever stored it: one that could run a program or skip
+ * a host-key check is refused before anything opens it. Over ssh and libssh the host key goes through the
+ * console's known_hosts first (trust on first use, as for SSH hosts), and libvirt's own SSH client is then
+ * held to that one key.
  */
 import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { AppError } from '../../../shared/domain/errors';
+import {
+  checkLibvirtUri,
+  isLocalLibvirtUri,
+  usesSsh,
+  type LibvirtUriParts,
+} from '../../../shared/domain/libvirt-uri';
 import {
   collectWithVirsh,
   eventLineReader,
@@ -14,7 +28,10 @@ import {
   type PowerAction,
   type RawHostData,
 } from '../driver';
-import { localVirshRunner, runLocal, spawnLocalVirsh } from '../local-process';
+import { blobKeyType, hostPattern, type HostKeyTrust } from '../known-hosts';
+import { runLocal, spawnLocalVirsh } from '../local-process';
+import { quoteArg } from '../shell-quote';
+import { probeHostKey } from '../ssh-connection';
 import type { VirshRunner } from '../virsh';
 import { sessionVirsh, VirshSessions } from '../virsh-session';
 import {
@@ -51,7 +68,47 @@ const STATE_NAMES = [
   'pmsuspended',
 ];
 
-const LOCAL_URI = /^[a-z0-9]+:\/\/\/|^[a-z0-9]+\+unix:\/\//i;
+/**
+ * The parts of a URI the console accepts, or a HOST_ERROR naming what is refused (a URI saved before the
+ * contract checked it, or one given to the command-line tool). `on` says where it is opened: virsh on an
+ * SSH host opens that host's own libvirt only.
+ */
+export function usableLibvirtUri(
+  uri: string,
+  on: 'workstation' | 'ssh-host' = 'workstation',
+): LibvirtUriParts {
+  const r = checkLibvirtUri(uri);
+  if (!r.ok)
+    throw new AppError('HOST_ERROR', `The libvirt URI ${JSON.stringify(uri)} is refused: ${r.reason}`);
+  if (on === 'ssh-host' && !isLocalLibvirtUri(r.uri)) {
+    throw new AppError(
+      'HOST_ERROR',
+      `The libvirt URI ${JSON.stringify(uri)} is refused: virsh on an SSH host opens that host's own libvirt (qemu:///system)`,
+    );
+  }
+  return r.uri;
+}
+
+/** Where the host key of an ssh or libssh URI is checked, and the fingerprint the user accepted (if any). */
+export interface LibvirtHostKeys {
+  readonly trust: HostKeyTrust;
+  readonly acceptFingerprint?: string;
+}
+
+/** The ssh program on PATH (libvirt's ssh transport would run the same one). */
+function findSsh(): string {
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
+    if (!isAbsolute(dir)) continue;
+    const candidate = join(dir, 'ssh');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  throw new AppError('HOST_ERROR', 'ssh is not installed on this workstation');
+}
 
 export class LibvirtDriver implements HostDriver {
   readonly kind = 'libvirt' as const;
@@ -62,18 +119,118 @@ export class LibvirtDriver implements HostDriver {
   private hv: Hypervisor | null = null;
   private readonly facts: HypervisorFactsCache = {};
 
+  private readonly parts: LibvirtUriParts;
+
   constructor(
     readonly uri: string,
-    private readonly opts: { useBinding?: boolean; log?: (msg: string) => void } = {},
+    private readonly opts: {
+      useBinding?: boolean;
+      log?: (msg: string) => void;
+      /** Required for ssh and libssh URIs: without it they are refused. */
+      hostKeys?: LibvirtHostKeys;
+    } = {},
   ) {
-    this.run = localVirshRunner(uri);
-    this.sessions = new VirshSessions(() => spawnLocalVirsh(uri));
+    this.parts = usableLibvirtUri(uri);
+    this.run = (args, o) => this.target().then((u) => runLocal('virsh', ['-c', u, ...args], o ?? {}));
+    this.sessions = new VirshSessions(() => this.target().then(spawnLocalVirsh));
     this.transport = sessionVirsh(this.sessions, this.run);
   }
 
   /** Whether the hypervisor's files are on this workstation (qemu:///system, test:///…). */
   get isLocal(): boolean {
-    return LOCAL_URI.test(this.uri);
+    return isLocalLibvirtUri(this.parts);
+  }
+
+  /** The URI virsh and the binding open: over SSH, once the host key is checked, held to that key. */
+  private target(): Promise<string> {
+    if (!usesSsh(this.parts)) return Promise.resolve(this.uri);
+    this.pinning ??= this.pinHostKey().catch((err: unknown) => {
+      this.pinning = null;
+      throw err;
+    });
+    return this.pinning;
+  }
+
+  private pinning: Promise<string> | null = null;
+  /** A private directory with the pinned known_hosts (and the ssh wrapper), removed on close. */
+  private pinDir: string | null = null;
+
+  /**
+   * Reads the key the host presents (ssh2, handshake only), checks it against the console's known_hosts
+   * (an unknown key is trusted only when its fingerprint is the accepted one), then writes it alone to a
+   * private known_hosts file that libvirt's SSH client must match: libssh through `known_hosts=` with
+   * normal checking, the ssh transport through a wrapper that runs ssh with that file and strict checking.
+   */
+  private async pinHostKey(): Promise<string> {
+    const keys = this.opts.hostKeys;
+    const { host, port, transport } = this.parts;
+    if (!keys || host === null) {
+      throw new AppError(
+        'HOST_ERROR',
+        `${this.uri} connects over SSH, and this connection has no known_hosts to check the host key against`,
+      );
+    }
+    const address = host.replace(/^\[(.*)\]$/, '$1');
+    const p = port ?? 22;
+    let presented: Buffer | null = null;
+    const check = await probeHostKey(address, p, {
+      check: (h, pt, blob) => {
+        presented = blob;
+        return keys.trust.check(h, pt, blob);
+      },
+    });
+    const blob = presented as Buffer | null;
+    if (!blob) throw new AppError('HOST_ERROR', `${address}:${p} presented no host key`);
+    if (check.status === 'changed') {
+      throw new AppError(
+        'HOST_KEY_CHANGED',
+        `The host key of ${address}:${p} has CHANGED. Trusted: ${check.trusted.join(', ')}; presented now: ${check.fingerprint}. ` +
+          'This may be an attack, or the host was rebuilt. The connection was refused.',
+      );
+    }
+    if (check.status === 'unknown') {
+      if (keys.acceptFingerprint !== check.fingerprint) {
+        throw new AppError(
+          'HOST_KEY_UNKNOWN',
+          `The host key of ${address}:${p} is not trusted yet. Its fingerprint is ${check.fingerprint} (${check.keyType}). Check it and accept it to connect.`,
+        );
+      }
+      keys.trust.trust(address, p, blob);
+    }
+    this.removePinDir();
+    const dir = mkdtempSync(join(tmpdir(), 'qhci-hostkey-'));
+    this.pinDir = dir;
+    const knownHosts = join(dir, 'known_hosts');
+    writeFileSync(
+      knownHosts,
+      `${hostPattern(address, p)} ${blobKeyType(blob)} ${blob.toString('base64')}\n`,
+      {
+        mode: 0o600,
+      },
+    );
+    const sep = this.uri.includes('?') ? '&' : '?';
+    if (transport === 'libssh') {
+      return `${this.uri}${sep}known_hosts=${encodeURIComponent(knownHosts)}&known_hosts_verify=normal`;
+    }
+    // The ssh transport runs `ssh` (or libvirt's `command=`) with options of its own; a wrapper adds ours,
+    // which come before any ssh_config and so win over it.
+    const wrapper = join(dir, 'ssh');
+    const options = [
+      `UserKnownHostsFile=${knownHosts}`,
+      'GlobalKnownHostsFile=/dev/null',
+      'StrictHostKeyChecking=yes',
+      'UpdateHostKeys=no',
+      'CheckHostIP=no',
+    ].flatMap((o) => ['-o', quoteArg(o)]);
+    writeFileSync(wrapper, `#!/bin/sh\nexec ${quoteArg(findSsh())} ${options.join(' ')} "$@"\n`, {
+      mode: 0o700,
+    });
+    return `${this.uri}${sep}command=${encodeURIComponent(wrapper)}`;
+  }
+
+  private removePinDir(): void {
+    if (this.pinDir) rmSync(this.pinDir, { recursive: true, force: true });
+    this.pinDir = null;
   }
 
   /**
@@ -83,18 +240,20 @@ export class LibvirtDriver implements HostDriver {
    */
   connect(): Promise<void> {
     if (this.virshChecked) return Promise.resolve();
-    // Callers at the same time share one check.
-    this.checking ??= this.virsh(['uri'], { timeoutMs: 30_000 })
-      .then(
-        () => {
-          this.virshChecked = true;
-        },
-        (err: AppError) => {
-          throw new AppError(
-            'HOST_ERROR',
-            `Cannot connect to ${this.uri}: ${err.message.replace(/^virsh uri: /, '')}`,
-          );
-        },
+    // Callers at the same time share one check. A host-key problem is reported as it is.
+    this.checking ??= this.target()
+      .then(() =>
+        this.virsh(['uri'], { timeoutMs: 30_000 }).then(
+          () => {
+            this.virshChecked = true;
+          },
+          (err: AppError) => {
+            throw new AppError(
+              'HOST_ERROR',
+              `Cannot connect to ${this.uri}: ${err.message.replace(/^virsh uri: /, '')}`,
+            );
+          },
+        ),
       )
       .finally(() => {
         this.checking = null;
@@ -113,7 +272,7 @@ export class LibvirtDriver implements HostDriver {
     this.hvOpening ??= (async () => {
       const binding = await loadBinding(this.opts.log);
       if (!binding) return null;
-      const hv = new binding.Hypervisor({ uri: this.uri });
+      const hv = new binding.Hypervisor({ uri: await this.target() });
       try {
         await hv.connectOpen();
       } catch (err) {
@@ -144,6 +303,8 @@ export class LibvirtDriver implements HostDriver {
     this.hv = null;
     this.hvOpening = null;
     void hv?.connectClose().catch(() => undefined);
+    this.pinning = null;
+    this.removePinDir();
   }
 
   get usesBinding(): boolean {
@@ -226,7 +387,7 @@ export class LibvirtDriver implements HostDriver {
   }
 
   async watchEvents(onEvent: (e: DomainEvent) => void, onEnd: (reason: string) => void): Promise<() => void> {
-    const child = spawn('virsh', ['-c', this.uri, 'event', '--all', '--loop'], {
+    const child = spawn('virsh', ['-c', await this.target(), 'event', '--all', '--loop'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C' },
     });

@@ -10,6 +10,7 @@ import {
   type PowerAction,
 } from '../driver';
 import type { SshConnection } from '../ssh-connection';
+import { usableLibvirtUri } from './libvirt';
 import type { VirshRunner } from '../virsh';
 import { sessionVirsh, VirshSessions, type VirshProcess } from '../virsh-session';
 
@@ -25,6 +26,8 @@ export class SshDriver implements HostDriver {
     readonly conn: SshConnection,
     readonly uri: string,
   ) {
+    // virsh runs on the host with this URI: one saved before the contract checked it is refused here.
+    usableLibvirtUri(uri, 'ssh-host');
     this.run = (args, opts) => conn.exec(['virsh', '-c', uri, ...args], opts ?? {});
     this.sessions = new VirshSessions(() => this.openSession());
     this.transport = sessionVirsh(this.sessions, this.run);
