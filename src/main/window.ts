@@ -63,6 +63,8 @@ export function createMainWindow(opts: { preload: string; rendererUrl: string | 
       nodeIntegrationInSubFrames: false,
       webviewTag: false,
       spellcheck: false,
+      // A middle click can ask for nothing: new windows are denied anyway (a second lock).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());
