@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { createApp } from '../main/app';
+import { openSecretStore, secretsMode } from '../main/hosts/keychain-secrets';
 import { inProcessBridge } from '../main/ipc/in-process';
 import { AppError } from '../shared/domain/errors';
 import { createClient } from '../shared/ipc/transport';
@@ -40,6 +41,8 @@ Other
 The data directory defaults to the desktop app's (${defaultDataDir()}), or $QHCI_DATA_DIR; the inventory
 is qhci.db in it unless --db FILE names another. --json prints machine-readable results (and errors).
 Progress of long tasks goes to stderr: bars on a terminal, one line per step otherwise.
+Host passwords and passphrases go to the OS keychain (shared with the desktop app); with no keychain
+reachable, or QHCI_SECRETS=file, to secrets.json (mode 0600, not encrypted) in the data directory.
 Exit status: 0 done, 1 failed, 2 invalid input.`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -63,6 +66,12 @@ export async function main(argv: string[]): Promise<number> {
       ...(values.db ? { dbFile: resolve(values.db) } : {}),
       migrationsDir: MIGRATIONS_DIR,
       version: process.env.npm_package_version ?? '0.1.0',
+      // Host secrets: the OS keychain the desktop app uses too; the file fallback is said once on stderr.
+      secrets: openSecretStore({
+        dataDir,
+        mode: secretsMode(process.env.QHCI_SECRETS),
+        warn: (msg) => console.error(`qhci: ${msg}`),
+      }),
     });
   } catch (err) {
     console.error(`qhci: ${(err as Error).message}`);
@@ -87,7 +96,12 @@ export async function main(argv: string[]): Promise<number> {
     else if (group === 'place') code = await placeCommand(ctx, values);
     else if (group === 'info') {
       const info = await ctx.client.call('app.info', {});
-      print(ctx, info, () => `data directory: ${info.dataDir}\nschema version: ${info.schemaVersion}`);
+      print(
+        ctx,
+        info,
+        () =>
+          `data directory: ${info.dataDir}\nschema version: ${info.schemaVersion}\nhost secrets: ${info.secretStorage}`,
+      );
     } else throw new AppError('VALIDATION', `Unknown command "${group}".\n\n${USAGE}`);
     return code ?? 0;
   } catch (err) {

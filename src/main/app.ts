@@ -48,8 +48,9 @@ export interface AppOptions {
   readonly logError?: (channel: string, err: unknown) => void;
   readonly log?: (msg: string) => void;
   /**
-   * Where host passwords and passphrases are kept. The desktop app passes its safeStorage store; without one,
-   * a FileSecretStore (mode 0600, not encrypted) in the data directory is used, as the CLI and tests do.
+   * Where host passwords and passphrases are kept. The desktop app and the CLI pass the shared OS keychain
+   * store (openSecretStore: the keychain, or its announced file fallback); without one, a FileSecretStore
+   * (mode 0600, not encrypted) in the data directory is used, as most tests do.
    */
   readonly secrets?: SecretStore;
   /** Watch hosts for live changes (the desktop app); the CLI and most tests do not. */
@@ -93,6 +94,7 @@ export function createApp(opts: AppOptions): App {
   const events = new AppEvents();
 
   const log = opts.log ?? ((msg: string) => console.error(`[qhci] ${msg}`));
+  const secrets = opts.secrets ?? new FileSecretStore(join(opts.dataDir, 'secrets.json'));
   const repos = {
     projects: createProjectsRepo(db),
     folders: createFoldersRepo(db),
@@ -118,7 +120,7 @@ export function createApp(opts: AppOptions): App {
     log,
     driverContext: {
       knownHosts: new KnownHosts(join(opts.dataDir, 'known_hosts')),
-      secrets: opts.secrets ?? new FileSecretStore(join(opts.dataDir, 'secrets.json')),
+      secrets,
       log,
     },
   });
@@ -194,6 +196,10 @@ export function createApp(opts: AppOptions): App {
     version: opts.version ?? '0.0.0',
     dataDir: opts.dataDir,
     schemaVersion: inventory.migrations.current,
+    // Read when asked: the CLI's store looks for the keychain only once something needs it.
+    get secretStorage() {
+      return secrets.kind;
+    },
   };
 
   const handlers = createHandlers({

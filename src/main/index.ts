@@ -2,7 +2,7 @@
 import { app as electronApp, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
 import { createApp, type App } from './app';
-import { safeStorageSecretStore } from './electron-secrets';
+import { appSecretStore } from './electron-secrets';
 import { wireIpc, type IpcWiring } from './ipc/electron-ipc';
 import { APP_URL } from './app-protocol';
 import { createMainWindow, hardenSession, registerAppScheme, rendererPaths, serveApp } from './window';
@@ -49,17 +49,16 @@ if (!electronApp.requestSingleInstanceLock()) {
       ? join(process.resourcesPath, 'migrations')
       : join(electronApp.getAppPath(), 'migrations');
     try {
-      // Host passwords are encrypted by the OS keychain where it is available; otherwise (a Linux session
-      // without a keyring) the 0600 file store is used and the log says so.
-      const secrets = safeStorageSecretStore(join(dataDir, 'secrets.bin'));
-      if (!secrets) log('No OS keychain: host passwords are kept in secrets.json (mode 0600, not encrypted)');
+      // Host passwords go to the OS keychain, shared with the `qhci` tool; without one (a Linux session with
+      // no Secret Service) to a file, and the log says which.
+      const secrets = appSecretStore(dataDir, log);
       services = createApp({
         dataDir,
         migrationsDir,
         version: electronApp.getVersion(),
         log,
         logError: (channel, err) => log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`),
-        ...(secrets ? { secrets } : {}),
+        secrets,
         // Live state: lifecycle events, with a full re-sync as the fallback every QHCI_POLL_SECONDS (60).
         monitor: { pollMs: Number(process.env.QHCI_POLL_SECONDS ?? 60) * 1000 },
       });

@@ -91,6 +91,11 @@ export interface AppInfo {
   readonly version: string;
   readonly dataDir: string;
   readonly schemaVersion: number;
+  /**
+   * What protects host passwords and passphrases: the OS keychain (shared by the app and `qhci`), a file
+   * encrypted by the app's safeStorage, or the visible fallback of a plain 0600 file.
+   */
+  readonly secretStorage: 'keychain' | 'encrypted-file' | 'plain-file' | 'memory';
 }
 
 export const contract = {
