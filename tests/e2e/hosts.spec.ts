@@ -212,6 +212,8 @@ test('a wrong port and a name already used are shown on the form; edit sends the
     'Needed only to change the connection settings.',
   );
   await page.getByTestId('host-auth-method').selectOption('password');
+  // The test app keeps secrets in the plain file store, and the dialog says so beside the password.
+  await expect(page.getByTestId('host-secret-storage')).toHaveText(/No OS keychain: kept unencrypted/);
   await page.getByTestId('host-save').click();
   await expect(page.getByTestId('host-password-error')).toContainText('Password is required');
   await page.getByTestId('host-auth-method').selectOption('key');

@@ -11,6 +11,7 @@ import {
 } from '@patternfly/react-core';
 import { FieldError } from '../../components/FieldError';
 import type { AuthMethod, FormErrors, FormMode, HostDraft, HostField } from './draft';
+import { SecretStorageNote } from './SecretStorageNote';
 
 export interface HostFieldsProps {
   readonly draft: HostDraft;
@@ -162,6 +163,7 @@ export function HostFormFields(props: HostFieldsProps) {
                 autoComplete="new-password"
                 help={editing ? 'Enter it again when changing the connection.' : 'Only if the key has one.'}
               />
+              <SecretStorageNote />
             </>
           )}
           {draft.authMethod === 'agent' && (
@@ -175,16 +177,19 @@ export function HostFormFields(props: HostFieldsProps) {
             />
           )}
           {draft.authMethod === 'password' && (
-            <Text
-              {...props}
-              field="password"
-              slug="password"
-              label="Password"
-              type="password"
-              required={!editing}
-              autoComplete="new-password"
-              help={keepHint ?? 'Kept in the secret store of this workstation.'}
-            />
+            <>
+              <Text
+                {...props}
+                field="password"
+                slug="password"
+                label="Password"
+                type="password"
+                required={!editing}
+                autoComplete="new-password"
+                help={keepHint ?? 'Kept in the secret store of this workstation.'}
+              />
+              <SecretStorageNote />
+            </>
           )}
           <Text
             {...props}
