@@ -155,6 +155,7 @@ const ELECTRON_FILES = [
   'src/main/window.ts',
   'src/main/ipc/electron-ipc.ts',
   'src/main/electron-secrets.ts',
+  'src/main/file-dialog.ts',
 ];
 
 export default tseslint.config(

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { EventName } from '../shared/ipc/channels';
 import type { AppInfo } from '../shared/ipc/contract';
 import { createDispatch, type Dispatch, type Handlers } from './ipc/dispatch';
+import { createFileTokens, type FilePicker } from './ipc/file-tokens';
 import { createHandlers } from './ipc/handlers';
 import { openInventory, type Inventory } from './inventory/db';
 import { createFoldersRepo } from './inventory/folders.repo';
@@ -56,6 +57,11 @@ export interface AppOptions {
   /** Watch hosts for live changes (the desktop app); the CLI and most tests do not. */
   readonly monitor?: { readonly pollMs?: number };
   readonly provisioning?: OperationsOptions;
+  /**
+   * The desktop app's file dialog (files.pick). Without one (the CLI), files.pick says so; calls through
+   * windowDispatch then cannot name workstation files at all.
+   */
+  readonly pickFile?: FilePicker;
   /** Called at every step boundary and undo record of every task (fault tests stop the process there). */
   readonly checkpoint?: (point: Checkpoint) => void;
   /**
@@ -72,7 +78,10 @@ export interface AppOptions {
 }
 
 export interface App {
+  /** For callers that may name workstation paths: the CLI, tests. */
   readonly dispatch: Dispatch;
+  /** For the window: the same, but workstation files only as tokens from files.pick. */
+  readonly windowDispatch: Dispatch;
   readonly handlers: Handlers;
   readonly events: AppEvents;
   readonly inventory: Inventory;
@@ -202,7 +211,9 @@ export function createApp(opts: AppOptions): App {
     },
   };
 
+  const files = createFileTokens(opts.pickFile ?? null);
   const handlers = createHandlers({
+    files,
     info,
     projects,
     folders,
@@ -218,8 +229,10 @@ export function createApp(opts: AppOptions): App {
     monitor,
   });
 
+  const dispatch = createDispatch(handlers, opts.logError ? { logError: opts.logError } : {});
   return {
-    dispatch: createDispatch(handlers, opts.logError ? { logError: opts.logError } : {}),
+    dispatch,
+    windowDispatch: files.forWindow(dispatch),
     handlers,
     events,
     inventory,

@@ -5,6 +5,7 @@ import { createApp, type App } from './app';
 import { appSecretStore } from './electron-secrets';
 import { wireIpc, type IpcWiring } from './ipc/electron-ipc';
 import { APP_URL } from './app-protocol';
+import { pickFile } from './file-dialog';
 import { createMainWindow, hardenSession, registerAppScheme, rendererPaths, serveApp } from './window';
 
 const log = (msg: string) => console.error(`[qhci] ${msg}`);
@@ -61,6 +62,8 @@ if (!electronApp.requestSingleInstanceLock()) {
         secrets,
         // Live state: lifecycle events, with a full re-sync as the fallback every QHCI_POLL_SECONDS (60).
         monitor: { pollMs: Number(process.env.QHCI_POLL_SECONDS ?? 60) * 1000 },
+        // The window names workstation files only through this dialog, which main opens itself.
+        pickFile: (purpose) => pickFile(mainWindow, purpose),
       });
     } catch (err) {
       log(`Cannot start: ${(err as Error).message}`);
@@ -68,7 +71,8 @@ if (!electronApp.requestSingleInstanceLock()) {
       electronApp.exit(1);
       return;
     }
-    ipc = wireIpc(services, appUrl, log);
+    const app = services;
+    ipc = wireIpc({ dispatch: app.windowDispatch, subscribe: (l) => app.subscribe(l) }, appUrl, log);
     openWindow();
     electronApp.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) openWindow();

@@ -30,6 +30,11 @@ export interface Qhci {
   /** Loads the renderer and waits for the shell. */
   open(): Promise<void>;
   /**
+   * What main's file dialog (files.pick) chooses next, as the user would in Electron's dialog; with none
+   * queued it is cancelled. The page itself only ever sees the token.
+   */
+  choose(path: string): void;
+  /**
    * Saves test-results/screenshots/<name>.png. A modal scrolls inside the viewport, so `height` makes the
    * viewport that tall for the shot (then restores it) to show all of a long dialog.
    */
@@ -59,10 +64,12 @@ export const test = base.extend<{
     assertRendererBuilt();
     const dataDir = mkdtempSync(join(tmpdir(), 'qhci-e2e-'));
     if (qhciPrepare) await qhciPrepare.run(dataDir);
+    const chosen: string[] = [];
     const app = createApp({
       dataDir,
       migrationsDir: join(REPO_ROOT, 'migrations'),
       version: 'e2e',
+      pickFile: () => Promise.resolve(chosen.shift() ?? null),
       ...(qhciMonitor ? { monitor: qhciMonitor } : {}),
     });
     const problems: string[] = [];
@@ -75,7 +82,8 @@ export const test = base.extend<{
 
     await page.exposeBinding(INVOKE_BINDING, (_source, channel: unknown, input: unknown) => {
       invocations.push(String(channel));
-      return app.dispatch(channel, input);
+      // As Electron's IPC does: the window's calls name workstation files only by token.
+      return app.windowDispatch(channel, input);
     });
     await page.addInitScript(installBridge, {
       channels: CHANNELS,
@@ -96,6 +104,7 @@ export const test = base.extend<{
       problems,
       invocations,
       call: (channel, input) => client.call(channel, input),
+      choose: (path) => void chosen.push(path),
       async open() {
         await page.goto(INDEX_URL);
         await expect(page.getByTestId('brand')).toBeVisible();

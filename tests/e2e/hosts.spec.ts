@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, basename } from 'node:path';
 import { defineDomain, domstate, hostDomainType, QEMU, removeDomain, virsh } from '../helpers/domains';
 import { host, NO_TESTBED, testbed } from '../helpers/testbed';
 import { expect, test, type Qhci } from './fixtures';
@@ -27,15 +27,22 @@ function kvmA(): SshFields {
   return { name: 'kvm-a', address: h.address, port: h.port, user: h.user, keyFile: testbed!.clientKey };
 }
 
-async function fillSsh(page: Page, f: SshFields) {
+async function fillSsh(page: Page, qhci: Qhci, f: SshFields) {
   await page.getByTestId('host-name').fill(f.name);
   await expect(page.getByTestId('host-kind')).toHaveValue('ssh');
   await page.getByTestId('host-address').fill(f.address);
   await page.getByTestId('host-port').fill(String(f.port));
   await page.getByTestId('host-user').fill(f.user);
   await page.getByTestId('host-auth-method').selectOption('key');
-  await page.getByTestId('host-key-file').fill(f.keyFile);
+  await chooseKey(page, qhci, f.keyFile);
   await expect(page.getByTestId('host-remote-uri')).toHaveValue('qemu:///system');
+}
+
+/** Chooses the key in main's file dialog (the window itself never names the path). */
+async function chooseKey(page: Page, qhci: Qhci, keyFile: string) {
+  qhci.choose(keyFile);
+  await page.getByTestId('host-key-file-choose').click();
+  await expect(page.getByTestId('host-key-file')).toHaveValue(basename(keyFile));
 }
 
 /** Adds kvm-a through main directly (trusting its key), for tests about something else. */
@@ -99,7 +106,7 @@ test('add the SSH host kvm-a: its key fingerprint is shown and trusted, the test
   const form = page.getByTestId('host-form');
   await expect(form).toBeVisible();
   await expect(page.getByTestId('host-name')).toBeFocused();
-  await fillSsh(page, kvmA());
+  await fillSsh(page, qhci, kvmA());
 
   // Test connection reads the host key first: it is unknown, so it is shown and nothing connects yet.
   await page.getByTestId('host-test').click();
@@ -170,7 +177,7 @@ test('a wrong port and a name already used are shown on the form; edit sends the
   expect(qhci.invocations).not.toContain('hosts.probe');
 
   // A port nothing listens on: a readable error, no prompt.
-  await fillSsh(page, { ...kvmA(), port: 2299 });
+  await fillSsh(page, qhci, { ...kvmA(), port: 2299 });
   await expect(page.getByTestId('host-port-error')).toHaveCount(0);
   await page.getByTestId('host-test').click();
   await expect(page.getByTestId('host-form-error')).toContainText('127.0.0.2:2299 refused the connection');
@@ -217,7 +224,7 @@ test('a wrong port and a name already used are shown on the form; edit sends the
   await page.getByTestId('host-save').click();
   await expect(page.getByTestId('host-password-error')).toContainText('Password is required');
   await page.getByTestId('host-auth-method').selectOption('key');
-  await page.getByTestId('host-key-file').fill(testbed!.clientKey);
+  await chooseKey(page, qhci, testbed!.clientKey);
   await page.getByTestId('host-save').click();
   await expect(form).toBeHidden();
   await expect(page.getByTestId('host-state-kvm-a-renamed')).toHaveText('Connected');
@@ -237,7 +244,7 @@ test('a changed host key is refused, naming the old and the new fingerprints, wi
 
   await qhci.open();
   await page.getByTestId('host-add-empty').click();
-  await fillSsh(page, kvmA());
+  await fillSsh(page, qhci, kvmA());
   await page.getByTestId('host-save').click();
   const alert = page.getByTestId('host-key-changed');
   await expect(alert).toBeVisible();

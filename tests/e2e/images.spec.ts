@@ -67,11 +67,25 @@ test('images: the table shows where each image is and what uses it; Upload copie
     const modal = page.getByTestId('image-upload-modal');
     await expect(modal).toBeVisible();
     await page.getByTestId('image-upload-start').click();
-    await expect(page.getByTestId('image-upload-path-error')).toBeVisible();
-    await page.getByTestId('image-upload-path').fill('relative/path.img');
-    await page.getByTestId('image-upload-start').click();
-    await expect(page.getByTestId('image-upload-path-error')).toContainText('absolute path');
-    await page.getByTestId('image-upload-path').fill(file);
+    await expect(page.getByTestId('image-upload-path-error')).toContainText('Choose a file');
+    // Main's own dialog chooses the file; a directory is not one.
+    qhci.choose(dir);
+    await page.getByTestId('image-upload-path-choose').click();
+    await expect(page.getByTestId('image-upload-path-error')).toContainText('is not a regular file');
+    qhci.choose(file);
+    await page.getByTestId('image-upload-path-choose').click();
+    await expect(page.getByTestId('image-upload-path')).toHaveValue(name);
+    await expect(page.getByTestId('image-upload-path-error')).toHaveCount(0);
+    // The window names no path itself: one sent from the page is refused before anything reads it.
+    const typed = await page.evaluate(
+      (hostPool) =>
+        (window as unknown as { qhci: { invoke(c: string, i: unknown): Promise<unknown> } }).qhci.invoke(
+          'images.upload',
+          { hostId: hostPool, pool: 'x', sourcePath: '/etc/passwd' },
+        ),
+      (await qhci.call('hosts.list', {}))[0]!.id,
+    );
+    expect(typed).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'sourcePath' } });
     await expect(page.getByTestId('image-upload-host')).toHaveValue(/.+/);
     await expect(page.getByTestId('image-upload-pool').locator('option', { hasText: POOL })).toHaveCount(1);
     await page.getByTestId('image-upload-pool').selectOption(POOL);

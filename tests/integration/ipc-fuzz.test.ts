@@ -79,6 +79,7 @@ beforeAll(async () => {
       sourcePath: '/tmp/x.qcow2',
     },
     'images.delete': { id: '5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70' },
+    'files.pick': { purpose: 'image' },
     'settings.get': {},
     'settings.update': { agent: { url: 'https://example.org/agent', sha256: 'a'.repeat(64) } },
     'specs.list': { projectId: '' },

@@ -20,6 +20,7 @@ import type { SpecsService } from '../services/specs';
 import type { VmPower } from '../services/vm-power';
 import type { VmGuestStatus } from '../../shared/domain/vm';
 import type { Handlers } from './dispatch';
+import type { FileTokens } from './file-tokens';
 
 export interface HandlerServices {
   readonly info: AppInfo;
@@ -41,6 +42,7 @@ export interface HandlerServices {
   readonly guestStatus: (vmId: string) => Promise<VmGuestStatus>;
   /** Watches hosts live in the desktop app; null in the CLI and most tests. */
   readonly monitor: HostMonitor | null;
+  readonly files: FileTokens;
 }
 
 export function createHandlers(s: HandlerServices): Handlers {
@@ -102,6 +104,7 @@ export function createHandlers(s: HandlerServices): Handlers {
         .list(s.projects.resolve(i.projectId).id, { hostId: i.hostId, kind: i.kind })
         .map(({ poolPath: _p, poolType: _t, ...rest }) => rest),
     'images.upload': (i) => s.provisioning.upload(i),
+    'files.pick': (i) => s.files.pick(i.purpose),
     'images.delete': (i) => s.provisioning.deleteImage(i.id),
     'settings.get': () => s.settings(),
     'settings.update': (i) => {

@@ -38,6 +38,7 @@ export const CHANNELS = [
   'images.list',
   'images.upload',
   'images.delete',
+  'files.pick',
   'settings.get',
   'settings.update',
   'specs.list',

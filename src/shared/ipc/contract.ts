@@ -2,6 +2,7 @@
  * The single source of truth for everything that crosses from the UI (or the CLI, or a test) into main:
  * each channel's zod input schema and its output type, and each push event's payload type.
  */
+import { FilePickInput, type PickedFile } from '../domain/files';
 import { z } from 'zod';
 import {
   FolderCreateInput,
@@ -150,6 +151,11 @@ export const contract = {
   'images.list': { input: ImageListInput, output: out<ImageSummary[]>(), mutates: false },
   /** Uploads a workstation file or another host's image into a pool, as a task with progress. */
   'images.upload': { input: ImageUploadInput, output: out<{ taskId: string }>(), mutates: true },
+  /**
+   * Opens main's own file dialog and returns an opaque token for the chosen file (null: cancelled). Calls from
+   * the window name workstation files only by such tokens (an image to upload, a key, an agent socket).
+   */
+  'files.pick': { input: FilePickInput, output: out<PickedFile>(), mutates: false },
   /** Deletes a volume; refused while overlays use it as their backing file or a VM has it attached. */
   'images.delete': { input: ImageDeleteInput, output: out<{ deleted: true }>(), mutates: true },
   'settings.get': { input: Empty, output: out<AppSettingsValue>(), mutates: false },

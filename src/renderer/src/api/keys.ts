@@ -20,6 +20,7 @@ const ENTITY_BY_PREFIX: Record<ChannelPrefix, QueryEntity> = {
   tasks: 'tasks',
   images: 'images',
   settings: 'app',
+  files: 'app',
   // A placement dry run reads hosts and their VMs; host syncs announce both.
   scheduler: 'hosts',
 };

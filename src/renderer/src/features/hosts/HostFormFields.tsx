@@ -9,7 +9,10 @@ import {
   HelperTextItem,
   TextInput,
 } from '@patternfly/react-core';
+import { useState } from 'react';
+import type { FilePurpose } from '../../../../shared/domain/files';
 import { FieldError } from '../../components/FieldError';
+import { FileChooser } from '../../components/FileChooser';
 import type { AuthMethod, FormErrors, FormMode, HostDraft, HostField } from './draft';
 import { SecretStorageNote } from './SecretStorageNote';
 
@@ -21,6 +24,50 @@ export interface HostFieldsProps {
 }
 
 const validated = (error: string | undefined) => (error === undefined ? 'default' : 'error');
+
+/** A workstation file chosen in main's dialog: the draft keeps its token and its name. */
+function Chooser(
+  props: HostFieldsProps & {
+    field: 'keyFile' | 'agentSocket';
+    nameField: 'keyFileName' | 'agentSocketName';
+    purpose: FilePurpose;
+    slug: string;
+    label: string;
+    required?: boolean;
+    help: string;
+  },
+) {
+  const { draft, errors, update, field, nameField, slug } = props;
+  const [pickError, setPickError] = useState<string | undefined>();
+  const id = `host-${slug}`;
+  const error = errors[field] ?? pickError;
+  const value = draft[field] ? { token: draft[field], name: draft[nameField], sizeBytes: null } : null;
+  return (
+    <FormGroup label={props.label} isRequired={props.required ?? false} fieldId={id}>
+      <FileChooser
+        id={id}
+        testId={id}
+        purpose={props.purpose}
+        value={value}
+        onChange={(f) => {
+          setPickError(undefined);
+          update({ [field]: f?.token ?? '', [nameField]: f?.name ?? '' });
+        }}
+        onError={setPickError}
+        placeholder="No file chosen"
+        validated={validated(error)}
+      />
+      <FieldError message={error} testId={`${id}-error`} id={`${id}-error`} />
+      {error === undefined && (
+        <FormHelperText>
+          <HelperText id={`${id}-help`}>
+            <HelperTextItem data-testid={`${id}-help`}>{props.help}</HelperTextItem>
+          </HelperText>
+        </FormHelperText>
+      )}
+    </FormGroup>
+  );
+}
 
 /** A labelled text field with its inline error; ids and test ids are `host-<slug>`. */
 function Text(
@@ -145,14 +192,15 @@ export function HostFormFields(props: HostFieldsProps) {
           </FormGroup>
           {draft.authMethod === 'key' && (
             <>
-              <Text
+              <Chooser
                 {...props}
                 field="keyFile"
+                nameField="keyFileName"
+                purpose="ssh-key"
                 slug="key-file"
                 label="Private key file"
                 required={!editing}
-                placeholder="/home/me/.ssh/id_ed25519"
-                help={keepHint ?? 'The path of the private key on this workstation.'}
+                help={keepHint ?? 'The private key on this workstation, chosen in the file dialog.'}
               />
               <Text
                 {...props}
@@ -167,13 +215,14 @@ export function HostFormFields(props: HostFieldsProps) {
             </>
           )}
           {draft.authMethod === 'agent' && (
-            <Text
+            <Chooser
               {...props}
               field="agentSocket"
+              nameField="agentSocketName"
+              purpose="agent-socket"
               slug="agent-socket"
               label="Agent socket"
-              placeholder="$SSH_AUTH_SOCK"
-              help="Leave blank to use SSH_AUTH_SOCK."
+              help="Leave it unchosen to use SSH_AUTH_SOCK."
             />
           )}
           {draft.authMethod === 'password' && (

@@ -24,9 +24,14 @@ export interface HostDraft {
   port: string;
   user: string;
   authMethod: AuthMethod;
+  /** The token of the key file chosen in main's file dialog (the window never holds its path). */
   keyFile: string;
+  /** The chosen key file's name, for display. */
+  keyFileName: string;
   passphrase: string;
+  /** The token of an agent socket chosen in the file dialog; empty: SSH_AUTH_SOCK. */
   agentSocket: string;
+  agentSocketName: string;
   password: string;
   /** SSH kind: the URI virsh uses on the host. */
   remoteUri: string;
@@ -48,8 +53,10 @@ export const EMPTY_DRAFT: HostDraft = {
   user: 'root',
   authMethod: 'key',
   keyFile: '',
+  keyFileName: '',
   passphrase: '',
   agentSocket: '',
+  agentSocketName: '',
   password: '',
   remoteUri: DEFAULT_REMOTE_URI,
 };
@@ -110,11 +117,11 @@ export function connectionOf(d: HostDraft): ConnectionInput {
     d.authMethod === 'key'
       ? {
           method: 'key' as const,
-          keyFile: d.keyFile.trim(),
+          keyFile: d.keyFile,
           ...(d.passphrase ? { passphrase: d.passphrase } : {}),
         }
       : d.authMethod === 'agent'
-        ? { method: 'agent' as const, ...(d.agentSocket.trim() ? { socket: d.agentSocket.trim() } : {}) }
+        ? { method: 'agent' as const, ...(d.agentSocket ? { socket: d.agentSocket } : {}) }
         : { method: 'password' as const, password: d.password };
   return {
     kind: 'ssh',

@@ -20,6 +20,7 @@ import { ImageUploadInput, type ImageSummary } from '../../../../shared/domain/p
 import { useQhciMutation, useQhciQuery } from '../../api/hooks';
 import { useProjectInput } from '../../stores/project';
 import { FieldError } from '../../components/FieldError';
+import { FileChooser, type ChosenFile } from '../../components/FileChooser';
 import { fieldMessage, toAppError } from '../../components/errors';
 import { useUi } from '../../stores/ui';
 import { TaskFailure } from '../tasks/TaskFailure';
@@ -51,7 +52,7 @@ export function ImageUploadModal(props: { images: readonly ImageSummary[]; onClo
   const hosts = useQhciQuery('hosts.list', project);
   const upload = useQhciMutation('images.upload');
   const [source, setSource] = useState<'file' | 'host'>('file');
-  const [sourcePath, setSourcePath] = useState('');
+  const [file, setFile] = useState<ChosenFile | null>(null);
   const [sourceImageId, setSourceImageId] = useState('');
   const [hostId, setHostId] = useState('');
   const [pool, setPool] = useState('');
@@ -72,7 +73,7 @@ export function ImageUploadModal(props: { images: readonly ImageSummary[]; onClo
       ...project,
       hostId: host?.id ?? '',
       pool: chosenPool,
-      ...(source === 'file' ? { sourcePath } : { sourceImageId }),
+      ...(source === 'file' ? { sourcePath: file?.token ?? '' } : { sourceImageId }),
       ...(name.trim() !== '' ? { name: name.trim() } : {}),
     };
     const parsed = ImageUploadInput.safeParse(input);
@@ -85,7 +86,13 @@ export function ImageUploadModal(props: { images: readonly ImageSummary[]; onClo
             : issue.path[0]
         ) as Field;
         next[f] ??=
-          f === 'hostId' ? 'Choose a host' : f === 'sourceImageId' ? 'Choose an image' : issue.message;
+          f === 'hostId'
+            ? 'Choose a host'
+            : f === 'sourceImageId'
+              ? 'Choose an image'
+              : f === 'sourcePath'
+                ? 'Choose a file'
+                : issue.message;
       }
       setErrors(next);
       return;
@@ -149,14 +156,19 @@ export function ImageUploadModal(props: { images: readonly ImageSummary[]; onClo
               />
             </FormGroup>
             {source === 'file' ? (
-              <FormGroup label="File path" isRequired fieldId="image-upload-path">
-                <TextInput
+              <FormGroup label="File" isRequired fieldId="image-upload-path">
+                <FileChooser
                   id="image-upload-path"
-                  value={sourcePath}
-                  onChange={(_e, v) => setSourcePath(v)}
-                  placeholder="/home/me/images/debian-12-generic-amd64.qcow2"
+                  purpose="image"
+                  value={file}
+                  onChange={(f) => {
+                    setFile(f);
+                    setErrors((e) => ({ ...e, sourcePath: undefined }));
+                  }}
+                  onError={(message) => setErrors((e) => ({ ...e, sourcePath: message }))}
+                  placeholder="No file chosen"
                   validated={errors.sourcePath ? 'error' : 'default'}
-                  data-testid="image-upload-path"
+                  testId="image-upload-path"
                 />
                 <FieldError message={errors.sourcePath} testId="image-upload-path-error" />
               </FormGroup>

@@ -9,12 +9,12 @@ import {
   FormSelectOption,
   Progress,
   Radio,
-  TextInput,
 } from '@patternfly/react-core';
 import { useEffect, useState } from 'react';
 import type { HostDetail } from '../../../../shared/domain/host';
 import type { ImageSummary, Task } from '../../../../shared/domain/provision';
 import { qhci } from '../../api/client';
+import { FileChooser, type ChosenFile } from '../../components/FileChooser';
 import { useQhciMutation } from '../../api/hooks';
 import { fieldMessage, toAppError } from '../../components/errors';
 import { formatSize } from './format';
@@ -59,7 +59,7 @@ export function ImageUpload(props: {
   const [open, setOpen] = useState(false);
   const [source, setSource] = useState<'host' | 'file'>(others.length > 0 ? 'host' : 'file');
   const [imageId, setImageId] = useState('');
-  const [path, setPath] = useState('');
+  const [file, setFile] = useState<ChosenFile | null>(null);
   const [pool, setPool] = useState('');
   const [taskId, setTaskId] = useState<string | null>(null);
   const [error, setError] = useState<string | undefined>();
@@ -69,7 +69,7 @@ export function ImageUpload(props: {
   const poolName = pool !== '' ? pool : (pools[0]?.name ?? '');
   const running = task !== undefined && (task.state === 'queued' || task.state === 'running');
   const canStart =
-    target !== undefined && poolName !== '' && (source === 'host' ? imageId !== '' : path.trim() !== '');
+    target !== undefined && poolName !== '' && (source === 'host' ? imageId !== '' : file !== null);
 
   const start = async () => {
     if (!target) return;
@@ -80,7 +80,7 @@ export function ImageUpload(props: {
         ...project,
         hostId: target.host.id,
         pool: poolName,
-        ...(source === 'host' ? { sourceImageId: imageId } : { sourcePath: path.trim() }),
+        ...(source === 'host' ? { sourceImageId: imageId } : { sourcePath: file?.token ?? '' }),
       });
       setTaskId(r.taskId);
     } catch (err) {
@@ -136,13 +136,15 @@ export function ImageUpload(props: {
               </FormSelect>
             </FormGroup>
           ) : (
-            <FormGroup label="Path of the file" fieldId="wizard-upload-path">
-              <TextInput
+            <FormGroup label="File" fieldId="wizard-upload-path">
+              <FileChooser
                 id="wizard-upload-path"
-                data-testid="wizard-upload-path"
-                value={path}
-                onChange={(_e, v) => setPath(v)}
-                placeholder="/home/me/images/noble-server-cloudimg-amd64.img"
+                testId="wizard-upload-path"
+                purpose="image"
+                value={file}
+                onChange={setFile}
+                onError={setError}
+                placeholder="No file chosen"
               />
             </FormGroup>
           )}
