@@ -1,19 +1,30 @@
 /**
- * Hostile values of the right shape, through the same dispatch the window uses: URIs that would run
+ * Hostile values of the right shape, through the same dispatch the window uses (workstation files only as
+ * tokens from main's dialog): URIs that would run
  * programs, names that virsh would read as options, shell metacharacters, traversal, device files, NUL,
  * newlines, long and odd unicode strings. Whatever each call answers, nothing may run (a marker file the
  * payloads would create stays absent), nothing may be deleted (a canary volume and domain stay), and no
  * answer or task may carry a secret file's content.
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppErrorData } from '../../src/shared/domain/errors';
 import { checkLibvirtUri } from '../../src/shared/domain/libvirt-uri';
 import type { ChannelName } from '../../src/shared/ipc/channels';
-import { startTestApp, tempDir, type TestApp } from '../helpers/app';
+import { createApp } from '../../src/main/app';
+import { createClient } from '../../src/shared/ipc/transport';
+import { MIGRATIONS_DIR, tempDir, type TestApp } from '../helpers/app';
 import { defineDomain, domstate, removeDomain, virsh } from '../helpers/domains';
-import { addLocalHost, POOL, poolVolumes, removeVolume, uniq, waitTask } from '../helpers/provision';
+import {
+  addLocalHost,
+  POOL,
+  POOL_DIR,
+  poolVolumes,
+  removeVolume,
+  uniq,
+  waitTask,
+} from '../helpers/provision';
 import { NO_TESTBED, testbed } from '../helpers/testbed';
 
 const dir = tempDir('qhci-hostile-');
@@ -82,9 +93,28 @@ describe.skipIf(!testbed)(
       writeFileSync(secretFile, `${SECRET}\n`, { mode: 0o600 });
       virsh('vol-create-as', POOL, canary, '1M', '--format', 'raw');
       canaryDomain = defineDomain(uniq('qt-canary-dom'));
-      t = startTestApp();
+      // As the window does: workstation files only as tokens from main's dialog (here: a fixed choice).
+      const dataDir = tempDir();
+      const app = createApp({
+        dataDir,
+        migrationsDir: MIGRATIONS_DIR,
+        version: 'test',
+        pickFile: (purpose) => Promise.resolve(purpose === 'image' ? '/etc/hostname' : testbed!.clientKey),
+      });
+      t = {
+        app,
+        client: createClient({ invoke: (c, i) => app.windowDispatch(c, i), on: () => () => undefined }),
+        dataDir,
+        dbFile: join(dataDir, 'qhci.db'),
+        dispose: () => {
+          app.close();
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
       hostId = await addLocalHost(t.client);
-      const upload = { hostId, pool: POOL, sourcePath: '/etc/hostname', name: `${uniq('qt-hostile')}.img` };
+      const image = await t.client.call('files.pick', { purpose: 'image' });
+      const key = await t.client.call('files.pick', { purpose: 'ssh-key' });
+      const upload = { hostId, pool: POOL, sourcePath: image!.token, name: `${uniq('qt-hostile')}.img` };
       samples = {
         'hosts.test': { connection: { kind: 'libvirt', uri: 'qemu:///system' } },
         'hosts.add': { name: 'h', connection: { kind: 'libvirt', uri: 'qemu:///system' } },
@@ -96,7 +126,7 @@ describe.skipIf(!testbed)(
             address: '127.0.0.1',
             port: 1,
             user: 'qhci',
-            auth: { method: 'key', keyFile: testbed!.clientKey },
+            auth: { method: 'key', keyFile: key!.token },
             uri: 'qemu:///system',
           },
         },
@@ -122,7 +152,7 @@ describe.skipIf(!testbed)(
         // Every value in every string field: the product is small enough to try whole.
         for (const path of paths) {
           for (const value of values) {
-            const r = await t.app.dispatch(channel, withValue(sample, path, value));
+            const r = await t.app.windowDispatch(channel, withValue(sample, path, value));
             if (!r.ok) {
               expect(isAppErrorData(r.error)).toBe(true);
               expect(r.error.message).not.toContain(SECRET);
@@ -137,6 +167,10 @@ describe.skipIf(!testbed)(
         expect(existsSync(marker)).toBe(false);
         expect(poolVolumes()).toContain(canary);
         expect(domstate(canaryDomain.uuid)).toBe('shut off');
+        // The secret file reached no host: no volume in the pool holds its bytes.
+        for (const v of poolVolumes().filter((n) => n.startsWith('qt-hostile'))) {
+          expect(readFileSync(join(POOL_DIR, v), 'utf8')).not.toContain(SECRET);
+        }
         // No host was saved with a URI that runs anything.
         for (const h of await t.client.call('hosts.list', {})) expect(checkLibvirtUri(h.uri).ok).toBe(true);
       },
