@@ -255,6 +255,32 @@ test('a changed host key is refused, naming the old and the new fingerprints, wi
   await qhci.screenshot('host-key-changed', { height: 1200 });
 });
 
+test('a libvirt URI over ssh: its host key is shown and trusted in the same prompt as an SSH host', async ({
+  page,
+  qhci,
+}) => {
+  const tb = host('kvm-a');
+  const uri = `qemu+ssh://${tb.user}@${tb.address}:${tb.port}/system?keyfile=${testbed!.clientKey}`;
+  await qhci.open();
+  await page.getByTestId('host-add-empty').click();
+  await page.getByTestId('host-kind').selectOption('libvirt');
+  await page.getByTestId('host-name').fill('kvm-a-uri');
+  await page.getByTestId('host-uri').fill(uri);
+  await page.getByTestId('host-test').click();
+  // Nothing connects before the key is trusted: libvirt's own SSH client is then pinned to it.
+  await expect(page.getByTestId('host-key-unknown')).toBeVisible();
+  await expect(page.getByTestId('host-fingerprint')).toHaveText(tb.hostKeyFingerprint);
+  await expect(page.getByTestId('host-test-result')).toHaveCount(0);
+  await qhci.screenshot('host-uri-key-prompt', { height: 1100 });
+  await page.getByTestId('host-trust').click();
+  await expect(page.getByTestId('host-test-result')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('host-save').click();
+  await expect(page.getByTestId('host-form')).toBeHidden({ timeout: 60_000 });
+  await expect(page.getByTestId('host-state-kvm-a-uri')).toHaveText('Connected');
+  const probe = await qhci.call('hosts.probe', { address: tb.address, port: tb.port });
+  expect(probe.status).toBe('trusted');
+});
+
 test('a libvirt URI host: its detail shows the testbed pool bar and the default network', async ({
   page,
   qhci,

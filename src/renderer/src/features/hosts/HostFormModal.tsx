@@ -21,6 +21,7 @@ import {
   connectionChanged,
   draftFromHost,
   EMPTY_DRAFT,
+  keyAddress,
   keyTarget,
   serverFieldOf,
   type FormErrors,
@@ -46,7 +47,8 @@ interface Probed {
 }
 
 /**
- * Add a host, or edit one. For an SSH host, Test connection and Add first read the host key: an unknown key
+ * Add a host, or edit one. For an SSH host (or a libvirt URI over ssh), Test connection and Add first read
+ * the host key: an unknown key
  * is shown and must be trusted explicitly, a changed one stops everything. The accepted fingerprint goes
  * with `hosts.test` and `hosts.add`, so main connects only to that key.
  */
@@ -112,11 +114,12 @@ export function HostFormModal(props: { mode: FormMode; onClose: () => void }) {
       action === 'test' || (save.ok && (save.input.kind === 'add' || save.input.withConnection));
     let acceptFingerprint: string | undefined;
     try {
-      if (draft.kind === 'ssh' && sendsConnection && target !== null) {
+      const keyAt = keyAddress(draft);
+      if (sendsConnection && target !== null && keyAt !== null) {
         let p = currentProbe;
         if (p === null) {
           setBusy('probe');
-          p = await qhci.call('hosts.probe', { address: draft.address.trim(), port: Number(draft.port) });
+          p = await qhci.call('hosts.probe', keyAt);
           setProbe({ target, result: p });
         }
         if (p.status === 'changed') return;
@@ -168,8 +171,8 @@ export function HostFormModal(props: { mode: FormMode; onClose: () => void }) {
   }, [statusKey]);
 
   const title = mode.kind === 'add' ? 'Add host' : `Edit ${mode.host.name}`;
-  const showPrompt =
-    draft.kind === 'ssh' && connectionTouched && currentProbe !== null && currentProbe.status !== 'trusted';
+  // An SSH host, or a libvirt URI over ssh/libssh: the same prompt for the same kind of key.
+  const showPrompt = connectionTouched && currentProbe !== null && currentProbe.status !== 'trusted';
 
   return (
     <Modal

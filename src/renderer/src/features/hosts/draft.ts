@@ -2,6 +2,7 @@
  * The host form's draft (what the fields hold, as text) and its conversion to `hosts.test`, `hosts.add`
  * and `hosts.update` inputs, validated with the very schemas main parses them with.
  */
+import { checkLibvirtUri, usesSsh } from '../../../../shared/domain/libvirt-uri';
 import type { z } from 'zod';
 import type { AppError } from '../../../../shared/domain/errors';
 import {
@@ -99,9 +100,21 @@ export function connectionChanged(a: HostDraft, b: HostDraft): boolean {
 }
 
 /** Where an SSH host key is checked: the address and port, as the probe and known_hosts see them. */
+/**
+ * The SSH server whose host key the connection meets: an SSH host's address, or the host of a libvirt URI
+ * that goes over ssh or libssh (libvirt's own SSH client then meets it, pinned to the key trusted here).
+ */
+export function keyAddress(d: HostDraft): { address: string; port: number } | null {
+  if (d.kind === 'ssh') return { address: d.address.trim(), port: portNumber(d.port) };
+  const r = checkLibvirtUri(d.uri.trim());
+  if (!r.ok || !usesSsh(r.uri) || r.uri.host === null) return null;
+  return { address: r.uri.host, port: r.uri.port ?? 22 };
+}
+
 export function keyTarget(d: HostDraft): string | null {
-  if (d.kind !== 'ssh') return null;
-  return `${d.address.trim()}:${d.port.trim()}`;
+  if (d.kind === 'ssh') return `${d.address.trim()}:${d.port.trim()}`;
+  const a = keyAddress(d);
+  return a ? `${a.address}:${a.port}` : null;
 }
 
 type ConnectionInput = z.input<typeof HostConnectionInput>;
