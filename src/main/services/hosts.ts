@@ -10,6 +10,7 @@ import {
   type HostSummary,
   type HostSyncReport,
 } from '../../shared/domain/host';
+import { sshKeyEndpoint } from '../../shared/domain/libvirt-uri';
 import type { ParsedInput } from '../../shared/ipc/contract';
 import type { DriverContext } from '../hosts/credentials';
 import { DriverPool } from '../hosts/driver-pool';
@@ -119,7 +120,10 @@ export function createHostsService(deps: HostsServiceDeps) {
      */
     forgetKey(address: string, port: number): { forgotten: true } {
       knownHosts.forget(address, port);
-      for (const h of hosts.list()) if (h.address === address && h.port === port) drivers.drop(h.id);
+      for (const h of hosts.list()) {
+        const e = sshKeyEndpoint(h);
+        if (e && e.address === address && e.port === port) drivers.drop(h.id);
+      }
       return { forgotten: true };
     },
 
@@ -215,9 +219,14 @@ function removeHost(ctx: HostsContext, id: string): { removed: true } {
     hosts.remove(id);
   });
   forgetSecrets(driverContext.secrets, id);
-  if (host.kind === 'ssh' && host.address && host.port) {
-    const others = hosts.list().some((h) => h.address === host.address && h.port === host.port);
-    if (!others) driverContext.knownHosts.forget(host.address, host.port);
+  // Its trusted key goes with it, unless another host (SSH, or a qemu+ssh URI) meets the same server.
+  const at = sshKeyEndpoint(host);
+  if (at) {
+    const same = (h: HostSummary) => {
+      const e = sshKeyEndpoint(h);
+      return e !== null && e.address === at.address && e.port === at.port;
+    };
+    if (!hosts.list().some(same)) driverContext.knownHosts.forget(at.address, at.port);
   }
   inventoryChanged(events, 'hosts', host.projectId);
   inventoryChanged(events, 'vms', host.projectId);

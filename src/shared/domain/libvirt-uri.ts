@@ -200,3 +200,19 @@ export function isLocalLibvirtUri(parts: LibvirtUriParts): boolean {
 export function usesSsh(parts: LibvirtUriParts): boolean {
   return parts.transport === 'ssh' || parts.transport === 'libssh';
 }
+
+/**
+ * The SSH server whose host key a host's connection meets: an SSH host's own address, or the host of a
+ * libvirt URI over ssh or libssh; null when nothing SSH is involved.
+ */
+export function sshKeyEndpoint(h: {
+  readonly kind: 'ssh' | 'libvirt';
+  readonly uri: string;
+  readonly address: string | null;
+  readonly port: number | null;
+}): { readonly address: string; readonly port: number } | null {
+  if (h.kind === 'ssh') return h.address && h.port ? { address: h.address, port: h.port } : null;
+  const r = checkLibvirtUri(h.uri);
+  if (!r.ok || !usesSsh(r.uri) || r.uri.host === null) return null;
+  return { address: r.uri.host, port: r.uri.port ?? 22 };
+}

@@ -153,6 +153,12 @@ describe.skipIf(!testbed)(`hostile libvirt URIs ${NO_TESTBED}`, () => {
         expect(added).toMatchObject({ state: 'connected', stale: false });
         expect((await t.client.call('hosts.test', { connection })).facts.cpus).toBeGreaterThan(0);
       }
+      // Removing the host forgets the key it brought, as for an SSH host: the next add asks again.
+      await t.client.call('hosts.remove', { id: added.id });
+      expect(readFileSync(join(t.dataDir, 'known_hosts'), 'utf8')).not.toContain(`[${h.address}]:${h.port}`);
+      await expect(t.client.call('hosts.test', { connection })).rejects.toMatchObject({
+        code: 'HOST_KEY_UNKNOWN',
+      });
     },
     60_000,
   );

@@ -2,7 +2,7 @@
  * The host form's draft (what the fields hold, as text) and its conversion to `hosts.test`, `hosts.add`
  * and `hosts.update` inputs, validated with the very schemas main parses them with.
  */
-import { checkLibvirtUri, usesSsh } from '../../../../shared/domain/libvirt-uri';
+import { sshKeyEndpoint } from '../../../../shared/domain/libvirt-uri';
 import type { z } from 'zod';
 import type { AppError } from '../../../../shared/domain/errors';
 import {
@@ -106,9 +106,7 @@ export function connectionChanged(a: HostDraft, b: HostDraft): boolean {
  */
 export function keyAddress(d: HostDraft): { address: string; port: number } | null {
   if (d.kind === 'ssh') return { address: d.address.trim(), port: portNumber(d.port) };
-  const r = checkLibvirtUri(d.uri.trim());
-  if (!r.ok || !usesSsh(r.uri) || r.uri.host === null) return null;
-  return { address: r.uri.host, port: r.uri.port ?? 22 };
+  return sshKeyEndpoint({ kind: 'libvirt', uri: d.uri.trim(), address: null, port: null });
 }
 
 export function keyTarget(d: HostDraft): string | null {
