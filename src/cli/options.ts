@@ -31,6 +31,7 @@ export const OPTIONS = {
   agent: bool,
   'remote-uri': str,
   accept: str,
+  'allow-sha1': bool,
   host: str,
   // vm create and place
   folder: str,

@@ -10,8 +10,10 @@ export const HOST_USAGE = `Hosts
   host probe ADDRESS[:PORT]              the SSH host key's fingerprint and whether it is trusted
   host add NAME --uri URI                a libvirt URI (qemu:///system, qemu+ssh://user@host/system…)
   host add NAME --ssh USER@ADDRESS[:PORT] [--key FILE | --agent | --password-stdin]
-                [--remote-uri URI] [--accept SHA256:…]
-                                         an SSH host; asks to trust an unknown key (or give --accept)
+                [--remote-uri URI] [--accept SHA256:…] [--allow-sha1]
+                                         an SSH host; asks to trust an unknown key (or give --accept);
+                                         --allow-sha1 only for a host older than OpenSSH 7.2 (ssh-rsa,
+                                         hmac-sha1), which is refused otherwise
   host sync NAME
   host set NAME --accel auto|kvm|tcg     how its VMs run: KVM where offered (auto), only KVM, or TCG
                                          (emulation, for a host whose KVM cannot run a real guest)
@@ -151,11 +153,16 @@ export async function hostCommand(ctx: Ctx, args: string[], opts: Record<string,
         ...t,
         auth,
         ...(typeof opts['remote-uri'] === 'string' ? { uri: opts['remote-uri'] } : {}),
+        ...(opts['allow-sha1'] ? { allowSha1: true } : {}),
       };
     } else throw new AppError('VALIDATION', 'host add needs --uri URI or --ssh USER@ADDRESS[:PORT]');
     let accept = typeof opts.accept === 'string' ? opts.accept : undefined;
     if (connection.kind === 'ssh' && accept === undefined) {
-      const probe = await c.call('hosts.probe', { address: connection.address, port: connection.port });
+      const probe = await c.call('hosts.probe', {
+        address: connection.address,
+        port: connection.port,
+        ...(connection.allowSha1 ? { allowSha1: true } : {}),
+      });
       if (probe.status === 'unknown') {
         if (
           !(await confirmFingerprint(connection.address, connection.port, probe.fingerprint, probe.keyType))

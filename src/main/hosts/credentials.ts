@@ -16,6 +16,8 @@ export interface DriverSpec {
   readonly port: number | null;
   readonly username: string | null;
   readonly auth: StoredAuth | null;
+  /** SSH hosts: the user agreed to SHA-1 algorithms for this old host. */
+  readonly allowSha1?: boolean;
 }
 
 export interface DriverContext {
@@ -87,9 +89,11 @@ export function createDriver(spec: DriverSpec, ctx: DriverContext, acceptFingerp
   }
   const conn = new SshConnection(
     { host: spec.address, port: spec.port, username: spec.username, auth: sshAuth(spec.auth, ctx.secrets) },
-    acceptFingerprint
-      ? { knownHosts: ctx.trust ?? ctx.knownHosts, acceptFingerprint }
-      : { knownHosts: ctx.trust ?? ctx.knownHosts },
+    {
+      knownHosts: ctx.trust ?? ctx.knownHosts,
+      allowSha1: spec.allowSha1 === true,
+      ...(acceptFingerprint ? { acceptFingerprint } : {}),
+    },
   );
   return new SshDriver(conn, spec.uri);
 }

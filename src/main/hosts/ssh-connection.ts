@@ -27,8 +27,9 @@ function loadSsh2(): Promise<Ssh2> {
 /**
  * The transport algorithms offered, most preferred first. ssh2's defaults also offer `ssh-rsa` host-key
  * signatures (SHA-1), hmac-sha1(-etm) and nothing else weaker; those are left out here. A host that offers
- * nothing better fails the handshake with "no matching" in the message (a per-host opt-in for such hosts is
- * future work). Names are ssh2 1.x's; every OpenSSH since 7.2 (2016) has a match in each list.
+ * nothing better fails the handshake with "no matching" in the message, unless the user allowed SHA-1 for
+ * that one host (SSH_ALGORITHMS_SHA1). Names are ssh2 1.x's; every OpenSSH since 7.2 (2016) has a match in
+ * each list.
  */
 export const SSH_ALGORITHMS = {
   kex: [
@@ -69,6 +70,19 @@ export const SSH_ALGORITHMS = {
 } satisfies Algorithms;
 
 /**
+ * For a host older than OpenSSH 7.2 whose user agreed to SHA-1 for it (the host's allowSha1): the same
+ * offer, then ssh-rsa signatures, hmac-sha1 and SHA-1 key exchange, least preferred.
+ */
+export const SSH_ALGORITHMS_SHA1 = {
+  ...SSH_ALGORITHMS,
+  kex: [...SSH_ALGORITHMS.kex, 'diffie-hellman-group14-sha1', 'diffie-hellman-group-exchange-sha1'],
+  serverHostKey: [...SSH_ALGORITHMS.serverHostKey, 'ssh-rsa'],
+  hmac: [...SSH_ALGORITHMS.hmac, 'hmac-sha1-etm@openssh.com', 'hmac-sha1'],
+} satisfies Algorithms;
+
+const algorithmsFor = (allowSha1: boolean | undefined) => (allowSha1 ? SSH_ALGORITHMS_SHA1 : SSH_ALGORITHMS);
+
+/**
  * Sent on every new connection and expected back byte for byte: quotes, expansions, history and glob
  * characters, a newline and non-ASCII text, as a login shell that mangles commands would not return them.
  */
@@ -93,6 +107,8 @@ export interface SshOptions {
   readonly readyTimeoutMs?: number;
   readonly keepaliveMs?: number;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** The user agreed to SHA-1 algorithms for this host (it has nothing better). */
+  readonly allowSha1?: boolean;
 }
 
 export interface ExecResult {
@@ -182,7 +198,7 @@ export class SshConnection {
         readyTimeout: opts.readyTimeoutMs ?? 15_000,
         keepaliveInterval: opts.keepaliveMs ?? 15_000,
         keepaliveCountMax: 3,
-        algorithms: SSH_ALGORITHMS,
+        algorithms: algorithmsFor(opts.allowSha1),
         hostVerifier: (key: Buffer) => {
           const check = opts.knownHosts.check(target.host, target.port, key);
           this.lastKeyCheck = check;
@@ -423,7 +439,8 @@ export function describeSshError(err: Error & { level?: string; code?: string },
     return new AppError(
       'HOST_ERROR',
       `${where} offers only SSH algorithms the console does not use (${err.message.replace(/^Handshake failed: /, '')}). ` +
-        "SHA-1 signatures (ssh-rsa), hmac-sha1 and older algorithms are left out: update the host's OpenSSH or its configuration.",
+        "SHA-1 signatures (ssh-rsa), hmac-sha1 and older algorithms are left out: update the host's OpenSSH, " +
+        'or allow SHA-1 for this host only ("Allow SHA-1" in the host dialog, or qhci host add … --allow-sha1).',
     );
   }
   if (err.level === 'client-authentication') {
@@ -441,6 +458,7 @@ export async function probeHostKey(
   port: number,
   knownHosts: Pick<HostKeyTrust, 'check'>,
   timeoutMs = 15_000,
+  allowSha1 = false,
 ): Promise<KeyCheck> {
   const { Client } = await loadSsh2();
   return new Promise((resolve, reject) => {
@@ -459,7 +477,7 @@ export async function probeHostKey(
       username: 'qhci-probe',
       readyTimeout: timeoutMs,
       // The same offer as a real connection, so the same host key is negotiated.
-      algorithms: SSH_ALGORITHMS,
+      algorithms: algorithmsFor(allowSha1),
       hostVerifier: (key: Buffer) => {
         result = knownHosts.check(host, port, key);
         return false; // stop here: we only wanted the key

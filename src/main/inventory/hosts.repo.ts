@@ -14,6 +14,7 @@ import { newId, nowIso, parseJson } from './rows';
 
 interface HostRow {
   id: string;
+  ssh_sha1: number;
   project_id: string;
   name: string;
   kind: HostKind;
@@ -48,6 +49,8 @@ export interface HostRecord {
   readonly port: number | null;
   readonly username: string | null;
   readonly auth: StoredAuth | null;
+  /** SSH hosts: the user agreed to SHA-1 algorithms for this old host. */
+  readonly allowSha1?: boolean;
 }
 
 const toSummary = (r: HostRow): HostSummary => {
@@ -63,6 +66,7 @@ const toSummary = (r: HostRow): HostSummary => {
     port: r.port,
     user: r.username,
     authMethod: auth?.method ?? null,
+    allowSha1: r.ssh_sha1 === 1,
     state: r.state,
     stale: r.stale === 1,
     lastSeen: r.last_seen,
@@ -90,12 +94,14 @@ export function createHostsRepo(db: Db) {
     'SELECT id FROM hosts WHERE project_id = ? AND name = ? COLLATE NOCASE',
   );
   const insert = db.prepare(
-    `INSERT INTO hosts (id, project_id, name, kind, uri, address, port, username, auth, labels, state, created_at, updated_at)
-     VALUES (@id, @projectId, @name, @kind, @uri, @address, @port, @username, @auth, '{}', 'unknown', @now, @now)`,
+    `INSERT INTO hosts (id, project_id, name, kind, uri, address, port, username, auth, ssh_sha1, labels, state,
+       created_at, updated_at)
+     VALUES (@id, @projectId, @name, @kind, @uri, @address, @port, @username, @auth, @sha1, '{}', 'unknown', @now,
+       @now)`,
   );
   const update = db.prepare(
     `UPDATE hosts SET name = @name, uri = @uri, address = @address, port = @port, username = @username, auth = @auth,
-     updated_at = @now WHERE id = @id`,
+     ssh_sha1 = @sha1, updated_at = @now WHERE id = @id`,
   );
   const setState = db.prepare(
     `UPDATE hosts SET state = @state, stale = @stale, last_error = @lastError,
@@ -121,6 +127,7 @@ export function createHostsRepo(db: Db) {
     port: r.port,
     username: r.username,
     auth: parseJson<StoredAuth | null>(r.auth, null),
+    allowSha1: r.ssh_sha1 === 1,
   });
 
   return {
@@ -153,6 +160,7 @@ export function createHostsRepo(db: Db) {
         port: h.port,
         username: h.username,
         auth: JSON.stringify(h.auth ?? {}),
+        sha1: h.allowSha1 ? 1 : 0,
         now: nowIso(),
       });
       return id;
@@ -166,6 +174,7 @@ export function createHostsRepo(db: Db) {
         port: h.port,
         username: h.username,
         auth: JSON.stringify(h.auth ?? {}),
+        sha1: h.allowSha1 ? 1 : 0,
         now: nowIso(),
       });
     },

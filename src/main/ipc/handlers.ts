@@ -58,7 +58,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     'folders.delete': (i) => s.folders.delete(i.id),
     'hosts.list': (i) => s.hosts.list(i.projectId),
     'hosts.get': (i) => s.hosts.get(i.id),
-    'hosts.probe': (i) => s.hosts.probe(i.address, i.port),
+    'hosts.probe': (i) => s.hosts.probe(i.address, i.port, i.allowSha1),
     'hosts.test': (i) => s.hosts.test(i),
     'hosts.add': async (i) => {
       const h = await s.hosts.add(i);

@@ -36,7 +36,15 @@ function storeAuth(hostId: string, c: ConnectionInput, store: SecretStore): Stor
 function specOf(c: ConnectionInput, auth: StoredAuth | null): DriverSpec {
   return c.kind === 'libvirt'
     ? { kind: 'libvirt', uri: c.uri, address: null, port: null, username: null, auth: null }
-    : { kind: 'ssh', uri: c.uri, address: c.address, port: c.port, username: c.user, auth };
+    : {
+        kind: 'ssh',
+        uri: c.uri,
+        address: c.address,
+        port: c.port,
+        username: c.user,
+        auth,
+        allowSha1: c.allowSha1 === true,
+      };
 }
 
 /** Removes the secrets a host's connection refers to. */
@@ -116,8 +124,8 @@ export async function testConnection(
 }
 
 /** The SSH host key a server presents, checked against known_hosts, for the trust prompt. */
-export async function probeKey(knownHosts: KnownHosts, address: string, port: number) {
-  const check = await probeHostKey(address, port, knownHosts);
+export async function probeKey(knownHosts: KnownHosts, address: string, port: number, allowSha1 = false) {
+  const check = await probeHostKey(address, port, knownHosts, undefined, allowSha1);
   return check.status === 'changed'
     ? {
         status: check.status,

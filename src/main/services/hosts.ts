@@ -91,7 +91,8 @@ export function createHostsService(deps: HostsServiceDeps) {
     },
 
     /** The SSH host key a server presents, checked against known_hosts, for the trust prompt. */
-    probe: (address: string, port: number) => probeKey(knownHosts, address, port),
+    probe: (address: string, port: number, allowSha1?: boolean) =>
+      probeKey(knownHosts, address, port, allowSha1 === true),
 
     /** Connects once with the given settings and reports what the host is, without saving anything. */
     test: (input: { connection: ConnectionInput; acceptFingerprint?: string | undefined }) =>

@@ -255,6 +255,8 @@ export const HostConnectionInput = z.discriminatedUnion('kind', [
     auth: SshAuthInput,
     /** The libvirt URI virsh uses on the host. */
     uri: SshHostLibvirtUri.default('qemu:///system'),
+    /** The user agrees to SHA-1 algorithms (ssh-rsa, hmac-sha1) for this host: only for OpenSSH < 7.2. */
+    allowSha1: z.boolean().optional(),
   }),
 ]);
 
@@ -281,6 +283,8 @@ export interface HostSummary {
   readonly port: number | null;
   readonly user: string | null;
   readonly authMethod: 'key' | 'agent' | 'password' | null;
+  /** SSH hosts: SHA-1 algorithms are allowed for this one (the user agreed; an old OpenSSH). */
+  readonly allowSha1: boolean;
   readonly state: HostState;
   /** The inventory shows the last known state: the host could not be reached at the last try. */
   readonly stale: boolean;
@@ -328,7 +332,11 @@ export type StoredAuth =
 
 export const HostIdInput = z.strictObject({ id: z.guid({ message: 'Must be an id' }) });
 export const HostListInput = z.strictObject({ projectId: ProjectRef });
-export const HostProbeInput = z.strictObject({ address: Address, port: Port.default(22) });
+export const HostProbeInput = z.strictObject({
+  address: Address,
+  port: Port.default(22),
+  allowSha1: z.boolean().optional(),
+});
 export const HostTestInput = z.strictObject({
   connection: HostConnectionInput,
   acceptFingerprint: HostAddInput.shape.acceptFingerprint,

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { HostKeyTrust } from '../../../src/main/hosts/known-hosts';
 import { KnownHosts } from '../../../src/main/hosts/known-hosts';
 import { SSH_ALGORITHMS, SshConnection, type SshTarget } from '../../../src/main/hosts/ssh-connection';
-import { tempDir } from '../../helpers/app';
+import { startTestApp, tempDir } from '../../helpers/app';
 import { PrivateSshd } from '../../helpers/sshd';
 import { clientKey, host, NO_TESTBED, testbed } from '../../helpers/testbed';
 
@@ -81,6 +81,66 @@ describe.skipIf(!testbed)(`SSH algorithms against real sshd ${NO_TESTBED}`, () =
       code: 'HOST_ERROR',
       message: expect.stringMatching(/127\.0\.0\.25:2222 offers only SSH algorithms .*no matching C->S MAC/),
     });
+  });
+
+  it('connects to such a server only for a host whose user agreed to SHA-1, and remembers that agreement', async () => {
+    const rsa = join(dir, 'agreed_rsa');
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', rsa]);
+    const sshd = new PrivateSshd(join(dir, 'agreed'), '127.0.0.26', 2222, 'test:///default', [
+      `HostKey ${rsa}`,
+      'HostKeyAlgorithms ssh-rsa',
+    ]);
+    sshds.push(sshd);
+    await sshd.start();
+    // The key it presents is the RSA one.
+    const fingerprint = execFileSync('ssh-keygen', ['-lf', `${rsa}.pub`], { encoding: 'utf8' }).split(
+      /\s+/,
+    )[1]!;
+    const t = startTestApp();
+    try {
+      const connection = {
+        kind: 'ssh' as const,
+        address: '127.0.0.26',
+        port: 2222,
+        user: 'qhci',
+        auth: { method: 'key' as const, keyFile: testbed!.clientKey },
+        uri: 'test:///default',
+      };
+      // By default: refused, with the way out named.
+      await expect(t.client.call('hosts.probe', { address: '127.0.0.26', port: 2222 })).rejects.toMatchObject(
+        {
+          code: 'HOST_ERROR',
+          message: expect.stringMatching(/no matching host key.*allow SHA-1 for this host only/),
+        },
+      );
+      await expect(
+        t.client.call('hosts.add', { name: 'old', connection, acceptFingerprint: fingerprint }),
+      ).rejects.toMatchObject({ code: 'HOST_ERROR' });
+      // Agreed: the key is read and trusted as for any host, and the host connects.
+      const probe = await t.client.call('hosts.probe', {
+        address: '127.0.0.26',
+        port: 2222,
+        allowSha1: true,
+      });
+      expect(probe).toMatchObject({ status: 'unknown', fingerprint, keyType: 'ssh-rsa' });
+      const added = await t.client.call('hosts.add', {
+        name: 'old',
+        connection: { ...connection, allowSha1: true },
+        acceptFingerprint: probe.fingerprint,
+      });
+      expect(added).toMatchObject({ state: 'connected', allowSha1: true });
+      // The agreement is stored: a fresh app syncs it without asking again.
+      t.app.close();
+      const again = startTestApp(t.dataDir);
+      try {
+        expect((await again.client.call('hosts.sync', { id: added.id })).domains).toBeGreaterThanOrEqual(0);
+        expect((await again.client.call('hosts.get', { id: added.id })).host.allowSha1).toBe(true);
+      } finally {
+        again.app.close();
+      }
+    } finally {
+      rmSync(t.dataDir, { recursive: true, force: true });
+    }
   });
 
   it('still connects to the testbed sshd, checking its host key as before', async () => {

@@ -1,4 +1,5 @@
 import {
+  Checkbox,
   FormGroup,
   FormHelperText,
   FormSelect,
@@ -70,9 +71,11 @@ function Chooser(
 }
 
 /** A labelled text field with its inline error; ids and test ids are `host-<slug>`. */
+type TextField = { [K in HostField]: HostDraft[K] extends string ? K : never }[HostField];
+
 function Text(
   props: HostFieldsProps & {
-    field: HostField;
+    field: TextField;
     slug: string;
     label: string;
     required?: boolean;
@@ -248,6 +251,16 @@ export function HostFormFields(props: HostFieldsProps) {
             required
             help="The URI virsh uses on the host; qemu:///system for the system hypervisor."
           />
+          <FormGroup fieldId="host-allow-sha1">
+            <Checkbox
+              id="host-allow-sha1"
+              data-testid="host-allow-sha1"
+              label="Allow SHA-1 algorithms for this host"
+              description="Only for a host older than OpenSSH 7.2 that offers nothing better (ssh-rsa signatures, hmac-sha1). Every other host is refused them."
+              isChecked={props.draft.allowSha1}
+              onChange={(_e, v) => props.update({ allowSha1: v })}
+            />
+          </FormGroup>
         </>
       )}
     </>

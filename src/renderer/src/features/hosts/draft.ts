@@ -36,6 +36,8 @@ export interface HostDraft {
   password: string;
   /** SSH kind: the URI virsh uses on the host. */
   remoteUri: string;
+  /** SSH kind: the user agrees to SHA-1 algorithms for this old host. */
+  allowSha1: boolean;
 }
 
 export type HostField = keyof HostDraft;
@@ -60,6 +62,7 @@ export const EMPTY_DRAFT: HostDraft = {
   agentSocketName: '',
   password: '',
   remoteUri: DEFAULT_REMOTE_URI,
+  allowSha1: false,
 };
 
 /**
@@ -77,6 +80,7 @@ export function draftFromHost(h: HostSummary): HostDraft {
     user: h.user ?? '',
     authMethod: h.authMethod ?? 'key',
     remoteUri: h.uri,
+    allowSha1: h.allowSha1,
   };
 }
 
@@ -93,6 +97,7 @@ const CONNECTION_FIELDS: readonly HostField[] = [
   'agentSocket',
   'password',
   'remoteUri',
+  'allowSha1',
 ];
 
 export function connectionChanged(a: HostDraft, b: HostDraft): boolean {
@@ -104,8 +109,11 @@ export function connectionChanged(a: HostDraft, b: HostDraft): boolean {
  * The SSH server whose host key the connection meets: an SSH host's address, or the host of a libvirt URI
  * that goes over ssh or libssh (libvirt's own SSH client then meets it, pinned to the key trusted here).
  */
-export function keyAddress(d: HostDraft): { address: string; port: number } | null {
-  if (d.kind === 'ssh') return { address: d.address.trim(), port: portNumber(d.port) };
+export function keyAddress(d: HostDraft): { address: string; port: number; allowSha1?: boolean } | null {
+  if (d.kind === 'ssh') {
+    const at = { address: d.address.trim(), port: portNumber(d.port) };
+    return d.allowSha1 ? { ...at, allowSha1: true } : at;
+  }
   return sshKeyEndpoint({ kind: 'libvirt', uri: d.uri.trim(), address: null, port: null });
 }
 
@@ -141,6 +149,7 @@ export function connectionOf(d: HostDraft): ConnectionInput {
     user: d.user,
     auth,
     uri: d.remoteUri,
+    ...(d.allowSha1 ? { allowSha1: true } : {}),
   };
 }
 
