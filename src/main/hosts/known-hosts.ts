@@ -8,6 +8,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { AppError } from '../../shared/domain/errors';
 
 /** The `ssh-keygen -lf` form: SHA256: and unpadded base64 of the key blob's SHA-256. */
 export function fingerprint(blob: Buffer): string {
@@ -197,4 +198,30 @@ export class StagedKnownHosts implements HostKeyTrust {
   commit(): void {
     for (const p of this.pending.splice(0)) this.base.trust(p.host, p.port, p.blob);
   }
+}
+
+/** The refusal for a key that is not trusted: unknown (to be accepted), changed, or revoked. */
+export function keyProblemError(
+  check: Extract<KeyCheck, { status: 'unknown' | 'changed' }>,
+  host: string,
+  port: number,
+): AppError {
+  if (check.status === 'unknown') {
+    return new AppError(
+      'HOST_KEY_UNKNOWN',
+      `The host key of ${host}:${port} is not trusted yet. Its fingerprint is ${check.fingerprint} (${check.keyType}). Check it and accept it to connect.`,
+    );
+  }
+  if (check.revoked) {
+    return new AppError(
+      'HOST_KEY_CHANGED',
+      `The host key of ${host}:${port} (${check.fingerprint}) is REVOKED: an @revoked line in known_hosts names it, and it is never accepted. ` +
+        'The connection was refused.',
+    );
+  }
+  return new AppError(
+    'HOST_KEY_CHANGED',
+    `The host key of ${host}:${port} has CHANGED. Trusted: ${check.trusted.join(', ')}; presented now: ${check.fingerprint}. ` +
+      'This may be an attack, or the host was rebuilt. The connection was refused.',
+  );
 }

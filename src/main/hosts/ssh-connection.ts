@@ -5,13 +5,17 @@
  * Commands are sent in a form every login shell passes on unchanged (shell-quote.ts), and each new
  * connection proves it with a probe before it is used.
  */
-import { getCiphers } from 'node:crypto';
 import type * as Ssh2Module from 'ssh2';
-import type { Algorithms, Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { AppError } from '../../shared/domain/errors';
 import { importPackage } from '../esm-import';
-import type { HostKeyTrust, KeyCheck } from './known-hosts';
+import { keyProblemError, type HostKeyTrust, type KeyCheck } from './known-hosts';
+import { algorithmsFor } from './ssh-algorithms';
+import { probeLoginShell } from './ssh-shell-probe';
 import { loginShellCommand } from './shell-quote';
+
+export { SSH_ALGORITHMS, SSH_ALGORITHMS_SHA1 } from './ssh-algorithms';
+export { SHELL_PROBE } from './ssh-shell-probe';
 
 type Ssh2 = typeof Ssh2Module;
 let ssh2: Promise<Ssh2> | undefined;
@@ -23,70 +27,6 @@ function loadSsh2(): Promise<Ssh2> {
   ssh2 ??= importPackage('ssh2', () => import('ssh2')).then((m) => (m as { default?: Ssh2 }).default ?? m);
   return ssh2;
 }
-
-/**
- * The transport algorithms offered, most preferred first. ssh2's defaults also offer `ssh-rsa` host-key
- * signatures (SHA-1), hmac-sha1(-etm) and nothing else weaker; those are left out here. A host that offers
- * nothing better fails the handshake with "no matching" in the message, unless the user allowed SHA-1 for
- * that one host (SSH_ALGORITHMS_SHA1). Names are ssh2 1.x's; every OpenSSH since 7.2 (2016) has a match in
- * each list.
- */
-export const SSH_ALGORITHMS = {
-  kex: [
-    'curve25519-sha256',
-    'curve25519-sha256@libssh.org',
-    'ecdh-sha2-nistp256',
-    'ecdh-sha2-nistp384',
-    'ecdh-sha2-nistp521',
-    'diffie-hellman-group-exchange-sha256',
-    'diffie-hellman-group16-sha512',
-    'diffie-hellman-group18-sha512',
-    'diffie-hellman-group14-sha256',
-  ],
-  serverHostKey: [
-    'ssh-ed25519',
-    'ecdsa-sha2-nistp256',
-    'ecdsa-sha2-nistp384',
-    'ecdsa-sha2-nistp521',
-    'rsa-sha2-512',
-    'rsa-sha2-256',
-  ],
-  // Only those the runtime's crypto has (Electron's BoringSSL differs from Node's OpenSSL): ssh2 refuses to
-  // connect at all when asked for a cipher it cannot use.
-  cipher: (
-    [
-      ['chacha20-poly1305@openssh.com', 'chacha20'],
-      ['aes128-gcm@openssh.com', 'aes-128-gcm'],
-      ['aes256-gcm@openssh.com', 'aes-256-gcm'],
-      ['aes128-ctr', 'aes-128-ctr'],
-      ['aes192-ctr', 'aes-192-ctr'],
-      ['aes256-ctr', 'aes-256-ctr'],
-    ] as const
-  )
-    .filter(([, openssl]) => getCiphers().includes(openssl))
-    .map(([name]) => name),
-  hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256', 'hmac-sha2-512'],
-  compress: ['none', 'zlib@openssh.com', 'zlib'],
-} satisfies Algorithms;
-
-/**
- * For a host older than OpenSSH 7.2 whose user agreed to SHA-1 for it (the host's allowSha1): the same
- * offer, then ssh-rsa signatures, hmac-sha1 and SHA-1 key exchange, least preferred.
- */
-export const SSH_ALGORITHMS_SHA1 = {
-  ...SSH_ALGORITHMS,
-  kex: [...SSH_ALGORITHMS.kex, 'diffie-hellman-group14-sha1', 'diffie-hellman-group-exchange-sha1'],
-  serverHostKey: [...SSH_ALGORITHMS.serverHostKey, 'ssh-rsa'],
-  hmac: [...SSH_ALGORITHMS.hmac, 'hmac-sha1-etm@openssh.com', 'hmac-sha1'],
-} satisfies Algorithms;
-
-const algorithmsFor = (allowSha1: boolean | undefined) => (allowSha1 ? SSH_ALGORITHMS_SHA1 : SSH_ALGORITHMS);
-
-/**
- * Sent on every new connection and expected back byte for byte: quotes, expansions, history and glob
- * characters, a newline and non-ASCII text, as a login shell that mangles commands would not return them.
- */
-export const SHELL_PROBE = `qhci-probe '"\\ $HOME \`:\` $(:) !! ! ; & | * ? ~ {a,b} %s #\nünï ☃ \t<>()`;
 
 export type SshAuth =
   | { readonly method: 'key'; readonly privateKey: string; readonly passphrase?: string }
@@ -208,23 +148,7 @@ export class SshConnection {
             this.lastKeyCheck = { status: 'trusted', fingerprint: check.fingerprint };
             return true;
           }
-          keyProblem =
-            check.status === 'changed' && check.revoked
-              ? new AppError(
-                  'HOST_KEY_CHANGED',
-                  `The host key of ${target.host}:${target.port} (${check.fingerprint}) is REVOKED: an @revoked line in known_hosts names it, and it is never accepted. ` +
-                    'The connection was refused.',
-                )
-              : check.status === 'unknown'
-                ? new AppError(
-                    'HOST_KEY_UNKNOWN',
-                    `The host key of ${target.host}:${target.port} is not trusted yet. Its fingerprint is ${check.fingerprint} (${check.keyType}). Check it and accept it to connect.`,
-                  )
-                : new AppError(
-                    'HOST_KEY_CHANGED',
-                    `The host key of ${target.host}:${target.port} has CHANGED. Trusted: ${check.trusted.join(', ')}; presented now: ${check.fingerprint}. ` +
-                      'This may be an attack, or the host was rebuilt. The connection was refused.',
-                  );
+          keyProblem = keyProblemError(check, target.host, target.port);
           return false;
         },
       };
@@ -379,49 +303,6 @@ export class SshConnection {
     if (this.closedByUser && state === 'down') return;
     for (const l of this.listeners) l(state);
   }
-}
-
-/**
- * Runs the probe through the login shell; null if it came back unchanged, else the error refusing the host.
- */
-function probeLoginShell(client: Client, target: SshTarget, timeoutMs: number): Promise<AppError | null> {
-  const refuse = (why: string) =>
-    new AppError(
-      'HOST_ERROR',
-      `The login shell of ${target.username} on ${target.host} is not POSIX-compatible (${why}); set it to /bin/sh or bash`,
-    );
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(refuse('a test command did not finish')), timeoutMs);
-    const done = (problem: AppError | null) => {
-      clearTimeout(timer);
-      resolve(problem);
-    };
-    try {
-      client.exec(loginShellCommand(['printf', '%s', SHELL_PROBE]), (err, stream) => {
-        if (err)
-          return done(new AppError('HOST_ERROR', `${target.host} refused to run a command: ${err.message}`));
-        const out: Buffer[] = [];
-        const errs: Buffer[] = [];
-        stream.on('data', (d: Buffer) => out.push(d));
-        stream.stderr.on('data', (d: Buffer) => errs.push(d));
-        stream.on('close', (code: number | null) => {
-          const got = Buffer.concat(out).toString('utf8');
-          if (code === 0 && got === SHELL_PROBE) return done(null);
-          const stderr = Buffer.concat(errs).toString('utf8').trim().slice(0, 200);
-          done(
-            refuse(
-              code !== 0
-                ? `a test command failed with exit status ${code}${stderr ? `: ${stderr}` : ''}`
-                : `a quoted test string came back as ${JSON.stringify(got.slice(0, 200))}`,
-            ),
-          );
-        });
-        stream.end();
-      });
-    } catch (err) {
-      done(new AppError('HOST_ERROR', `${target.host} refused to run a command: ${(err as Error).message}`));
-    }
-  });
 }
 
 export function describeSshError(err: Error & { level?: string; code?: string }, where: string): AppError {

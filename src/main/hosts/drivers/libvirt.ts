@@ -9,9 +9,6 @@
  * held to that one key.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, isAbsolute, join } from 'node:path';
 import { AppError } from '../../../shared/domain/errors';
 import {
   checkLibvirtUri,
@@ -28,12 +25,10 @@ import {
   type PowerAction,
   type RawHostData,
 } from '../driver';
-import { blobKeyType, hostPattern, type HostKeyTrust } from '../known-hosts';
 import { runLocal, spawnLocalVirsh } from '../local-process';
-import { quoteArg } from '../shell-quote';
-import { probeHostKey } from '../ssh-connection';
 import type { VirshRunner } from '../virsh';
 import { sessionVirsh, VirshSessions } from '../virsh-session';
+import { SshKeyPin, type LibvirtHostKeys } from './ssh-key-pin';
 import {
   importLibvirtBinding,
   type LibvirtBinding as Binding,
@@ -90,25 +85,7 @@ export function usableLibvirtUri(
 }
 
 /** Where the host key of an ssh or libssh URI is checked, and the fingerprint the user accepted (if any). */
-export interface LibvirtHostKeys {
-  readonly trust: HostKeyTrust;
-  readonly acceptFingerprint?: string;
-}
-
-/** The ssh program on PATH (libvirt's ssh transport would run the same one). */
-function findSsh(): string {
-  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
-    if (!isAbsolute(dir)) continue;
-    const candidate = join(dir, 'ssh');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  throw new AppError('HOST_ERROR', 'ssh is not installed on this workstation');
-}
+export type { LibvirtHostKeys } from './ssh-key-pin';
 
 export class LibvirtDriver implements HostDriver {
   readonly kind = 'libvirt' as const;
@@ -120,6 +97,8 @@ export class LibvirtDriver implements HostDriver {
   private readonly facts: HypervisorFactsCache = {};
 
   private readonly parts: LibvirtUriParts;
+  /** For ssh and libssh URIs: the host key checked and libvirt's SSH client held to it. */
+  private readonly pin: SshKeyPin | null;
 
   constructor(
     readonly uri: string,
@@ -131,6 +110,7 @@ export class LibvirtDriver implements HostDriver {
     } = {},
   ) {
     this.parts = usableLibvirtUri(uri);
+    this.pin = usesSsh(this.parts) ? new SshKeyPin(uri, this.parts, opts.hostKeys) : null;
     this.run = (args, o) => this.target().then((u) => runLocal('virsh', ['-c', u, ...args], o ?? {}));
     this.sessions = new VirshSessions(() => this.target().then(spawnLocalVirsh));
     this.transport = sessionVirsh(this.sessions, this.run);
@@ -143,94 +123,7 @@ export class LibvirtDriver implements HostDriver {
 
   /** The URI virsh and the binding open: over SSH, once the host key is checked, held to that key. */
   private target(): Promise<string> {
-    if (!usesSsh(this.parts)) return Promise.resolve(this.uri);
-    this.pinning ??= this.pinHostKey().catch((err: unknown) => {
-      this.pinning = null;
-      throw err;
-    });
-    return this.pinning;
-  }
-
-  private pinning: Promise<string> | null = null;
-  /** A private directory with the pinned known_hosts (and the ssh wrapper), removed on close. */
-  private pinDir: string | null = null;
-
-  /**
-   * Reads the key the host presents (ssh2, handshake only), checks it against the console's known_hosts
-   * (an unknown key is trusted only when its fingerprint is the accepted one), then writes it alone to a
-   * private known_hosts file that libvirt's SSH client must match: libssh through `known_hosts=` with
-   * normal checking, the ssh transport through a wrapper that runs ssh with that file and strict checking.
-   */
-  private async pinHostKey(): Promise<string> {
-    const keys = this.opts.hostKeys;
-    const { host, port, transport } = this.parts;
-    if (!keys || host === null) {
-      throw new AppError(
-        'HOST_ERROR',
-        `${this.uri} connects over SSH, and this connection has no known_hosts to check the host key against`,
-      );
-    }
-    const address = host.replace(/^\[(.*)\]$/, '$1');
-    const p = port ?? 22;
-    let presented: Buffer | null = null;
-    const check = await probeHostKey(address, p, {
-      check: (h, pt, blob) => {
-        presented = blob;
-        return keys.trust.check(h, pt, blob);
-      },
-    });
-    const blob = presented as Buffer | null;
-    if (!blob) throw new AppError('HOST_ERROR', `${address}:${p} presented no host key`);
-    if (check.status === 'changed') {
-      throw new AppError(
-        'HOST_KEY_CHANGED',
-        `The host key of ${address}:${p} has CHANGED. Trusted: ${check.trusted.join(', ')}; presented now: ${check.fingerprint}. ` +
-          'This may be an attack, or the host was rebuilt. The connection was refused.',
-      );
-    }
-    if (check.status === 'unknown') {
-      if (keys.acceptFingerprint !== check.fingerprint) {
-        throw new AppError(
-          'HOST_KEY_UNKNOWN',
-          `The host key of ${address}:${p} is not trusted yet. Its fingerprint is ${check.fingerprint} (${check.keyType}). Check it and accept it to connect.`,
-        );
-      }
-      keys.trust.trust(address, p, blob);
-    }
-    this.removePinDir();
-    const dir = mkdtempSync(join(tmpdir(), 'qhci-hostkey-'));
-    this.pinDir = dir;
-    const knownHosts = join(dir, 'known_hosts');
-    writeFileSync(
-      knownHosts,
-      `${hostPattern(address, p)} ${blobKeyType(blob)} ${blob.toString('base64')}\n`,
-      {
-        mode: 0o600,
-      },
-    );
-    const sep = this.uri.includes('?') ? '&' : '?';
-    if (transport === 'libssh') {
-      return `${this.uri}${sep}known_hosts=${encodeURIComponent(knownHosts)}&known_hosts_verify=normal`;
-    }
-    // The ssh transport runs `ssh` (or libvirt's `command=`) with options of its own; a wrapper adds ours,
-    // which come before any ssh_config and so win over it.
-    const wrapper = join(dir, 'ssh');
-    const options = [
-      `UserKnownHostsFile=${knownHosts}`,
-      'GlobalKnownHostsFile=/dev/null',
-      'StrictHostKeyChecking=yes',
-      'UpdateHostKeys=no',
-      'CheckHostIP=no',
-    ].flatMap((o) => ['-o', quoteArg(o)]);
-    writeFileSync(wrapper, `#!/bin/sh\nexec ${quoteArg(findSsh())} ${options.join(' ')} "$@"\n`, {
-      mode: 0o700,
-    });
-    return `${this.uri}${sep}command=${encodeURIComponent(wrapper)}`;
-  }
-
-  private removePinDir(): void {
-    if (this.pinDir) rmSync(this.pinDir, { recursive: true, force: true });
-    this.pinDir = null;
+    return this.pin ? this.pin.uri() : Promise.resolve(this.uri);
   }
 
   /**
@@ -303,8 +196,7 @@ export class LibvirtDriver implements HostDriver {
     this.hv = null;
     this.hvOpening = null;
     void hv?.connectClose().catch(() => undefined);
-    this.pinning = null;
-    this.removePinDir();
+    this.pin?.close();
   }
 
   get usesBinding(): boolean {
