@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Task } from '../../src/shared/domain/provision';
+import type { CreateVmRequestInput, Task } from '../../src/shared/domain/provision';
 import type { QhciClient } from '../../src/shared/ipc/transport';
 import { virsh } from './domains';
 import { host, testbed } from './testbed';
@@ -12,6 +12,24 @@ import { host, testbed } from './testbed';
 export const POOL = 'qhci-testbed';
 export const POOL_DIR = '/var/lib/libvirt/images/qhci-testbed';
 export const MiB = 1024 ** 2;
+
+/** A small VM booting the given cloud image with cloud-init (the testbed pool and network), plus `extra`. */
+export function cloudRequest(
+  name: string,
+  imageId: string,
+  extra: Partial<CreateVmRequestInput> = {},
+): CreateVmRequestInput {
+  return {
+    name,
+    compute: { sockets: 1, cores: 1, memoryBytes: 128 * MiB },
+    disks: [{ kind: 'new', sizeBytes: 128 * MiB, pool: POOL }],
+    nics: [{ network: 'default' }],
+    boot: { kind: 'cloud-image', imageId },
+    profile: 'debian',
+    customization: { hostname: '{{.VMName}}' },
+    ...extra,
+  };
+}
 
 export const uniq = (prefix: string) => `${prefix}-${randomUUID().slice(0, 6)}`;
 

@@ -13,13 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../src/main/app';
 import { inProcessBridge } from '../../../src/main/ipc/in-process';
 import { processIsAlive } from '../../../src/main/tasks/ownership';
-import type { CreateVmRequestInput, Task } from '../../../src/shared/domain/provision';
+import type { Task } from '../../../src/shared/domain/provision';
 import { createClient, type QhciClient } from '../../../src/shared/ipc/transport';
 import { MIGRATIONS_DIR, REPO_ROOT, tempDir } from '../../helpers/app';
 import { virsh } from '../../helpers/domains';
 import type { ChildOp } from '../../helpers/op-child';
 import {
   addLocalHost,
+  cloudRequest,
   domainNames,
   makeCloudImage,
   MiB,
@@ -90,16 +91,7 @@ describe.skipIf(!testbed)(`a crash at every step leaves nothing behind ${NO_TEST
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const request = (name: string): CreateVmRequestInput => ({
-    name,
-    compute: { sockets: 1, cores: 1, memoryBytes: 128 * MiB },
-    disks: [{ kind: 'new', sizeBytes: 128 * MiB, pool: POOL }],
-    nics: [{ network: 'default' }],
-    boot: { kind: 'cloud-image', imageId },
-    profile: 'debian',
-    customization: { hostname: '{{.VMName}}' },
-    start: true,
-  });
+  const request = (name: string) => cloudRequest(name, imageId, { start: true });
 
   it.each<Point>([
     ['image', 'start'],

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateVmRequestInput, Task } from '../../../src/shared/domain/provision';
+import type { Task } from '../../../src/shared/domain/provision';
 import { createApp } from '../../../src/main/app';
 import { createClient } from '../../../src/shared/ipc/transport';
 import { inProcessBridge } from '../../../src/main/ipc/in-process';
@@ -14,6 +14,7 @@ import { MIGRATIONS_DIR, startTestApp, tempDir, type TestApp } from '../../helpe
 import { defineDomain, domstate, removeDomain, virsh } from '../../helpers/domains';
 import {
   addLocalHost,
+  cloudRequest,
   domainNames,
   makeCloudImage,
   MiB,
@@ -31,22 +32,7 @@ const SMALL_POOL = 'qhci-t-small';
 const SMALL_DIR = '/tmp/qhci-t-small-pool';
 const NET = 'qhci-t-down';
 
-function base(
-  name: string,
-  imageId: string,
-  extra: Partial<CreateVmRequestInput> = {},
-): CreateVmRequestInput {
-  return {
-    name,
-    compute: { sockets: 1, cores: 1, memoryBytes: 128 * MiB },
-    disks: [{ kind: 'new', sizeBytes: 128 * MiB, pool: POOL }],
-    nics: [{ network: 'default' }],
-    boot: { kind: 'cloud-image', imageId },
-    profile: 'debian',
-    customization: { hostname: '{{.VMName}}' },
-    ...extra,
-  };
-}
+const base = cloudRequest;
 
 /** Nothing of VM `name` on the host, nor in the inventory; the task failed with a reason. */
 async function expectClean(t: TestApp, name: string, task: Task, keepDomain = false) {
