@@ -12,10 +12,9 @@ import { MIGRATIONS_DIR, tempDir } from '../../helpers/app';
 import { killChild, readyRunning, startCreateChild } from '../../helpers/killed-creation';
 import {
   addLocalHost,
+  cloudRequest,
   domainNames,
   makeCloudImage,
-  MiB,
-  POOL,
   poolVolumes,
   removeVolume,
   uniq,
@@ -30,15 +29,8 @@ describe.skipIf(!testbed)(`one operation per VM ${NO_TESTBED}`, () => {
   const image = { name: '', path: '' };
   let imageId = '';
 
-  const request = (name: string, extra: Partial<CreateVmRequestInput> = {}): CreateVmRequestInput => ({
-    name,
-    compute: { sockets: 1, cores: 1, memoryBytes: 128 * MiB },
-    disks: [{ kind: 'new', sizeBytes: 128 * MiB, pool: POOL }],
-    nics: [{ network: 'default' }],
-    boot: { kind: 'cloud-image', imageId },
-    profile: 'debian',
-    ...extra,
-  });
+  const request = (name: string, extra: Partial<CreateVmRequestInput> = {}) =>
+    cloudRequest(name, imageId, extra);
 
   beforeAll(async () => {
     Object.assign(image, makeCloudImage());
