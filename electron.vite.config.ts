@@ -19,6 +19,8 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     plugins: [patternflySidebarHas(), iconMasks(), react()],
     build: {
+      // noVNC (the console) is ESM with top-level await; Electron's Chromium runs ES2022 as it is.
+      target: 'es2022',
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
   },

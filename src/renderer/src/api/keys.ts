@@ -23,6 +23,8 @@ const ENTITY_BY_PREFIX: Record<ChannelPrefix, QueryEntity> = {
   files: 'app',
   // A placement dry run reads hosts and their VMs; host syncs announce both.
   scheduler: 'hosts',
+  // Consoles are opened and closed, never cached as queries: no inventory event names them.
+  consoles: 'app',
 };
 
 export function entityOf(channel: Channel): QueryEntity {

@@ -1,0 +1,196 @@
+import { Alert, AlertActionCloseButton } from '@patternfly/react-core';
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import type { DisplayInfo } from '../../../../shared/domain/console';
+import type { VmState } from '../../../../shared/domain/vm';
+import { ConsoleStatus } from './ConsoleStatus';
+import { pressCombo } from './keys';
+import { PasswordPrompt } from './PasswordPrompt';
+import { hasConsole, type ConsoleView } from './session';
+import { TypeTextModal } from './TypeTextModal';
+import { connectVnc, typeText, type VncConnection } from './vnc-connection';
+import { VncToolbar } from './VncToolbar';
+import './console.css';
+
+export interface VncConsoleProps {
+  vmId: string;
+  vmState: VmState;
+  /** On the VM page: opens the console alone in the window. */
+  onDetach?: () => void;
+  /** Fill the window (the detached view) rather than a tab. */
+  fill?: boolean;
+}
+
+/**
+ * The VM's screen (noVNC) with its controls. The connection lives as long as the component: leaving the
+ * tab or the page closes the session. Reconnect starts a new session (a new VncSession).
+ */
+export function VncConsole(props: VncConsoleProps) {
+  const [attempt, setAttempt] = useState(0);
+  const [scale, setScale] = useState(true);
+  const frameRef = useRef<HTMLDivElement>(null);
+  const fullscreen = useFullscreen(frameRef);
+  const running = hasConsole(props.vmState);
+  return (
+    <div
+      ref={frameRef}
+      className={props.fill ? 'qhci-console qhci-console-fill' : 'qhci-console'}
+      data-testid="vnc-console"
+    >
+      {running ? (
+        <VncSession
+          key={attempt}
+          vmId={props.vmId}
+          scale={scale}
+          onScale={setScale}
+          fullscreen={fullscreen}
+          onReconnect={() => setAttempt((a) => a + 1)}
+          {...(props.onDetach ? { onDetach: props.onDetach } : {})}
+        />
+      ) : (
+        <ConsoleStatus view="off" what="console" onReconnect={() => undefined} testId="vnc" />
+      )}
+    </div>
+  );
+}
+
+function VncSession(props: {
+  vmId: string;
+  scale: boolean;
+  onScale(scale: boolean): void;
+  fullscreen: Fullscreen;
+  onReconnect(): void;
+  onDetach?: () => void;
+}) {
+  const screenRef = useRef<HTMLDivElement>(null);
+  const { view, display, conn } = useVnc(props.vmId, screenRef, props.scale);
+  const [typing, setTyping] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const rfb = () => conn.current?.rfb ?? null;
+
+  return (
+    <>
+      <VncToolbar
+        connected={view.s === 'connected'}
+        scale={props.scale}
+        onScale={props.onScale}
+        fullscreen={props.fullscreen.active}
+        onFullscreen={() => props.fullscreen.toggle().catch((e: unknown) => setNotice(fullscreenRefused(e)))}
+        onSendKeys={(combo) => {
+          const r = rfb();
+          if (r) pressCombo((keysym, code, down) => r.sendKey(keysym, code, down), combo);
+        }}
+        onTypeText={() => setTyping(true)}
+        onReconnect={props.onReconnect}
+        {...(props.onDetach ? { onDetach: props.onDetach } : {})}
+      />
+      {display?.exposed && <ExposedWarning display={display} />}
+      {notice !== null && (
+        <Alert
+          variant="warning"
+          isInline
+          isPlain
+          title={notice}
+          actionClose={<AlertActionCloseButton onClose={() => setNotice(null)} />}
+          data-testid="vnc-notice"
+        />
+      )}
+      <div className="qhci-console-screen">
+        <div
+          ref={screenRef}
+          className="qhci-console-screen-host"
+          data-testid="vnc-screen"
+          data-state={view.s}
+        />
+        {view.s === 'password' ? (
+          <div className="qhci-console-overlay">
+            <PasswordPrompt
+              username={view.username}
+              onSubmit={(credentials) => rfb()?.sendCredentials(credentials)}
+            />
+          </div>
+        ) : (
+          view.s !== 'connected' && (
+            <div className="qhci-console-overlay">
+              <ConsoleStatus view={view} what="console" onReconnect={props.onReconnect} testId="vnc" />
+            </div>
+          )
+        )}
+      </div>
+      {typing && (
+        <TypeTextModal
+          onType={(text) => void typeText(rfb, text)}
+          onClose={() => {
+            setTyping(false);
+            rfb()?.focus({ preventScroll: true });
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function ExposedWarning(props: { display: DisplayInfo }) {
+  return (
+    <Alert
+      variant="warning"
+      isInline
+      title={`This display listens on all addresses (${props.display.listen})`}
+      data-testid="vnc-exposed"
+    >
+      Others on the host&apos;s network can reach this VM&apos;s screen
+      {props.display.passwordRequired ? ' (it asks for a password)' : ', and it asks for no password'}. Make
+      it listen on 127.0.0.1 only: the console reaches it through the host connection either way.
+    </Alert>
+  );
+}
+
+function useVnc(vmId: string, screenRef: RefObject<HTMLDivElement | null>, scale: boolean) {
+  const [view, setView] = useState<ConsoleView>({ s: 'connecting' });
+  const [display, setDisplay] = useState<DisplayInfo | null>(null);
+  const conn = useRef<VncConnection | null>(null);
+  const scaleRef = useRef(scale);
+  useEffect(() => {
+    scaleRef.current = scale;
+    const rfb = conn.current?.rfb;
+    if (rfb) rfb.scaleViewport = scale;
+  }, [scale]);
+  useEffect(() => {
+    const screen = screenRef.current;
+    if (!screen) return;
+    const c = connectVnc(vmId, screen, { view: setView, display: setDisplay, scale: () => scaleRef.current });
+    conn.current = c;
+    return () => {
+      conn.current = null;
+      c.close();
+    };
+  }, [vmId, screenRef]);
+  return { view, display, conn };
+}
+
+interface Fullscreen {
+  readonly active: boolean;
+  toggle(): Promise<void>;
+}
+
+/** Full screen of the console's frame (toolbar included, so it can be left with a click too). */
+function useFullscreen(ref: RefObject<HTMLElement | null>): Fullscreen {
+  const [active, setActive] = useState(false);
+  useEffect(() => {
+    const onChange = () =>
+      setActive(document.fullscreenElement !== null && document.fullscreenElement === ref.current);
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, [ref]);
+  return {
+    active,
+    toggle: async () => {
+      if (document.fullscreenElement) await document.exitFullscreen();
+      else await ref.current?.requestFullscreen();
+    },
+  };
+}
+
+function fullscreenRefused(err: unknown): string {
+  const why = err instanceof Error && err.message ? ` (${err.message})` : '';
+  return `The window refused to go full screen${why}. Detach the console to give it the whole window.`;
+}
