@@ -1,5 +1,6 @@
 import { Page } from '@patternfly/react-core';
 import { useInventoryInvalidation } from '../api/events';
+import { DetachedConsole } from '../features/console/DetachedConsole';
 import { FoldersPage } from '../features/folders/FoldersPage';
 import { HostsPage } from '../features/hosts/HostsPage';
 import { ImagesPage } from '../features/images/ImagesPage';
@@ -24,7 +25,10 @@ const PAGE_COMPONENTS: Record<PageId, () => React.JSX.Element> = {
 export function AppShell() {
   useInventoryInvalidation();
   const page = useUi((s) => s.page);
+  const detached = useUi((s) => s.detachedConsole);
   const Current = PAGE_COMPONENTS[page];
+  // A detached console fills the window: no masthead, no sidebar (new windows are not allowed).
+  if (detached !== null) return <DetachedConsole vmId={detached.vmId} kind={detached.kind} />;
   return (
     <Page masthead={<AppMasthead />} sidebar={<AppSidebar />} isManagedSidebar mainAriaLabel="Page content">
       <Current />

@@ -1,5 +1,6 @@
 /** UI state only (which page, what is selected). Inventory data lives in React Query, never here. */
 import { create } from 'zustand';
+import type { ConsoleKind } from '../../../shared/domain/console';
 import type { VmState } from '../../../shared/domain/vm';
 
 export const PAGES = ['hosts', 'vms', 'folders', 'specs', 'images', 'tasks', 'create-vm'] as const;
@@ -22,6 +23,15 @@ export interface VmFilters {
   readonly label: string;
 }
 
+/** The tabs of a VM's page. */
+export type VmTab = 'overview' | 'console' | 'serial';
+
+/** A console shown alone in the window (the VM page's "Detach"), in place of the whole shell. */
+export interface DetachedConsole {
+  readonly vmId: string;
+  readonly kind: ConsoleKind;
+}
+
 export const NO_VM_FILTERS: VmFilters = { text: '', state: null, hostId: null, folderId: null, label: '' };
 
 interface UiState {
@@ -34,6 +44,10 @@ interface UiState {
   readonly projectId: string | undefined;
   /** The VM whose detail the Virtual Machines page shows; null shows the list. */
   readonly selectedVmId: string | null;
+  /** The tab the VM page shows. */
+  readonly vmTab: VmTab;
+  /** When set, the window shows only this console; "Back" returns to its VM page. */
+  readonly detachedConsole: DetachedConsole | null;
   /** The Virtual Machines page: how its tree groups VMs. */
   readonly vmTreeMode: VmTreeMode;
   readonly vmFilters: VmFilters;
@@ -44,6 +58,10 @@ interface UiState {
   selectFolder(id: string | null): void;
   openHost(id: string | null): void;
   openVm(id: string | null): void;
+  setVmTab(tab: VmTab): void;
+  detachConsole(vmId: string, kind: ConsoleKind): void;
+  /** Leaves the detached console for its VM page, on the tab it came from. */
+  reattachConsole(): void;
   setVmTreeMode(mode: VmTreeMode): void;
   setVmFilters(patch: Partial<VmFilters>): void;
   setVmSort(key: VmSortKey, direction: 'asc' | 'desc'): void;
@@ -56,15 +74,30 @@ export const useUi = create<UiState>()((set) => ({
   selectedHostId: null,
   projectId: undefined,
   selectedVmId: null,
+  vmTab: 'overview',
+  detachedConsole: null,
   vmTreeMode: 'hosts',
   vmFilters: NO_VM_FILTERS,
   vmSort: { key: 'name', direction: 'asc' },
   vmSelection: new Set(),
   // Choosing a page in the navigation shows its top level (the Hosts list, not a host's detail).
-  goTo: (page) => set({ page, selectedHostId: null, selectedVmId: null }),
+  goTo: (page) => set({ page, selectedHostId: null, selectedVmId: null, detachedConsole: null }),
   selectFolder: (id) => set({ selectedFolderId: id }),
   openHost: (id) => set({ page: 'hosts', selectedHostId: id }),
-  openVm: (id) => set({ page: 'vms', selectedVmId: id }),
+  openVm: (id) => set({ page: 'vms', selectedVmId: id, vmTab: 'overview', detachedConsole: null }),
+  setVmTab: (tab) => set({ vmTab: tab }),
+  detachConsole: (vmId, kind) => set({ detachedConsole: { vmId, kind } }),
+  reattachConsole: () =>
+    set((s) =>
+      s.detachedConsole === null
+        ? {}
+        : {
+            page: 'vms',
+            selectedVmId: s.detachedConsole.vmId,
+            vmTab: s.detachedConsole.kind === 'vnc' ? 'console' : 'serial',
+            detachedConsole: null,
+          },
+    ),
   setVmTreeMode: (mode) => set({ vmTreeMode: mode }),
   setVmFilters: (patch) => set((s) => ({ vmFilters: { ...s.vmFilters, ...patch } })),
   setVmSort: (key, direction) => set({ vmSort: { key, direction } }),

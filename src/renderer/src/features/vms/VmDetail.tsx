@@ -20,16 +20,19 @@ import {
   LabelGroup,
   PageSection,
   Spinner,
+  Tab,
+  Tabs,
+  TabTitleText,
   Title,
 } from '@patternfly/react-core';
 import FolderOpenIcon from '@patternfly/react-icons/dist/esm/icons/folder-open-icon';
 import TrashIcon from '@patternfly/react-icons/dist/esm/icons/trash-icon';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useState } from 'react';
-import type { VmDetail as VmDetailData } from '../../../../shared/domain/vm';
 import { useQhciQuery } from '../../api/hooks';
-import { useProjectInput } from '../../stores/project';
-import { useUi } from '../../stores/ui';
+import { useUi, type VmTab } from '../../stores/ui';
+import { SerialConsole } from '../console/SerialConsole';
+import { Thumbnail } from '../console/Thumbnail';
+import { VncConsole } from '../console/VncConsole';
 import { formatBytes, formatTime } from '../hosts/format';
 import { VmStateLabel } from '../hosts/HostVms';
 import { useInventoryLookups } from './lookups';
@@ -39,123 +42,7 @@ import { VmMoveModal } from './VmMoveModal';
 import { PowerFailures } from './PowerFailures';
 import { VmGuest } from './VmGuest';
 import { VmPowerButtons } from './VmPowerButtons';
-
-/**
- * The backing chain below a disk's source, nearest first. libvirt reports it for running domains only, so
- * otherwise it is followed through the host's volumes as the last sync found them.
- */
-function chainOf(
-  disk: { source: string | null; backingChain: readonly string[] },
-  backingOf: ReadonlyMap<string, string | null>,
-): readonly string[] {
-  if (disk.backingChain.length > 0 || disk.source === null) return disk.backingChain;
-  const chain: string[] = [];
-  for (
-    let p = backingOf.get(disk.source);
-    p && !chain.includes(p) && chain.length < 16;
-    p = backingOf.get(p)
-  ) {
-    chain.push(p);
-  }
-  return chain;
-}
-
-function Disks(props: { vm: VmDetailData }) {
-  const disks = props.vm.details.disks ?? [];
-  const project = useProjectInput();
-  const hostId = props.vm.hostId;
-  const volumes = useQhciQuery(
-    'images.list',
-    { ...project, hostId: hostId ?? '' },
-    { enabled: hostId !== null && disks.length > 0 },
-  );
-  const backingOf = new Map((volumes.data ?? []).map((v) => [v.path, v.backingPath]));
-  return (
-    <Card data-testid="vm-detail-disks">
-      <CardTitle component="h2">Disks ({disks.length})</CardTitle>
-      {disks.length === 0 ? (
-        <CardBody className="qhci-subtle">No disks.</CardBody>
-      ) : (
-        <Table aria-label="Disks" variant="compact">
-          <Thead>
-            <Tr>
-              <Th>Target</Th>
-              <Th>Device</Th>
-              <Th>Bus</Th>
-              <Th>Format</Th>
-              <Th>Source and backing chain</Th>
-            </Tr>
-          </Thead>
-          <Tbody>
-            {disks.map((d) => (
-              <Tr key={d.target} data-testid={`vm-disk-${d.target}`}>
-                <Td dataLabel="Target">
-                  <strong>{d.target}</strong>
-                </Td>
-                <Td dataLabel="Device">{d.device}</Td>
-                <Td dataLabel="Bus">{d.bus ?? '—'}</Td>
-                <Td dataLabel="Format">{d.format ?? '—'}</Td>
-                <Td dataLabel="Source and backing chain">
-                  <code className="qhci-break" data-testid={`vm-disk-source-${d.target}`}>
-                    {d.source ?? '—'}
-                  </code>
-                  {chainOf(d, backingOf).length > 0 && (
-                    <ol
-                      className="qhci-vm-detail-chain"
-                      aria-label={`Backing chain of ${d.target}`}
-                      data-testid={`vm-disk-chain-${d.target}`}
-                    >
-                      {chainOf(d, backingOf).map((b) => (
-                        <li key={b} className="qhci-break">
-                          ↳ {b}
-                        </li>
-                      ))}
-                    </ol>
-                  )}
-                </Td>
-              </Tr>
-            ))}
-          </Tbody>
-        </Table>
-      )}
-    </Card>
-  );
-}
-
-function Nics(props: { vm: VmDetailData }) {
-  const nics = props.vm.details.nics ?? [];
-  return (
-    <Card data-testid="vm-detail-nics">
-      <CardTitle component="h2">Network interfaces ({nics.length})</CardTitle>
-      {nics.length === 0 ? (
-        <CardBody className="qhci-subtle">No network interfaces.</CardBody>
-      ) : (
-        <Table aria-label="Network interfaces" variant="compact">
-          <Thead>
-            <Tr>
-              <Th>Type</Th>
-              <Th>Source</Th>
-              <Th>MAC</Th>
-              <Th>Model</Th>
-            </Tr>
-          </Thead>
-          <Tbody>
-            {nics.map((n, i) => (
-              <Tr key={n.mac ?? i} data-testid={`vm-nic-${i}`}>
-                <Td dataLabel="Type">{n.type}</Td>
-                <Td dataLabel="Source">{n.source ?? '—'}</Td>
-                <Td dataLabel="MAC">
-                  <code>{n.mac ?? '—'}</code>
-                </Td>
-                <Td dataLabel="Model">{n.model ?? '—'}</Td>
-              </Tr>
-            ))}
-          </Tbody>
-        </Table>
-      )}
-    </Card>
-  );
-}
+import { Disks, Nics } from './VmDevices';
 
 /** One VM: what it is, where it runs, its devices and how it was created; power, move and delete. */
 export function VmDetail(props: { vmId: string }) {
@@ -163,6 +50,9 @@ export function VmDetail(props: { vmId: string }) {
   const openHost = useUi((s) => s.openHost);
   const selectFolder = useUi((s) => s.selectFolder);
   const goTo = useUi((s) => s.goTo);
+  const tab = useUi((s) => s.vmTab);
+  const setTab = useUi((s) => s.setVmTab);
+  const detachConsole = useUi((s) => s.detachConsole);
   const detail = useQhciQuery('vms.get', { id: props.vmId });
   const inventory = useInventoryLookups();
   const power = usePower();
@@ -240,6 +130,17 @@ export function VmDetail(props: { vmId: string }) {
     ['Memory', vm.memoryBytes === null ? '—' : formatBytes(vm.memoryBytes), 'vm-detail-memory'],
     ['Domain type', vm.details.type ?? '—', 'vm-detail-type'],
     ['Guest', <VmGuest key={`guest-${vm.state}`} vmId={vm.id} state={vm.state} />, 'vm-detail-guest'],
+    [
+      'Screen',
+      <Thumbnail
+        key="screen"
+        vmId={vm.id}
+        vmName={vm.name}
+        vmState={vm.state}
+        onOpen={() => setTab('console')}
+      />,
+      'vm-detail-screen',
+    ],
     ['UUID', vm.uuid === null ? '—' : <code>{vm.uuid}</code>, 'vm-detail-uuid'],
     ['Description', vm.description || '—', 'vm-detail-description'],
     [
@@ -309,47 +210,81 @@ export function VmDetail(props: { vmId: string }) {
         <PowerFailures power={power} />
       </PageSection>
       <PageSection isFilled>
-        <Grid hasGutter>
-          <GridItem lg={6}>
-            <Card isFullHeight data-testid="vm-detail-overview">
-              <CardTitle component="h2">Overview</CardTitle>
-              <CardBody>
-                <DescriptionList isHorizontal isCompact>
-                  {facts.map(([term, value, testId]) => (
-                    <DescriptionListGroup key={term}>
-                      <DescriptionListTerm>{term}</DescriptionListTerm>
-                      <DescriptionListDescription data-testid={testId}>{value}</DescriptionListDescription>
-                    </DescriptionListGroup>
-                  ))}
-                </DescriptionList>
-              </CardBody>
-            </Card>
-          </GridItem>
-          <GridItem lg={6}>
-            <Card isFullHeight data-testid="vm-detail-request">
-              <CardTitle component="h2">Create request</CardTitle>
-              <CardBody>
-                {vm.request === null ? (
-                  <span className="qhci-subtle" data-testid="vm-detail-no-request">
-                    Found on its host by a sync: QHCI did not create it.
-                  </span>
-                ) : (
-                  <CodeBlock>
-                    <CodeBlockCode data-testid="vm-detail-request-json">
-                      {JSON.stringify(vm.request, null, 2)}
-                    </CodeBlockCode>
-                  </CodeBlock>
-                )}
-              </CardBody>
-            </Card>
-          </GridItem>
-          <GridItem span={12}>
-            <Disks vm={vm} />
-          </GridItem>
-          <GridItem span={12}>
-            <Nics vm={vm} />
-          </GridItem>
-        </Grid>
+        <Tabs
+          activeKey={tab}
+          onSelect={(_e, key) => setTab(key as VmTab)}
+          // A console connects when its tab opens and closes when it is left.
+          mountOnEnter
+          unmountOnExit
+          aria-label={`Views of ${vm.name}`}
+          data-testid="vm-detail-tabs"
+        >
+          <Tab
+            eventKey="overview"
+            title={<TabTitleText>Overview</TabTitleText>}
+            data-testid="vm-tab-overview"
+          >
+            <div className="qhci-vm-tab-body">
+              <Grid hasGutter>
+                <GridItem lg={6}>
+                  <Card isFullHeight data-testid="vm-detail-overview">
+                    <CardTitle component="h2">Overview</CardTitle>
+                    <CardBody>
+                      <DescriptionList isHorizontal isCompact>
+                        {facts.map(([term, value, testId]) => (
+                          <DescriptionListGroup key={term}>
+                            <DescriptionListTerm>{term}</DescriptionListTerm>
+                            <DescriptionListDescription data-testid={testId}>
+                              {value}
+                            </DescriptionListDescription>
+                          </DescriptionListGroup>
+                        ))}
+                      </DescriptionList>
+                    </CardBody>
+                  </Card>
+                </GridItem>
+                <GridItem lg={6}>
+                  <Card isFullHeight data-testid="vm-detail-request">
+                    <CardTitle component="h2">Create request</CardTitle>
+                    <CardBody>
+                      {vm.request === null ? (
+                        <span className="qhci-subtle" data-testid="vm-detail-no-request">
+                          Found on its host by a sync: QHCI did not create it.
+                        </span>
+                      ) : (
+                        <CodeBlock>
+                          <CodeBlockCode data-testid="vm-detail-request-json">
+                            {JSON.stringify(vm.request, null, 2)}
+                          </CodeBlockCode>
+                        </CodeBlock>
+                      )}
+                    </CardBody>
+                  </Card>
+                </GridItem>
+                <GridItem span={12}>
+                  <Disks vm={vm} />
+                </GridItem>
+                <GridItem span={12}>
+                  <Nics vm={vm} />
+                </GridItem>
+              </Grid>
+            </div>
+          </Tab>
+          <Tab eventKey="console" title={<TabTitleText>Console</TabTitleText>} data-testid="vm-tab-console">
+            <div className="qhci-vm-tab-body">
+              <VncConsole vmId={vm.id} vmState={vm.state} onDetach={() => detachConsole(vm.id, 'vnc')} />
+            </div>
+          </Tab>
+          <Tab eventKey="serial" title={<TabTitleText>Serial</TabTitleText>} data-testid="vm-tab-serial">
+            <div className="qhci-vm-tab-body">
+              <SerialConsole
+                vmId={vm.id}
+                vmState={vm.state}
+                onDetach={() => detachConsole(vm.id, 'serial')}
+              />
+            </div>
+          </Tab>
+        </Tabs>
       </PageSection>
       {dialog === 'move' && (
         <VmMoveModal
