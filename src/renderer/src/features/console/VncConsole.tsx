@@ -62,7 +62,7 @@ function VncSession(props: {
   onDetach?: () => void;
 }) {
   const screenRef = useRef<HTMLDivElement>(null);
-  const { view, display, conn } = useVnc(props.vmId, screenRef, props.scale);
+  const { view, setView, display, conn } = useVnc(props.vmId, screenRef, props.scale);
   const [typing, setTyping] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const rfb = () => conn.current?.rfb ?? null;
@@ -105,7 +105,10 @@ function VncSession(props: {
           <div className="qhci-console-overlay">
             <PasswordPrompt
               username={view.username}
-              onSubmit={(credentials) => rfb()?.sendCredentials(credentials)}
+              onSubmit={(credentials) => {
+                setView({ s: 'connecting' });
+                rfb()?.sendCredentials(credentials);
+              }}
             />
           </div>
         ) : (
@@ -164,7 +167,7 @@ function useVnc(vmId: string, screenRef: RefObject<HTMLDivElement | null>, scale
       c.close();
     };
   }, [vmId, screenRef]);
-  return { view, display, conn };
+  return { view, setView, display, conn };
 }
 
 interface Fullscreen {

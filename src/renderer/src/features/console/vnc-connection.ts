@@ -55,12 +55,16 @@ export function connectVnc(vmId: string, screen: HTMLElement, h: VncHandlers): V
       if (closed) return;
       closed = true;
       // disconnect() closes the socket, which tells main; consoles.close ends the session in any case.
-      rfb?.disconnect();
+      // noVNC logs an error when a disconnected client is disconnected again.
+      if (rfb && !disconnected.has(rfb)) rfb.disconnect();
       rfb = null;
       if (sessionId !== null) closeConsole(sessionId);
     },
   };
 }
+
+/** Clients noVNC has disconnected (their state is final). */
+const disconnected = new WeakSet<RFB>();
 
 interface EndSeen {
   reason: StreamEndReason;
@@ -101,6 +105,7 @@ function attachRfb(
     refused = e.detail.reason || 'authentication failed';
   });
   rfb.addEventListener('disconnect', (e) => {
+    disconnected.add(rfb);
     view(disconnectView(e.detail.clean, end, refused, sniffer.verdict));
   });
   return rfb;
