@@ -1,8 +1,11 @@
 /** What every command gets: the typed client, the output mode, the project. */
+import type { PortEnd } from '../main/consoles/port-pump';
 import type { QhciClient } from '../shared/ipc/transport';
 
 export interface Ctx {
   client: QhciClient;
+  /** Where a console session opened by consoles.open gets its port (the in-process app's sessions). */
+  streams?: { attach(sessionId: string, port: PortEnd, owner: string | null): void };
   json: boolean;
   projectId: string;
 }

@@ -79,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const ctx: Ctx = {
     client: createClient(inProcessBridge(app)),
+    streams: app.consoles,
     json: values.json,
     projectId: values.project,
   };

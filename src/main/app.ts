@@ -2,6 +2,11 @@
  * Composition root: open the inventory, migrate, build the services, and expose them as the contract's
  * handlers. Used by Electron's main, the CLI and the tests alike; it never imports electron.
  */
+import { openDisplay } from './consoles/display';
+import { screenshot as takeScreenshot } from './consoles/screenshot';
+import { openSerial } from './consoles/serial';
+import { ConsoleSessions } from './consoles/sessions';
+import { createVmScreenshot, type VmScreenshotService } from './consoles/vm-screenshot';
 import { join } from 'node:path';
 import type { EventName } from '../shared/ipc/channels';
 import type { AppInfo } from '../shared/ipc/contract';
@@ -75,6 +80,8 @@ export interface AppOptions {
    * that only a later look can see as abandoned.
    */
   readonly reconcileEveryMs?: number;
+  /** Console sessions: how long an opened stream waits for its port, how many may be open (tests). */
+  readonly consoles?: { readonly attachTimeoutMs?: number; readonly maxSessions?: number };
 }
 
 export interface App {
@@ -90,6 +97,9 @@ export interface App {
   readonly hosts: HostsService;
   readonly placement: PlacementService;
   readonly provisioning: Operations;
+  /** Open consoles: transports attach a port to a session that consoles.open started. */
+  readonly consoles: ConsoleSessions;
+  readonly screenshot: VmScreenshotService;
   /** Resolves when start-up reconciliation of interrupted tasks has finished. */
   readonly ready: Promise<void>;
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
@@ -212,6 +222,18 @@ export function createApp(opts: AppOptions): App {
   };
 
   const files = createFileTokens(opts.pickFile ?? null);
+  const consoles = new ConsoleSessions({
+    vms: repos.vms,
+    hosts: repos.hosts,
+    driverFor: (id) => hosts.driverFor(id),
+    openers: { display: openDisplay, serial: openSerial },
+    ...opts.consoles,
+  });
+  const screenshot = createVmScreenshot({
+    vms: repos.vms,
+    driverFor: (id) => hosts.driverFor(id),
+    shoot: takeScreenshot,
+  });
   const handlers = createHandlers({
     files,
     info,
@@ -227,6 +249,8 @@ export function createApp(opts: AppOptions): App {
     power,
     guestStatus,
     monitor,
+    consoles,
+    screenshot,
   });
 
   const dispatch = createDispatch(handlers, opts.logError ? { logError: opts.logError } : {});
@@ -240,10 +264,13 @@ export function createApp(opts: AppOptions): App {
     hosts,
     placement,
     provisioning,
+    consoles,
+    screenshot,
     ready,
     subscribe: (listener) => events.subscribe(listener),
     close: () => {
       if (reconcileTimer) clearInterval(reconcileTimer);
+      consoles.closeAll();
       provisioning.close();
       taskLog.close();
       monitor?.stopAll();

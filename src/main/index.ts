@@ -72,7 +72,12 @@ if (!electronApp.requestSingleInstanceLock()) {
       return;
     }
     const app = services;
-    ipc = wireIpc({ dispatch: app.windowDispatch, subscribe: (l) => app.subscribe(l) }, appUrl, log);
+    ipc = wireIpc(
+      { dispatch: app.windowDispatch, subscribe: (l) => app.subscribe(l) },
+      appUrl,
+      log,
+      app.consoles,
+    );
     openWindow();
     electronApp.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) openWindow();

@@ -13,6 +13,7 @@ import { CHANNELS, EVENTS } from '../../src/shared/ipc/channels';
 import type { Channel, ChannelInput, ChannelOutput } from '../../src/shared/ipc/contract';
 import { createClient } from '../../src/shared/ipc/transport';
 import { EMIT_FUNCTION, INVOKE_BINDING, installBridge } from './bridge';
+import { relayStreams } from './stream-relay';
 import { assertRendererBuilt, INDEX_URL, REPO_ROOT, serveRenderer } from './serve';
 
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results', 'screenshots');
@@ -80,10 +81,14 @@ export const test = base.extend<{
     });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
 
-    await page.exposeBinding(INVOKE_BINDING, (_source, channel: unknown, input: unknown) => {
+    const handOver = await relayStreams(page, app);
+    await page.exposeBinding(INVOKE_BINDING, async (_source, channel: unknown, input: unknown) => {
       invocations.push(String(channel));
       // As Electron's IPC does: the window's calls name workstation files only by token.
-      return app.windowDispatch(channel, input);
+      const result = await app.windowDispatch(channel, input);
+      // As Electron's transport does: a console's port goes to the page before the result.
+      if (channel === 'consoles.open') await handOver(result);
+      return result;
     });
     await page.addInitScript(installBridge, {
       channels: CHANNELS,
@@ -121,6 +126,7 @@ export const test = base.extend<{
     });
 
     unsubscribe();
+    app.consoles.closeOwner('page');
     app.close();
     rmSync(dataDir, { recursive: true, force: true });
     expect(problems, 'the page logged errors or made requests it should not').toEqual([]);

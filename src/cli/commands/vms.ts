@@ -9,6 +9,7 @@ import { fmtBytes } from '../args';
 import { print, table, type Ctx } from '../context';
 import type { Opts } from '../options';
 import { folderPaths, resolveVm } from '../resolve';
+import { CONSOLE_USAGE, vmConsole, vmScreenshot } from './console';
 import { CREATE_USAGE, vmCreate } from './create';
 
 export const VM_USAGE = `Virtual machines
@@ -22,7 +23,8 @@ ${CREATE_USAGE}
   vm fix-cpu NAME|ID [--host NAME]      a VM its host refused to start for its CPU: redefine it with a
                                          compatible CPU mode (the original is kept if none starts), start it
   vm delete NAME|ID [--keep-disks] [--host NAME]
-                                         stops and undefines it and deletes its own volumes`;
+                                         stops and undefines it and deletes its own volumes
+${CONSOLE_USAGE}`;
 
 const ALIASES: Record<string, PowerActionName> = {
   'force-off': 'destroy',
@@ -125,6 +127,10 @@ export async function vmCommand(ctx: Ctx, args: string[], o: Opts): Promise<numb
       showText(vm, host, vm.folderId ? (folders.get(vm.folderId) ?? '-') : '-', guest),
     );
     return 0;
+  }
+  if (verb === 'console' && a) return vmConsole(ctx, await resolveVm(ctx, a, o.host));
+  if (verb === 'screenshot' && a && args[2]) {
+    return vmScreenshot(ctx, await resolveVm(ctx, a, o.host), args[2]);
   }
   if (verb === 'fix-cpu' && a) {
     const vm = await resolveVm(ctx, a, o.host);

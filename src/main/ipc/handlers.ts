@@ -9,6 +9,8 @@ import type { ImagesRepo } from '../inventory/images.repo';
 import type { SettingsRepo } from '../inventory/settings.repo';
 import type { TasksRepo } from '../inventory/tasks.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
+import type { ConsoleSessions } from '../consoles/sessions';
+import type { VmScreenshotService } from '../consoles/vm-screenshot';
 import type { CpuFix } from '../operations/cpu-fix';
 import type { Operations } from '../operations';
 import type { FoldersService } from '../services/folders';
@@ -43,6 +45,8 @@ export interface HandlerServices {
   /** Watches hosts live in the desktop app; null in the CLI and most tests. */
   readonly monitor: HostMonitor | null;
   readonly files: FileTokens;
+  readonly consoles: ConsoleSessions;
+  readonly screenshot: VmScreenshotService;
 }
 
 export function createHandlers(s: HandlerServices): Handlers {
@@ -93,6 +97,10 @@ export function createHandlers(s: HandlerServices): Handlers {
     'vms.create': (i) => s.provisioning.create(i.request),
     'vms.preview': (i) => s.provisioning.preview(i.request),
     'vms.delete': (i) => s.provisioning.deleteVm(i.vmId, i.deleteDisks),
+    'vms.screenshot': async (i) => (await s.screenshot(i.vmId)).shot,
+    'consoles.open': (i) => s.consoles.open(i),
+    'consoles.resize': (i) => s.consoles.resize(i.sessionId, { cols: i.cols, rows: i.rows }),
+    'consoles.close': (i) => s.consoles.close(i.sessionId),
     'tasks.list': (i) => s.repos.tasks.list(s.projects.resolve(i.projectId).id, i.limit),
     'tasks.get': (i) => {
       const t = s.repos.tasks.get(i.id);

@@ -2,6 +2,14 @@
  * The single source of truth for everything that crosses from the UI (or the CLI, or a test) into main:
  * each channel's zod input schema and its output type, and each push event's payload type.
  */
+import {
+  ConsoleOpenInput,
+  ConsoleResizeInput,
+  ConsoleSessionInput,
+  VmScreenshotInput,
+  type ConsoleOpened,
+  type VmScreenshot,
+} from '../domain/console';
 import { FilePickInput, type PickedFile } from '../domain/files';
 import { z } from 'zod';
 import {
@@ -146,6 +154,15 @@ export const contract = {
   'vms.preview': { input: VmCreateInput, output: out<VmCreatePreview>(), mutates: false },
   /** Stops (if needed) and undefines the domain, deletes its own volumes, forgets the VM. */
   'vms.delete': { input: VmDeleteInput, output: out<{ deleted: true }>(), mutates: true },
+  /** A PNG of the VM's screen now (the VM page's thumbnail; `qhci vm screenshot`). */
+  'vms.screenshot': { input: VmScreenshotInput, output: out<VmScreenshot>(), mutates: false },
+  /**
+   * Opens a VM's graphical (VNC) or serial console. The bytes do not come back here: the transport hands
+   * the caller a MessagePort for the session (src/shared/ipc/streams.ts).
+   */
+  'consoles.open': { input: ConsoleOpenInput, output: out<ConsoleOpened>(), mutates: false },
+  'consoles.resize': { input: ConsoleResizeInput, output: out<{ resized: true }>(), mutates: false },
+  'consoles.close': { input: ConsoleSessionInput, output: out<{ closed: true }>(), mutates: false },
   'tasks.list': { input: TaskListInput, output: out<Task[]>(), mutates: false },
   'tasks.get': { input: TaskGetInput, output: out<Task>(), mutates: false },
   'images.list': { input: ImageListInput, output: out<ImageSummary[]>(), mutates: false },
