@@ -60,8 +60,8 @@ describe('libvirt XML parsing', () => {
       { type: 'bridge', source: 'br0', mac: '52:54:00:ab:cd:ef', model: 'e1000e' },
     ]);
     expect(d.graphics).toEqual([
-      { type: 'vnc', port: 5900 },
-      { type: 'spice', port: null },
+      { type: 'vnc', port: 5900, listen: '127.0.0.1', exposed: false },
+      { type: 'spice', port: null, listen: null, exposed: false },
     ]);
   });
 

@@ -10,6 +10,7 @@ import type {
   VolumeKind,
 } from '../../shared/domain/host';
 import { QHCI_VM_XMLNS } from './domain-xml';
+import { graphicsDevices, isExposed, listenLabel } from './graphics';
 import { bytes, node, nodes, parseXml, text, type XmlNode } from './xml';
 
 function diskSource(disk: XmlNode): string | null {
@@ -54,10 +55,12 @@ export function parseDomainXml(xml: string): DomainInfo {
       model: text(node(i, 'model'), '@type') ?? null,
     };
   });
-  const graphics = nodes(devices, 'graphics').map((g) => {
-    const port = Number(text(g, '@port'));
-    return { type: text(g, '@type') ?? 'unknown', port: Number.isInteger(port) && port > 0 ? port : null };
-  });
+  const graphics = graphicsDevices(devices).map((g) => ({
+    type: g.type,
+    port: g.port,
+    listen: listenLabel(g),
+    exposed: isExposed(g),
+  }));
   return {
     uuid: text(dom, 'uuid') ?? '',
     name: text(dom, 'name') ?? '',

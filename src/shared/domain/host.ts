@@ -89,7 +89,13 @@ export interface DomainInfo {
   readonly memoryBytes: number;
   readonly disks: readonly DomainDisk[];
   readonly nics: readonly DomainNic[];
-  readonly graphics: readonly { type: string; port: number | null }[];
+  /** `listen`: where the display listens (address or socket path); `exposed`: reachable beyond the host. */
+  readonly graphics: readonly {
+    type: string;
+    port: number | null;
+    listen: string | null;
+    exposed: boolean;
+  }[];
 }
 
 export const HostName = DisplayName;
