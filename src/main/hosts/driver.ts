@@ -2,8 +2,10 @@
  * One interface for both kinds of host connection. Drivers move bytes: they run virsh and host tools and
  * return libvirt's XML as text; services parse it (src/main/virt) and store it (src/main/inventory).
  */
+import type { Duplex } from 'node:stream';
 import { AppError } from '../../shared/domain/errors';
 import type { HostKind } from '../../shared/domain/host';
+import type { HostTerminal, SocketTarget, TerminalSize } from '../consoles/types';
 import type { ExecResult } from './ssh-connection';
 import type { BatchResult } from './virsh';
 
@@ -60,6 +62,25 @@ export interface HostDriver {
   power(uuid: string, action: PowerAction): Promise<void>;
   /** Streams lifecycle events until the returned stop function is called or the connection drops. */
   watchEvents(onEvent: (e: DomainEvent) => void, onEnd: (reason: string) => void): Promise<() => void>;
+
+  // ---- Console streams (src/main/consoles) ----
+  /**
+   * A byte stream to a socket as the host sees it (a VM's display): over SSH a forwarded channel on the
+   * host's connection; for a libvirt URI whose hypervisor runs here, a plain connection. UNSUPPORTED for a
+   * remote libvirt URI.
+   */
+  openSocket(target: SocketTarget): Promise<Duplex>;
+  /** `virsh -c URI args…` in a pseudo-terminal (virsh console), on the host over SSH or here. */
+  openVirshTerminal(args: readonly string[], size: TerminalSize): Promise<HostTerminal>;
+  /**
+   * `virsh -q -c URI args…` with stdout as bytes (a screenshot to /dev/stdout). Quiet, so that no
+   * informational line mixes into the bytes; fails with virsh's error text.
+   */
+  virshBytes(args: readonly string[], opts?: { timeoutMs?: number }): Promise<Buffer>;
+  /** Console sockets and terminals open through this driver right now. */
+  readonly openStreams: number;
+  /** Whether a stream from openSocket or openVirshTerminal ended because the host connection dropped. */
+  lostWithConnection(stream: Duplex): boolean;
 }
 
 const STATE_FILTERS = [

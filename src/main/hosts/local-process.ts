@@ -1,5 +1,6 @@
 /** Runs a program on this workstation with an argument vector (never through a shell). */
 import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { AppError } from '../../shared/domain/errors';
 import type { ExecResult } from './ssh-connection';
 import type { VirshRunner } from './virsh';
@@ -8,11 +9,17 @@ import type { VirshProcess } from './virsh-session';
 export function runLocal(
   program: string,
   args: readonly string[],
-  opts: { timeoutMs?: number; stdin?: string | Buffer; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    timeoutMs?: number;
+    stdin?: string | Buffer;
+    env?: NodeJS.ProcessEnv;
+    /** A file descriptor the program's stdout goes to instead (stdout in the result is then empty). */
+    stdoutFd?: number;
+  } = {},
 ): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', opts.stdoutFd ?? 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C', ...opts.env },
     });
     const out: Buffer[] = [];
@@ -29,8 +36,10 @@ export function runLocal(
         );
       }, opts.timeoutMs);
     }
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    // stdin and stderr are always pipes; stdout is one unless stdoutFd was given.
+    const { stdin, stderr } = child as typeof child & { stdin: Writable; stderr: Readable };
+    child.stdout?.on('data', (d: Buffer) => out.push(d));
+    stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (timer) clearTimeout(timer);
       reject(
@@ -50,8 +59,8 @@ export function runLocal(
         code: code ?? -1,
       });
     });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.stdin ?? '');
+    stdin.on('error', () => undefined);
+    stdin.end(opts.stdin ?? '');
   });
 }
 

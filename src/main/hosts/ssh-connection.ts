@@ -57,6 +57,14 @@ export interface ExecResult {
   readonly code: number;
 }
 
+export type ExecBytesResult = Omit<ExecResult, 'stdout'> & { readonly stdout: Buffer };
+
+/** Asks the client for one channel (exec, forwardOut…), in ssh2's callback style. */
+export type ChannelOpener = (
+  client: Client,
+  cb: (err: Error | undefined, channel: ClientChannel) => void,
+) => void;
+
 export interface ExecOptions {
   readonly stdin?: string | Buffer;
   readonly timeoutMs?: number;
@@ -191,20 +199,24 @@ export class SshConnection {
 
   /**
    * Opens a channel, reconnecting once if the connection turns out to be gone (ssh2 notices a dead socket
-   * only when it is used).
+   * only when it is used). A refusal from a live server (a port nothing listens on, too many sessions)
+   * carries a reason code: it is reported as it is, and the connection, with its other channels, stays.
    */
-  private async channel(command: string): Promise<ClientChannel> {
+  async openChannel(open: ChannelOpener): Promise<ClientChannel> {
     for (let attempt = 0; ; attempt++) {
       const client = await this.connect();
       try {
         return await new Promise<ClientChannel>((resolve, reject) => {
           try {
-            client.exec(command, (err, stream) => (err ? reject(err) : resolve(stream)));
+            open(client, (err, stream) => (err ? reject(err) : resolve(stream)));
           } catch (err) {
             reject(err as Error);
           }
         });
       } catch (err) {
+        if ((err as { reason?: unknown }).reason !== undefined && this.client === client) {
+          throw new AppError('HOST_ERROR', `${this.target.host} refused: ${(err as Error).message}`);
+        }
         if (this.client === client) {
           this.client = null;
           client.end();
@@ -220,10 +232,37 @@ export class SshConnection {
     }
   }
 
+  private channel(command: string): Promise<ClientChannel> {
+    return this.openChannel((client, cb) => client.exec(command, cb));
+  }
+
+  private streams = 0;
+
+  /** Console channels (forwarded sockets, terminals) opened by openStream that have not closed yet. */
+  get openStreams(): number {
+    return this.streams;
+  }
+
+  /** Opens a long-lived channel for a console, like openChannel, and counts it until it closes. */
+  async openStream(open: ChannelOpener): Promise<ClientChannel> {
+    const ch = await this.openChannel(open);
+    this.streams += 1;
+    ch.once('close', () => {
+      this.streams -= 1;
+    });
+    return ch;
+  }
+
   /** Runs argv on the host, each argument shell-quoted. Rejects only when the command could not run. */
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const r = await this.execBytes(argv, opts);
+    return { ...r, stdout: r.stdout.toString('utf8') };
+  }
+
+  /** exec, with stdout as bytes (a screenshot). */
+  async execBytes(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecBytesResult> {
     const stream = await this.channel(loginShellCommand(argv));
-    return new Promise<ExecResult>((resolve, reject) => {
+    return new Promise<ExecBytesResult>((resolve, reject) => {
       const out: Buffer[] = [];
       const errs: Buffer[] = [];
       let timer: NodeJS.Timeout | undefined;
@@ -249,11 +288,7 @@ export class SshConnection {
           );
           return;
         }
-        resolve({
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(errs).toString('utf8'),
-          code,
-        });
+        resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(errs).toString('utf8'), code });
       });
       if (opts.stdin !== undefined) stream.end(opts.stdin);
       else stream.end();

@@ -59,6 +59,8 @@ const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   domifaddr: ['domain', 'interface', 'source'],
   'qemu-agent-command': ['domain', 'timeout', 'cmd'],
   domcapabilities: ['virttype', 'emulatorbin', 'arch', 'machine'],
+  console: ['domain', 'devname'],
+  screenshot: ['domain', 'file', 'screen'],
 };
 
 /**

@@ -9,6 +9,7 @@
  * held to that one key.
  */
 import { spawn } from 'node:child_process';
+import type { Duplex } from 'node:stream';
 import { AppError } from '../../../shared/domain/errors';
 import {
   checkLibvirtUri,
@@ -26,6 +27,8 @@ import {
   type RawHostData,
 } from '../driver';
 import { runLocal, spawnLocalVirsh } from '../local-process';
+import { localVirshBytes, openLocalSocket, spawnVirshTerminal, StreamCount } from './local-streams';
+import type { HostTerminal, SocketTarget, TerminalSize } from '../../consoles/types';
 import type { VirshRunner } from '../virsh';
 import { sessionVirsh, VirshSessions } from '../virsh-session';
 import { SshKeyPin, type LibvirtHostKeys } from './ssh-key-pin';
@@ -276,6 +279,40 @@ export class LibvirtDriver implements HostDriver {
     }
     // The binding has no reboot: virsh does it.
     await this.virsh([action, '--domain', uuid], { timeoutMs: 120_000 });
+  }
+
+  /** The display's socket, for a hypervisor on this workstation only (libvirt gives no tunnel to it). */
+  openSocket(target: SocketTarget): Promise<Duplex> {
+    if (!this.isLocal) {
+      return Promise.reject(
+        new AppError(
+          'UNSUPPORTED',
+          `The graphical console cannot reach a display through a remote libvirt URI (${this.uri}); add the host as an SSH host to use it`,
+        ),
+      );
+    }
+    return openLocalSocket(target).then((s) => this.streams.track(s));
+  }
+
+  /** virsh runs here, whatever the URI: it reaches a remote libvirt itself. */
+  async openVirshTerminal(args: readonly string[], size: TerminalSize): Promise<HostTerminal> {
+    const t = await spawnVirshTerminal(await this.target(), args, size);
+    this.streams.track(t.stream);
+    return t;
+  }
+
+  async virshBytes(args: readonly string[], opts?: { timeoutMs?: number }): Promise<Buffer> {
+    return localVirshBytes(await this.target(), args, opts);
+  }
+
+  private readonly streams = new StreamCount();
+  get openStreams(): number {
+    return this.streams.open;
+  }
+
+  /** Local sockets and ptys have no connection to lose (virsh to a remote URI reports its own loss). */
+  lostWithConnection(): boolean {
+    return false;
   }
 
   async watchEvents(onEvent: (e: DomainEvent) => void, onEnd: (reason: string) => void): Promise<() => void> {

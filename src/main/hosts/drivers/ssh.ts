@@ -11,6 +11,9 @@ import {
 } from '../driver';
 import type { SshConnection } from '../ssh-connection';
 import { usableLibvirtUri } from './libvirt';
+import { endedWithConnection, openSshSocket, openSshVirshTerminal, sshVirshBytes } from './ssh-streams';
+import type { Duplex } from 'node:stream';
+import type { SocketTarget, TerminalSize } from '../../consoles/types';
 import type { VirshRunner } from '../virsh';
 import { sessionVirsh, VirshSessions, type VirshProcess } from '../virsh-session';
 
@@ -99,6 +102,26 @@ export class SshDriver implements HostDriver {
 
   async power(uuid: string, action: PowerAction): Promise<void> {
     await this.virsh([action, '--domain', uuid], { timeoutMs: 120_000 });
+  }
+
+  openSocket(target: SocketTarget) {
+    return openSshSocket(this.conn, target);
+  }
+
+  openVirshTerminal(args: readonly string[], size: TerminalSize) {
+    return openSshVirshTerminal(this.conn, this.uri, args, size);
+  }
+
+  virshBytes(args: readonly string[], opts?: { timeoutMs?: number }) {
+    return sshVirshBytes(this.conn, this.uri, args, opts);
+  }
+
+  get openStreams(): number {
+    return this.conn.openStreams;
+  }
+
+  lostWithConnection(stream: Duplex): boolean {
+    return endedWithConnection(stream);
   }
 
   async watchEvents(onEvent: (e: DomainEvent) => void, onEnd: (reason: string) => void): Promise<() => void> {
