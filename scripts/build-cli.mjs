@@ -25,7 +25,7 @@ const tool = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   // Native modules, and what loads lazily: resolved from node_modules at run time.
-  external: ['better-sqlite3', 'ssh2', '@unraid/libvirt', 'cpu-features', '@napi-rs/keyring'],
+  external: ['better-sqlite3', 'ssh2', '@unraid/libvirt', 'cpu-features', '@napi-rs/keyring', 'node-pty'],
   metafile: true,
 });
 const launcher = await build({

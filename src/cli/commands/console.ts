@@ -28,7 +28,7 @@ export async function vmConsole(ctx: Ctx, vm: { id: string; name: string }): Pro
   ctx.streams.attach(opened.sessionId, nodePortEnd(port1), 'cli');
   const stdin = process.stdin;
   const raw = stdin.isTTY === true;
-  process.stderr.write(`Connected to ${vm.name} on ${opened.hostName}. Ctrl+] leaves.\r\n`);
+  process.stderr.write(`Connected to ${vm.name} on ${opened.hostName}. Ctrl+] leaves.\n`);
   if (raw) stdin.setRawMode(true);
 
   let unacked = 0;
@@ -80,7 +80,7 @@ export async function vmConsole(ctx: Ctx, vm: { id: string; name: string }): Pro
   process.stdout.on('resize', onResize);
   try {
     const end = await ended;
-    process.stderr.write(`\r\n${end.reason === 'closed' ? 'Disconnected' : end.message}\r\n`);
+    process.stderr.write(`\n${end.reason === 'closed' ? 'Disconnected' : end.message}\n`);
     return end.reason === 'closed' ? 0 : 1;
   } finally {
     stdin.off('data', onInput);

@@ -21,6 +21,9 @@ export function runLocal(
     const child = spawn(program, args, {
       stdio: ['pipe', opts.stdoutFd ?? 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C', ...opts.env },
+      // A session of its own, without the terminal qhci may run in: libvirt would otherwise try polkit's
+      // text agent on it and, where polkit is absent, fail the connection instead of going on.
+      detached: true,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -74,6 +77,8 @@ export function spawnLocalVirsh(uri: string): Promise<VirshProcess> {
     const child = spawn('virsh', ['-c', uri], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C' },
+      // No controlling terminal (see runLocal).
+      detached: true,
     });
     const exits: ((reason: string) => void)[] = [];
     let gone: string | null = null;
