@@ -55,6 +55,13 @@ export interface VmDetail extends VmSummary {
       mac: string | null;
       model: string | null;
     }[];
+    /** As the last sync read them; `exposed` (listens beyond the host's loopback) is absent in older rows. */
+    readonly graphics?: readonly {
+      type: string;
+      port: number | null;
+      listen?: string | null;
+      exposed?: boolean;
+    }[];
   };
   /** The create request as submitted, secrets removed; null for VMs found on a host. */
   readonly request: Readonly<Record<string, unknown>> | null;
