@@ -20,6 +20,7 @@ import {
   LabelGroup,
   PageSection,
   Spinner,
+  Stack,
   Tab,
   Tabs,
   TabTitleText,
@@ -130,17 +131,6 @@ export function VmDetail(props: { vmId: string }) {
     ['Memory', vm.memoryBytes === null ? '—' : formatBytes(vm.memoryBytes), 'vm-detail-memory'],
     ['Domain type', vm.details.type ?? '—', 'vm-detail-type'],
     ['Guest', <VmGuest key={`guest-${vm.state}`} vmId={vm.id} state={vm.state} />, 'vm-detail-guest'],
-    [
-      'Screen',
-      <Thumbnail
-        key="screen"
-        vmId={vm.id}
-        vmName={vm.name}
-        vmState={vm.state}
-        onOpen={() => setTab('console')}
-      />,
-      'vm-detail-screen',
-    ],
     ['UUID', vm.uuid === null ? '—' : <code>{vm.uuid}</code>, 'vm-detail-uuid'],
     ['Description', vm.description || '—', 'vm-detail-description'],
     [
@@ -244,22 +234,35 @@ export function VmDetail(props: { vmId: string }) {
                   </Card>
                 </GridItem>
                 <GridItem lg={6}>
-                  <Card isFullHeight data-testid="vm-detail-request">
-                    <CardTitle component="h2">Create request</CardTitle>
-                    <CardBody>
-                      {vm.request === null ? (
-                        <span className="qhci-subtle" data-testid="vm-detail-no-request">
-                          Found on its host by a sync: QHCI did not create it.
-                        </span>
-                      ) : (
-                        <CodeBlock>
-                          <CodeBlockCode data-testid="vm-detail-request-json">
-                            {JSON.stringify(vm.request, null, 2)}
-                          </CodeBlockCode>
-                        </CodeBlock>
-                      )}
-                    </CardBody>
-                  </Card>
+                  <Stack hasGutter>
+                    <Card data-testid="vm-detail-screen">
+                      <CardTitle component="h2">Screen</CardTitle>
+                      <CardBody>
+                        <Thumbnail
+                          vmId={vm.id}
+                          vmName={vm.name}
+                          vmState={vm.state}
+                          onOpen={() => setTab('console')}
+                        />
+                      </CardBody>
+                    </Card>
+                    <Card data-testid="vm-detail-request">
+                      <CardTitle component="h2">Create request</CardTitle>
+                      <CardBody>
+                        {vm.request === null ? (
+                          <span className="qhci-subtle" data-testid="vm-detail-no-request">
+                            Found on its host by a sync: QHCI did not create it.
+                          </span>
+                        ) : (
+                          <CodeBlock>
+                            <CodeBlockCode data-testid="vm-detail-request-json">
+                              {JSON.stringify(vm.request, null, 2)}
+                            </CodeBlockCode>
+                          </CodeBlock>
+                        )}
+                      </CardBody>
+                    </Card>
+                  </Stack>
                 </GridItem>
                 <GridItem span={12}>
                   <Disks vm={vm} />
