@@ -1,0 +1,304 @@
+/**
+ * The VM page's consoles against a real running domain on the testbed's libvirt, reached as the local host
+ * and as the SSH host kvm-a (the same libvirtd over loopback): the screen drawn by noVNC matches
+ * `virsh screenshot`, the serial console opens in xterm.js and Ctrl+] leaves it, Detach gives the window to
+ * the console, the overview shows a live thumbnail, and leaving the tabs closes every session.
+ */
+import type { Page } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { QEMU, removeDomain, virsh } from '../helpers/domains';
+import { host, NO_TESTBED, testbed } from '../helpers/testbed';
+import { expect, test, type Qhci } from './fixtures';
+
+test.skip(testbed === null, `console e2e tests need the testbed: ${NO_TESTBED}`);
+
+/** The coarse grid both pictures are reduced to: 10×10-pixel cells of a 720×400 text screen. */
+const GRID_W = 72;
+const GRID_H = 40;
+
+let dom: { uuid: string; name: string } | null = null;
+
+/**
+ * A tiny running domain whose VGA screen SeaBIOS writes on (it boots nothing: "No bootable device."), and
+ * its serial console too (useserial), when the VM is reset.
+ */
+function startDomain(): { uuid: string; name: string } {
+  const uuid = randomUUID();
+  const name = `qhci-t-con-${uuid.slice(0, 8)}`;
+  const dir = mkdtempSync(join(tmpdir(), 'qhci-dom-'));
+  try {
+    writeFileSync(
+      join(dir, 'd.xml'),
+      `<domain type='qemu'><name>${name}</name><uuid>${uuid}</uuid><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/><bios useserial='yes'/></os>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <serial type='pty'><target port='0'/></serial>
+    <console type='pty'><target type='serial' port='0'/></console>
+    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'><listen type='address' address='127.0.0.1'/></graphics>
+    <video><model type='vga'/></video>
+  </devices></domain>`,
+    );
+    virsh('define', join(dir, 'd.xml'));
+    virsh('start', uuid);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { uuid, name };
+}
+
+test.beforeAll(() => {
+  dom = startDomain();
+});
+
+test.afterAll(() => {
+  if (dom) removeDomain(dom.uuid);
+  dom = null;
+});
+
+/** Mean grey of each grid cell, from RGBA pixels (canvasGrid does the same in the page). */
+function greyGrid(width: number, height: number, rgba: Uint8Array | Uint8ClampedArray | Buffer): number[] {
+  const sums = new Array<number>(GRID_W * GRID_H).fill(0);
+  const counts = new Array<number>(GRID_W * GRID_H).fill(0);
+  for (let y = 0; y < height; y++) {
+    const gy = Math.min(GRID_H - 1, Math.floor((y * GRID_H) / height));
+    for (let x = 0; x < width; x++) {
+      const gx = Math.min(GRID_W - 1, Math.floor((x * GRID_W) / width));
+      const i = (y * width + x) * 4;
+      sums[gy * GRID_W + gx]! += (rgba[i]! + rgba[i + 1]! + rgba[i + 2]!) / 3;
+      counts[gy * GRID_W + gx]! += 1;
+    }
+  }
+  return sums.map((s, i) => s / Math.max(1, counts[i]!));
+}
+
+/** The noVNC canvas's framebuffer, reduced the same way in the page (its pixels are too many to send). */
+async function canvasGrid(page: Page): Promise<{ width: number; height: number; grid: number[] }> {
+  const canvas = page.getByTestId('vnc-screen').locator('canvas').first();
+  return canvas.evaluate(
+    (c: HTMLCanvasElement, [gw, gh]) => {
+      const { width, height } = c;
+      const rgba = c.getContext('2d')!.getImageData(0, 0, width, height).data;
+      const sums = new Array<number>(gw * gh).fill(0);
+      const counts = new Array<number>(gw * gh).fill(0);
+      for (let y = 0; y < height; y++) {
+        const gy = Math.min(gh - 1, Math.floor((y * gh) / height));
+        for (let x = 0; x < width; x++) {
+          const cell = gy * gw + Math.min(gw - 1, Math.floor((x * gw) / width));
+          const i = (y * width + x) * 4;
+          sums[cell]! += (rgba[i]! + rgba[i + 1]! + rgba[i + 2]!) / 3;
+          counts[cell]! += 1;
+        }
+      }
+      return { width, height, grid: sums.map((s, i) => s / Math.max(1, counts[i]!)) };
+    },
+    [GRID_W, GRID_H] as const,
+  );
+}
+
+function virshGrid(uuid: string): { width: number; height: number; grid: number[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'qhci-shot-'));
+  try {
+    virsh('screenshot', uuid, join(dir, 'shot'));
+    const png = PNG.sync.read(readFileSync(join(dir, 'shot')));
+    return { width: png.width, height: png.height, grid: greyGrid(png.width, png.height, png.data) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const lit = (grid: number[]) => new Set(grid.flatMap((g, i) => (g > 24 ? [i] : [])));
+const meanAbsDiff = (a: number[], b: number[]) =>
+  a.reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length;
+
+/** Waits for the canvas to show text and to hold still (SeaBIOS has finished writing). */
+async function stableCanvas(page: Page): Promise<{ width: number; height: number; grid: number[] }> {
+  let last: number[] | null = null;
+  for (let i = 0; i < 60; i++) {
+    const now = await canvasGrid(page);
+    if (lit(now.grid).size >= 20 && last !== null && meanAbsDiff(now.grid, last) === 0) return now;
+    last = now.grid;
+    await page.waitForTimeout(500);
+  }
+  throw new Error('the console canvas never showed a steady screen');
+}
+
+async function openVmOn(page: Page, qhci: Qhci, hostName: string) {
+  await page.getByTestId('nav-vms').click();
+  await page.getByTestId(`vm-tree-host-${hostName}`).click();
+  await page.getByTestId('vm-filter-name').locator('input').fill(dom!.name);
+  await page.getByTestId(`vm-open-${dom!.name}`).click();
+  await expect(page.getByTestId('vm-detail-name')).toHaveText(dom!.name);
+  await expect(page.getByTestId('vm-detail-host')).toHaveText(hostName);
+}
+
+/** The console tab's screen matches what libvirt itself sees of the VM, roughly. */
+async function checkScreen(page: Page) {
+  await page.getByTestId('vm-tab-console').click();
+  await expect(page.getByTestId('vnc-screen')).toHaveAttribute('data-state', 'connected', {
+    timeout: 20_000,
+  });
+  const shown = await stableCanvas(page);
+  const truth = virshGrid(dom!.uuid);
+  expect([shown.width, shown.height]).toEqual([truth.width, truth.height]);
+  const a = lit(shown.grid);
+  const b = lit(truth.grid);
+  const common = [...a].filter((i) => b.has(i)).length;
+  expect(common / new Set([...a, ...b]).size, 'the same cells carry text').toBeGreaterThan(0.8);
+  expect(meanAbsDiff(shown.grid, truth.grid), 'the same picture, coarsely').toBeLessThan(6);
+  await expect(page.getByTestId('vnc-exposed')).toHaveCount(0); // it listens on 127.0.0.1 only
+}
+
+async function addHosts(qhci: Qhci): Promise<{ local: string; ssh: string }> {
+  const local = await qhci.call('hosts.add', { name: 'local', connection: { kind: 'libvirt', uri: QEMU } });
+  const h = host('kvm-a');
+  const ssh = await qhci.call('hosts.add', {
+    name: 'kvm-a',
+    connection: {
+      kind: 'ssh',
+      address: h.address,
+      port: h.port,
+      user: h.user,
+      uri: h.uri,
+      auth: { method: 'key', keyFile: testbed!.clientKey },
+    },
+    acceptFingerprint: h.hostKeyFingerprint,
+  });
+  await qhci.call('hosts.sync', { id: local.id });
+  await qhci.call('hosts.sync', { id: ssh.id });
+  return { local: local.id, ssh: ssh.id };
+}
+
+const sessions = (qhci: Qhci) => expect.poll(() => qhci.app.consoles.count(), { timeout: 10_000 });
+
+test('the console shows the VM’s screen on the local and the SSH host; leaving the tab closes it', async ({
+  page,
+  qhci,
+}) => {
+  await addHosts(qhci);
+  await qhci.open();
+
+  await openVmOn(page, qhci, 'local');
+  // The overview's live thumbnail, from virsh screenshot.
+  await expect(page.getByTestId('vm-thumb')).toHaveAttribute('src', /^data:image\/png;base64,/, {
+    timeout: 20_000,
+  });
+  await qhci.screenshot('console-overview-thumbnail');
+  // It is taken again every 5 s while shown, and no more once the overview is left.
+  const shots = () => qhci.invocations.filter((c) => c === 'vms.screenshot').length;
+  await expect.poll(shots, { timeout: 12_000 }).toBeGreaterThanOrEqual(2);
+  await checkScreen(page);
+  const shotsThen = shots();
+  await sessions(qhci).toBe(1);
+  await qhci.screenshot('console-vnc-local');
+  await page.waitForTimeout(5500);
+  expect(shots()).toBe(shotsThen);
+
+  // 1:1 and the keys menu.
+  await page.getByTestId('vnc-scale-native').click();
+  await page.getByTestId('vnc-send-keys').click();
+  await expect(page.getByTestId('vnc-key-ctrl-alt-f12')).toBeVisible();
+  await qhci.screenshot('console-vnc-send-keys');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('vnc-type-text').click();
+  await page.getByTestId('vnc-type-input').fill('root\n');
+  await qhci.screenshot('console-vnc-type-text');
+  await page.getByTestId('vnc-type-cancel').click();
+
+  // Leaving the tab closes the session.
+  await page.getByTestId('vm-tab-overview').click();
+  await sessions(qhci).toBe(0);
+
+  // The same domain through the SSH host: the bytes come over the SSH connection (forwardOut).
+  await openVmOn(page, qhci, 'kvm-a');
+  await checkScreen(page);
+  await sessions(qhci).toBe(1);
+  await qhci.screenshot('console-vnc-ssh');
+
+  // Detach: the console alone in the window; Back returns to the VM page's Console tab.
+  await page.getByTestId('vnc-detach').click();
+  await expect(page.getByTestId('console-detached')).toBeVisible();
+  await expect(page.getByTestId('vnc-screen')).toHaveAttribute('data-state', 'connected', {
+    timeout: 20_000,
+  });
+  await stableCanvas(page);
+  await sessions(qhci).toBe(1);
+  await qhci.screenshot('console-detached');
+  await page.getByTestId('console-detached-back').click();
+  await expect(page.getByTestId('vm-detail-name')).toHaveText(dom!.name);
+  await expect(page.getByTestId('vnc-screen')).toHaveAttribute('data-state', 'connected', {
+    timeout: 20_000,
+  });
+
+  await page.getByTestId('vm-detail-back').click();
+  await sessions(qhci).toBe(0);
+});
+
+test('the serial console opens in a terminal; Ctrl+] leaves and Reconnect comes back', async ({
+  page,
+  qhci,
+}) => {
+  await addHosts(qhci);
+  await qhci.open();
+  for (const hostName of ['local', 'kvm-a']) {
+    await openVmOn(page, qhci, hostName);
+    await page.getByTestId('vm-tab-serial').click();
+    const screen = page.getByTestId('serial-screen');
+    await expect(screen).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+    await expect(screen.locator('.xterm')).toBeVisible();
+    // xterm's own styles went to constructed stylesheets, not to <style> elements the CSP would refuse.
+    await expect(screen.locator('style')).toHaveCount(0);
+    expect(await page.evaluate(() => document.adoptedStyleSheets.length)).toBeGreaterThan(0);
+    await sessions(qhci).toBe(1);
+    // A reset makes SeaBIOS write its banner on the serial port: the host's bytes reach the terminal.
+    virsh('reset', dom!.uuid);
+    await expect(screen.locator('.xterm-rows')).toContainText('No bootable device.', { timeout: 20_000 });
+    await expect(screen.locator('.xterm-rows')).toContainText('SeaBIOS');
+    await screen.click();
+    await qhci.screenshot(`console-serial-${hostName}`);
+
+    await page.keyboard.press('Control+BracketRight');
+    await expect(page.getByTestId('serial-left')).toBeVisible();
+    await sessions(qhci).toBe(0);
+    await qhci.screenshot(`console-serial-left-${hostName}`);
+    await page.getByTestId('serial-reconnect').click();
+    await expect(screen).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+    await sessions(qhci).toBe(1);
+
+    await page.getByTestId('vm-tab-overview').click();
+    await sessions(qhci).toBe(0);
+    expect(await page.evaluate(() => document.adoptedStyleSheets.length)).toBe(0);
+    await page.getByTestId('vm-detail-back').click();
+  }
+});
+
+// Last: it stops the domain.
+test('a VM that stops ends its console, and then every tab says it is not running', async ({
+  page,
+  qhci,
+}) => {
+  const hosts = await addHosts(qhci);
+  await qhci.open();
+  await openVmOn(page, qhci, 'local');
+  await page.getByTestId('vm-tab-console').click();
+  await expect(page.getByTestId('vnc-screen')).toHaveAttribute('data-state', 'connected', {
+    timeout: 20_000,
+  });
+  virsh('destroy', dom!.uuid);
+  await expect(page.getByTestId('vnc-ended-vm-stopped')).toBeVisible({ timeout: 20_000 });
+  await sessions(qhci).toBe(0);
+  await qhci.screenshot('console-vnc-vm-stopped');
+
+  // Once the inventory knows, the consoles say so instead of trying.
+  await qhci.call('hosts.sync', { id: hosts.local });
+  await expect(page.getByTestId('vnc-off')).toBeVisible();
+  await page.getByTestId('vm-tab-serial').click();
+  await expect(page.getByTestId('serial-off')).toBeVisible();
+  await page.getByTestId('vm-tab-overview').click();
+  await expect(page.getByTestId('vm-thumb-off')).toBeVisible();
+  await qhci.screenshot('console-overview-off');
+  expect(qhci.invocations.filter((c) => c === 'consoles.open')).toHaveLength(1);
+});
