@@ -275,6 +275,40 @@ test('the serial console opens in a terminal; Ctrl+] leaves and Reconnect comes 
   }
 });
 
+test('a VM whose display listens on every address is flagged on its page', async ({ page, qhci }) => {
+  const uuid = randomUUID();
+  const name = `qhci-t-exp-${uuid.slice(0, 8)}`;
+  const dir = mkdtempSync(join(tmpdir(), 'qhci-dom-'));
+  try {
+    // Defined only, never started: nothing listens, but its definition says it would, on 0.0.0.0.
+    writeFileSync(
+      join(dir, 'd.xml'),
+      `<domain type='qemu'><name>${name}</name><uuid>${uuid}</uuid><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type></os><devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+  <graphics type='vnc' autoport='yes' listen='0.0.0.0'><listen type='address' address='0.0.0.0'/></graphics>
+  </devices></domain>`,
+    );
+    virsh('define', join(dir, 'd.xml'));
+    const local = await qhci.call('hosts.add', { name: 'local', connection: { kind: 'libvirt', uri: QEMU } });
+    await qhci.call('hosts.sync', { id: local.id });
+    await qhci.open();
+    await page.getByTestId('nav-vms').click();
+    await page.getByTestId('vm-filter-name').locator('input').fill(name);
+    await page.getByTestId(`vm-open-${name}`).click();
+    await expect(page.getByTestId('vm-detail-exposed')).toContainText('0.0.0.0');
+    await qhci.screenshot('console-display-exposed');
+    // The one started for the other tests listens on the loopback only: no warning there.
+    await page.getByTestId('vm-detail-back').click();
+    await page.getByTestId('vm-filter-name').locator('input').fill(dom!.name);
+    await page.getByTestId(`vm-open-${dom!.name}`).click();
+    await expect(page.getByTestId('vm-detail-name')).toHaveText(dom!.name);
+    await expect(page.getByTestId('vm-detail-exposed')).toHaveCount(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    removeDomain(uuid);
+  }
+});
+
 // Last: it stops the domain.
 test('a VM that stops ends its console, and then every tab says it is not running', async ({
   page,

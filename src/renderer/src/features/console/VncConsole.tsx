@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { DisplayInfo } from '../../../../shared/domain/console';
 import type { VmState } from '../../../../shared/domain/vm';
 import { ConsoleStatus } from './ConsoleStatus';
+import { ExposedDisplay } from './ExposedDisplay';
 import { pressCombo } from './keys';
 import { PasswordPrompt } from './PasswordPrompt';
 import { hasConsole, type ConsoleView } from './session';
@@ -83,7 +84,14 @@ function VncSession(props: {
         onReconnect={props.onReconnect}
         {...(props.onDetach ? { onDetach: props.onDetach } : {})}
       />
-      {display?.exposed && <ExposedWarning display={display} />}
+      {display?.exposed && (
+        <ExposedDisplay
+          kind="vnc"
+          listen={display.listen}
+          passwordRequired={display.passwordRequired}
+          testId="vnc-exposed"
+        />
+      )}
       {notice !== null && (
         <Alert
           variant="warning"
@@ -129,21 +137,6 @@ function VncSession(props: {
         />
       )}
     </>
-  );
-}
-
-function ExposedWarning(props: { display: DisplayInfo }) {
-  return (
-    <Alert
-      variant="warning"
-      isInline
-      title={`This display listens on all addresses (${props.display.listen})`}
-      data-testid="vnc-exposed"
-    >
-      Others on the host&apos;s network can reach this VM&apos;s screen
-      {props.display.passwordRequired ? ' (it asks for a password)' : ', and it asks for no password'}. Make
-      it listen on 127.0.0.1 only: the console reaches it through the host connection either way.
-    </Alert>
   );
 }
 

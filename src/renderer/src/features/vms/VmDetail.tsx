@@ -31,6 +31,7 @@ import TrashIcon from '@patternfly/react-icons/dist/esm/icons/trash-icon';
 import { useState } from 'react';
 import { useQhciQuery } from '../../api/hooks';
 import { useUi, type VmTab } from '../../stores/ui';
+import { ExposedDisplay } from '../console/ExposedDisplay';
 import { SerialConsole } from '../console/SerialConsole';
 import { Thumbnail } from '../console/Thumbnail';
 import { VncConsole } from '../console/VncConsole';
@@ -198,6 +199,11 @@ export function VmDetail(props: { vmId: string }) {
           </FlexItem>
         </Flex>
         <PowerFailures power={power} />
+        {(vm.details.graphics ?? [])
+          .filter((g) => g.exposed)
+          .map((g, i) => (
+            <ExposedDisplay key={i} kind={g.type} listen={g.listen ?? null} testId="vm-detail-exposed" />
+          ))}
       </PageSection>
       <PageSection isFilled>
         <Tabs
