@@ -309,6 +309,42 @@ test('a VM whose display listens on every address is flagged on its page', async
   }
 });
 
+test('a display with a password asks for it, and shows the screen once given', async ({ page, qhci }) => {
+  const uuid = randomUUID();
+  const name = `qhci-t-pw-${uuid.slice(0, 8)}`;
+  const dir = mkdtempSync(join(tmpdir(), 'qhci-dom-'));
+  try {
+    writeFileSync(
+      join(dir, 'd.xml'),
+      `<domain type='qemu'><name>${name}</name><uuid>${uuid}</uuid><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+  <graphics type='vnc' autoport='yes' passwd='s3cr3tpw'><listen type='address' address='127.0.0.1'/></graphics>
+  <video><model type='vga'/></video></devices></domain>`,
+    );
+    virsh('define', join(dir, 'd.xml'));
+    virsh('start', uuid);
+    const local = await qhci.call('hosts.add', { name: 'local', connection: { kind: 'libvirt', uri: QEMU } });
+    await qhci.call('hosts.sync', { id: local.id });
+    await qhci.open();
+    await page.getByTestId('nav-vms').click();
+    await page.getByTestId('vm-filter-name').locator('input').fill(name);
+    await page.getByTestId(`vm-open-${name}`).click();
+    await page.getByTestId('vm-tab-console').click();
+    await expect(page.getByTestId('vnc-password')).toBeVisible({ timeout: 20_000 });
+    await qhci.screenshot('console-vnc-password');
+    await page.getByTestId('vnc-password-input').fill('s3cr3tpw');
+    await page.getByTestId('vnc-password-submit').click();
+    await expect(page.getByTestId('vnc-screen')).toHaveAttribute('data-state', 'connected', {
+      timeout: 20_000,
+    });
+    await stableCanvas(page);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    removeDomain(uuid);
+  }
+});
+
 // Last: it stops the domain.
 test('a VM that stops ends its console, and then every tab says it is not running', async ({
   page,
