@@ -43,7 +43,7 @@ if (!electronApp.requestSingleInstanceLock()) {
   });
 
   void electronApp.whenReady().then(() => {
-    hardenSession();
+    hardenSession(appUrl);
     serveApp(paths.rendererDir);
     const dataDir = process.env.QHCI_DATA_DIR ?? electronApp.getPath('userData');
     const migrationsDir = electronApp.isPackaged

@@ -3,6 +3,7 @@ import { BrowserWindow, protocol, session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_SCHEME, APP_URL, appFile, appFileType } from './app-protocol';
+import { permissionAllowed } from './permissions';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -18,10 +19,28 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function hardenSession(): void {
+/** `appUrl`: where the app's page comes from (app://qhci/, or the dev server). */
+export function hardenSession(appUrl: string): void {
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+  // Nothing but full screen for the console, for the app's own page only (permissions.ts).
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(
+      permissionAllowed(
+        { permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame },
+        appUrl,
+      ),
+    ),
+  );
+  ses.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) =>
+    permissionAllowed(
+      {
+        permission,
+        requestingUrl: details.requestingUrl ?? requestingOrigin,
+        isMainFrame: details.isMainFrame,
+      },
+      appUrl,
+    ),
+  );
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
