@@ -345,6 +345,28 @@ test('a display with a password asks for it, and shows the screen once given', a
   }
 });
 
+test('a console whose host connection drops reconnects by itself', async ({ page, qhci }) => {
+  const hosts = await addHosts(qhci);
+  await qhci.open();
+  await openVmOn(page, qhci, 'kvm-a');
+  await page.getByTestId('vm-tab-console').click();
+  const screen = page.getByTestId('vnc-screen');
+  await expect(screen).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+  // As the network would: the TCP connection under the host's SSH session goes away.
+  const driver = (await qhci.app.hosts.driverFor(hosts.ssh)) as unknown as {
+    conn: { client: { _sock: { destroy(): void } } };
+  };
+  driver.conn.client._sock.destroy();
+  await expect(page.getByTestId('vnc-ended-host-lost')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('vnc-retry')).toContainText('Reconnecting by itself');
+  await qhci.screenshot('console-vnc-host-lost');
+  await expect(screen).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
+  await stableCanvas(page);
+  expect(qhci.invocations.filter((c) => c === 'consoles.open')).toHaveLength(2);
+  await page.getByTestId('vm-tab-overview').click();
+  await sessions(qhci).toBe(0);
+});
+
 // Last: it stops the domain.
 test('a VM that stops ends its console, and then every tab says it is not running', async ({
   page,

@@ -19,6 +19,8 @@ export function ConsoleStatus(props: {
   view: ConsoleView | 'off';
   what: 'console' | 'serial console';
   onReconnect(): void;
+  /** Said under the message (it will reconnect by itself). */
+  note?: string | null;
   testId: string;
 }) {
   const { view } = props;
@@ -79,7 +81,11 @@ export function ConsoleStatus(props: {
       className="qhci-console-status"
       data-testid={failed ? `${props.testId}-failed` : `${props.testId}-ended-${view.reason}`}
     >
-      <EmptyStateBody data-testid={`${props.testId}-message`}>{view.message}</EmptyStateBody>
+      {/* Main's message often says no more than the title: then once is enough. */}
+      {(failed || view.message !== END_TITLE[view.reason]) && (
+        <EmptyStateBody data-testid={`${props.testId}-message`}>{view.message}</EmptyStateBody>
+      )}
+      {props.note && <EmptyStateBody data-testid={`${props.testId}-retry`}>{props.note}</EmptyStateBody>}
       {reconnect}
     </EmptyState>
   );

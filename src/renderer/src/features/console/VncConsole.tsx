@@ -6,6 +6,7 @@ import { ConsoleStatus } from './ConsoleStatus';
 import { ExposedDisplay } from './ExposedDisplay';
 import { pressCombo } from './keys';
 import { PasswordPrompt } from './PasswordPrompt';
+import { useHostLostRetry } from './reconnect-hook';
 import { hasConsole, type ConsoleView } from './session';
 import { TypeTextModal } from './TypeTextModal';
 import { connectVnc, typeText, type VncConnection } from './vnc-connection';
@@ -27,6 +28,7 @@ export interface VncConsoleProps {
  */
 export function VncConsole(props: VncConsoleProps) {
   const [attempt, setAttempt] = useState(0);
+  const retry = useHostLostRetry(() => setAttempt((a) => a + 1));
   const [scale, setScale] = useState(true);
   const frameRef = useRef<HTMLDivElement>(null);
   const fullscreen = useFullscreen(frameRef);
@@ -45,6 +47,8 @@ export function VncConsole(props: VncConsoleProps) {
           onScale={setScale}
           fullscreen={fullscreen}
           onReconnect={() => setAttempt((a) => a + 1)}
+          onView={retry.onView}
+          retryNote={retry.note}
           {...(props.onDetach ? { onDetach: props.onDetach } : {})}
         />
       ) : (
@@ -60,10 +64,15 @@ function VncSession(props: {
   onScale(scale: boolean): void;
   fullscreen: Fullscreen;
   onReconnect(): void;
+  /** Every change of what the console shows (the parent reconnects after a lost host connection). */
+  onView(view: ConsoleView): void;
+  retryNote: string | null;
   onDetach?: () => void;
 }) {
   const screenRef = useRef<HTMLDivElement>(null);
   const { view, setView, display, conn } = useVnc(props.vmId, screenRef, props.scale);
+  const { onView } = props;
+  useEffect(() => onView(view), [view, onView]);
   const [typing, setTyping] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const rfb = () => conn.current?.rfb ?? null;
@@ -122,7 +131,13 @@ function VncSession(props: {
         ) : (
           view.s !== 'connected' && (
             <div className="qhci-console-overlay">
-              <ConsoleStatus view={view} what="console" onReconnect={props.onReconnect} testId="vnc" />
+              <ConsoleStatus
+                view={view}
+                what="console"
+                onReconnect={props.onReconnect}
+                note={props.retryNote}
+                testId="vnc"
+              />
             </div>
           )
         )}
