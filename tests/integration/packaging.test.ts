@@ -190,10 +190,22 @@ describe.skipIf(!built && !required)('electron-builder --dir with a stand-in Ele
       'yaml',
       'fast-xml-parser',
       'unixcrypt',
+      'node-pty',
+      'pngjs',
     ]) {
       expect(files, mod).toContain(`/node_modules/${mod}/package.json`);
     }
-    for (const mod of ['react', 'react-dom', '@patternfly', '@tanstack', 'zustand', 'esbuild', 'electron']) {
+    for (const mod of [
+      'react',
+      'react-dom',
+      '@patternfly',
+      '@tanstack',
+      'zustand',
+      '@novnc',
+      '@xterm',
+      'esbuild',
+      'electron',
+    ]) {
       expect(files.filter((f) => f.startsWith(`/node_modules/${mod}/`))).toEqual([]);
     }
   });
@@ -212,6 +224,7 @@ describe.skipIf(!built && !required)('electron-builder --dir with a stand-in Ele
     for (const binary of [
       'better-sqlite3/build/Release/better_sqlite3.node',
       'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node',
+      'node-pty/build/Release/pty.node',
     ]) {
       expect(existsSync(join(unpacked, binary)), binary).toBe(true);
     }
