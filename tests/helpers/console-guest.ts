@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { removeDomain, virsh } from './domains';
@@ -35,6 +35,8 @@ export interface Guest {
 export function startGuest(name = `qhci-t-guest-${randomUUID().slice(0, 8)}`): Guest {
   const out = dirname(GUEST_IMAGE);
   const dir = mkdtempSync(join(tmpdir(), 'qhci-guest-'));
+  // QEMU runs as its own user (libvirt-qemu): it must be able to reach the overlay inside.
+  chmodSync(dir, 0o711);
   const overlay = join(dir, 'disk.qcow2');
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', GUEST_IMAGE, '-F', 'qcow2', overlay]);
   const cmdline = `${readFileSync(join(out, 'cmdline'), 'utf8').trim()} video=1024x768`;
