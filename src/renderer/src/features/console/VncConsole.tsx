@@ -74,6 +74,14 @@ function VncSession(props: {
   const { onView } = props;
   useEffect(() => onView(view), [view, onView]);
   const [typing, setTyping] = useState(false);
+  // Once "Type text" closes, the keyboard goes back to the screen. Not in onClose: the dialog's focus trap
+  // gives focus back to the toolbar button as it unmounts, which is after onClose and before this effect.
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (typing || !refocus.current) return;
+    refocus.current = false;
+    conn.current?.rfb?.focus({ preventScroll: true });
+  }, [typing, conn]);
   const [notice, setNotice] = useState<string | null>(null);
   const rfb = () => conn.current?.rfb ?? null;
 
@@ -146,8 +154,8 @@ function VncSession(props: {
         <TypeTextModal
           onType={(text) => void typeText(rfb, text)}
           onClose={() => {
+            refocus.current = true;
             setTyping(false);
-            rfb()?.focus({ preventScroll: true });
           }}
         />
       )}
