@@ -13,7 +13,7 @@ import SyncAltIcon from '@patternfly/react-icons/dist/esm/icons/sync-alt-icon';
 import { useEffect, useRef, useState } from 'react';
 import type { VmState } from '../../../../shared/domain/vm';
 import { ConsoleStatus } from './ConsoleStatus';
-import { connectSerial } from './serial-connection';
+import { connectSerial, type TerminalSize } from './serial-connection';
 import { END_TITLE, hasConsole, type ConsoleView } from './session';
 import './console.css';
 
@@ -53,10 +53,11 @@ export function SerialConsole(props: SerialConsoleProps) {
 function SerialSession(props: { vmId: string; onReconnect(): void; onDetach?: () => void }) {
   const hostRef = useRef<HTMLDivElement>(null);
   const [view, setView] = useState<ConsoleView>({ s: 'connecting' });
+  const [size, setSize] = useState<TerminalSize | null>(null);
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
-    const c = connectSerial(props.vmId, host, setView);
+    const c = connectSerial(props.vmId, host, setView, setSize);
     return () => c.close();
   }, [props.vmId]);
 
@@ -97,7 +98,14 @@ function SerialSession(props: { vmId: string; onReconnect(): void; onDetach?: ()
       </Toolbar>
       <SerialState view={view} onReconnect={props.onReconnect} />
       <div className="qhci-console-screen">
-        <div ref={hostRef} className="qhci-serial-host" data-testid="serial-screen" data-state={view.s} />
+        <div
+          ref={hostRef}
+          className="qhci-serial-host"
+          data-testid="serial-screen"
+          data-state={view.s}
+          data-cols={size?.cols}
+          data-rows={size?.rows}
+        />
         {view.s === 'connecting' && (
           <div className="qhci-console-overlay">
             <ConsoleStatus

@@ -19,22 +19,42 @@ export interface SerialConnection {
 /** The terminal sizes the contract accepts. */
 const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
 
+export interface TerminalSize {
+  readonly cols: number;
+  readonly rows: number;
+}
+
 export function connectSerial(
   vmId: string,
   host: HTMLElement,
   view: (v: ConsoleView) => void,
+  /** The terminal's size in characters, now and after every change. */
+  onSize?: (s: TerminalSize) => void,
 ): SerialConnection {
-  const term = new Terminal({ cursorBlink: true, fontSize: 14, scrollback: 5000 });
+  const term = new Terminal({
+    cursorBlink: true,
+    fontSize: 14,
+    // The DOM renderer clips each row to its cell: at a line height of 1 the bottom pixel row of some
+    // monospace fonts (DejaVu Sans Mono at 14px) is cut off, and underscores vanish. A little more shows them.
+    lineHeight: 1.1,
+    scrollback: 5000,
+    // A serial line carries no window size (resizing the host's pty never reaches the guest's ttyS0), so a
+    // guest learns the terminal's size only by asking it: CSI 18 t, "report the text area size in
+    // characters", answered CSI 8 ; rows ; cols t. No other window report or manipulation is enabled.
+    windowOptions: { getWinSizeChars: true },
+  });
   const fit = new FitAddon();
   term.loadAddon(fit);
   const styles = withAdoptedStyles(() => term.open(host));
   fit.fit();
+  onSize?.({ cols: term.cols, rows: term.rows });
 
   let closed = false;
   let link: SerialLink | null = null;
   let sessionId: string | null = null;
 
-  // The terminal follows its host's size, and the guest's pty follows the terminal (stty size shows it).
+  // The terminal follows its host's size, and the host's pty follows the terminal; the guest's ttyS0 learns
+  // it only by asking (CSI 18 t above).
   let pending: ReturnType<typeof setTimeout> | null = null;
   const resizer = new ResizeObserver(() => {
     if (pending !== null) clearTimeout(pending);
@@ -42,6 +62,7 @@ export function connectSerial(
   });
   resizer.observe(host);
   term.onResize(({ cols, rows }) => {
+    if (!closed) onSize?.({ cols, rows });
     if (sessionId === null || !link || link.isEnded) return;
     const size = { sessionId, cols: clamp(cols, 2, 1000), rows: clamp(rows, 2, 500) };
     qhci.call('consoles.resize', size).catch(() => undefined);
