@@ -96,6 +96,24 @@ describe('pump', () => {
     expect(dataBytes(s.received)).toBe(256 * chunk.length);
   });
 
+  it('resumes reading the host only once half the window is acknowledged', async () => {
+    const window = 64 * 1024;
+    const s = await setup(window);
+    const chunk = Buffer.alloc(16 * 1024, 3);
+    for (let i = 0; i < 64; i++) s.host.write(chunk);
+    await until(() => dataBytes(s.received) >= window);
+    await new Promise((r) => setTimeout(r, 100));
+    const full = dataBytes(s.received);
+    // An ack that leaves just under the window (but over half of it) in flight: still paused.
+    const first = full - window + 4096;
+    s.page.postMessage({ t: 'ack', n: first });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(dataBytes(s.received)).toBe(full);
+    // Down to half: reading goes on.
+    s.page.postMessage({ t: 'ack', n: full - first - window / 2 });
+    await until(() => dataBytes(s.received) > full);
+  });
+
   it('tells the page why the host stream ended, and closes the port', async () => {
     const s = await setup(1 << 20);
     let portClosed = false;

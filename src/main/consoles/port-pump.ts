@@ -75,7 +75,8 @@ export function pump(cs: ConsoleStream, port: PortEnd, window = STREAM_WINDOW): 
     if (msg.t === 'close') return finish({ reason: 'closed', message: 'Closed' }, false);
     if (msg.t === 'ack') {
       inFlight = Math.max(0, inFlight - msg.n);
-      if (inFlight < window && stream.isPaused()) stream.resume();
+      // Resume at half the window, not at the first ack below it: fewer stop-and-go rounds per burst.
+      if (inFlight <= window / 2 && stream.isPaused()) stream.resume();
       return;
     }
     if (stream.write(Buffer.from(msg.b)) || inputHeld) return;
