@@ -6,19 +6,25 @@
  */
 import type { Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
 import { QEMU, removeDomain, virsh } from '../helpers/domains';
-import { host, NO_TESTBED, testbed } from '../helpers/testbed';
-import { expect, test, type Qhci } from './fixtures';
+import { NO_TESTBED, testbed } from '../helpers/testbed';
+import {
+  addHosts,
+  canvasGrid,
+  lit,
+  meanAbsDiff,
+  openVmOn,
+  sessions,
+  sharedText,
+  virshGrid,
+  type Grid,
+} from './console-helpers';
+import { expect, test } from './fixtures';
 
 test.skip(testbed === null, `console e2e tests need the testbed: ${NO_TESTBED}`);
-
-/** The coarse grid both pictures are reduced to: 10×10-pixel cells of a 720×400 text screen. */
-const GRID_W = 72;
-const GRID_H = 40;
 
 let dom: { uuid: string; name: string } | null = null;
 
@@ -59,63 +65,8 @@ test.afterAll(() => {
   dom = null;
 });
 
-/** Mean grey of each grid cell, from RGBA pixels (canvasGrid does the same in the page). */
-function greyGrid(width: number, height: number, rgba: Uint8Array | Uint8ClampedArray | Buffer): number[] {
-  const sums = new Array<number>(GRID_W * GRID_H).fill(0);
-  const counts = new Array<number>(GRID_W * GRID_H).fill(0);
-  for (let y = 0; y < height; y++) {
-    const gy = Math.min(GRID_H - 1, Math.floor((y * GRID_H) / height));
-    for (let x = 0; x < width; x++) {
-      const gx = Math.min(GRID_W - 1, Math.floor((x * GRID_W) / width));
-      const i = (y * width + x) * 4;
-      sums[gy * GRID_W + gx]! += (rgba[i]! + rgba[i + 1]! + rgba[i + 2]!) / 3;
-      counts[gy * GRID_W + gx]! += 1;
-    }
-  }
-  return sums.map((s, i) => s / Math.max(1, counts[i]!));
-}
-
-/** The noVNC canvas's framebuffer, reduced the same way in the page (its pixels are too many to send). */
-async function canvasGrid(page: Page): Promise<{ width: number; height: number; grid: number[] }> {
-  const canvas = page.getByTestId('vnc-screen').locator('canvas').first();
-  return canvas.evaluate(
-    (c: HTMLCanvasElement, [gw, gh]) => {
-      const { width, height } = c;
-      const rgba = c.getContext('2d')!.getImageData(0, 0, width, height).data;
-      const sums = new Array<number>(gw * gh).fill(0);
-      const counts = new Array<number>(gw * gh).fill(0);
-      for (let y = 0; y < height; y++) {
-        const gy = Math.min(gh - 1, Math.floor((y * gh) / height));
-        for (let x = 0; x < width; x++) {
-          const cell = gy * gw + Math.min(gw - 1, Math.floor((x * gw) / width));
-          const i = (y * width + x) * 4;
-          sums[cell]! += (rgba[i]! + rgba[i + 1]! + rgba[i + 2]!) / 3;
-          counts[cell]! += 1;
-        }
-      }
-      return { width, height, grid: sums.map((s, i) => s / Math.max(1, counts[i]!)) };
-    },
-    [GRID_W, GRID_H] as const,
-  );
-}
-
-function virshGrid(uuid: string): { width: number; height: number; grid: number[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'qhci-shot-'));
-  try {
-    virsh('screenshot', uuid, join(dir, 'shot'));
-    const png = PNG.sync.read(readFileSync(join(dir, 'shot')));
-    return { width: png.width, height: png.height, grid: greyGrid(png.width, png.height, png.data) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const lit = (grid: number[]) => new Set(grid.flatMap((g, i) => (g > 24 ? [i] : [])));
-const meanAbsDiff = (a: number[], b: number[]) =>
-  a.reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length;
-
 /** Waits for the canvas to show text and to hold still (SeaBIOS has finished writing). */
-async function stableCanvas(page: Page): Promise<{ width: number; height: number; grid: number[] }> {
+async function stableCanvas(page: Page): Promise<Grid> {
   let last: number[] | null = null;
   for (let i = 0; i < 60; i++) {
     const now = await canvasGrid(page);
@@ -124,15 +75,6 @@ async function stableCanvas(page: Page): Promise<{ width: number; height: number
     await page.waitForTimeout(500);
   }
   throw new Error('the console canvas never showed a steady screen');
-}
-
-async function openVmOn(page: Page, qhci: Qhci, hostName: string) {
-  await page.getByTestId('nav-vms').click();
-  await page.getByTestId(`vm-tree-host-${hostName}`).click();
-  await page.getByTestId('vm-filter-name').locator('input').fill(dom!.name);
-  await page.getByTestId(`vm-open-${dom!.name}`).click();
-  await expect(page.getByTestId('vm-detail-name')).toHaveText(dom!.name);
-  await expect(page.getByTestId('vm-detail-host')).toHaveText(hostName);
 }
 
 /** The console tab's screen matches what libvirt itself sees of the VM, roughly. */
@@ -144,35 +86,10 @@ async function checkScreen(page: Page) {
   const shown = await stableCanvas(page);
   const truth = virshGrid(dom!.uuid);
   expect([shown.width, shown.height]).toEqual([truth.width, truth.height]);
-  const a = lit(shown.grid);
-  const b = lit(truth.grid);
-  const common = [...a].filter((i) => b.has(i)).length;
-  expect(common / new Set([...a, ...b]).size, 'the same cells carry text').toBeGreaterThan(0.8);
+  expect(sharedText(shown.grid, truth.grid), 'the same cells carry text').toBeGreaterThan(0.8);
   expect(meanAbsDiff(shown.grid, truth.grid), 'the same picture, coarsely').toBeLessThan(6);
   await expect(page.getByTestId('vnc-exposed')).toHaveCount(0); // it listens on 127.0.0.1 only
 }
-
-async function addHosts(qhci: Qhci): Promise<{ local: string; ssh: string }> {
-  const local = await qhci.call('hosts.add', { name: 'local', connection: { kind: 'libvirt', uri: QEMU } });
-  const h = host('kvm-a');
-  const ssh = await qhci.call('hosts.add', {
-    name: 'kvm-a',
-    connection: {
-      kind: 'ssh',
-      address: h.address,
-      port: h.port,
-      user: h.user,
-      uri: h.uri,
-      auth: { method: 'key', keyFile: testbed!.clientKey },
-    },
-    acceptFingerprint: h.hostKeyFingerprint,
-  });
-  await qhci.call('hosts.sync', { id: local.id });
-  await qhci.call('hosts.sync', { id: ssh.id });
-  return { local: local.id, ssh: ssh.id };
-}
-
-const sessions = (qhci: Qhci) => expect.poll(() => qhci.app.consoles.count(), { timeout: 10_000 });
 
 test('the console shows the VM’s screen on the local and the SSH host; leaving the tab closes it', async ({
   page,
@@ -181,7 +98,7 @@ test('the console shows the VM’s screen on the local and the SSH host; leaving
   await addHosts(qhci);
   await qhci.open();
 
-  await openVmOn(page, qhci, 'local');
+  await openVmOn(page, 'local', dom!.name);
   // The overview's live thumbnail, from virsh screenshot.
   await expect(page.getByTestId('vm-thumb')).toHaveAttribute('src', /^data:image\/png;base64,/, {
     timeout: 20_000,
@@ -213,7 +130,7 @@ test('the console shows the VM’s screen on the local and the SSH host; leaving
   await sessions(qhci).toBe(0);
 
   // The same domain through the SSH host: the bytes come over the SSH connection (forwardOut).
-  await openVmOn(page, qhci, 'kvm-a');
+  await openVmOn(page, 'kvm-a', dom!.name);
   await checkScreen(page);
   await sessions(qhci).toBe(1);
   await qhci.screenshot('console-vnc-ssh');
@@ -244,7 +161,7 @@ test('the serial console opens in a terminal; Ctrl+] leaves and Reconnect comes 
   await addHosts(qhci);
   await qhci.open();
   for (const hostName of ['local', 'kvm-a']) {
-    await openVmOn(page, qhci, hostName);
+    await openVmOn(page, hostName, dom!.name);
     await page.getByTestId('vm-tab-serial').click();
     const screen = page.getByTestId('serial-screen');
     await expect(screen).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
@@ -348,7 +265,7 @@ test('a display with a password asks for it, and shows the screen once given', a
 test('a console whose host connection drops reconnects by itself', async ({ page, qhci }) => {
   const hosts = await addHosts(qhci);
   await qhci.open();
-  await openVmOn(page, qhci, 'kvm-a');
+  await openVmOn(page, 'kvm-a', dom!.name);
   await page.getByTestId('vm-tab-console').click();
   const screen = page.getByTestId('vnc-screen');
   await expect(screen).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
@@ -374,7 +291,7 @@ test('a VM that stops ends its console, and then every tab says it is not runnin
 }) => {
   const hosts = await addHosts(qhci);
   await qhci.open();
-  await openVmOn(page, qhci, 'local');
+  await openVmOn(page, 'local', dom!.name);
   await page.getByTestId('vm-tab-console').click();
   await expect(page.getByTestId('vnc-screen')).toHaveAttribute('data-state', 'connected', {
     timeout: 20_000,
