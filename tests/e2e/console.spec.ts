@@ -280,6 +280,16 @@ test('a console whose host connection drops reconnects by itself', async ({ page
   await expect(screen).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
   await stableCanvas(page);
   expect(qhci.invocations.filter((c) => c === 'consoles.open')).toHaveLength(2);
+
+  // The serial console too.
+  await page.getByTestId('vm-tab-serial').click();
+  const serial = page.getByTestId('serial-screen');
+  await expect(serial).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+  driver.conn.client._sock.destroy();
+  await expect(page.getByTestId('serial-ended-host-lost')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('serial-retry')).toContainText('Reconnecting by itself');
+  await expect(serial).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
+  expect(qhci.invocations.filter((c) => c === 'consoles.open')).toHaveLength(4);
   await page.getByTestId('vm-tab-overview').click();
   await sessions(qhci).toBe(0);
 });

@@ -14,6 +14,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { VmState } from '../../../../shared/domain/vm';
 import { ConsoleStatus } from './ConsoleStatus';
 import { connectSerial, type TerminalSize } from './serial-connection';
+import { useHostLostRetry } from './reconnect-hook';
 import { END_TITLE, hasConsole, type ConsoleView } from './session';
 import './console.css';
 
@@ -30,6 +31,7 @@ export interface SerialConsoleProps {
  */
 export function SerialConsole(props: SerialConsoleProps) {
   const [attempt, setAttempt] = useState(0);
+  const retry = useHostLostRetry(() => setAttempt((a) => a + 1));
   const running = hasConsole(props.vmState);
   return (
     <div
@@ -41,6 +43,8 @@ export function SerialConsole(props: SerialConsoleProps) {
           key={attempt}
           vmId={props.vmId}
           onReconnect={() => setAttempt((a) => a + 1)}
+          onView={retry.onView}
+          retryNote={retry.note}
           {...(props.onDetach ? { onDetach: props.onDetach } : {})}
         />
       ) : (
@@ -50,9 +54,18 @@ export function SerialConsole(props: SerialConsoleProps) {
   );
 }
 
-function SerialSession(props: { vmId: string; onReconnect(): void; onDetach?: () => void }) {
+function SerialSession(props: {
+  vmId: string;
+  onReconnect(): void;
+  /** Every change of what the console shows (the parent reconnects after a lost host connection). */
+  onView(view: ConsoleView): void;
+  retryNote: string | null;
+  onDetach?: () => void;
+}) {
   const hostRef = useRef<HTMLDivElement>(null);
   const [view, setView] = useState<ConsoleView>({ s: 'connecting' });
+  const { onView } = props;
+  useEffect(() => onView(view), [view, onView]);
   const [size, setSize] = useState<TerminalSize | null>(null);
   useEffect(() => {
     const host = hostRef.current;
@@ -96,7 +109,7 @@ function SerialSession(props: { vmId: string; onReconnect(): void; onDetach?: ()
           </ToolbarGroup>
         </ToolbarContent>
       </Toolbar>
-      <SerialState view={view} onReconnect={props.onReconnect} />
+      <SerialState view={view} onReconnect={props.onReconnect} note={props.retryNote} />
       <div className="qhci-console-screen">
         <div
           ref={hostRef}
@@ -122,7 +135,7 @@ function SerialSession(props: { vmId: string; onReconnect(): void; onDetach?: ()
 }
 
 /** Over the terminal, which keeps its last output: why the console is no longer connected. */
-function SerialState(props: { view: ConsoleView; onReconnect(): void }) {
+function SerialState(props: { view: ConsoleView; onReconnect(): void; note: string | null }) {
   const { view } = props;
   if (view.s === 'connecting' || view.s === 'connected' || view.s === 'password') return null;
   const reconnect = (
@@ -149,6 +162,7 @@ function SerialState(props: { view: ConsoleView; onReconnect(): void }) {
       data-testid={failed ? 'serial-failed' : `serial-ended-${view.reason}`}
     >
       <span data-testid="serial-message">{view.message}</span>
+      {props.note && <div data-testid="serial-retry">{props.note}</div>}
     </Alert>
   );
 }
