@@ -69,6 +69,16 @@ describe('virsh arguments that virsh would read as options', () => {
     expect(virshArgsProblem(['pool-list', '--name', '--all=x'])).not.toBeNull();
   });
 
+  it('snapshot commands take the snapshot name only as the value of --snapshotname', () => {
+    const u = '--domain';
+    expect(virshArgsProblem(['snapshot-revert', u, 'x', '--snapshotname', '--current'])).toBeNull();
+    expect(virshArgsProblem(['snapshot-delete', u, 'x', '--snapshotname', '--children'])).toBeNull();
+    expect(virshArgsProblem(['snapshot-dumpxml', u, 'x', '--snapshotname', '-s'])).toBeNull();
+    expect(virshArgsProblem(['snapshot-create', u, 'x', '--xmlfile', '--f'])).toBeNull();
+    expect(virshArgsProblem(['snapshot-delete', u, 'x', '--snapshotname=--children'])).not.toBeNull();
+    expect(virshArgsProblem(['snapshot-revert', u, 'x', '-s'])).not.toBeNull();
+  });
+
   it('refuses such a command on its own, before virsh sees it', async () => {
     await expect(runVirsh(run, ['vol-info', '--pool', 'default-pool', '--vol=x'])).rejects.toMatchObject({
       code: 'VALIDATION',

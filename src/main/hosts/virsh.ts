@@ -60,6 +60,14 @@ const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'qemu-agent-command': ['domain', 'timeout', 'cmd'],
   domcapabilities: ['virttype', 'emulatorbin', 'arch', 'machine'],
   console: ['domain', 'devname'],
+  'snapshot-create': ['domain', 'xmlfile'],
+  'snapshot-revert': ['domain', 'snapshotname'],
+  'snapshot-delete': ['domain', 'snapshotname'],
+  'snapshot-list': ['domain', 'from'],
+  'snapshot-dumpxml': ['domain', 'snapshotname', 'xpath'],
+  'snapshot-current': ['domain', 'snapshotname'],
+  'vol-pool': ['vol'],
+  'pool-info': ['pool'],
   screenshot: ['domain', 'file', 'screen'],
 };
 
