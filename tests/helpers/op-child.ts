@@ -14,7 +14,10 @@ export type ChildOp =
   | { readonly op: 'create'; readonly request: unknown }
   | { readonly op: 'delete'; readonly vmId: string }
   | { readonly op: 'upload'; readonly hostId: string; readonly pool: string; readonly sourcePath: string }
-  | { readonly op: 'delete-image'; readonly id: string };
+  | { readonly op: 'delete-image'; readonly id: string }
+  | { readonly op: 'snapshot-create'; readonly vmId: string; readonly name: string; readonly memory: boolean }
+  | { readonly op: 'snapshot-revert'; readonly vmId: string; readonly name: string }
+  | { readonly op: 'snapshot-delete'; readonly vmId: string; readonly names: string[] };
 
 const [dataDir, opJson, step, at] = process.argv.slice(2);
 const op = JSON.parse(opJson!) as ChildOp;
@@ -39,7 +42,11 @@ async function run(): Promise<void> {
   if (op.op === 'create') p.create(CreateVmRequest.parse(op.request));
   else if (op.op === 'delete') await p.deleteVm(op.vmId, true).catch(() => undefined);
   else if (op.op === 'upload') p.upload({ hostId: op.hostId, pool: op.pool, sourcePath: op.sourcePath });
-  else await p.deleteImage(op.id).catch(() => undefined);
+  else if (op.op === 'delete-image') await p.deleteImage(op.id).catch(() => undefined);
+  else if (op.op === 'snapshot-create')
+    await p.snapshots.create({ vmId: op.vmId, name: op.name, memory: op.memory });
+  else if (op.op === 'snapshot-revert') await p.snapshots.revert(op.vmId, op.name);
+  else await p.snapshots.delete(op.vmId, op.names);
   await p.drain();
 }
 

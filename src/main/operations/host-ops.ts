@@ -49,10 +49,7 @@ export class HostOps {
    * SSH (a pipe), a private temporary file where virsh runs here (node gives a child a socket, not a pipe,
    * and virsh cannot open a socket as /dev/stdin).
    */
-  private async withInput<T>(
-    data: string | Buffer,
-    run: (path: string, stdin?: string | Buffer) => Promise<T>,
-  ) {
+  async withInput<T>(data: string | Buffer, run: (path: string, stdin?: string | Buffer) => Promise<T>) {
     if (this.driver.kind === 'ssh') return run('/dev/stdin', data);
     return withPrivateFiles({ input: data }, (paths) => run(paths.input!));
   }

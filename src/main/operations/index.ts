@@ -1,6 +1,6 @@
 /**
  * The operations the contract maps to, built on one engine: VM creation (preview and create), VM deletion,
- * image upload and deletion; crash reconciliation of any of them; drain and close for the process's end.
+ * image upload and deletion, VM snapshots; crash reconciliation of any of them; drain and close for the process's end.
  */
 import type { ImagesRepo } from '../inventory/images.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
@@ -15,6 +15,7 @@ import type { PlanDeps } from './create/plan';
 import { createVmDeletion } from './delete-vm';
 import { HostOps } from './host-ops';
 import { createImageOps } from './images';
+import { createSnapshotOps } from './snapshots';
 
 export interface OperationsOptions extends Partial<CreateOptions> {
   /** How long rollback keeps retrying a host that does not answer (sshd restarting, a network blip). */
@@ -60,6 +61,14 @@ export function createOperations(deps: OperationsDeps) {
     engine,
   });
   const images = createImageOps({ ...deps, vms: deps.vmsRepo, opsFor, engine });
+  const snapshots = createSnapshotOps({
+    vms: deps.vmsRepo,
+    hostInventory: deps.hostInventory,
+    hostsService: deps.hostsService,
+    events: deps.events,
+    opsFor,
+    engine,
+  });
   return {
     engine,
     preview: creation.preview,
@@ -67,6 +76,8 @@ export function createOperations(deps: OperationsDeps) {
     upload: images.upload,
     deleteImage: images.deleteImage,
     deleteVm: deletion.deleteVm,
+    /** A VM's snapshots: list, plan, and create, revert, delete as tasks. */
+    snapshots,
     /** Rolls back tasks whose process is gone; resolves with how many. */
     reconcile: () => engine.reconcile(),
     /** Waits for every task this process runs (the CLI before it exits; tests). */

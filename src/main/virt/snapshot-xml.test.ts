@@ -8,6 +8,8 @@ import {
   flattenTree,
   hostHasExternalSnapshots,
   parseSnapshotXml,
+  snapshotDiskSources,
+  snapshotFiles,
   snapshotTree,
 } from './snapshot-xml';
 import { parseXml } from './xml';
@@ -76,6 +78,14 @@ describe('snapshot XML', () => {
       mode: 'external',
     });
     expect(() => parseSnapshotXml('<domain/>')).toThrow(/Not a domain snapshot/);
+    // The files an external snapshot made (what deleting its VM removes); none for an internal one.
+    expect(snapshotFiles(fixture('snapshot-external.xml'))).toEqual([
+      '/var/lib/libvirt/images/web.qcow2.ext1',
+    ]);
+    expect(snapshotFiles(fixture('snapshot-running.xml'))).toEqual([]);
+    expect(snapshotDiskSources(fixture('snapshot-external.xml'))).toEqual([
+      '/var/lib/libvirt/images/web.qcow2',
+    ]);
   });
 
   it('lists snapshots as a tree, oldest first, the current one marked, orphans as roots', () => {

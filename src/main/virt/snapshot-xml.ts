@@ -126,3 +126,23 @@ export function domainUsesPflash(domainXml: string): boolean {
   const loader = node(os, 'loader');
   return text(loader, '@type') === 'pflash' || (text(os, '@firmware') === 'efi' && loader === undefined);
 }
+
+/** The files an external snapshot made: each disk's overlay and the memory file. */
+export function snapshotFiles(xml: string): string[] {
+  const snap = node(parseXml(xml), 'domainsnapshot');
+  const files = nodes(node(snap, 'disks'), 'disk')
+    .filter((d) => text(d, '@snapshot') === 'external')
+    .map((d) => text(node(d, 'source'), '@file'));
+  const memory = node(snap, 'memory');
+  if (text(memory, '@snapshot') === 'external') files.push(text(memory, '@file'));
+  return files.filter((f): f is string => f !== undefined && f !== '');
+}
+
+/** The disks of the VM as an external snapshot recorded it (the files its overlays stand on). */
+export function snapshotDiskSources(xml: string): string[] {
+  const snap = node(parseXml(xml), 'domainsnapshot');
+  return nodes(node(node(snap, 'domain'), 'devices'), 'disk')
+    .filter((d) => (text(d, '@device') ?? 'disk') === 'disk')
+    .map((d) => text(node(d, 'source'), '@file'))
+    .filter((f): f is string => f !== undefined && f !== '');
+}

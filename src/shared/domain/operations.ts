@@ -26,6 +26,30 @@ export const OPERATIONS = {
       forget: 'Remove it from the inventory',
     },
   },
+  'vm.snapshot.create': {
+    label: 'Take snapshot',
+    steps: {
+      check: 'Check the mode, the name and the space',
+      snapshot: 'Take the snapshot',
+      verify: 'Read it back from the host',
+    },
+  },
+  'vm.snapshot.revert': {
+    label: 'Revert to snapshot',
+    steps: {
+      check: "Find the snapshot and note the VM's state",
+      revert: 'Revert the VM to it',
+      state: "Read the VM's state",
+    },
+  },
+  'vm.snapshot.delete': {
+    label: 'Delete snapshots',
+    steps: {
+      check: 'Find the snapshots',
+      delete: 'Delete them (their data merges into their children)',
+      refresh: 'Read the snapshots back',
+    },
+  },
   'image.upload': {
     label: 'Upload image',
     steps: {

@@ -11,6 +11,15 @@ import {
   type VmScreenshot,
 } from '../domain/console';
 import { FilePickInput, type PickedFile } from '../domain/files';
+import {
+  SnapshotCreateInput,
+  SnapshotDeleteInput,
+  SnapshotListInput,
+  SnapshotPlanInput,
+  SnapshotRevertInput,
+  type SnapshotPlan,
+  type SnapshotTree,
+} from '../domain/snapshot';
 import { z } from 'zod';
 import {
   FolderCreateInput,
@@ -156,6 +165,19 @@ export const contract = {
   'vms.delete': { input: VmDeleteInput, output: out<{ deleted: true }>(), mutates: true },
   /** A PNG of the VM's screen now (the VM page's thumbnail; `qhci vm screenshot`). */
   'vms.screenshot': { input: VmScreenshotInput, output: out<VmScreenshot>(), mutates: false },
+  /** A VM's snapshots as a tree, the current one marked, read from its host now. */
+  'snapshots.list': { input: SnapshotListInput, output: out<SnapshotTree>(), mutates: false },
+  /**
+   * What taking a snapshot would do now (mode, memory size against the pool's free space) or why it cannot:
+   * what the UI shows before the user confirms. Changes nothing.
+   */
+  'snapshots.plan': { input: SnapshotPlanInput, output: out<SnapshotPlan>(), mutates: false },
+  /** Takes a snapshot as a task under the VM's lock; a refusal (mode, space, name taken) is the error. */
+  'snapshots.create': { input: SnapshotCreateInput, output: out<{ taskId: string }>(), mutates: true },
+  /** Reverts the VM to a snapshot as a task (the confirmation is the caller's). */
+  'snapshots.revert': { input: SnapshotRevertInput, output: out<{ taskId: string }>(), mutates: true },
+  /** Deletes snapshots as one task; their data merges into their children. */
+  'snapshots.delete': { input: SnapshotDeleteInput, output: out<{ taskId: string }>(), mutates: true },
   /**
    * Opens a VM's graphical (VNC) or serial console. The bytes do not come back here: the transport hands
    * the caller a MessagePort for the session (src/shared/ipc/streams.ts).

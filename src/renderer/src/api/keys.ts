@@ -25,6 +25,8 @@ const ENTITY_BY_PREFIX: Record<ChannelPrefix, QueryEntity> = {
   scheduler: 'hosts',
   // Consoles are opened and closed, never cached as queries: no inventory event names them.
   consoles: 'app',
+  // Snapshot changes announce the VM's entity (inventory.changed 'vms').
+  snapshots: 'vms',
 };
 
 export function entityOf(channel: Channel): QueryEntity {

@@ -1,0 +1,166 @@
+/**
+ * Taking a snapshot as an operation: check (under the VM's lock, read the host again: the name is free, the
+ * mode works, the memory fits) → snapshot (its undo record first: the snapshot by name and the files an
+ * external one makes) → verify (read it back). A failure or a crash after the record removes the snapshot
+ * again, half-made or whole, and its overlay and memory files where the domain does not use them.
+ */
+import { z } from 'zod';
+import { AppError } from '../../../shared/domain/errors';
+import type { SnapshotCreateInput } from '../../../shared/domain/snapshot';
+import type { OperationDef, Undoer } from '../../tasks/engine';
+import type { StepHandle } from '../../tasks/task-log';
+import {
+  decideSnapshot,
+  externalDiskPlans,
+  externalMemoryFile,
+  type SnapshotDecision,
+} from '../../virt/snapshot-mode';
+import { buildSnapshotXml, type SnapshotDiskPlan } from '../../virt/snapshot-xml';
+import { changed, type SnapshotDeps, type VmOnHost } from './context';
+import {
+  deleteSnapshot,
+  readFacts,
+  removeSnapshotFile,
+  snapshotExists,
+  takeSnapshot,
+  type VmFacts,
+} from './host';
+
+const Text = z.string().min(1);
+
+export const CreateUndo = z.strictObject({
+  type: z.literal('snapshot'),
+  hostId: Text,
+  uuid: Text,
+  vm: Text,
+  name: Text,
+  files: z.array(Text),
+});
+export type CreateUndo = z.infer<typeof CreateUndo>;
+
+export interface CreateCtx {
+  readonly vm: VmOnHost;
+  readonly input: SnapshotCreateInput;
+  decision: SnapshotDecision | null;
+  xml: string;
+  files: string[];
+}
+
+function createUndoer(deps: SnapshotDeps): Undoer<CreateUndo> {
+  return {
+    parse: (raw) => {
+      const r = CreateUndo.safeParse(raw);
+      return r.success ? r.data : undefined;
+    },
+    describe: (r) => `snapshot ${r.name} of VM ${r.vm}${r.files.length ? ` (${r.files.join(', ')})` : ''}`,
+    async undo(r) {
+      const ops = await deps.opsFor(r.hostId);
+      const how =
+        (await ops.domainState(r.uuid)) === null ? 'absent' : await deleteSnapshot(ops, r.uuid, r.name);
+      let removed = how === 'deleted';
+      for (const f of r.files) if (await removeSnapshotFile(ops, r.uuid, f)) removed = true;
+      return removed;
+    },
+  };
+}
+
+/** The snapshot document for a decision that allows one. */
+export function snapshotDocument(
+  vm: VmOnHost,
+  input: SnapshotCreateInput,
+  read: VmFacts,
+  d: SnapshotDecision,
+): { xml: string; files: string[] } {
+  const disks = read.domain.disks.filter((x) => d.disks.includes(x.target));
+  const external = d.mode === 'external';
+  const diskPlans: SnapshotDiskPlan[] = external
+    ? externalDiskPlans(disks, input.name)
+    : disks.map((x) => ({ target: x.target }));
+  const memoryFile =
+    external && d.memory ? externalMemoryFile(disks[0]!.source ?? '', vm.name, input.name) : undefined;
+  const xml = buildSnapshotXml({
+    name: input.name,
+    ...(input.description ? { description: input.description } : {}),
+    mode: d.mode ?? 'internal',
+    memory: d.memory,
+    ...(memoryFile ? { memoryFile } : {}),
+    disks: diskPlans,
+    excluded: d.excluded,
+  });
+  const files = external ? [...diskPlans.map((p) => p.overlay!), ...(memoryFile ? [memoryFile] : [])] : [];
+  return { xml, files };
+}
+
+/** The decision for this request now, or the refusal it ends in. */
+export function decideOrRefuse(read: VmFacts, input: { name?: string; memory: boolean }): SnapshotDecision {
+  if (input.name !== undefined && read.snapshots.list.some((s) => s.name === input.name)) {
+    throw new AppError('CONFLICT', `The VM already has a snapshot named ${input.name}`, 'name');
+  }
+  const d = decideSnapshot(read.facts);
+  if (d.refusal) throw new AppError('UNSUPPORTED', d.refusal, d.memory ? 'memory' : undefined);
+  return d;
+}
+
+async function check(deps: SnapshotDeps, ctx: CreateCtx, step: StepHandle<CreateUndo>): Promise<void> {
+  const ops = await deps.opsFor(ctx.vm.hostId);
+  const read = await readFacts(ops, ctx.vm.uuid, ctx.input.memory);
+  const d = decideOrRefuse(read, ctx.input);
+  ctx.decision = d;
+  Object.assign(ctx, snapshotDocument(ctx.vm, ctx.input, read, d));
+  // The undo removes the files an external snapshot makes: none of them may be there before it.
+  for (const f of ctx.files) {
+    if ((await ops.driver.exec(['stat', '--', f])).code === 0) {
+      throw new AppError('CONFLICT', `${f} exists already: choose another snapshot name`, 'name');
+    }
+  }
+  const what = d.memory ? `with its ${Math.round(d.memoryBytes / 1024 ** 2)} MiB of memory` : 'disks only';
+  step.done(`${d.mode} snapshot, ${what}; the VM is ${d.vmState}`);
+}
+
+async function snapshot(deps: SnapshotDeps, ctx: CreateCtx, step: StepHandle<CreateUndo>): Promise<void> {
+  const { vm, input } = ctx;
+  step.addUndo({
+    type: 'snapshot',
+    hostId: vm.hostId,
+    uuid: vm.uuid,
+    vm: vm.name,
+    name: input.name,
+    files: ctx.files,
+  });
+  await takeSnapshot(await deps.opsFor(vm.hostId), vm.uuid, ctx.xml);
+  step.done(`Snapshot ${input.name} taken`);
+}
+
+async function verify(deps: SnapshotDeps, ctx: CreateCtx, step: StepHandle<CreateUndo>): Promise<void> {
+  const ops = await deps.opsFor(ctx.vm.hostId);
+  if (!(await snapshotExists(ops, ctx.vm.uuid, ctx.input.name))) {
+    throw new AppError(
+      'HOST_ERROR',
+      `libvirt reported snapshot ${ctx.input.name} taken, but does not list it`,
+    );
+  }
+  changed(deps, ctx.vm, [ctx.decision?.pool ?? null]);
+  step.done(`Snapshot ${ctx.input.name} is on the host`);
+}
+
+export function snapshotCreateOperation(
+  deps: SnapshotDeps,
+): OperationDef<'vm.snapshot.create', CreateCtx, CreateUndo> {
+  return {
+    kind: 'vm.snapshot.create',
+    undo: createUndoer(deps),
+    steps: [
+      { name: 'check', run: (ctx, step) => check(deps, ctx, step) },
+      { name: 'snapshot', run: (ctx, step) => snapshot(deps, ctx, step) },
+      { name: 'verify', run: (ctx, step) => verify(deps, ctx, step) },
+    ],
+    result: (ctx) => ({
+      vmId: ctx.vm.id,
+      name: ctx.input.name,
+      mode: ctx.decision?.mode ?? null,
+      memory: ctx.decision?.memory ?? false,
+    }),
+    interruptedMessage:
+      'Interrupted: the app stopped while this snapshot was being taken; what it had made was removed',
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The snapshot channels: list (the tree), plan (what taking one would do now, or why it cannot), and create,
+ * revert and delete as operations on the engine under the VM's lock. Create, revert and delete check their
+ * request against the host before the task starts, so a refusal comes back as the call's error; the
+ * operation checks again under the lock.
+ */
+import type { SnapshotCreateInput, SnapshotPlan, SnapshotTree } from '../../../shared/domain/snapshot';
+import { AppError } from '../../../shared/domain/errors';
+import { snapshotTree } from '../../virt/snapshot-xml';
+import { vmOnHost, vmLock, type SnapshotDeps, type VmOnHost } from './context';
+import { decideOrRefuse, snapshotCreateOperation, type CreateCtx } from './create';
+import { snapshotDeleteOperation, type DeleteCtx } from './delete';
+import { readFacts, readSnapshots } from './host';
+import { decideSnapshot } from '../../virt/snapshot-mode';
+import { snapshotRevertOperation, type RevertCtx } from './revert';
+
+export type { SnapshotDeps } from './context';
+
+export function createSnapshotOps(deps: SnapshotDeps) {
+  const { engine } = deps;
+  const createOp = engine.register(snapshotCreateOperation(deps));
+  const revertOp = engine.register(snapshotRevertOperation(deps));
+  const deleteOp = engine.register(snapshotDeleteOperation(deps));
+  const meta = (vm: VmOnHost, title: string, input: unknown) => ({
+    projectId: vm.projectId,
+    title,
+    target: { type: 'vm', id: vm.id },
+    input,
+    lock: vmLock(vm),
+  });
+  const notBusy = (vm: VmOnHost) => {
+    const busy = engine.busy(vmLock(vm));
+    if (busy) throw busy;
+  };
+
+  return {
+    async list(vmId: string): Promise<SnapshotTree> {
+      const vm = vmOnHost(deps, vmId);
+      const { list, current } = await readSnapshots(await deps.opsFor(vm.hostId), vm.uuid);
+      return snapshotTree(
+        vm.id,
+        list.map(({ files: _f, under: _u, ...s }) => s),
+        current,
+      );
+    },
+
+    async plan(vmId: string, memory: boolean): Promise<SnapshotPlan> {
+      const vm = vmOnHost(deps, vmId);
+      const read = await readFacts(await deps.opsFor(vm.hostId), vm.uuid, memory);
+      const { disks: _d, excluded: _e, ...plan } = decideSnapshot(read.facts);
+      return { vmId: vm.id, ...plan };
+    },
+
+    async create(input: SnapshotCreateInput): Promise<{ taskId: string }> {
+      const vm = vmOnHost(deps, input.vmId);
+      notBusy(vm);
+      decideOrRefuse(await readFacts(await deps.opsFor(vm.hostId), vm.uuid, input.memory), input);
+      const task = engine.start(createOp, meta(vm, `Snapshot ${input.name} of VM ${vm.name}`, input));
+      const ctx: CreateCtx = { vm, input, decision: null, xml: '', files: [] };
+      void engine.run(createOp, task, ctx);
+      return { taskId: task.id };
+    },
+
+    async revert(vmId: string, name: string): Promise<{ taskId: string }> {
+      const vm = vmOnHost(deps, vmId);
+      notBusy(vm);
+      const { list } = await readSnapshots(await deps.opsFor(vm.hostId), vm.uuid);
+      if (!list.some((s) => s.name === name)) {
+        throw new AppError('NOT_FOUND', `VM ${vm.name} has no snapshot named ${name}`, 'name');
+      }
+      const task = engine.start(revertOp, meta(vm, `Revert VM ${vm.name} to ${name}`, { vmId, name }));
+      const ctx: RevertCtx = { vm, name, stateBefore: '', stateAfter: '', memory: false };
+      void engine.run(revertOp, task, ctx);
+      return { taskId: task.id };
+    },
+
+    async delete(vmId: string, names: readonly string[]): Promise<{ taskId: string }> {
+      const vm = vmOnHost(deps, vmId);
+      notBusy(vm);
+      const { list } = await readSnapshots(await deps.opsFor(vm.hostId), vm.uuid);
+      const missing = names.filter((n) => !list.some((s) => s.name === n));
+      if (missing.length) {
+        throw new AppError('NOT_FOUND', `VM ${vm.name} has no snapshot named ${missing.join(', ')}`, 'names');
+      }
+      const title = `Delete snapshot${names.length > 1 ? 's' : ''} ${names.join(', ')} of VM ${vm.name}`;
+      const task = engine.start(deleteOp, meta(vm, title, { vmId, names }));
+      const ctx: DeleteCtx = { vm, names, order: [], deleted: [], left: [] };
+      void engine.run(deleteOp, task, ctx);
+      return { taskId: task.id };
+    },
+  };
+}
+
+export type SnapshotOps = ReturnType<typeof createSnapshotOps>;
