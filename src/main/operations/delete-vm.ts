@@ -1,6 +1,8 @@
 /**
  * Deleting a VM as an operation: read its disks on the host → stop and undefine the domain → delete its own
- * volumes (never a base image other disks use, never a shared ISO) → forget it. Deletion cannot be undone:
+ * volumes (never a base image other disks use, never a shared ISO) → forget it. A VM's snapshots go with it:
+ * their metadata with the domain (undefine --snapshots-metadata; internal ones live inside its qcow2 disks,
+ * which go with the volumes), and an external snapshot's overlays and memory file with its volumes. Deletion cannot be undone:
  * its records finish it instead. They are written before the domain goes, and each acts only once the
  * domain is gone from the host, so a failure or a crash before that point leaves the VM whole, and one after
  * it ends with the deletion complete.
@@ -16,6 +18,8 @@ import { outcomeError, type Engine, type OperationDef, type Undoer } from '../ta
 import type { StepHandle } from '../tasks/task-log';
 import { parseDomainXml } from '../virt/parse';
 import type { HostOps } from './host-ops';
+import { readSnapshots } from './snapshots/host';
+import { vmOwnFiles } from './snapshots/vm-files';
 
 const Text = z.string().min(1);
 const OnHost = z.strictObject({ hostId: Text, uuid: Text }).nullable();
@@ -41,6 +45,8 @@ interface DeleteCtx {
   ops: HostOps | null;
   /** The VM's own volumes (paths on the host), to delete. */
   own: string[];
+  /** Files its external snapshots made, which may lie outside any pool (removed as files then). */
+  snapshotFiles: string[];
   /** Pools whose free space changes. */
   pools: Set<string>;
   gone: string[];
@@ -87,11 +93,17 @@ async function inspect(deps: DeleteVmDeps, ctx: DeleteCtx, step: StepHandle<Dele
     .catch(() => null);
   if (!ctx.deleteDisks) return step.done('Disks are kept');
   const images = deps.images.list(vm.projectId, { hostId: vm.hostId });
-  const bases = new Set(images.filter((v) => v.usedBy > 0).map((v) => v.path));
-  for (const d of live ?? vm.details.disks ?? []) {
-    if (!d.source) continue;
-    const own = d.device === 'disk' ? !bases.has(d.source) : d.source.endsWith(`/${vm.name}-cidata.iso`);
-    if (own) ctx.own.push(d.source);
+  const snapshots = (await readSnapshots(ops, vm.uuid).catch(() => null))?.list ?? [];
+  const disks = live ?? vm.details.disks ?? [];
+  ctx.snapshotFiles = snapshots.flatMap((s) => s.files);
+  ctx.own = vmOwnFiles({
+    disks,
+    bases: new Set(images.filter((v) => v.usedBy > 0).map((v) => v.path)),
+    users: (path) => images.filter((v) => v.backingPath === path).map((v) => v.path),
+    snapshots: snapshots.filter((s) => s.mode === 'external'),
+  });
+  for (const d of disks) {
+    if (d.device !== 'disk' && d.source?.endsWith(`/${vm.name}-cidata.iso`)) ctx.own.push(d.source);
   }
   for (const v of images) if (v.pool !== null && ctx.own.includes(v.path)) ctx.pools.add(v.pool);
   step.done(ctx.own.length ? `To delete: ${ctx.own.join(', ')}` : 'No volumes of its own');
@@ -108,10 +120,17 @@ async function removeDomain(ctx: DeleteCtx, step: StepHandle<DeleteUndo>): Promi
   step.done(how === 'absent' ? 'The domain was already gone' : `Domain ${vm.name} removed`);
 }
 
+/** A file outside any pool (an external snapshot's memory file). */
+async function removeFile(ops: HostOps, path: string): Promise<void> {
+  const r = await ops.driver.exec(['rm', '-f', '--', path]);
+  if (r.code !== 0) throw new AppError('HOST_ERROR', `Cannot remove ${path}: ${r.stderr.trim()}`);
+}
+
 async function deleteVolumes(ctx: DeleteCtx, step: StepHandle<DeleteUndo>): Promise<void> {
   if (!ctx.ops || ctx.own.length === 0) return step.skip('No volumes to delete');
   for (const [i, path] of ctx.own.entries()) {
-    await ctx.ops.deleteVolumeAt(path);
+    const how = await ctx.ops.deleteVolumeAt(path);
+    if (how === 'absent' && ctx.snapshotFiles.includes(path)) await removeFile(ctx.ops, path);
     ctx.gone.push(path);
     step.dropUndo((r) => r.type === 'finish-volume' && r.path === path);
     step.progress((i + 1) / ctx.own.length, `Deleted ${path}`);
@@ -170,7 +189,15 @@ export function createVmDeletion(deps: DeleteVmDeps) {
         input: { vmId, deleteDisks },
         lock: { key: `vm:${vm.id}`, label: `VM ${vm.name}` },
       });
-      const ctx: DeleteCtx = { vm, deleteDisks, ops: null, own: [], pools: new Set(), gone: [] };
+      const ctx: DeleteCtx = {
+        vm,
+        deleteDisks,
+        ops: null,
+        own: [],
+        snapshotFiles: [],
+        pools: new Set(),
+        gone: [],
+      };
       const outcome = await deps.engine.run(op, task, ctx);
       if (!outcome.ok) throw outcomeError(outcome.error);
       return { deleted: true };
