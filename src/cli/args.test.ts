@@ -50,6 +50,19 @@ describe('the vm create flags', () => {
     expect(normalizeOptionalValues(['--wait-ready', 'web'])).toEqual(['--wait-ready=', 'web']);
     expect(normalizeOptionalValues(['--wait-ready'])).toEqual(['--wait-ready=']);
   });
+
+  it('reads --memory as a size before a number, and as the snapshot flag otherwise', () => {
+    expect(normalizeOptionalValues(['vm', 'create', 'a', '--memory', '2G'])).toEqual([
+      'vm',
+      'create',
+      'a',
+      '--memory=2G',
+    ]);
+    expect(normalizeOptionalValues(['--memory', '--name', 's1'])).toEqual(['--memory=', '--name', 's1']);
+    expect(normalizeOptionalValues(['--memory', 'web'])).toEqual(['--memory=', 'web']);
+    expect(normalizeOptionalValues(['--memory=512M'])).toEqual(['--memory=512M']);
+    expect(normalizeOptionalValues(['--memory'])).toEqual(['--memory=']);
+  });
 });
 
 describe('free capacity in tables', () => {

@@ -106,7 +106,9 @@ export const looksLikeId = (s: string) => GUID.test(s);
 
 /**
  * `--wait-ready` takes an optional value, which parseArgs cannot express: a following whole number is
- * its value; otherwise an empty value means "the default timeout".
+ * its value; otherwise an empty value means "the default timeout". `--memory` is a size for `vm create`
+ * and a flag for `vm snapshot create`: followed by a size (it starts with a digit) it is that size,
+ * otherwise an empty value (the flag).
  */
 export function normalizeOptionalValues(argv: readonly string[]): string[] {
   const out: string[] = [];
@@ -118,6 +120,12 @@ export function normalizeOptionalValues(argv: readonly string[]): string[] {
         out.push(`--wait-ready=${next}`);
         i++;
       } else out.push('--wait-ready=');
+    } else if (a === '--memory') {
+      const next = argv[i + 1];
+      if (next !== undefined && /^\d/.test(next)) {
+        out.push(`--memory=${next}`);
+        i++;
+      } else out.push('--memory=');
     } else out.push(a);
   }
   return out;

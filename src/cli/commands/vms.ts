@@ -11,6 +11,7 @@ import type { Opts } from '../options';
 import { folderPaths, resolveVm } from '../resolve';
 import { CONSOLE_USAGE, vmConsole, vmScreenshot } from './console';
 import { CREATE_USAGE, vmCreate } from './create';
+import { SNAPSHOT_USAGE, snapshotCommand } from './snapshots';
 
 export const VM_USAGE = `Virtual machines
   vm list [--host NAME]                  name, host, state, vCPUs, memory, folder
@@ -24,6 +25,7 @@ ${CREATE_USAGE}
                                          compatible CPU mode (the original is kept if none starts), start it
   vm delete NAME|ID [--keep-disks] [--host NAME]
                                          stops and undefines it and deletes its own volumes
+${SNAPSHOT_USAGE}
 ${CONSOLE_USAGE}`;
 
 const ALIASES: Record<string, PowerActionName> = {
@@ -113,6 +115,7 @@ export async function vmCommand(ctx: Ctx, args: string[], o: Opts): Promise<numb
     return 0;
   }
   if (verb === 'create') return vmCreate(ctx, a, o);
+  if (verb === 'snapshot') return snapshotCommand(ctx, args.slice(1), o);
   if (verb === 'show' && a) {
     const vm = await c.call('vms.get', { id: (await resolveVm(ctx, a, o.host)).id });
     const [hosts, folders] = await Promise.all([
