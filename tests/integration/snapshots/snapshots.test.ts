@@ -180,6 +180,25 @@ describe.skipIf(!testbed)(`snapshots on the real host ${NO_TESTBED}`, () => {
     expect(qcowSnapshots(vm.disk)).toEqual(['keep']);
   });
 
+  it("holds the VM's lock: power, deletion and another snapshot wait for it", async () => {
+    const vm = make();
+    const vmId = await vmIdOf(t.client, hostId, vm.name);
+    const { taskId } = await t.client.call('snapshots.create', { vmId, name: 'first', memory: false });
+    // The task runs (its steps need the host), so the VM is busy until it ends.
+    for (const call of [
+      t.client.call('vms.power', { vmId, action: 'start' }),
+      t.client.call('snapshots.create', { vmId, name: 'second', memory: false }),
+      t.client.call('vms.delete', { vmId, deleteDisks: true }),
+    ]) {
+      const err = await refusal(call);
+      expect(err.code).toBe('CONFLICT');
+      expect(err.message).toMatch(/is busy: "Snapshot first of VM/);
+    }
+    expect((await waitTask(t.client, taskId)).state).toBe('succeeded');
+    expect(virshSnapshots(vm.uuid)).toEqual(['first']);
+    expect(domstate(vm.uuid)).toBe('shut off');
+  });
+
   it('deleting a VM with snapshots removes their metadata, the VM and its disk', async () => {
     const vm = make();
     const vmId = await vmIdOf(t.client, hostId, vm.name);
