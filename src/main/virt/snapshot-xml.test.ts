@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tests/helpers/app';
@@ -15,7 +16,9 @@ import {
 import { parseXml } from './xml';
 
 const fixture = (name: string) => readFileSync(join(REPO_ROOT, 'tests/fixtures/virsh', name), 'utf8');
-const golden = (name: string) => readFileSync(join(__dirname, 'golden', name), 'utf8');
+/** Apart from the domain goldens, whose test owns their folder. */
+const GOLDEN = join(__dirname, 'golden', 'snapshot');
+const golden = (name: string) => readFileSync(join(GOLDEN, name), 'utf8');
 
 describe('snapshot XML', () => {
   it('builds an internal snapshot with memory, leaving the CD-ROM out (golden)', () => {
@@ -27,7 +30,7 @@ describe('snapshot XML', () => {
       disks: [{ target: 'vda' }, { target: 'vdb' }],
       excluded: ['sda'],
     });
-    expect(xml).toBe(golden('snapshot-internal-memory.xml'));
+    expect(xml).toBe(golden('internal-memory.xml'));
     // Free text is escaped: the document parses back to the same name.
     expect(parseSnapshotXml(xml).name).toBe('before <upgrade> & "after"');
   });
@@ -39,7 +42,7 @@ describe('snapshot XML', () => {
       memory: false,
       disks: [{ target: 'vda', overlay: '/var/lib/libvirt/images/web.qcow2.ext1' }],
     });
-    expect(xml).toBe(golden('snapshot-external-disk.xml'));
+    expect(xml).toBe(golden('external-disk.xml'));
   });
 
   it('an external memory snapshot names its memory file; without one it is refused', () => {
@@ -130,4 +133,15 @@ describe('snapshot XML', () => {
     expect(domainUsesPflash("<domain><os firmware='efi'><type>hvm</type></os></domain>")).toBe(true);
     expect(domainUsesPflash('<domain><os><type>hvm</type></os></domain>')).toBe(false);
   });
+
+  // virt-xml-validate (libvirt-clients) is a shell script around xmllint (libxml2-utils).
+  const onPath = (bin: string) => ['/usr/bin', '/usr/local/bin'].map((d) => join(d, bin)).find(existsSync);
+  const validator = onPath('xmllint') ? onPath('virt-xml-validate') : undefined;
+  it.skipIf(!validator).each(readdirSync(GOLDEN))(
+    `%s is valid against libvirt's domainsnapshot schema${validator ? '' : ' (skipped: needs virt-xml-validate)'}`,
+    (file) => {
+      const run = spawnSync(validator!, [join(GOLDEN, file), 'domainsnapshot'], { encoding: 'utf8' });
+      expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+    },
+  );
 });
