@@ -100,6 +100,9 @@ describe.skipIf(!testbed)(`snapshots on the real host ${NO_TESTBED}`, () => {
   it('a running VM: a snapshot with memory reverts to running', async () => {
     const vm = make();
     const vmId = await vmIdOf(t.client, hostId, vm.name);
+    expect((await task(t.client.call('snapshots.create', { vmId, name: 'off', memory: false }))).state).toBe(
+      'succeeded',
+    );
     await t.client.call('vms.power', { vmId, action: 'start' });
 
     const plan = await t.client.call('snapshots.plan', { vmId, memory: true });
@@ -121,7 +124,7 @@ describe.skipIf(!testbed)(`snapshots on the real host ${NO_TESTBED}`, () => {
 
     const created = await task(t.client.call('snapshots.create', { vmId, name: 'live', memory: true }));
     expect(created).toMatchObject({ state: 'succeeded', result: { memory: true } });
-    expect((await t.client.call('snapshots.list', { vmId })).roots[0]).toMatchObject({
+    expect((await t.client.call('snapshots.list', { vmId })).roots[0]!.children[0]).toMatchObject({
       name: 'live',
       memory: true,
       state: 'running',
@@ -135,7 +138,13 @@ describe.skipIf(!testbed)(`snapshots on the real host ${NO_TESTBED}`, () => {
     });
     expect(domstate(vm.uuid)).toBe('running');
     expect((await t.client.call('vms.get', { id: vmId })).state).toBe('running');
-    expect((await task(t.client.call('snapshots.delete', { vmId, names: ['live'] }))).state).toBe(
+    // A running VM reverted to a snapshot taken shut off ends shut off.
+    expect(await task(t.client.call('snapshots.revert', { vmId, name: 'off' }))).toMatchObject({
+      state: 'succeeded',
+      result: { stateBefore: 'running', stateAfter: 'shut off' },
+    });
+    expect((await t.client.call('vms.get', { id: vmId })).state).toBe('shutoff');
+    expect((await task(t.client.call('snapshots.delete', { vmId, names: ['live', 'off'] }))).state).toBe(
       'succeeded',
     );
     expect(virshSnapshots(vm.uuid)).toEqual([]);
