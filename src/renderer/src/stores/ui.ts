@@ -24,7 +24,7 @@ export interface VmFilters {
 }
 
 /** The tabs of a VM's page. */
-export type VmTab = 'overview' | 'console' | 'serial';
+export type VmTab = 'overview' | 'console' | 'serial' | 'snapshots';
 
 /** A console shown alone in the window (the VM page's "Detach"), in place of the whole shell. */
 export interface DetachedConsole {

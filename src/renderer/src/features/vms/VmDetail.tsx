@@ -36,6 +36,7 @@ import { SerialConsole } from '../console/SerialConsole';
 import { Thumbnail } from '../console/Thumbnail';
 import { VncConsole } from '../console/VncConsole';
 import { formatBytes, formatTime } from '../hosts/format';
+import { SnapshotsTab } from '../snapshots/SnapshotsTab';
 import { VmStateLabel } from '../hosts/HostVms';
 import { useInventoryLookups } from './lookups';
 import { usePower } from './usePower';
@@ -291,6 +292,15 @@ export function VmDetail(props: { vmId: string }) {
                 vmState={vm.state}
                 onDetach={() => detachConsole(vm.id, 'serial')}
               />
+            </div>
+          </Tab>
+          <Tab
+            eventKey="snapshots"
+            title={<TabTitleText>Snapshots</TabTitleText>}
+            data-testid="vm-tab-snapshots"
+          >
+            <div className="qhci-vm-tab-body">
+              <SnapshotsTab vmId={vm.id} vmName={vm.name} vmState={vm.state} />
             </div>
           </Tab>
         </Tabs>
