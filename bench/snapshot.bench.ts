@@ -1,0 +1,268 @@
+/**
+ * Taking and reverting a VM snapshot on the testbed's libvirt (qemu:///system, libvirt 9.0: internal qcow2
+ * snapshots), two ways, side by side in one run:
+ *   ours:     a real app (createApp on a temporary data directory) with the SSH host kvm-a added and synced
+ *             (the realistic case: the workstation reaches its host over SSH; kvm-a is this machine's
+ *             libvirtd over loopback); `snapshots.create` / `snapshots.revert` through its dispatch, timed
+ *             until the task has finished (its task.progress event);
+ *   baseline: `virsh -c qemu:///system snapshot-create-as` / `snapshot-revert` run here, on the host itself.
+ * `ssh kvm-a virsh …` is shown beside them (no target): what the same command costs from a workstation.
+ * Two VMs of the testbed's kind (type qemu, a 16 MiB qcow2 disk with 12 MiB of written data): one shut off
+ * (disk-only snapshots), and one running with 64 MiB of memory (snapshots with memory; BENCH_RUNNING=0 skips
+ * it). Samples alternate (ours, baseline, ssh, ours, …); after each create sample its snapshot is deleted,
+ * so each create starts from the same state (only the snapshot `base` there); each revert goes back to
+ * `base`. The app's background refresh after a task is joined between samples, not counted.
+ * BENCH_SAMPLES (default 15) per way.
+ *
+ *   npm run bench:snapshot
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { createApp } from '../src/main/app';
+import { inProcessBridge } from '../src/main/ipc/in-process';
+import type { Task } from '../src/shared/domain/provision';
+import { createClient, type QhciClient } from '../src/shared/ipc/transport';
+import { MIGRATIONS_DIR, tempDir } from '../tests/helpers/app';
+import { virsh } from '../tests/helpers/domains';
+import { addSshHost } from '../tests/helpers/provision';
+import { defineDiskVm, qemuIo, removeDiskVm, vmIdOf, type DiskVm } from '../tests/helpers/snapshots';
+import { clientKey, host, testbed } from '../tests/helpers/testbed';
+import { percentile } from './console/common';
+
+if (!testbed) {
+  console.error('snapshot bench: cannot run: the testbed is not up (scripts/testbed.sh up)');
+  process.exit(2);
+}
+
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 15);
+const RUNNING = process.env.BENCH_RUNNING !== '0';
+const TARGET = 1.1;
+const kvm = host('kvm-a');
+
+const ms = () => performance.now();
+const stepMs = (s: { startedAt: string | null; finishedAt: string | null }) =>
+  s.startedAt && s.finishedAt ? Date.parse(s.finishedAt) - Date.parse(s.startedAt) : 0;
+
+/** `ssh kvm-a …` with the testbed's key, as a person at the workstation would run it. */
+const keyFile = testbed.clientKey;
+const sshVirsh = (...args: string[]) =>
+  execFileSync(
+    'ssh',
+    [
+      '-i',
+      keyFile,
+      '-p',
+      String(kvm.port),
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+      `${kvm.user}@${kvm.address}`,
+      'virsh',
+      '-c',
+      kvm.uri,
+      ...args,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+
+/** The task's end, from its events (no polling delay in the time). */
+function waitTask(client: QhciClient, id: string): Promise<Task> {
+  return new Promise((resolve) => {
+    const done = (t: Task) => t.state !== 'running' && t.state !== 'queued';
+    const off = client.on('task.progress', ({ task }) => {
+      if (task.id === id && done(task)) {
+        off();
+        resolve(task);
+      }
+    });
+    void client.call('tasks.get', { id }).then((t) => {
+      if (done(t)) {
+        off();
+        resolve(t);
+      }
+    });
+  });
+}
+
+type Way = 'ours' | 'virsh' | 'ssh';
+const WAYS: readonly Way[] = ['ours', 'virsh', 'ssh'];
+
+interface Series {
+  readonly label: string;
+  readonly times: Record<Way, number[]>;
+  /** Our task's steps, ms per sample, and the time outside the task (call, events). */
+  readonly steps: Record<string, number[]>;
+}
+
+const series = (label: string): Series => ({ label, times: { ours: [], virsh: [], ssh: [] }, steps: {} });
+
+function noteSteps(s: Series, task: Task, total: number): void {
+  let inSteps = 0;
+  for (const st of task.steps) {
+    (s.steps[st.name] ??= []).push(stepMs(st));
+    inSteps += stepMs(st);
+  }
+  (s.steps['(outside the steps)'] ??= []).push(total - inSteps);
+}
+
+async function main(): Promise<void> {
+  const dataDir = tempDir('qhci-bench-snap-');
+  const app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'bench', log: () => undefined });
+  const client = createClient(inProcessBridge(app));
+  const vms: DiskVm[] = [];
+  const results: Series[] = [];
+  const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ');
+  try {
+    await app.ready;
+    clientKey(); // fails early when the key is missing
+    const hostId = await addSshHost(client, 'kvm-a');
+
+    /** One VM; `running` starts it. A pattern in 12 MiB of its disk, one snapshot `base` to revert to. */
+    const prepare = async (running: boolean) => {
+      const vm = defineDiskVm();
+      vms.push(vm);
+      if (!qemuIo(vm.disk, 'write -P 0xaa 0 12M')) throw new Error('qemu-io could not write the disk');
+      if (running) virsh('start', vm.uuid);
+      virsh('snapshot-create-as', '--domain', vm.uuid, '--name', 'base');
+      return { vm, vmId: await vmIdOf(client, hostId, vm.name) };
+    };
+
+    const run = async (running: boolean) => {
+      const { vm, vmId } = await prepare(running);
+      const what = running ? 'running VM, with memory' : 'shut-off VM, disk only';
+      const create = series(`create (${what})`);
+      const revert = series(`revert (${what})`);
+      const memory = running;
+      const del = (name: string) => virsh('snapshot-delete', '--domain', vm.uuid, '--snapshotname', name);
+
+      const createWays: Record<Way, (name: string) => Promise<void>> = {
+        async ours(name) {
+          const t0 = ms();
+          const { taskId } = await client.call('snapshots.create', { vmId, name, memory });
+          const task = await waitTask(client, taskId);
+          const total = ms() - t0;
+          if (task.state !== 'succeeded') throw new Error(`create failed: ${task.error?.message}`);
+          create.times.ours.push(total);
+          noteSteps(create, task, total);
+          await app.provisioning.drain();
+        },
+        async virsh(name) {
+          const t0 = ms();
+          virsh('snapshot-create-as', '--domain', vm.uuid, '--name', name);
+          create.times.virsh.push(ms() - t0);
+        },
+        async ssh(name) {
+          const t0 = ms();
+          sshVirsh('snapshot-create-as', '--domain', vm.uuid, '--name', name);
+          create.times.ssh.push(ms() - t0);
+        },
+      };
+      const revertWays: Record<Way, () => Promise<void>> = {
+        async ours() {
+          const t0 = ms();
+          const { taskId } = await client.call('snapshots.revert', { vmId, name: 'base' });
+          const task = await waitTask(client, taskId);
+          const total = ms() - t0;
+          if (task.state !== 'succeeded') throw new Error(`revert failed: ${task.error?.message}`);
+          revert.times.ours.push(total);
+          noteSteps(revert, task, total);
+          await app.provisioning.drain();
+        },
+        async virsh() {
+          const t0 = ms();
+          virsh('snapshot-revert', '--domain', vm.uuid, '--snapshotname', 'base');
+          revert.times.virsh.push(ms() - t0);
+        },
+        async ssh() {
+          const t0 = ms();
+          sshVirsh('snapshot-revert', '--domain', vm.uuid, '--snapshotname', 'base');
+          revert.times.ssh.push(ms() - t0);
+        },
+      };
+
+      // Warm-up, not counted: the first of each makes the app's SSH sessions and loads what it loads once.
+      await createWays.ours('warm');
+      del('warm');
+      await revertWays.ours();
+      create.times.ours.length = 0;
+      revert.times.ours.length = 0;
+      for (const k of Object.keys(create.steps)) delete create.steps[k];
+      for (const k of Object.keys(revert.steps)) delete revert.steps[k];
+
+      for (let i = 0; i < SAMPLES; i++) {
+        for (const way of WAYS) {
+          const name = `s-${way}-${i}`;
+          await createWays[way](name);
+          del(name);
+          // Some change on a shut-off disk for the revert to undo (a running VM's memory changes anyway).
+          if (!running && !qemuIo(vm.disk, `write -P 0x${(0x10 + i).toString(16)} 0 4M`)) {
+            throw new Error('qemu-io could not write the disk');
+          }
+          await revertWays[way]();
+        }
+        process.stderr.write(`${what}: sample ${i + 1}/${SAMPLES}\n`);
+      }
+      // The data reverted last is the pattern of `base`.
+      if (!running && !qemuIo(vm.disk, 'read -P 0xaa 0 12M')) throw new Error('the revert lost the pattern');
+      results.push(create, revert);
+    };
+
+    await run(false);
+    if (RUNNING) await run(true);
+  } finally {
+    await app.provisioning.drain().catch(() => undefined);
+    app.close();
+    for (const vm of vms) removeDiskVm(vm);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  report(results, load);
+}
+
+function report(results: readonly Series[], load: string): void {
+  const f = (x: number) => `${x.toFixed(0)} ms`;
+  let allMet = true;
+  console.log(`\nSnapshots: ours (SSH host kvm-a) vs virsh on the host, ${SAMPLES} samples each\n`);
+  console.log(
+    '| operation | ours p50 | ours p95 | virsh p50 | virsh p95 | ours / virsh (p50) | target | met? | ssh kvm-a virsh p50 |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|:---:|---:|');
+  for (const s of results) {
+    const p = (w: Way, q: number) => percentile(s.times[w], q);
+    const ratio = p('ours', 50) / p('virsh', 50);
+    const met = ratio <= TARGET;
+    allMet &&= met;
+    console.log(
+      `| ${s.label} | ${f(p('ours', 50))} | ${f(p('ours', 95))} | ${f(p('virsh', 50))} | ${f(p('virsh', 95))} | ` +
+        `${ratio.toFixed(2)}× | ≤ ${TARGET}× | ${met ? 'yes' : 'NO'} | ${f(p('ssh', 50))} |`,
+    );
+  }
+  console.log('\nWhere our time goes (p50 of each step, ms)\n');
+  for (const s of results) {
+    const parts = Object.entries(s.steps).map(([n, xs]) => `${n} ${percentile(xs, 50).toFixed(0)}`);
+    console.log(`- ${s.label}: ${parts.join(', ')}`);
+  }
+  const libvirt = virsh('version', '--daemon').match(/Running against daemon:\s*(\S+)/)?.[1] ?? '?';
+  console.log(
+    `\nConditions: libvirt ${libvirt}, internal qcow2 snapshots; VMs of type qemu (TCG, boot nothing), 1 vCPU, ` +
+      `64 MiB, a 16 MiB qcow2 disk with 12 MiB written; kvm-a is sshd on ${kvm.address}:${kvm.port} (loopback) ` +
+      `onto this machine's libvirtd; ${execFileSync('nproc', { encoding: 'utf8' }).trim()} CPUs shared with ` +
+      `other work, load average at start ${load}.`,
+  );
+  if (!allMet) process.exitCode = 1;
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    // Host connections a background refresh may hold are not waited for.
+    setTimeout(() => process.exit(), 100).unref();
+  });
