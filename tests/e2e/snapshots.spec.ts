@@ -190,6 +190,22 @@ test('a running VM: the plan shows its memory, and its snapshot reverts to runni
   await revert.getByTestId('snapshot-revert-close').click();
   await expect(page.getByTestId('vm-detail-state')).toContainText('Running');
   await qhci.screenshot('snapshots-running');
+
+  // A snapshot taken elsewhere (qhci, another window) while the dialog is open: the tab reads the tree
+  // again on the change, and the dialog says the name is taken before Create is tried.
+  await page.getByTestId('snapshot-take').click();
+  const again = page.getByTestId('snapshot-take-modal');
+  await again.getByTestId('snapshot-take-name').fill('elsewhere');
+  await expect(again.getByTestId('snapshot-take-confirm')).toBeEnabled();
+  const vmId = (await qhci.call('vms.list', {})).find((v) => v.name === vm.name)?.id ?? '';
+  const { taskId } = await qhci.call('snapshots.create', { vmId, name: 'elsewhere', memory: true });
+  await expect
+    .poll(async () => (await qhci.call('tasks.get', { id: taskId })).state, { timeout: 60_000 })
+    .toBe('succeeded');
+  await expect(again.getByTestId('snapshot-take-name-error')).toContainText('already has a snapshot named');
+  await expect(again.getByTestId('snapshot-take-confirm')).toBeDisabled();
+  await again.getByTestId('snapshot-take-cancel').click();
+  await expect(page.getByTestId('snapshot-row-elsewhere')).toBeVisible();
 });
 
 test('a UEFI VM: the plan refuses with the reason and Create stays disabled; a lost VM shows its error', async ({
