@@ -70,6 +70,7 @@ beforeAll(async () => {
     'vms.create': { request: createRequest },
     'vms.preview': { request: createRequest },
     'vms.delete': { vmId: vm.id, deleteDisks: true },
+    'vms.clone': { vmId: vm.id, name: 'web-2', description: 'a copy' },
     'snapshots.list': { vmId: vm.id },
     'snapshots.plan': { vmId: vm.id, memory: true },
     'snapshots.create': { vmId: vm.id, name: 'before upgrade', description: 'kernel', memory: false },

@@ -1,6 +1,6 @@
 /**
  * The operations the contract maps to, built on one engine: VM creation (preview and create), VM deletion,
- * image upload and deletion, VM snapshots; crash reconciliation of any of them; drain and close for the process's end.
+ * image upload and deletion, VM snapshots, VM clones; crash reconciliation of any of them; drain and close for the process's end.
  */
 import type { ImagesRepo } from '../inventory/images.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
@@ -16,6 +16,7 @@ import { createVmDeletion } from './delete-vm';
 import { HostOps } from './host-ops';
 import { createImageOps } from './images';
 import { createSnapshotOps } from './snapshots';
+import { createCloneOps } from './clone';
 
 export interface OperationsOptions extends Partial<CreateOptions> {
   /** How long rollback keeps retrying a host that does not answer (sshd restarting, a network blip). */
@@ -61,14 +62,16 @@ export function createOperations(deps: OperationsDeps) {
     engine,
   });
   const images = createImageOps({ ...deps, vms: deps.vmsRepo, opsFor, engine });
-  const snapshots = createSnapshotOps({
+  const vmOpsDeps = {
     vms: deps.vmsRepo,
     hostInventory: deps.hostInventory,
     hostsService: deps.hostsService,
     events: deps.events,
     opsFor,
     engine,
-  });
+  };
+  const snapshots = createSnapshotOps(vmOpsDeps);
+  const clones = createCloneOps(vmOpsDeps);
   return {
     engine,
     preview: creation.preview,
@@ -78,6 +81,8 @@ export function createOperations(deps: OperationsDeps) {
     deleteVm: deletion.deleteVm,
     /** A VM's snapshots: list, plan, and create, revert, delete as tasks. */
     snapshots,
+    /** Full clones of shut-off VMs, as tasks. */
+    clones,
     /** Rolls back tasks whose process is gone; resolves with how many. */
     reconcile: () => engine.reconcile(),
     /** Waits for every task this process runs (the CLI before it exits; tests). */

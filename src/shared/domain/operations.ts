@@ -50,6 +50,17 @@ export const OPERATIONS = {
       refresh: 'Read the snapshots back',
     },
   },
+  'vm.clone': {
+    label: 'Clone VM',
+    steps: {
+      check: 'Check the source is shut off, the name is free and the pool has room',
+      volumes: "Copy the source's writable disks into new volumes",
+      files: 'Copy the NVRAM and TPM state',
+      seed: 'Make a fresh cloud-init seed',
+      define: 'Define the clone',
+      record: 'Record the clone in the inventory',
+    },
+  },
   'image.upload': {
     label: 'Upload image',
     steps: {

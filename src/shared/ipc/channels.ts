@@ -33,6 +33,7 @@ export const CHANNELS = [
   'vms.create',
   'vms.preview',
   'vms.delete',
+  'vms.clone',
   'vms.screenshot',
   'snapshots.list',
   'snapshots.plan',

@@ -11,6 +11,7 @@ import {
   type VmScreenshot,
 } from '../domain/console';
 import { FilePickInput, type PickedFile } from '../domain/files';
+import { VmCloneInput } from '../domain/clone';
 import {
   SnapshotCreateInput,
   SnapshotDeleteInput,
@@ -163,6 +164,11 @@ export const contract = {
   'vms.preview': { input: VmCreateInput, output: out<VmCreatePreview>(), mutates: false },
   /** Stops (if needed) and undefines the domain, deletes its own volumes, forgets the VM. */
   'vms.delete': { input: VmDeleteInput, output: out<{ deleted: true }>(), mutates: true },
+  /**
+   * A full clone of a shut-off VM on its host, as a task under the source's lock (new name, UUID, MACs;
+   * disks copied; a fresh cloud-init seed). A refusal (running, name taken, no room) is the error.
+   */
+  'vms.clone': { input: VmCloneInput, output: out<{ taskId: string }>(), mutates: true },
   /** A PNG of the VM's screen now (the VM page's thumbnail; `qhci vm screenshot`). */
   'vms.screenshot': { input: VmScreenshotInput, output: out<VmScreenshot>(), mutates: false },
   /** A VM's snapshots as a tree, the current one marked, read from its host now. */

@@ -1,0 +1,67 @@
+/**
+ * The files step (NVRAM and TPM state, copied on the host, each with its undo record first) and the seed step
+ * (a fresh cloud-init seed in a new volume, when the source has ours).
+ */
+import { AppError } from '../../../shared/domain/errors';
+import { cloneSeed } from '../../cloudinit/clone-seed';
+import type { StepHandle } from '../../tasks/task-log';
+import { buildSeedIso, dropHostSeed } from '../create/seed';
+import type { HostOps } from '../host-ops';
+import { onHost, planOf, type CloneCtx, type CloneDeps, type CloneUndo } from './context';
+
+async function refuseExisting(ops: HostOps, path: string): Promise<void> {
+  if ((await ops.driver.exec(['test', '-e', path])).code === 0) {
+    throw new AppError('CONFLICT', `${path} exists already on the host`, 'name');
+  }
+}
+
+export async function filesStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle<CloneUndo>) {
+  const plan = planOf(ctx);
+  const ops = await deps.opsFor(plan.hostId);
+  const copied: string[] = [];
+  const copy = async (from: string, to: string, argv: readonly string[]) => {
+    await refuseExisting(ops, to);
+    step.addUndo({ type: 'path', hostId: plan.hostId, path: to });
+    await onHost(ops, [...argv, '--', from, to], `Cannot copy ${from}`, 10 * 60_000);
+    copied.push(to);
+  };
+  const fromNvram = plan.facts.nvram;
+  if (fromNvram && plan.nvram) {
+    // Before the first start the source may have no NVRAM file yet: libvirt makes the clone's from the template.
+    if ((await ops.driver.exec(['test', '-f', fromNvram])).code === 0) {
+      await copy(fromNvram, plan.nvram, ['cp', '--sparse=always', '-p']);
+    }
+  }
+  if (plan.tpmFrom) await copy(plan.tpmFrom, plan.tpmFrom.replace(/[^/]*$/, plan.uuid), ['cp', '-a']);
+  if (!copied.length) return step.skip('No NVRAM or TPM state to copy');
+  step.done(copied.join(', '));
+}
+
+export async function seedStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle<CloneUndo>) {
+  const plan = planOf(ctx);
+  if (!plan.facts.disks.some((d) => d.seed)) return step.skip('The source has no cloud-init seed of ours');
+  const ops = await deps.opsFor(plan.hostId);
+  const iso = await buildSeedIso(cloneSeed(ctx.input.name, plan.uuid), ops.driver);
+  const volume = `${ctx.input.name}-cidata.iso`;
+  try {
+    const size =
+      'bytes' in iso
+        ? iso.bytes.length
+        : Number((await ops.driver.exec(['stat', '-c', '%s', '--', iso.hostPath])).stdout.trim());
+    if (await ops.volumeExists(plan.pool, volume)) {
+      throw new AppError('CONFLICT', `Pool ${plan.pool} already has a volume ${volume}`, 'name');
+    }
+    step.addUndo({ type: 'volume', hostId: plan.hostId, pool: plan.pool, name: volume });
+    ctx.seedPath = await ops.createVolume({
+      pool: plan.pool,
+      name: volume,
+      capacityBytes: size,
+      format: 'raw',
+    });
+    if ('bytes' in iso) await ops.uploadBytes(plan.pool, volume, iso.bytes);
+    else await ops.uploadFromHost(plan.pool, volume, iso.hostPath);
+  } finally {
+    await dropHostSeed(ops.driver, iso);
+  }
+  step.done(`${plan.pool}/${volume}: instance-id ${plan.uuid}`);
+}

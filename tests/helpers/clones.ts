@@ -1,0 +1,99 @@
+/**
+ * A shut-off VM to clone on the testbed's qemu:///system: a qcow2 disk (an overlay on a base, so the clone
+ * must copy the whole chain), an installer ISO and our seed (`<name>-cidata.iso`) as CD-ROMs, a NIC on the
+ * default network, VNC; domain type qemu. The inventory learns of it by a host sync.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { virsh } from './domains';
+import { makeIso, POOL, POOL_DIR } from './provision';
+
+export interface CloneSource {
+  readonly name: string;
+  readonly uuid: string;
+  readonly base: string;
+  readonly disk: string;
+  readonly iso: string;
+  readonly seed: string;
+}
+
+export function defineCloneSource(): CloneSource {
+  const name = `qhci-t-clsrc-${randomUUID().slice(0, 6)}`;
+  const uuid = randomUUID();
+  const base = join(POOL_DIR, `${name}-base.qcow2`);
+  const disk = join(POOL_DIR, `${name}-disk0.qcow2`);
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '256M']);
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', disk, '256M']);
+  const iso = makeIso(`${name}-install.iso`).path;
+  const seed = makeIso(`${name}-cidata.iso`).path;
+  const cdrom = (file: string, dev: string) =>
+    `<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><source file='${file}'/>` +
+    `<target dev='${dev}' bus='ide'/><readonly/></disk>`;
+  const xml = `<domain type='qemu'>
+  <name>${name}</name>
+  <uuid>${uuid}</uuid>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <sysinfo type='smbios'><system><entry name='uuid'>${uuid}</entry></system></sysinfo>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/><smbios mode='sysinfo'/></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='${disk}'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    ${cdrom(iso, 'hda')}
+    ${cdrom(seed, 'hdb')}
+    <interface type='network'><source network='default'/><model type='virtio'/></interface>
+    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
+  </devices>
+</domain>`;
+  const dir = mkdtempSync(join(tmpdir(), 'qhci-dom-'));
+  try {
+    writeFileSync(join(dir, 'd.xml'), xml);
+    virsh('define', join(dir, 'd.xml'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  virsh('pool-refresh', POOL);
+  return { name, uuid, base, disk, iso, seed };
+}
+
+/** Undefines a domain by name (with its NVRAM) and deletes the files given; whatever is left of them. */
+export function removeDomainAndFiles(name: string, files: readonly string[]): void {
+  spawnSync('virsh', ['-c', 'qemu:///system', 'destroy', name]);
+  spawnSync('virsh', ['-c', 'qemu:///system', 'undefine', name, '--nvram']);
+  for (const f of files) rmSync(f, { force: true });
+  spawnSync('virsh', ['-c', 'qemu:///system', 'pool-refresh', POOL]);
+}
+
+export function removeCloneSource(s: CloneSource): void {
+  removeDomainAndFiles(s.name, [s.disk, s.base, s.iso, s.seed]);
+}
+
+/** A clone's own files in the pool (`<clone>-…`), by their prefix. */
+export function cloneFiles(clone: string): string[] {
+  return [0, 1, 2]
+    .map((k) => join(POOL_DIR, `${clone}-disk${k}.qcow2`))
+    .concat(join(POOL_DIR, `${clone}-cidata.iso`));
+}
+
+export function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** `qemu-img info` as JSON (-U: nothing holds the file, but never wait for a lock). */
+export function imgInfo(path: string): {
+  'virtual-size': number;
+  'actual-size': number;
+  'backing-filename'?: string;
+  format: string;
+} {
+  return JSON.parse(
+    execFileSync('qemu-img', ['info', '-U', '--output=json', path], { encoding: 'utf8' }),
+  ) as never;
+}

@@ -1,0 +1,137 @@
+/**
+ * A full clone of a shut-off VM on the real libvirt (qemu:///system), through the contract: the clone's disk
+ * holds the source's data (its whole backing chain) in a separate, sparse file without a backing file; its
+ * XML has a new name, UUID, SMBIOS UUID and MAC, its disk and a fresh seed are new files, the installer ISO
+ * is shared; the source's XML and files are byte for byte what they were. A running source, a taken name and
+ * hostile names are refused and change nothing.
+ */
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAppErrorData } from '../../../src/shared/domain/errors';
+import { node, nodes, parseXml, text } from '../../../src/main/virt/xml';
+import { startTestApp, type TestApp } from '../../helpers/app';
+import {
+  cloneFiles,
+  defineCloneSource,
+  imgInfo,
+  removeCloneSource,
+  removeDomainAndFiles,
+  sha256,
+  type CloneSource,
+} from '../../helpers/clones';
+import { virsh } from '../../helpers/domains';
+import { addLocalHost, domainNames, dumpxml, poolVolumes, uniq, waitTask } from '../../helpers/provision';
+import { qemuIo, vmIdOf } from '../../helpers/snapshots';
+import { NO_TESTBED, testbed } from '../../helpers/testbed';
+
+/** The seed ISO's meta-data file. */
+function metaData(iso: string): string {
+  return execFileSync('isoinfo', ['-i', iso, '-J', '-x', '/meta-data'], { encoding: 'utf8' });
+}
+
+describe.skipIf(!testbed)(`a full clone on the real host ${NO_TESTBED}`, () => {
+  let t: TestApp;
+  let hostId = '';
+  let src: CloneSource;
+  let srcId = '';
+  const clones: string[] = [];
+  const refusal = async (p: Promise<unknown>) => {
+    const err = await p.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (!isAppErrorData(err)) throw new Error(`expected a refusal, got ${String(err)}`);
+    return err;
+  };
+  const state = () => ({ domains: domainNames().sort(), volumes: poolVolumes().sort() });
+
+  beforeAll(async () => {
+    src = defineCloneSource();
+    expect(qemuIo(src.disk, 'write -P 0xaa 0 64k')).toBe(true);
+    expect(qemuIo(src.base, 'write -P 0xbb 1M 64k')).toBe(true);
+    t = startTestApp();
+    hostId = await addLocalHost(t.client);
+    srcId = await vmIdOf(t.client, hostId, src.name);
+  });
+  afterAll(() => {
+    for (const c of clones) removeDomainAndFiles(c, cloneFiles(c));
+    removeCloneSource(src);
+    t.dispose();
+  });
+
+  it('copies the disk chain into a sparse file of its own, with a new identity and a fresh seed', async () => {
+    const before = { xml: dumpxml(src.name), disk: sha256(src.disk), base: sha256(src.base) };
+    const name = uniq('qhci-t-clone');
+    clones.push(name);
+    const { taskId } = await t.client.call('vms.clone', { vmId: srcId, name, description: 'a copy' });
+    const task = await waitTask(t.client, taskId, 120_000);
+    expect(task.state, JSON.stringify(task.error)).toBe('succeeded');
+    expect(task.steps.map((s) => [s.name, s.state])).toEqual([
+      ['check', 'done'],
+      ['volumes', 'done'],
+      ['files', 'skipped'],
+      ['seed', 'done'],
+      ['define', 'done'],
+      ['record', 'done'],
+    ]);
+
+    const dom = node(parseXml(dumpxml(name)), 'domain');
+    const uuid = text(dom, 'uuid')!;
+    expect(uuid).not.toBe(src.uuid);
+    expect(text(dom, 'description')).toBe('a copy');
+    expect(dumpxml(name)).toContain(`<entry name='uuid'>${uuid}</entry>`);
+    const devices = node(dom, 'devices');
+    const mac = text(node(nodes(devices, 'interface')[0], 'mac'), '@address')!;
+    expect(mac).toMatch(/^52:54:00:/);
+    expect(dumpxml(src.name)).not.toContain(mac);
+    const sources = nodes(devices, 'disk').map((d) => text(node(d, 'source'), '@file'));
+    const [disk, iso, seed] = sources;
+    expect(disk).toBe(cloneFiles(name)[0]);
+    expect(iso).toBe(src.iso);
+    expect(seed).toBe(cloneFiles(name)[3]);
+
+    // The data of both layers, in one file without a backing chain, sparse.
+    expect(qemuIo(disk!, 'read -P 0xaa 0 64k')).toBe(true);
+    expect(qemuIo(disk!, 'read -P 0xbb 1M 64k')).toBe(true);
+    const info = imgInfo(disk!);
+    expect(info.format).toBe('qcow2');
+    expect(info['backing-filename']).toBeUndefined();
+    expect(info['virtual-size']).toBe(256 * 1024 ** 2);
+    expect(info['actual-size']).toBeLessThan(16 * 1024 ** 2);
+    expect(
+      execFileSync('qemu-img', ['info', '-U', '--backing-chain', disk!], { encoding: 'utf8' }),
+    ).not.toMatch(/backing file/);
+    // A fresh seed: a new instance-id (the clone's UUID) and the clone's name as its hostname.
+    const meta = metaData(seed!);
+    expect(meta).toContain(`instance-id: ${uuid}`);
+    expect(meta).toContain(`local-hostname: ${name}`);
+
+    expect({ xml: dumpxml(src.name), disk: sha256(src.disk), base: sha256(src.base) }).toEqual(before);
+    const listed = (await t.client.call('vms.list', {})).find((v) => v.name === name);
+    expect(listed).toMatchObject({ state: 'shutoff', hostId });
+  });
+
+  it('refuses a running source, saying to shut it down, and makes nothing', async () => {
+    virsh('start', src.name);
+    try {
+      const before = state();
+      const err = await refusal(t.client.call('vms.clone', { vmId: srcId, name: uniq('qhci-t-clone') }));
+      expect(err.code).toBe('CONFLICT');
+      expect(err.message).toMatch(/shut it down first/);
+      expect(state()).toEqual(before);
+    } finally {
+      virsh('destroy', src.name);
+    }
+  });
+
+  it('refuses a taken name and hostile names, and makes nothing', async () => {
+    const before = state();
+    const taken = await refusal(t.client.call('vms.clone', { vmId: srcId, name: src.name }));
+    expect(taken).toMatchObject({ code: 'CONFLICT', field: 'name' });
+    for (const name of ['--pool=x', '-x', '../etc', 'a b', 'x;rm -rf /', "a'b", '', 'é', 'a'.repeat(64)]) {
+      const err = await refusal(t.client.call('vms.clone', { vmId: srcId, name }));
+      expect(err.code, name).toBe('VALIDATION');
+    }
+    expect(state()).toEqual(before);
+  });
+});
