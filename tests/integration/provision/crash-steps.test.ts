@@ -4,20 +4,14 @@
  * must find the task's owner gone, clean up, and leave nothing behind: no half-made VM, volume or inventory
  * entry, no half-deleted VM, no reservation.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../../src/main/app';
-import { inProcessBridge } from '../../../src/main/ipc/in-process';
-import { processIsAlive } from '../../../src/main/tasks/ownership';
-import type { Task } from '../../../src/shared/domain/provision';
-import { createClient, type QhciClient } from '../../../src/shared/ipc/transport';
-import { MIGRATIONS_DIR, REPO_ROOT, tempDir } from '../../helpers/app';
+import type { App } from '../../../src/main/app';
+import { tempDir } from '../../helpers/app';
+import { crashAt, lastTask, reopen, type Point } from '../../helpers/crash';
 import { virsh } from '../../helpers/domains';
-import type { ChildOp } from '../../helpers/op-child';
 import {
   addLocalHost,
   cloudRequest,
@@ -31,44 +25,6 @@ import {
   waitTask,
 } from '../../helpers/provision';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
-
-type Point = readonly [step: string, at: 'start' | 'undo'];
-
-/** Runs the operation in a child that kills itself at the point; resolves once its process is gone. */
-async function crashAt(dataDir: string, op: ChildOp, [step, at]: Point): Promise<string> {
-  const child = spawn(
-    join(REPO_ROOT, 'node_modules/.bin/tsx'),
-    [join(REPO_ROOT, 'tests/helpers/op-child.ts'), dataDir, JSON.stringify(op), step, at],
-    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
-  );
-  let pid = 0;
-  let last = '';
-  createInterface({ input: child.stdout! }).on('line', (l) => {
-    const m = /^PID (\d+)$/.exec(l);
-    if (m) pid = Number(m[1]);
-    else last = l;
-  });
-  await new Promise((r) => child.on('close', r));
-  const deadline = Date.now() + 10_000;
-  while (pid && processIsAlive(pid)) {
-    if (Date.now() > deadline) throw new Error(`process ${pid} still runs`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return last;
-}
-
-/** Opens the inventory as the next app would: it reconciles at once. */
-async function reopen(dataDir: string): Promise<{ app: App; client: QhciClient }> {
-  const app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'test', reconcileEveryMs: 0 });
-  await app.ready;
-  return { app, client: createClient(inProcessBridge(app)) };
-}
-
-async function lastTask(client: QhciClient, kind: string): Promise<Task> {
-  const t = (await client.call('tasks.list', {})).find((x) => x.kind === kind);
-  if (!t) throw new Error(`no ${kind} task`);
-  return waitTask(client, t.id, 5000);
-}
 
 const reservations = (app: App) =>
   (app.inventory.db.prepare('SELECT count(*) AS n FROM reservations').get() as { n: number }).n;
