@@ -46,8 +46,13 @@ async function openSnapshots(page: Page, qhci: Qhci, vm: DiskVm): Promise<void> 
   await expect(page.getByTestId('snapshots-tab')).toBeVisible();
 }
 
-/** Takes a snapshot through the dialog with this name; the dialog is left closed. */
-async function take(page: Page, name: string, shot?: (when: 'form' | 'done') => Promise<void>) {
+/** Takes a snapshot through the dialog with this name (Create, or Enter in the name); the dialog is left closed. */
+async function take(
+  page: Page,
+  name: string,
+  shot?: (when: 'form' | 'done') => Promise<void>,
+  how: 'click' | 'enter' = 'click',
+) {
   await page.getByTestId('snapshot-take').click();
   const modal = page.getByTestId('snapshot-take-modal');
   await expect(modal.getByTestId('snapshot-plan')).toBeVisible();
@@ -55,7 +60,8 @@ async function take(page: Page, name: string, shot?: (when: 'form' | 'done') => 
   await expect(modal.getByTestId('snapshot-take-confirm')).toBeEnabled();
   await settle(page);
   await shot?.('form');
-  await modal.getByTestId('snapshot-take-confirm').click();
+  if (how === 'enter') await modal.getByTestId('snapshot-take-name').press('Enter');
+  else await modal.getByTestId('snapshot-take-confirm').click();
   await expect(modal.getByTestId('snapshot-take-succeeded')).toBeVisible({ timeout: 60_000 });
   await expect(modal.getByTestId('snapshot-take-task-step-state-verify')).toHaveText('Done');
   await settle(page);
@@ -117,7 +123,7 @@ test('take, revert and delete snapshots of a shut-off VM', async ({ page, qhci }
   // A chain of two more, then the first two deleted at once: the confirmation lists them and what becomes
   // of their data; then the last one alone.
   await take(page, 'child-a');
-  await take(page, 'child-b');
+  await take(page, 'child-b', undefined, 'enter');
   await expect(page.getByTestId('snapshot-current-child-b')).toBeVisible();
   await expect(page.getByTestId('snapshot-row-child-a')).toHaveAttribute('aria-level', '2');
   await expect(page.getByTestId('snapshot-row-child-b')).toHaveAttribute('aria-level', '3');

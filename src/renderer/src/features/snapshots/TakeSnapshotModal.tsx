@@ -1,6 +1,5 @@
 import {
   Checkbox,
-  Form,
   FormGroup,
   FormHelperText,
   HelperText,
@@ -52,6 +51,7 @@ export function TakeSnapshotModal(props: {
       title={`Take a snapshot of ${props.vmName}`}
       description="A snapshot records the VM as it is now, to revert to later."
       variant="medium"
+      form
       confirmLabel="Create"
       canConfirm={nameError === undefined && descriptionError === undefined && planOk}
       onConfirm={() =>
@@ -65,45 +65,43 @@ export function TakeSnapshotModal(props: {
       onClose={props.onClose}
       success={() => `Snapshot ${name} of ${props.vmName} was taken.`}
     >
-      <Form id="snapshot-take-form" onSubmit={(e) => e.preventDefault()}>
-        <FormGroup label="Name" isRequired fieldId="snapshot-take-name">
-          <TextInput
-            id="snapshot-take-name"
-            value={name}
-            onChange={(_e, v) => setName(v)}
-            validated={nameError ? 'error' : 'default'}
-            data-testid="snapshot-take-name"
-          />
-          <FieldError message={nameError} testId="snapshot-take-name-error" />
-        </FormGroup>
-        <FormGroup label="Description" fieldId="snapshot-take-description">
-          <TextArea
-            id="snapshot-take-description"
-            value={description}
-            onChange={(_e, v) => setDescription(v)}
-            validated={descriptionError ? 'error' : 'default'}
-            resizeOrientation="vertical"
-            rows={2}
-            data-testid="snapshot-take-description"
-          />
-          <FieldError message={descriptionError} testId="snapshot-take-description-error" />
-        </FormGroup>
-        <MemoryField vmName={props.vmName} live={live} checked={live && memory} onChange={setMemory} />
-        <FormGroup label="What will happen" fieldId="snapshot-take-plan">
-          <PlanPanel
-            plan={plan.data}
-            error={plan.isError ? plan.error.message : null}
-            loading={plan.isPending}
-          />
-          {plan.data !== undefined && plan.data.refusal !== null && (
-            <FormHelperText>
-              <HelperText>
-                <HelperTextItem>Create stays disabled while the host refuses this snapshot.</HelperTextItem>
-              </HelperText>
-            </FormHelperText>
-          )}
-        </FormGroup>
-      </Form>
+      <FormGroup label="Name" isRequired fieldId="snapshot-take-name">
+        <TextInput
+          id="snapshot-take-name"
+          value={name}
+          onChange={(_e, v) => setName(v)}
+          validated={nameError ? 'error' : 'default'}
+          data-testid="snapshot-take-name"
+        />
+        <FieldError message={nameError} testId="snapshot-take-name-error" />
+      </FormGroup>
+      <FormGroup label="Description" fieldId="snapshot-take-description">
+        <TextArea
+          id="snapshot-take-description"
+          value={description}
+          onChange={(_e, v) => setDescription(v)}
+          validated={descriptionError ? 'error' : 'default'}
+          resizeOrientation="vertical"
+          rows={2}
+          data-testid="snapshot-take-description"
+        />
+        <FieldError message={descriptionError} testId="snapshot-take-description-error" />
+      </FormGroup>
+      <MemoryField vmName={props.vmName} live={live} checked={live && memory} onChange={setMemory} />
+      <FormGroup label="What will happen" fieldId="snapshot-take-plan">
+        <PlanPanel
+          plan={plan.data}
+          error={plan.isError ? plan.error.message : null}
+          loading={plan.isPending}
+        />
+        {plan.data !== undefined && plan.data.refusal !== null && (
+          <FormHelperText>
+            <HelperText>
+              <HelperTextItem>Create stays disabled while the host refuses this snapshot.</HelperTextItem>
+            </HelperText>
+          </FormHelperText>
+        )}
+      </FormGroup>
     </TaskModal>
   );
 }

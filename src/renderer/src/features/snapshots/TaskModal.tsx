@@ -1,4 +1,4 @@
-import { Alert, Button, Modal, ModalBody, ModalFooter, ModalHeader } from '@patternfly/react-core';
+import { Alert, Button, Form, Modal, ModalBody, ModalFooter, ModalHeader } from '@patternfly/react-core';
 import { useState, type ReactNode } from 'react';
 import type { Task } from '../../../../shared/domain/provision';
 import { toAppError } from '../../components/errors';
@@ -23,6 +23,8 @@ export function TaskModal(props: {
   /** What the confirmation says, or the form. */
   children: ReactNode;
   variant?: 'small' | 'medium';
+  /** The children are form fields: they sit in a form that Enter submits (as the confirm button does). */
+  form?: boolean;
 }) {
   const { id } = props;
   const [taskId, setTaskId] = useState<string | null>(null);
@@ -61,7 +63,19 @@ export function TaskModal(props: {
         {taskId === null ? (
           <>
             {error !== null && <Alert variant="danger" isInline title={error} data-testid={`${id}-error`} />}
-            {props.children}
+            {props.form ? (
+              <Form
+                id={`${id}-form`}
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (!busy && props.canConfirm !== false) void confirm();
+                }}
+              >
+                {props.children}
+              </Form>
+            ) : (
+              props.children
+            )}
           </>
         ) : (
           <SnapshotTaskView taskId={taskId} testIdPrefix={id} success={props.success} />
