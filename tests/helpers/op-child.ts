@@ -17,7 +17,8 @@ export type ChildOp =
   | { readonly op: 'delete-image'; readonly id: string }
   | { readonly op: 'snapshot-create'; readonly vmId: string; readonly name: string; readonly memory: boolean }
   | { readonly op: 'snapshot-revert'; readonly vmId: string; readonly name: string }
-  | { readonly op: 'snapshot-delete'; readonly vmId: string; readonly names: string[] };
+  | { readonly op: 'snapshot-delete'; readonly vmId: string; readonly names: string[] }
+  | { readonly op: 'clone'; readonly vmId: string; readonly name: string };
 
 const [dataDir, opJson, step, at] = process.argv.slice(2);
 const op = JSON.parse(opJson!) as ChildOp;
@@ -46,6 +47,7 @@ async function run(): Promise<void> {
   else if (op.op === 'snapshot-create')
     await p.snapshots.create({ vmId: op.vmId, name: op.name, memory: op.memory });
   else if (op.op === 'snapshot-revert') await p.snapshots.revert(op.vmId, op.name);
+  else if (op.op === 'clone') await p.clones.clone({ vmId: op.vmId, name: op.name });
   else await p.snapshots.delete(op.vmId, op.names);
   await p.drain();
 }

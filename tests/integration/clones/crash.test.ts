@@ -1,0 +1,85 @@
+/**
+ * A process killed at each step boundary of a clone (as a step starts, and right after its first undo
+ * record is on disk, before the action it guards): the next app opened on the inventory rolls the task
+ * back. No domain, volume or inventory entry of the clone is left, the source is byte for byte what it was,
+ * and its lock is free again (a clone after it succeeds).
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../helpers/app';
+import {
+  cloneFiles,
+  defineCloneSource,
+  removeCloneSource,
+  removeDomainAndFiles,
+  sha256,
+  type CloneSource,
+} from '../../helpers/clones';
+import { crashAt, lastTask, reopen, type Point } from '../../helpers/crash';
+import { addLocalHost, domainNames, dumpxml, poolVolumes, uniq, waitTask } from '../../helpers/provision';
+import { qemuIo, vmIdOf } from '../../helpers/snapshots';
+import { NO_TESTBED, testbed } from '../../helpers/testbed';
+
+describe.skipIf(!testbed)(`a crash in a clone leaves no orphan ${NO_TESTBED}`, () => {
+  const dataDir = tempDir();
+  let src: CloneSource;
+  let srcId = '';
+  let before: { xml: string; disk: string; base: string };
+  const names: string[] = [];
+  const source = () => ({ xml: dumpxml(src.name), disk: sha256(src.disk), base: sha256(src.base) });
+
+  beforeAll(async () => {
+    src = defineCloneSource();
+    expect(qemuIo(src.disk, 'write -P 0xaa 0 64k')).toBe(true);
+    const { app, client } = await reopen(dataDir);
+    const hostId = await addLocalHost(client);
+    srcId = await vmIdOf(client, hostId, src.name);
+    app.close();
+    before = source();
+  });
+  afterAll(() => {
+    for (const n of names) removeDomainAndFiles(n, cloneFiles(n));
+    removeCloneSource(src);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it.each<Point>([
+    ['check', 'start'],
+    ['check', 'undo'],
+    ['volumes', 'undo'],
+    ['files', 'start'],
+    ['seed', 'undo'],
+    ['define', 'undo'],
+    ['record', 'start'],
+  ])('killed at %s (%s): nothing of the clone is left', async (step, at) => {
+    const name = uniq('qhci-t-clcrash');
+    names.push(name);
+    expect(await crashAt(dataDir, { op: 'clone', vmId: srcId, name }, [step, at])).toBe(
+      `KILL vm.clone:${step}:${at}`,
+    );
+    const { app, client } = await reopen(dataDir);
+    try {
+      const task = await lastTask(client, 'vm.clone');
+      expect(task).toMatchObject({ state: 'failed', interrupted: true });
+      expect(domainNames()).not.toContain(name);
+      expect(poolVolumes().filter((v) => v.startsWith(name))).toEqual([]);
+      expect((await client.call('vms.list', {})).some((v) => v.name === name)).toBe(false);
+      expect(source()).toEqual(before);
+    } finally {
+      app.close();
+    }
+  });
+
+  it('the lock is free afterwards: a clone runs to the end', async () => {
+    const name = uniq('qhci-t-clcrash');
+    names.push(name);
+    const { app, client } = await reopen(dataDir);
+    try {
+      const { taskId } = await client.call('vms.clone', { vmId: srcId, name });
+      expect((await waitTask(client, taskId)).state).toBe('succeeded');
+      expect(domainNames()).toContain(name);
+    } finally {
+      app.close();
+    }
+  });
+});
