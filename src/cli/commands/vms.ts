@@ -9,6 +9,7 @@ import { fmtBytes } from '../args';
 import { print, table, type Ctx } from '../context';
 import type { Opts } from '../options';
 import { folderPaths, resolveVm } from '../resolve';
+import { CLONE_USAGE, vmClone } from './clone';
 import { CONSOLE_USAGE, vmConsole, vmScreenshot } from './console';
 import { CREATE_USAGE, vmCreate } from './create';
 import { SNAPSHOT_USAGE, snapshotCommand } from './snapshots';
@@ -25,6 +26,7 @@ ${CREATE_USAGE}
                                          compatible CPU mode (the original is kept if none starts), start it
   vm delete NAME|ID [--keep-disks] [--host NAME]
                                          stops and undefines it and deletes its own volumes
+${CLONE_USAGE}
 ${SNAPSHOT_USAGE}
 ${CONSOLE_USAGE}`;
 
@@ -115,6 +117,7 @@ export async function vmCommand(ctx: Ctx, args: string[], o: Opts): Promise<numb
     return 0;
   }
   if (verb === 'create') return vmCreate(ctx, a, o);
+  if (verb === 'clone') return vmClone(ctx, args.slice(1), o);
   if (verb === 'snapshot') return snapshotCommand(ctx, args.slice(1), o);
   if (verb === 'show' && a) {
     const vm = await c.call('vms.get', { id: (await resolveVm(ctx, a, o.host)).id });
