@@ -26,13 +26,20 @@ const noUndo: Undoer<never> = {
   undo: () => Promise.resolve(false),
 };
 
+/** libvirt's state names as words ("shutoff" → "shut off"; a disk-only snapshot of a running VM). */
+function words(state: string): string {
+  if (state === 'shutoff') return 'shut off';
+  if (state === 'disk-snapshot') return 'running (disks only)';
+  return state;
+}
+
 async function check(deps: SnapshotDeps, ctx: RevertCtx, step: StepHandle<never>): Promise<void> {
   const ops = await deps.opsFor(ctx.vm.hostId);
   const snap = (await readSnapshots(ops, ctx.vm.uuid)).list.find((s) => s.name === ctx.name);
   if (!snap) throw new AppError('NOT_FOUND', `VM ${ctx.vm.name} has no snapshot named ${ctx.name}`, 'name');
   ctx.memory = snap.memory;
   ctx.stateBefore = (await ops.domainState(ctx.vm.uuid)) ?? 'gone';
-  step.done(`The VM is ${ctx.stateBefore}; snapshot ${ctx.name} was taken ${snap.state}`);
+  step.done(`The VM is ${words(ctx.stateBefore)}; snapshot ${ctx.name} was taken while ${words(snap.state)}`);
 }
 
 async function revert(deps: SnapshotDeps, ctx: RevertCtx, step: StepHandle<never>): Promise<void> {
