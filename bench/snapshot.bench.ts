@@ -18,6 +18,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../src/main/app';
 import { inProcessBridge } from '../src/main/ipc/in-process';
@@ -27,8 +28,8 @@ import { MIGRATIONS_DIR, tempDir } from '../tests/helpers/app';
 import { virsh } from '../tests/helpers/domains';
 import { addSshHost } from '../tests/helpers/provision';
 import { defineDiskVm, qemuIo, removeDiskVm, vmIdOf, type DiskVm } from '../tests/helpers/snapshots';
-import { clientKey, host, testbed } from '../tests/helpers/testbed';
-import { percentile } from './console/common';
+import { host, testbed } from '../tests/helpers/testbed';
+import { percentile, sshToKvmA } from './console/common';
 
 if (!testbed) {
   console.error('snapshot bench: cannot run: the testbed is not up (scripts/testbed.sh up)');
@@ -44,32 +45,11 @@ const ms = () => performance.now();
 const stepMs = (s: { startedAt: string | null; finishedAt: string | null }) =>
   s.startedAt && s.finishedAt ? Date.parse(s.finishedAt) - Date.parse(s.startedAt) : 0;
 
-/** `ssh kvm-a …` with the testbed's key, as a person at the workstation would run it. */
-const keyFile = testbed.clientKey;
-const sshVirsh = (...args: string[]) =>
-  execFileSync(
-    'ssh',
-    [
-      '-i',
-      keyFile,
-      '-p',
-      String(kvm.port),
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
-      `${kvm.user}@${kvm.address}`,
-      'virsh',
-      '-c',
-      kvm.uri,
-      ...args,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+/** `ssh kvm-a virsh …`, as a person at the workstation would run it (trusting the host key the app has). */
+const sshVirsh = (dataDir: string, ...args: string[]) =>
+  execFileSync('ssh', [...sshToKvmA(join(dataDir, 'known_hosts')), 'virsh', '-c', kvm.uri, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 /** The task's end, from its events (no polling delay in the time). */
 function waitTask(client: QhciClient, id: string): Promise<Task> {
@@ -120,7 +100,6 @@ async function main(): Promise<void> {
   const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ');
   try {
     await app.ready;
-    clientKey(); // fails early when the key is missing
     const hostId = await addSshHost(client, 'kvm-a');
 
     /** One VM; `running` starts it. A pattern in 12 MiB of its disk, one snapshot `base` to revert to. */
@@ -141,55 +120,47 @@ async function main(): Promise<void> {
       const memory = running;
       const del = (name: string) => virsh('snapshot-delete', '--domain', vm.uuid, '--snapshotname', name);
 
-      const createWays: Record<Way, (name: string) => Promise<void>> = {
+      /** One timed sample of each way of an operation (for a snapshot name), into its series. */
+      const waysOf = (
+        into: Series,
+        ours: (name: string) => Promise<{ taskId: string }>,
+        virshArgs: (name: string) => string[],
+      ): Record<Way, (name: string) => Promise<void>> => ({
         async ours(name) {
           const t0 = ms();
-          const { taskId } = await client.call('snapshots.create', { vmId, name, memory });
-          const task = await waitTask(client, taskId);
+          const task = await waitTask(client, (await ours(name)).taskId);
           const total = ms() - t0;
-          if (task.state !== 'succeeded') throw new Error(`create failed: ${task.error?.message}`);
-          create.times.ours.push(total);
-          noteSteps(create, task, total);
+          if (task.state !== 'succeeded') throw new Error(`${into.label} failed: ${task.error?.message}`);
+          into.times.ours.push(total);
+          noteSteps(into, task, total);
           await app.provisioning.drain();
         },
         async virsh(name) {
           const t0 = ms();
-          virsh('snapshot-create-as', '--domain', vm.uuid, '--name', name);
-          create.times.virsh.push(ms() - t0);
+          virsh(...virshArgs(name));
+          into.times.virsh.push(ms() - t0);
         },
         async ssh(name) {
           const t0 = ms();
-          sshVirsh('snapshot-create-as', '--domain', vm.uuid, '--name', name);
-          create.times.ssh.push(ms() - t0);
+          sshVirsh(dataDir, ...virshArgs(name));
+          into.times.ssh.push(ms() - t0);
         },
-      };
-      const revertWays: Record<Way, () => Promise<void>> = {
-        async ours() {
-          const t0 = ms();
-          const { taskId } = await client.call('snapshots.revert', { vmId, name: 'base' });
-          const task = await waitTask(client, taskId);
-          const total = ms() - t0;
-          if (task.state !== 'succeeded') throw new Error(`revert failed: ${task.error?.message}`);
-          revert.times.ours.push(total);
-          noteSteps(revert, task, total);
-          await app.provisioning.drain();
-        },
-        async virsh() {
-          const t0 = ms();
-          virsh('snapshot-revert', '--domain', vm.uuid, '--snapshotname', 'base');
-          revert.times.virsh.push(ms() - t0);
-        },
-        async ssh() {
-          const t0 = ms();
-          sshVirsh('snapshot-revert', '--domain', vm.uuid, '--snapshotname', 'base');
-          revert.times.ssh.push(ms() - t0);
-        },
-      };
+      });
+      const createWays = waysOf(
+        create,
+        (name) => client.call('snapshots.create', { vmId, name, memory }),
+        (name) => ['snapshot-create-as', '--domain', vm.uuid, '--name', name],
+      );
+      const revertWays = waysOf(
+        revert,
+        () => client.call('snapshots.revert', { vmId, name: 'base' }),
+        () => ['snapshot-revert', '--domain', vm.uuid, '--snapshotname', 'base'],
+      );
 
       // Warm-up, not counted: the first of each makes the app's SSH sessions and loads what it loads once.
       await createWays.ours('warm');
       del('warm');
-      await revertWays.ours();
+      await revertWays.ours('base');
       create.times.ours.length = 0;
       revert.times.ours.length = 0;
       for (const k of Object.keys(create.steps)) delete create.steps[k];
@@ -204,7 +175,7 @@ async function main(): Promise<void> {
           if (!running && !qemuIo(vm.disk, `write -P 0x${(0x10 + i).toString(16)} 0 4M`)) {
             throw new Error('qemu-io could not write the disk');
           }
-          await revertWays[way]();
+          await revertWays[way]('base');
         }
         process.stderr.write(`${what}: sample ${i + 1}/${SAMPLES}\n`);
       }

@@ -18,7 +18,7 @@ import { MIGRATIONS_DIR, tempDir } from '../../tests/helpers/app';
 import { NO_GUEST, startGuest, waitForAgent, type Guest } from '../../tests/helpers/console-guest';
 import { virsh } from '../../tests/helpers/domains';
 import { addSshHost } from '../../tests/helpers/provision';
-import { testbed } from '../../tests/helpers/testbed';
+import { host, testbed } from '../../tests/helpers/testbed';
 
 /** Exits with a clear message when the testbed or the guest image is not there. */
 export function requireGuestImage(bench: string): void {
@@ -138,6 +138,31 @@ export class PageEnd {
     const b = new Uint8Array(bytes).buffer;
     this.port.postMessage({ t: 'data', b }, [b]);
   }
+}
+
+/**
+ * The arguments of OpenSSH's `ssh` to kvm-a with the testbed's key, trusting only the host keys in
+ * `knownHosts` (an app's data directory has kvm-a's, as the app was told to); the remote command follows.
+ */
+export function sshToKvmA(knownHosts: string): string[] {
+  const kvm = host('kvm-a');
+  return [
+    '-i',
+    testbed!.clientKey,
+    '-p',
+    String(kvm.port),
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'LogLevel=ERROR',
+    `${kvm.user}@${kvm.address}`,
+  ];
 }
 
 // ---- Numbers ----

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { spawn, type IPty } from 'node-pty';
-import { host, testbed } from '../../tests/helpers/testbed';
+import { host } from '../../tests/helpers/testbed';
 import {
   benchApp,
   bootGuest,
@@ -29,6 +29,7 @@ import {
   printTable,
   requireGuestImage,
   sleep,
+  sshToKvmA,
   type BenchApp,
 } from './common';
 
@@ -150,21 +151,7 @@ async function openBaseline(b: BenchApp, uuid: string): Promise<Term> {
       '-tt',
       '-e',
       'none',
-      '-i',
-      testbed!.clientKey,
-      '-p',
-      String(kvm.port),
-      '-o',
-      `UserKnownHostsFile=${join(b.dataDir, 'known_hosts')}`,
-      '-o',
-      'StrictHostKeyChecking=yes',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'LogLevel=ERROR',
-      `${kvm.user}@${kvm.address}`,
+      ...sshToKvmA(join(b.dataDir, 'known_hosts')),
       'virsh',
       '-c',
       kvm.uri,

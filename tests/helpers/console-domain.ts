@@ -3,10 +3,7 @@
  * draws on it) and a serial console. Type qemu (TCG), so it runs on every host, with KVM or without.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { virsh } from './domains';
+import { defineXml, virsh } from './domains';
 
 export function startConsoleDomain(name = `qhci-t-con-${randomUUID().slice(0, 8)}`): {
   uuid: string;
@@ -27,13 +24,7 @@ export function startConsoleDomain(name = `qhci-t-con-${randomUUID().slice(0, 8)
     <video><model type='vga'/></video>
   </devices>
 </domain>`;
-  const dir = mkdtempSync(join(tmpdir(), 'qhci-dom-'));
-  try {
-    writeFileSync(join(dir, 'd.xml'), xml);
-    virsh('define', join(dir, 'd.xml'));
-    virsh('start', uuid);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  defineXml(xml);
+  virsh('start', uuid);
   return { uuid, name };
 }

@@ -29,6 +29,17 @@ export function hostDomainType(uri = QEMU): 'kvm' | 'qemu' {
   return hostOffersKvm(uri) ? 'kvm' : 'qemu';
 }
 
+/** Defines a domain from its XML (virsh reads it from a private temporary file). */
+export function defineXml(xml: string): void {
+  const dir = mkdtempSync(join(tmpdir(), 'qhci-dom-'));
+  try {
+    writeFileSync(join(dir, 'd.xml'), xml);
+    virsh('define', join(dir, 'd.xml'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Defines a diskless domain (64 MiB, boots nothing) and returns its uuid and name. Its type is qemu (TCG),
  * which every host runs, with KVM or without.
@@ -44,13 +55,7 @@ export function defineDomain(name = `qhci-t-${randomUUID().slice(0, 8)}`): { uui
   <features><acpi/></features>
   <devices><emulator>/usr/bin/qemu-system-x86_64</emulator><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices>
 </domain>`;
-  const dir = mkdtempSync(join(tmpdir(), 'qhci-dom-'));
-  try {
-    writeFileSync(join(dir, 'd.xml'), xml);
-    virsh('define', join(dir, 'd.xml'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  defineXml(xml);
   return { uuid, name };
 }
 

@@ -106,6 +106,24 @@ export function sshConnection(name: string) {
   };
 }
 
+/** The arguments of `qhci host add NAME` for a testbed SSH host, its key and its host key accepted. */
+export function sshHostAddArgs(name: string): string[] {
+  const h = host(name);
+  return [
+    'host',
+    'add',
+    name,
+    '--ssh',
+    `${h.user}@${h.address}:${h.port}`,
+    '--key',
+    testbed!.clientKey,
+    '--remote-uri',
+    h.uri,
+    '--accept',
+    h.hostKeyFingerprint,
+  ];
+}
+
 /** Adds the testbed's real libvirt as a libvirt-URI host named "local" and returns its id. */
 export async function addLocalHost(client: QhciClient): Promise<string> {
   const h = await client.call('hosts.add', {

@@ -5,11 +5,10 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QhciClient } from '../../src/shared/ipc/transport';
-import { virsh } from './domains';
+import { defineXml, virsh } from './domains';
 import { POOL, POOL_DIR } from './provision';
 
 export interface DiskVm {
@@ -56,13 +55,7 @@ export function defineDiskVm(
     <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
   </devices>
 </domain>`;
-  const dir = mkdtempSync(join(tmpdir(), 'qhci-dom-'));
-  try {
-    writeFileSync(join(dir, 'd.xml'), xml);
-    virsh('define', join(dir, 'd.xml'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  defineXml(xml);
   virsh('pool-refresh', POOL);
   return { name, uuid, disk, nvram };
 }

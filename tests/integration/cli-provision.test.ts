@@ -10,8 +10,16 @@ import type { Task } from '../../src/shared/domain/provision';
 import type { VmDetail, VmSummary } from '../../src/shared/domain/vm';
 import { REPO_ROOT, tempDir } from '../helpers/app';
 import { removeDomain, virsh } from '../helpers/domains';
-import { domainNames, makeCloudImage, POOL, poolVolumes, removeVolume, uniq } from '../helpers/provision';
-import { host, NO_TESTBED, testbed } from '../helpers/testbed';
+import {
+  domainNames,
+  makeCloudImage,
+  POOL,
+  poolVolumes,
+  removeVolume,
+  sshHostAddArgs,
+  uniq,
+} from '../helpers/provision';
+import { NO_TESTBED, testbed } from '../helpers/testbed';
 
 const dataDir = tempDir('qhci-cli-prov-');
 
@@ -38,20 +46,7 @@ describe.skipIf(!testbed)(`qhci creating VMs on the testbed ${NO_TESTBED}`, () =
   const vmName = uniq('qt-cli-web');
 
   beforeAll(() => {
-    const kvm = host('kvm-a');
-    const add = qhci([
-      'host',
-      'add',
-      'kvm-a',
-      '--ssh',
-      `${kvm.user}@${kvm.address}:${kvm.port}`,
-      '--key',
-      testbed!.clientKey,
-      '--remote-uri',
-      kvm.uri,
-      '--accept',
-      kvm.hostKeyFingerprint,
-    ]);
+    const add = qhci(sshHostAddArgs('kvm-a'));
     expect(add.err).toBe('');
     expect(add.out).toContain('Added kvm-a: connected');
     image.path = makeCloudImage(image.name).path;

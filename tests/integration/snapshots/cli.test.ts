@@ -17,7 +17,8 @@ import {
   virshSnapshots,
   type DiskVm,
 } from '../../helpers/snapshots';
-import { host, NO_TESTBED, testbed } from '../../helpers/testbed';
+import { sshHostAddArgs } from '../../helpers/provision';
+import { NO_TESTBED, testbed } from '../../helpers/testbed';
 
 const dataDir = tempDir('qhci-cli-snap-');
 
@@ -41,20 +42,7 @@ describe.skipIf(!testbed)(`qhci vm snapshot on the testbed ${NO_TESTBED}`, () =>
 
   beforeAll(() => {
     vm = defineDiskVm();
-    const kvm = host('kvm-a');
-    const add = qhci([
-      'host',
-      'add',
-      'kvm-a',
-      '--ssh',
-      `${kvm.user}@${kvm.address}:${kvm.port}`,
-      '--key',
-      testbed!.clientKey,
-      '--remote-uri',
-      kvm.uri,
-      '--accept',
-      kvm.hostKeyFingerprint,
-    ]);
+    const add = qhci(sshHostAddArgs('kvm-a'));
     expect(add.code).toBe(0);
   }, 60_000);
   afterAll(() => {

@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/app';
 import { crashAt, lastTask, reopen, type Point } from '../../helpers/crash';
+import type { ChildOp } from '../../helpers/op-child';
 import { addLocalHost, waitTask } from '../../helpers/provision';
 import {
   defineDiskVm,
@@ -62,42 +63,31 @@ describe.skipIf(!testbed)(`a crash in a snapshot operation leaves no orphan ${NO
     }
   });
 
+  /** Kills a revert or deletion of `base` at the point: the next app finds it interrupted, `base` whole. */
+  async function killedKeepsBase(op: ChildOp, kind: string, [step, at]: Point): Promise<void> {
+    expect(await crashAt(dataDir, op, [step, at])).toBe(`KILL ${kind}:${step}:${at}`);
+    const { app, client } = await reopen(dataDir);
+    try {
+      expect(await lastTask(client, kind)).toMatchObject({ state: 'failed', interrupted: true });
+      expect(virshSnapshots(vm.uuid)).toEqual(['base']);
+      expect(qcowSnapshots(vm.disk)).toEqual(['base']);
+    } finally {
+      app.close();
+    }
+  }
+
   it.each<Point>([
     ['check', 'start'],
     ['revert', 'start'],
     ['state', 'start'],
-  ])('revert, killed at %s (%s): the snapshot stays', async (step, at) => {
-    const op = { op: 'snapshot-revert' as const, vmId, name: 'base' };
-    expect(await crashAt(dataDir, op, [step, at])).toBe(`KILL vm.snapshot.revert:${step}:${at}`);
-    const { app, client } = await reopen(dataDir);
-    try {
-      expect(await lastTask(client, 'vm.snapshot.revert')).toMatchObject({
-        state: 'failed',
-        interrupted: true,
-      });
-      expect(virshSnapshots(vm.uuid)).toEqual(['base']);
-      expect(qcowSnapshots(vm.disk)).toEqual(['base']);
-    } finally {
-      app.close();
-    }
-  });
+  ])('revert, killed at %s (%s): the snapshot stays', (step, at) =>
+    killedKeepsBase({ op: 'snapshot-revert', vmId, name: 'base' }, 'vm.snapshot.revert', [step, at]),
+  );
 
   it.each<Point>([
     ['check', 'start'],
     ['delete', 'start'],
-  ])('delete, killed at %s (%s): the snapshot is whole in libvirt and in the disk', async (step, at) => {
-    const op = { op: 'snapshot-delete' as const, vmId, names: ['base'] };
-    expect(await crashAt(dataDir, op, [step, at])).toBe(`KILL vm.snapshot.delete:${step}:${at}`);
-    const { app, client } = await reopen(dataDir);
-    try {
-      expect(await lastTask(client, 'vm.snapshot.delete')).toMatchObject({
-        state: 'failed',
-        interrupted: true,
-      });
-      expect(virshSnapshots(vm.uuid)).toEqual(['base']);
-      expect(qcowSnapshots(vm.disk)).toEqual(['base']);
-    } finally {
-      app.close();
-    }
-  });
+  ])('delete, killed at %s (%s): the snapshot is whole in libvirt and in the disk', (step, at) =>
+    killedKeepsBase({ op: 'snapshot-delete', vmId, names: ['base'] }, 'vm.snapshot.delete', [step, at]),
+  );
 });
