@@ -18,9 +18,14 @@ export interface CloneSource {
   readonly disk: string;
   readonly iso: string;
   readonly seed: string;
+  readonly nvram: string | null;
 }
 
-export function defineCloneSource(): CloneSource {
+const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
+const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
+
+/** With `uefi`: OVMF pflash and an NVRAM file (made at the first start); with `tpm`: an emulated TPM 2.0. */
+export function defineCloneSource(opts: { uefi?: boolean; tpm?: boolean } = {}): CloneSource {
   const name = `qhci-t-clsrc-${randomUUID().slice(0, 6)}`;
   const uuid = randomUUID();
   const base = join(POOL_DIR, `${name}-base.qcow2`);
@@ -31,14 +36,21 @@ export function defineCloneSource(): CloneSource {
   const seed = makeIso(`${name}-cidata.iso`).path;
   const cdrom = (file: string, dev: string) =>
     `<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><source file='${file}'/>` +
-    `<target dev='${dev}' bus='ide'/><readonly/></disk>`;
+    `<target dev='${dev}' bus='${bus}'/><readonly/></disk>`;
+  const nvram = opts.uefi ? `/var/lib/libvirt/qemu/nvram/${name}_VARS.fd` : null;
+  const firmware = nvram
+    ? `<loader readonly='yes' type='pflash'>${OVMF_CODE}</loader><nvram template='${OVMF_VARS}'>${nvram}</nvram>`
+    : '';
+  const tpm = opts.tpm ? "<tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm>" : '';
+  const bus = opts.uefi ? 'sata' : 'ide';
   const xml = `<domain type='qemu'>
   <name>${name}</name>
   <uuid>${uuid}</uuid>
   <memory unit='MiB'>64</memory>
   <vcpu>1</vcpu>
   <sysinfo type='smbios'><system><entry name='uuid'>${uuid}</entry></system></sysinfo>
-  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/><smbios mode='sysinfo'/></os>
+  <os><type arch='x86_64' machine='${opts.uefi ? 'q35' : 'pc'}'>hvm</type>${firmware}<boot dev='hd'/><smbios mode='sysinfo'/></os>
+  <features><acpi/></features>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
     <disk type='file' device='disk'>
@@ -46,9 +58,10 @@ export function defineCloneSource(): CloneSource {
       <source file='${disk}'/>
       <target dev='vda' bus='virtio'/>
     </disk>
-    ${cdrom(iso, 'hda')}
-    ${cdrom(seed, 'hdb')}
+    ${cdrom(iso, opts.uefi ? 'sda' : 'hda')}
+    ${cdrom(seed, opts.uefi ? 'sdb' : 'hdb')}
     <interface type='network'><source network='default'/><model type='virtio'/></interface>
+    ${tpm}
     <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
   </devices>
 </domain>`;
@@ -56,11 +69,15 @@ export function defineCloneSource(): CloneSource {
   try {
     writeFileSync(join(dir, 'd.xml'), xml);
     virsh('define', join(dir, 'd.xml'));
+  } catch (err) {
+    for (const f of [base, disk, iso, seed]) rmSync(f, { force: true });
+    virsh('pool-refresh', POOL);
+    throw err;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   virsh('pool-refresh', POOL);
-  return { name, uuid, base, disk, iso, seed };
+  return { name, uuid, base, disk, iso, seed, nvram };
 }
 
 /** Undefines a domain by name (with its NVRAM) and deletes the files given; whatever is left of them. */
@@ -73,6 +90,18 @@ export function removeDomainAndFiles(name: string, files: readonly string[]): vo
 
 export function removeCloneSource(s: CloneSource): void {
   removeDomainAndFiles(s.name, [s.disk, s.base, s.iso, s.seed]);
+  rmSync(tpmDir(s.uuid), { recursive: true, force: true });
+}
+
+/** Where libvirt keeps a domain's TPM state. */
+export const tpmDir = (uuid: string) => `/var/lib/libvirt/swtpm/${uuid}`;
+
+/** The files under a directory with their checksums ("tpm2/tpm2-00.permall sha…"), sorted. */
+export function treeSums(dir: string): string[] {
+  const out = execFileSync('sh', ['-c', 'cd "$0" && find . -type f -exec sha256sum {} + | sort -k2', dir], {
+    encoding: 'utf8',
+  });
+  return out.split('\n').filter((l) => l !== '');
 }
 
 /** A clone's own files in the pool (`<clone>-…`), by their prefix. */

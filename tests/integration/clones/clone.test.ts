@@ -6,6 +6,7 @@
  * hostile names are refused and change nothing.
  */
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppErrorData } from '../../../src/shared/domain/errors';
 import { node, nodes, parseXml, text } from '../../../src/main/virt/xml';
@@ -17,6 +18,8 @@ import {
   removeCloneSource,
   removeDomainAndFiles,
   sha256,
+  tpmDir,
+  treeSums,
   type CloneSource,
 } from '../../helpers/clones';
 import { virsh } from '../../helpers/domains';
@@ -43,7 +46,12 @@ describe.skipIf(!testbed)(`a full clone on the real host ${NO_TESTBED}`, () => {
     if (!isAppErrorData(err)) throw new Error(`expected a refusal, got ${String(err)}`);
     return err;
   };
-  const state = () => ({ domains: domainNames().sort(), volumes: poolVolumes().sort() });
+  // Only ours: other tests make and remove their own domains and volumes meanwhile.
+  const ours = (n: string) => n.startsWith('qhci-t-clone') || n.startsWith('qhci-t-clsrc');
+  const state = () => ({
+    domains: domainNames().filter(ours).sort(),
+    volumes: poolVolumes().filter(ours).sort(),
+  });
 
   beforeAll(async () => {
     src = defineCloneSource();
@@ -55,7 +63,7 @@ describe.skipIf(!testbed)(`a full clone on the real host ${NO_TESTBED}`, () => {
   });
   afterAll(() => {
     for (const c of clones) removeDomainAndFiles(c, cloneFiles(c));
-    removeCloneSource(src);
+    if (src) removeCloneSource(src);
     t.dispose();
   });
 
@@ -133,5 +141,45 @@ describe.skipIf(!testbed)(`a full clone on the real host ${NO_TESTBED}`, () => {
       expect(err.code, name).toBe('VALIDATION');
     }
     expect(state()).toEqual(before);
+  });
+});
+
+describe.skipIf(!testbed)(`a full clone of a UEFI VM with a TPM ${NO_TESTBED}`, () => {
+  let t: TestApp;
+  let src: CloneSource;
+  const name = uniq('qhci-t-clone');
+
+  beforeAll(() => {
+    src = defineCloneSource({ uefi: true, tpm: true });
+    t = startTestApp();
+  });
+  afterAll(() => {
+    removeDomainAndFiles(name, cloneFiles(name));
+    if (src) removeCloneSource(src);
+    t.dispose();
+  });
+
+  it('copies the NVRAM and the TPM state to the new UUID', async () => {
+    // The first start makes the NVRAM from its template and the TPM state.
+    virsh('start', src.name);
+    virsh('destroy', src.name);
+    const hostId = await addLocalHost(t.client);
+    const vmId = await vmIdOf(t.client, hostId, src.name);
+    const { taskId } = await t.client.call('vms.clone', { vmId, name });
+    const task = await waitTask(t.client, taskId, 120_000);
+    expect(task.state, JSON.stringify(task.error)).toBe('succeeded');
+    expect(task.steps.find((s) => s.name === 'files')?.state).toBe('done');
+
+    const dom = node(parseXml(dumpxml(name)), 'domain');
+    const uuid = text(dom, 'uuid')!;
+    const nvram = text(node(dom, 'os'), 'nvram')!;
+    expect(nvram).toBe(`/var/lib/libvirt/qemu/nvram/${name}_VARS.fd`);
+    expect(sha256(nvram)).toBe(sha256(src.nvram!));
+    expect(treeSums(tpmDir(uuid))).toEqual(treeSums(tpmDir(src.uuid)));
+    expect(treeSums(tpmDir(uuid)).length).toBeGreaterThan(0);
+    // The clone starts with them.
+    virsh('start', name);
+    virsh('destroy', name);
+    rmSync(tpmDir(uuid), { recursive: true, force: true });
   });
 });

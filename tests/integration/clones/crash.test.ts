@@ -4,7 +4,7 @@
  * back. No domain, volume or inventory entry of the clone is left, the source is byte for byte what it was,
  * and its lock is free again (a clone after it succeeds).
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/app';
 import {
@@ -16,6 +16,7 @@ import {
   type CloneSource,
 } from '../../helpers/clones';
 import { crashAt, lastTask, reopen, type Point } from '../../helpers/crash';
+import { virsh } from '../../helpers/domains';
 import { addLocalHost, domainNames, dumpxml, poolVolumes, uniq, waitTask } from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
@@ -78,6 +79,51 @@ describe.skipIf(!testbed)(`a crash in a clone leaves no orphan ${NO_TESTBED}`, (
       const { taskId } = await client.call('vms.clone', { vmId: srcId, name });
       expect((await waitTask(client, taskId)).state).toBe('succeeded');
       expect(domainNames()).toContain(name);
+    } finally {
+      app.close();
+    }
+  });
+});
+
+describe.skipIf(!testbed)(`a crash in a clone of a UEFI VM with a TPM ${NO_TESTBED}`, () => {
+  const dataDir = tempDir();
+  let src: CloneSource | undefined;
+  let srcId = '';
+  const names: string[] = [];
+
+  beforeAll(async () => {
+    src = defineCloneSource({ uefi: true, tpm: true });
+    // The first start makes the NVRAM from its template and the TPM state.
+    virsh('start', src.name);
+    virsh('destroy', src.name);
+    const { app, client } = await reopen(dataDir);
+    srcId = await vmIdOf(client, await addLocalHost(client), src.name);
+    app.close();
+  });
+  afterAll(() => {
+    for (const n of names) removeDomainAndFiles(n, cloneFiles(n));
+    if (src) removeCloneSource(src);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it.each<Point>([
+    ['files', 'undo'],
+    ['seed', 'start'],
+    ['define', 'undo'],
+  ])('killed at %s (%s): no NVRAM or TPM state of the clone is left', async (step, at) => {
+    const name = uniq('qhci-t-clcrash');
+    names.push(name);
+    const tpmBefore = readdirSync('/var/lib/libvirt/swtpm').sort();
+    expect(await crashAt(dataDir, { op: 'clone', vmId: srcId, name }, [step, at])).toBe(
+      `KILL vm.clone:${step}:${at}`,
+    );
+    const { app, client } = await reopen(dataDir);
+    try {
+      expect(await lastTask(client, 'vm.clone')).toMatchObject({ state: 'failed', interrupted: true });
+      expect(existsSync(`/var/lib/libvirt/qemu/nvram/${name}_VARS.fd`)).toBe(false);
+      expect(readdirSync('/var/lib/libvirt/swtpm').sort()).toEqual(tpmBefore);
+      expect(domainNames()).not.toContain(name);
+      expect(poolVolumes().filter((v) => v.startsWith(name))).toEqual([]);
     } finally {
       app.close();
     }
