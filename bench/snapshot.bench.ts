@@ -12,7 +12,8 @@
  * it). Samples alternate (ours, baseline, ssh, ours, …); after each create sample its snapshot is deleted,
  * so each create starts from the same state (only the snapshot `base` there); each revert goes back to
  * `base`. The app's background refresh after a task is joined between samples, not counted.
- * BENCH_SAMPLES (default 15) per way.
+ * BENCH_SAMPLES (default 15) per way; BENCH_HOST=local runs ours through the libvirt-URI host `local`
+ * (qemu:///system from this machine, no SSH) instead, for comparison.
  *
  *   npm run bench:snapshot
  */
@@ -26,7 +27,7 @@ import type { Task } from '../src/shared/domain/provision';
 import { createClient, type QhciClient } from '../src/shared/ipc/transport';
 import { MIGRATIONS_DIR, tempDir } from '../tests/helpers/app';
 import { virsh } from '../tests/helpers/domains';
-import { addSshHost } from '../tests/helpers/provision';
+import { addLocalHost, addSshHost } from '../tests/helpers/provision';
 import { defineDiskVm, qemuIo, removeDiskVm, vmIdOf, type DiskVm } from '../tests/helpers/snapshots';
 import { host, testbed } from '../tests/helpers/testbed';
 import { percentile, sshToKvmA } from './console/common';
@@ -39,6 +40,8 @@ if (!testbed) {
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 15);
 const RUNNING = process.env.BENCH_RUNNING !== '0';
 const TARGET = 1.1;
+const LOCAL = process.env.BENCH_HOST === 'local';
+const OURS = LOCAL ? 'libvirt-URI host local, qemu:///system' : 'SSH host kvm-a';
 const kvm = host('kvm-a');
 
 const ms = () => performance.now();
@@ -100,7 +103,9 @@ async function main(): Promise<void> {
   const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ');
   try {
     await app.ready;
-    const hostId = await addSshHost(client, 'kvm-a');
+    // kvm-a is added either way: its known_hosts in the data directory serves `ssh kvm-a`.
+    const sshHostId = await addSshHost(client, 'kvm-a');
+    const hostId = LOCAL ? await addLocalHost(client) : sshHostId;
 
     /** One VM; `running` starts it. A pattern in 12 MiB of its disk, one snapshot `base` to revert to. */
     const prepare = async (running: boolean) => {
@@ -198,7 +203,7 @@ async function main(): Promise<void> {
 function report(results: readonly Series[], load: string): void {
   const f = (x: number) => `${x.toFixed(0)} ms`;
   let allMet = true;
-  console.log(`\nSnapshots: ours (SSH host kvm-a) vs virsh on the host, ${SAMPLES} samples each\n`);
+  console.log(`\nSnapshots: ours (${OURS}) vs virsh on the host, ${SAMPLES} samples each\n`);
   console.log(
     '| operation | ours p50 | ours p95 | virsh p50 | virsh p95 | ours / virsh (p50) | target | met? | ssh kvm-a virsh p50 |',
   );
