@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloneSeed, hostnameOf } from './clone-seed';
+import { cloneSeed, hostnameOf, NEW_MACHINE_ID } from './clone-seed';
 import { parseCloudYaml } from './yaml11';
 
 describe("a clone's seed", () => {
@@ -10,7 +10,11 @@ describe("a clone's seed", () => {
       'local-hostname': 'web-2-prod',
     });
     expect(s.userData.startsWith('#cloud-config\n')).toBe(true);
-    expect(parseCloudYaml(s.userData)).toEqual({ hostname: 'web-2-prod', preserve_hostname: false });
+    expect(parseCloudYaml(s.userData)).toEqual({
+      hostname: 'web-2-prod',
+      preserve_hostname: false,
+      bootcmd: [NEW_MACHINE_ID],
+    });
     expect(s.networkConfig).toBeNull();
   });
 
