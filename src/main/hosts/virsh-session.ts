@@ -170,8 +170,13 @@ export class VirshSession {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.proc.ref(false);
+    // Every command still waiting for its result had been sent: virsh may have run it (and the answer was
+    // lost with the connection), so the message must not say it did not.
     for (const p of this.queue.splice(0))
-      p.done({ ok: false, error: `virsh ended before this command ran (${reason})` });
+      p.done({
+        ok: false,
+        error: `virsh ended before this command's result came back (${reason}); it may have run`,
+      });
   }
 }
 

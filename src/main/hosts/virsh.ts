@@ -207,5 +207,7 @@ async function runBatch(
       }
     }),
   );
-  return results.map((r) => r ?? { ok: false, error: 'virsh ended before this command ran' });
+  return results.map(
+    (r) => r ?? { ok: false, error: "virsh ended before this command's result came back; it may have run" },
+  );
 }
