@@ -24,14 +24,21 @@ export interface CloneSource {
 const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
 
-/** With `uefi`: OVMF pflash and an NVRAM file (made at the first start); with `tpm`: an emulated TPM 2.0. */
-export function defineCloneSource(opts: { uefi?: boolean; tpm?: boolean } = {}): CloneSource {
+/**
+ * With `uefi`: OVMF pflash and an NVRAM file (made at the first start); with `tpm`: an emulated TPM 2.0;
+ * with `hostile`: a disk declared raw whose bytes are a qcow2 header naming a host file as its backing (what
+ * a guest can write into its raw disk), a trap for anything that probes formats.
+ */
+export function defineCloneSource(
+  opts: { uefi?: boolean; tpm?: boolean; hostile?: boolean } = {},
+): CloneSource {
   const name = `qhci-t-clsrc-${randomUUID().slice(0, 6)}`;
   const uuid = randomUUID();
   const base = join(POOL_DIR, `${name}-base.qcow2`);
   const disk = join(POOL_DIR, `${name}-disk0.qcow2`);
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '256M']);
-  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', disk, '256M']);
+  const backing = opts.hostile ? ['-b', '/etc/hostname', '-F', 'raw'] : ['-b', base, '-F', 'qcow2'];
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', ...backing, disk, '256M']);
   const iso = makeIso(`${name}-install.iso`).path;
   const seed = makeIso(`${name}-cidata.iso`).path;
   const cdrom = (file: string, dev: string) =>
@@ -54,7 +61,7 @@ export function defineCloneSource(opts: { uefi?: boolean; tpm?: boolean } = {}):
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
     <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
+      <driver name='qemu' type='${opts.hostile ? 'raw' : 'qcow2'}'/>
       <source file='${disk}'/>
       <target dev='vda' bus='virtio'/>
     </disk>

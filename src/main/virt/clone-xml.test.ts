@@ -65,6 +65,16 @@ describe('the clone of a domain', () => {
       .replace("<source dev='/dev/vg0/web-1-data'/>", "<source protocol='rbd' name='pool/img'/>")
       .replace("<disk type='block'", "<disk type='network'");
     expect(cloneFacts(net).refusal).toMatch(/vdb is a network disk/);
+    const vmdk = source.replace("<driver name='qemu' type='raw'/>", "<driver name='qemu' type='vmdk'/>");
+    expect(cloneFacts(vmdk).refusal).toMatch(/vdb is vmdk; QHCI clones only raw and qcow2/);
+    expect(cloneFacts(source).disks.map((d) => d.format)).toEqual([
+      'qcow2',
+      'raw',
+      'raw',
+      'raw',
+      'raw',
+      'raw',
+    ]);
   });
 
   it('makes QEMU MACs from random bytes', () => {

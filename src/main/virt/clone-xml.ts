@@ -13,6 +13,8 @@ export interface CloneSourceDisk {
   readonly device: string;
   /** The file or block device it reads (null: no medium, or a network / pool-volume source). */
   readonly source: string | null;
+  /** Its format as the domain declares it (`<driver type>`; raw when it says none): never probed. */
+  readonly format: string;
   readonly readonly: boolean;
   readonly shareable: boolean;
   /** A writable disk: copied into a new volume. */
@@ -80,8 +82,10 @@ function diskFacts(block: string, vmName: string): CloneSourceDisk & { kind: str
   const shareable = 'shareable' in disk;
   const seed = device === 'cdrom' && source !== null && baseName(source) === `${vmName}-cidata.iso`;
   const copy = (device === 'disk' || device === 'lun') && !readonly && !shareable;
+  const format = text(node(disk, 'driver'), '@type') ?? 'raw';
   return {
     kind,
+    format,
     target: text(node(disk, 'target'), '@dev') ?? '',
     device,
     source,
@@ -92,12 +96,26 @@ function diskFacts(block: string, vmName: string): CloneSourceDisk & { kind: str
   };
 }
 
+/** The formats a copied disk may have: qemu-img reads it as declared, never by probing. */
+const COPY_FORMATS = new Set(['raw', 'qcow2']);
+
+function refusalOf(disks: readonly (CloneSourceDisk & { kind: string })[]): string | null {
+  const odd = disks.find((d) => d.copy && (!d.source || (d.kind !== 'file' && d.kind !== 'block')));
+  if (odd) {
+    return (
+      `Disk ${odd.target} is a ${odd.kind} disk${odd.source ? '' : ' without a file'}; ` +
+      'QHCI clones only file and block disks'
+    );
+  }
+  const format = disks.find((d) => d.copy && !COPY_FORMATS.has(d.format));
+  return format ? `Disk ${format.target} is ${format.format}; QHCI clones only raw and qcow2 disks` : null;
+}
+
 /** What a clone of this domain copies, and why it cannot be cloned when it cannot. */
 export function cloneFacts(xml: string): CloneFacts {
   const dom = node(parseXml(xml), 'domain') ?? {};
   const name = text(dom, 'name') ?? '';
   const all = diskBlocks(xml).map((b) => diskFacts(b.text, name));
-  const odd = all.find((d) => d.copy && (!d.source || (d.kind !== 'file' && d.kind !== 'block')));
   const tpm = /<tpm[\s>][\s\S]*?<backend[^>]*type=["']emulator["']/.test(xml);
   return {
     name,
@@ -106,10 +124,7 @@ export function cloneFacts(xml: string): CloneFacts {
     nvram: text(node(dom, 'os'), 'nvram') ?? null,
     tpm,
     nics: (xml.match(/<interface(?=[\s>])[\s\S]*?<mac\s+address=/g) ?? []).length,
-    refusal: odd
-      ? `Disk ${odd.target} is a ${odd.kind} disk${odd.source ? '' : ' without a file'}; ` +
-        'QHCI clones only file and block disks'
-      : null,
+    refusal: refusalOf(all),
   };
 }
 

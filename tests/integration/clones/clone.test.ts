@@ -6,7 +6,9 @@
  * hostile names are refused and change nothing.
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppErrorData } from '../../../src/shared/domain/errors';
 import { node, nodes, parseXml, text } from '../../../src/main/virt/xml';
@@ -141,6 +143,41 @@ describe.skipIf(!testbed)(`a full clone on the real host ${NO_TESTBED}`, () => {
       expect(err.code, name).toBe('VALIDATION');
     }
     expect(state()).toEqual(before);
+  });
+});
+
+describe.skipIf(!testbed)(`a clone never probes a disk's format ${NO_TESTBED}`, () => {
+  let t: TestApp;
+  let src: CloneSource | undefined;
+  const name = uniq('qhci-t-clone');
+
+  beforeAll(() => {
+    src = defineCloneSource({ hostile: true });
+    t = startTestApp();
+  });
+  afterAll(() => {
+    removeDomainAndFiles(name, cloneFiles(name));
+    if (src) removeCloneSource(src);
+    t.dispose();
+  });
+
+  it('copies a raw disk holding a qcow2 header byte for byte, never the host file it names', async () => {
+    const vmId = await vmIdOf(t.client, await addLocalHost(t.client), src!.name);
+    const { taskId } = await t.client.call('vms.clone', { vmId, name });
+    const task = await waitTask(t.client, taskId, 120_000);
+    expect(task.state, JSON.stringify(task.error)).toBe('succeeded');
+    const dir = mkdtempSync(join(tmpdir(), 'qhci-raw-'));
+    try {
+      const out = join(dir, 'out.raw');
+      execFileSync('qemu-img', ['convert', '-U', '-f', 'qcow2', '-O', 'raw', cloneFiles(name)[0]!, out]);
+      const head = readFileSync(out).subarray(0, 4096);
+      const theirs = readFileSync(src!.disk).subarray(0, 4096);
+      expect(head.equals(theirs)).toBe(true);
+      expect(head.subarray(0, 4).toString('latin1')).toBe('QFI\xfb');
+      expect(head.includes(readFileSync('/etc/hostname'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -24,12 +24,18 @@ export async function refuseUnlessShutOff(ops: HostOps, vm: VmOnHost): Promise<v
   }
 }
 
+/** Every domain's name on the host (not a look-up by name: virsh would take "5" for a domain id). */
+async function domainNames(ops: HostOps): Promise<string[]> {
+  const out = await ops.driver.virsh(['list', '--all', '--name']);
+  return out.split('\n').map((l) => l.trim());
+}
+
 /** Refuses a name the host or the project already has. */
 export async function refuseTakenName(deps: CloneDeps, ops: HostOps, vm: VmOnHost, name: string) {
   const taken =
     deps.vms.nameTaken(vm.hostId, name) ||
     deps.vms.nameTakenInProject(vm.projectId, name) ||
-    (await ops.domainState(name)) !== null;
+    (await domainNames(ops)).includes(name);
   if (taken) throw new AppError('CONFLICT', `A VM named ${name} exists already`, 'name');
 }
 
@@ -41,14 +47,18 @@ async function poolOf(ops: HostOps, path: string): Promise<string | null> {
   }
 }
 
-async function measure(ops: HostOps, path: string): Promise<{ virtual: number; required: number }> {
+async function measure(
+  ops: HostOps,
+  path: string,
+  format: string,
+): Promise<{ virtual: number; required: number }> {
   const info = JSON.parse(
-    await onHost(ops, ['qemu-img', 'info', '--output=json', '--', path], `Cannot read ${path}`),
+    await onHost(ops, ['qemu-img', 'info', '--output=json', '-f', format, '--', path], `Cannot read ${path}`),
   ) as { 'virtual-size': number };
   const m = JSON.parse(
     await onHost(
       ops,
-      ['qemu-img', 'measure', '--output=json', '-O', 'qcow2', '--', path],
+      ['qemu-img', 'measure', '--output=json', '-f', format, '-O', 'qcow2', '--', path],
       `Cannot measure ${path}`,
     ),
   ) as { required: number };
@@ -73,10 +83,11 @@ export async function planDisks(ops: HostOps, xml: string, name: string): Promis
   for (const [k, d] of copies.entries()) {
     const pool = pools[k] ?? fallback;
     if (!pool) throw new AppError('UNSUPPORTED', `Disk ${d.target} is in no storage pool`, 'vmId');
-    const size = await measure(ops, d.source!);
+    const size = await measure(ops, d.source!, d.format);
     out.push({
       target: d.target,
       source: d.source!,
+      format: d.format,
       pool,
       volume: `${name}-disk${k}.qcow2`,
       virtualBytes: size.virtual,

@@ -29,6 +29,8 @@ export interface CloneDeps {
 export interface DiskCopy {
   readonly target: string;
   readonly source: string;
+  /** The source's declared format (raw or qcow2): qemu-img is told it, never left to probe. */
+  readonly format: string;
   readonly pool: string;
   readonly volume: string;
   readonly virtualBytes: number;

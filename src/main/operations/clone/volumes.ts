@@ -35,10 +35,10 @@ async function convert(
     }
   })();
   try {
-    const script = 'exec qemu-img convert -p -n -O qcow2 -- "$0" "$1" >"$2"';
+    const script = 'exec qemu-img convert -p -n -f "$3" -O qcow2 -- "$0" "$1" >"$2"';
     await onHost(
       ops,
-      ['sh', '-c', script, d.source, target, log],
+      ['sh', '-c', script, d.source, target, log, d.format],
       `qemu-img convert ${d.source}`,
       24 * 3600_000,
     );
