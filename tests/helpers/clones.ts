@@ -30,15 +30,16 @@ const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
  * a guest can write into its raw disk), a trap for anything that probes formats.
  */
 export function defineCloneSource(
-  opts: { uefi?: boolean; tpm?: boolean; hostile?: boolean } = {},
+  opts: { uefi?: boolean; tpm?: boolean; hostile?: boolean; size?: string } = {},
 ): CloneSource {
   const name = `qhci-t-clsrc-${randomUUID().slice(0, 6)}`;
   const uuid = randomUUID();
   const base = join(POOL_DIR, `${name}-base.qcow2`);
   const disk = join(POOL_DIR, `${name}-disk0.qcow2`);
-  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '256M']);
+  const size = opts.size ?? '256M';
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, size]);
   const backing = opts.hostile ? ['-b', '/etc/hostname', '-F', 'raw'] : ['-b', base, '-F', 'qcow2'];
-  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', ...backing, disk, '256M']);
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', ...backing, disk, size]);
   const iso = makeIso(`${name}-install.iso`).path;
   const seed = makeIso(`${name}-cidata.iso`).path;
   const cdrom = (file: string, dev: string) =>

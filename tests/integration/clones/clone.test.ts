@@ -146,6 +146,45 @@ describe.skipIf(!testbed)(`a full clone on the real host ${NO_TESTBED}`, () => {
   });
 });
 
+describe.skipIf(!testbed)(`a clone of a disk with 1 GiB of data ${NO_TESTBED}`, () => {
+  let t: TestApp;
+  let src: CloneSource | undefined;
+  const name = uniq('qhci-t-clone');
+
+  beforeAll(() => {
+    src = defineCloneSource({ size: '1G' });
+    expect(qemuIo(src.disk, 'write -P 0x5a 0 1G')).toBe(true);
+    t = startTestApp();
+  });
+  afterAll(() => {
+    removeDomainAndFiles(name, cloneFiles(name));
+    if (src) removeCloneSource(src);
+    t.dispose();
+  });
+
+  it("reports qemu-img's progress while the disk is copied", async () => {
+    const vmId = await vmIdOf(t.client, await addLocalHost(t.client), src!.name);
+    const seen: number[] = [];
+    const off = t.client.on('task.progress', ({ task }) => {
+      const s = task.steps.find((x) => x.name === 'volumes');
+      if (task.kind === 'vm.clone' && s?.state === 'running') seen.push(s.progress);
+    });
+    try {
+      const { taskId } = await t.client.call('vms.clone', { vmId, name });
+      const task = await waitTask(t.client, taskId, 300_000);
+      expect(task.state, JSON.stringify(task.error)).toBe('succeeded');
+    } finally {
+      off();
+    }
+    expect(
+      seen.some((f) => f > 0 && f < 1),
+      JSON.stringify(seen),
+    ).toBe(true);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    expect(qemuIo(cloneFiles(name)[0]!, 'read -P 0x5a 1023M 1M')).toBe(true);
+  });
+});
+
 describe.skipIf(!testbed)(`a clone never probes a disk's format ${NO_TESTBED}`, () => {
   let t: TestApp;
   let src: CloneSource | undefined;

@@ -9,7 +9,7 @@ import type { StepHandle } from '../../tasks/task-log';
 import { HostOps, isAlreadyExists } from '../host-ops';
 import { onHost, planOf, type CloneCtx, type CloneDeps, type CloneUndo, type DiskCopy } from './context';
 
-const POLL_MS = 1000;
+const POLL_MS = 500;
 
 /** The last percentage qemu-img -p printed ("    (42.17/100%)"), as a fraction, or null. */
 export function convertProgress(out: string): number | null {
