@@ -35,7 +35,8 @@ async function convert(
     }
   })();
   try {
-    const script = 'exec qemu-img convert -p -n -f "$3" -O qcow2 -- "$0" "$1" >"$2"';
+    // The shell removes the progress file itself, even when the app lost its connection meanwhile.
+    const script = 'qemu-img convert -p -n -f "$3" -O qcow2 -- "$0" "$1" >"$2"; r=$?; rm -f -- "$2"; exit $r';
     await onHost(
       ops,
       ['sh', '-c', script, d.source, target, log, d.format],
