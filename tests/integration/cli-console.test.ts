@@ -13,14 +13,12 @@ import { startConsoleDomain } from '../helpers/console-domain';
 import { removeDomain } from '../helpers/domains';
 import { sshConnection } from '../helpers/provision';
 import { host, NO_TESTBED, testbed } from '../helpers/testbed';
+import { runQhci } from '../helpers/cli';
 
 const dataDir = tempDir('qhci-cli-console-');
 const QHCI = join(REPO_ROOT, 'bin/qhci');
 
-function qhci(args: string[]) {
-  const r = spawnSync(QHCI, ['--data-dir', dataDir, ...args], { encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const qhci = (args: string[]) => runQhci(dataDir, args);
 
 function inTerminal(args: string[]): { pty: IPty; output: () => string; exit: Promise<number> } {
   let out = '';

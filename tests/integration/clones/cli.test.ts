@@ -2,11 +2,9 @@
  * `qhci vm clone` as a user runs it: a real process, the testbed's kvm-a over SSH (so qemu-img and the seed
  * run through the SSH driver), progress on stderr, the clone checked with virsh and qemu-io.
  */
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, tempDir } from '../../helpers/app';
+import { tempDir } from '../../helpers/app';
 import {
   cloneFiles,
   defineCloneSource,
@@ -17,17 +15,11 @@ import {
 import { domainNames, sshHostAddArgs, uniq } from '../../helpers/provision';
 import { qemuIo } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
+import { runQhci } from '../../helpers/cli';
 
 const dataDir = tempDir('qhci-cli-clone-');
 
-function qhci(args: string[]) {
-  const r = spawnSync(join(REPO_ROOT, 'bin/qhci'), ['--data-dir', dataDir, ...args], {
-    encoding: 'utf8',
-    input: '',
-    timeout: 120_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const qhci = (args: string[]) => runQhci(dataDir, args);
 
 describe.skipIf(!testbed)(`qhci vm clone on the testbed ${NO_TESTBED}`, () => {
   let src: CloneSource;

@@ -3,12 +3,10 @@
  * snapshot document travels on virsh's stdin there), progress on stderr, results checked with virsh and
  * qemu-img.
  */
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotPlan, SnapshotTree } from '../../../src/shared/domain/snapshot';
-import { REPO_ROOT, tempDir } from '../../helpers/app';
+import { tempDir } from '../../helpers/app';
 import {
   defineDiskVm,
   qcowSnapshots,
@@ -19,17 +17,11 @@ import {
 } from '../../helpers/snapshots';
 import { sshHostAddArgs } from '../../helpers/provision';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
+import { runQhci } from '../../helpers/cli';
 
 const dataDir = tempDir('qhci-cli-snap-');
 
-function qhci(args: string[]) {
-  const r = spawnSync(join(REPO_ROOT, 'bin/qhci'), ['--data-dir', dataDir, ...args], {
-    encoding: 'utf8',
-    input: '',
-    timeout: 120_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const qhci = (args: string[]) => runQhci(dataDir, args);
 
 const json = <T>(args: string[]): T => {
   const r = qhci(['--json', ...args]);
