@@ -8,6 +8,7 @@
 import { writeSync } from 'node:fs';
 import { createApp } from '../../src/main/app';
 import { CreateVmRequest } from '../../src/shared/domain/provision';
+import { VmCloneInput } from '../../src/shared/domain/clone';
 import { MIGRATIONS_DIR } from './app';
 
 export type ChildOp =
@@ -47,7 +48,7 @@ async function run(): Promise<void> {
   else if (op.op === 'snapshot-create')
     await p.snapshots.create({ vmId: op.vmId, name: op.name, memory: op.memory });
   else if (op.op === 'snapshot-revert') await p.snapshots.revert(op.vmId, op.name);
-  else if (op.op === 'clone') await p.clones.clone({ vmId: op.vmId, name: op.name });
+  else if (op.op === 'clone') await p.clones.clone(VmCloneInput.parse({ vmId: op.vmId, name: op.name }));
   else await p.snapshots.delete(op.vmId, op.names);
   await p.drain();
 }

@@ -14,6 +14,9 @@ interface VmRow {
   memory_bytes: number | null;
   labels: string;
   description: string;
+  template: number;
+  parent_id: string | null;
+  linked: number;
 }
 
 const toVm = (r: VmRow): VmSummary => ({
@@ -28,10 +31,13 @@ const toVm = (r: VmRow): VmSummary => ({
   memoryBytes: r.memory_bytes,
   labels: parseJson<Record<string, string>>(r.labels, {}),
   description: r.description,
+  template: r.template === 1,
+  parentId: r.parent_id,
+  linked: r.linked === 1,
 });
 
 const COLUMNS = `id, project_id, folder_id, host_id, name, state, scheduled_at, vcpus, memory_bytes, labels,
-  COALESCE(json_extract(request, '$.description'), '') AS description`;
+  COALESCE(json_extract(request, '$.description'), '') AS description, template, parent_id, linked`;
 
 export interface NewVm {
   readonly projectId: string;
@@ -76,6 +82,11 @@ export function createVmsRepo(db: Db) {
   );
   const setFolder = db.prepare('UPDATE vms SET folder_id = ?, updated_at = ? WHERE id = ?');
   const uuidOf = db.prepare<[string], { uuid: string | null }>('SELECT uuid FROM vms WHERE id = ?');
+  const setTemplate = db.prepare('UPDATE vms SET template = ?, updated_at = ? WHERE id = ?');
+  const setParent = db.prepare('UPDATE vms SET parent_id = ?, linked = ?, updated_at = ? WHERE id = ?');
+  const linkedChildren = db.prepare<[string], VmRow>(
+    `SELECT ${COLUMNS} FROM vms WHERE parent_id = ? AND linked = 1 ORDER BY name, id`,
+  );
 
   return {
     get(id: string): VmSummary | undefined {
@@ -168,6 +179,18 @@ export function createVmsRepo(db: Db) {
         now,
       );
       return toVm(byId.get(id)!);
+    },
+    /** Marks a VM a template, or a VM again. */
+    setTemplate(id: string, template: boolean): void {
+      setTemplate.run(template ? 1 : 0, nowIso(), id);
+    },
+    /** Records the VM a clone was made from, and whether its disks are overlays on that VM's (linked). */
+    setParent(id: string, parentId: string | null, linked: boolean): void {
+      setParent.run(parentId, linked ? 1 : 0, nowIso(), id);
+    },
+    /** The linked clones whose disks sit on this VM's (a template's): it cannot go while they exist. */
+    linkedChildren(id: string): VmSummary[] {
+      return linkedChildren.all(id).map(toVm);
     },
     /** Sets the folder of many VMs. Call inside a transaction. */
     setFolder(ids: readonly string[], folderId: string | null): number {

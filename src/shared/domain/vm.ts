@@ -24,6 +24,12 @@ export interface VmSummary {
   readonly memoryBytes: number | null;
   readonly labels: Readonly<Record<string, string>>;
   readonly description: string;
+  /** A template: never started; its disks are read-only bases for linked clones. */
+  readonly template: boolean;
+  /** The VM this one was cloned from, while the inventory knows it. */
+  readonly parentId: string | null;
+  /** A linked clone: its disks are overlays on its parent's, which cannot go while it exists. */
+  readonly linked: boolean;
 }
 
 export const VmListInput = z.strictObject({

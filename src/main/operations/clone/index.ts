@@ -5,6 +5,7 @@
  * error; the check step does it again under the lock. A failure or a crash removes what was made, in reverse:
  * the domain, the seed, the copied files and volumes, the inventory entry; the source is only ever read.
  */
+import { AppError } from '../../../shared/domain/errors';
 import type { VmCloneInput } from '../../../shared/domain/clone';
 import type { OperationDef } from '../../tasks/engine';
 import { vmLock, vmOnHost } from '../snapshots/context';
@@ -38,6 +39,9 @@ export function createCloneOps(deps: CloneDeps) {
   const op = deps.engine.register(vmCloneOperation(deps));
   return {
     async clone(input: VmCloneInput): Promise<{ taskId: string }> {
+      if (input.mode !== 'full' || input.count !== 1 || input.placement) {
+        throw new AppError('UNSUPPORTED', 'Only one full clone on the source host is supported yet');
+      }
       const vm = vmOnHost(deps, input.vmId);
       const busy = deps.engine.busy(vmLock(vm));
       if (busy) throw busy;
