@@ -59,6 +59,8 @@ export const OPTIONS = {
   // vm stop / delete
   force: bool,
   'keep-disks': bool,
+  // vm template
+  'shut-down': bool,
   // vm snapshot (--memory takes no value there: see normalizeOptionalValues)
   'disk-only': bool,
   // images

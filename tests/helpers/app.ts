@@ -22,8 +22,16 @@ export function tempDir(prefix = 'qhci-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function startTestApp(dataDir = tempDir()): TestApp {
-  const app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'test' });
+export function startTestApp(
+  dataDir = tempDir(),
+  provisioning?: Parameters<typeof createApp>[0]['provisioning'],
+): TestApp {
+  const app = createApp({
+    dataDir,
+    migrationsDir: MIGRATIONS_DIR,
+    version: 'test',
+    ...(provisioning ? { provisioning } : {}),
+  });
   return {
     app,
     client: createClient(inProcessBridge(app)),

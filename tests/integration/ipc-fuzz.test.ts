@@ -71,6 +71,8 @@ beforeAll(async () => {
     'vms.preview': { request: createRequest },
     'vms.delete': { vmId: vm.id, deleteDisks: true },
     'vms.clone': { vmId: vm.id, name: 'web-2', description: 'a copy' },
+    'vms.convertToTemplate': { vmId: vm.id, shutDown: true },
+    'vms.detach': { vmId: vm.id },
     'snapshots.list': { vmId: vm.id },
     'snapshots.plan': { vmId: vm.id, memory: true },
     'snapshots.create': { vmId: vm.id, name: 'before upgrade', description: 'kernel', memory: false },

@@ -55,7 +55,7 @@ function wantsMemory(o: Opts): boolean {
   return !o['disk-only'];
 }
 
-async function runTask(ctx: Ctx, taskId: string, done: (r: Record<string, unknown>) => string) {
+export async function runTask(ctx: Ctx, taskId: string, done: (r: Record<string, unknown>) => string) {
   const [task] = await followTasks(ctx, [taskId], new ProgressView());
   if (ctx.json) console.log(JSON.stringify(task, null, 2));
   if (task!.state !== 'succeeded') {

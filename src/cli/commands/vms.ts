@@ -13,6 +13,7 @@ import { CLONE_USAGE, vmClone } from './clone';
 import { CONSOLE_USAGE, vmConsole, vmScreenshot } from './console';
 import { CREATE_USAGE, vmCreate } from './create';
 import { SNAPSHOT_USAGE, snapshotCommand } from './snapshots';
+import { TEMPLATE_USAGE, vmDetach, vmTemplate } from './template';
 
 export const VM_USAGE = `Virtual machines
   vm list [--host NAME]                  name, host, state, vCPUs, memory, folder
@@ -27,6 +28,7 @@ ${CREATE_USAGE}
   vm delete NAME|ID [--keep-disks] [--host NAME]
                                          stops and undefines it and deletes its own volumes
 ${CLONE_USAGE}
+${TEMPLATE_USAGE}
 ${SNAPSHOT_USAGE}
 ${CONSOLE_USAGE}`;
 
@@ -45,10 +47,25 @@ function guestText(state: string, g: VmGuestStatus | null): string {
   return g.agent ? 'agent, no address yet' : 'no sign of life yet (no agent, no DHCP lease)';
 }
 
-function showText(vm: VmDetail, host: string, folder: string, guest: VmGuestStatus | null): string {
+/** "template" / "linked clone of base" / "clone of web" / nothing: where the VM stands among templates. */
+function lineageText(vm: VmDetail, parent: string | null): string[] {
+  if (vm.template) return ['  kind:        template (never started; linked clones stand on its disks)'];
+  if (vm.parentId === null) return [];
+  const of = parent ?? `${vm.parentId} (gone)`;
+  return [`  kind:        ${vm.linked ? `linked clone of ${of}` : `clone of ${of}`}`];
+}
+
+function showText(
+  vm: VmDetail,
+  host: string,
+  folder: string,
+  guest: VmGuestStatus | null,
+  parent: string | null,
+): string {
   const d = vm.details;
   return [
     `${vm.name}  (${vm.state})`,
+    ...lineageText(vm, parent),
     `  id:          ${vm.id}`,
     `  uuid:        ${vm.uuid ?? '-'}`,
     `  host:        ${host}`,
@@ -106,7 +123,7 @@ export async function vmCommand(ctx: Ctx, args: string[], o: Opts): Promise<numb
             filtered.map((v) => [
               v.name,
               hostNames.get(v.hostId ?? '') ?? '-',
-              v.state,
+              v.template ? 'template' : v.linked ? `${v.state} (linked)` : v.state,
               v.vcpus === null ? '-' : String(v.vcpus),
               fmtBytes(v.memoryBytes),
               v.folderId ? (folders.get(v.folderId) ?? '-') : '-',
@@ -119,6 +136,8 @@ export async function vmCommand(ctx: Ctx, args: string[], o: Opts): Promise<numb
   if (verb === 'create') return vmCreate(ctx, a, o);
   if (verb === 'clone') return vmClone(ctx, args.slice(1), o);
   if (verb === 'snapshot') return snapshotCommand(ctx, args.slice(1), o);
+  if (verb === 'template') return vmTemplate(ctx, args.slice(1), o);
+  if (verb === 'detach') return vmDetach(ctx, args.slice(1), o);
   if (verb === 'show' && a) {
     const vm = await c.call('vms.get', { id: (await resolveVm(ctx, a, o.host)).id });
     const [hosts, folders] = await Promise.all([
@@ -129,8 +148,14 @@ export async function vmCommand(ctx: Ctx, args: string[], o: Opts): Promise<numb
     // Read from the host only for a running VM, and never fatal to `show`: an unreachable host prints "-".
     const guest =
       vm.state === 'running' ? await c.call('vms.guest', { vmId: vm.id }).catch(() => null) : null;
+    const parent = vm.parentId
+      ? await c.call('vms.get', { id: vm.parentId }).then(
+          (p) => p.name,
+          () => null,
+        )
+      : null;
     print(ctx, guest ? { ...vm, guest } : vm, () =>
-      showText(vm, host, vm.folderId ? (folders.get(vm.folderId) ?? '-') : '-', guest),
+      showText(vm, host, vm.folderId ? (folders.get(vm.folderId) ?? '-') : '-', guest, parent),
     );
     return 0;
   }

@@ -98,6 +98,8 @@ export function createHandlers(s: HandlerServices): Handlers {
     'vms.preview': (i) => s.provisioning.preview(i.request),
     'vms.delete': (i) => s.provisioning.deleteVm(i.vmId, i.deleteDisks),
     'vms.clone': (i) => s.provisioning.clones.clone(i),
+    'vms.convertToTemplate': (i) => s.provisioning.templates.convert(i),
+    'vms.detach': (i) => s.provisioning.templates.detach(i),
     'vms.screenshot': async (i) => (await s.screenshot(i.vmId)).shot,
     'snapshots.list': (i) => s.provisioning.snapshots.list(i.vmId),
     'snapshots.plan': (i) => s.provisioning.snapshots.plan(i.vmId, i.memory),

@@ -17,10 +17,13 @@ import { HostOps } from './host-ops';
 import { createImageOps } from './images';
 import { createSnapshotOps } from './snapshots';
 import { createCloneOps } from './clone';
+import { createTemplateOps, refuseTemplateDelete } from './template';
 
 export interface OperationsOptions extends Partial<CreateOptions> {
   /** How long rollback keeps retrying a host that does not answer (sshd restarting, a network blip). */
   readonly rollbackRetryMs?: number;
+  /** How long "convert to template" waits for a guest to shut down (default 3 min). */
+  readonly shutdownTimeoutMs?: number;
 }
 
 export interface OperationsDeps extends PlanDeps {
@@ -72,17 +75,26 @@ export function createOperations(deps: OperationsDeps) {
   };
   const snapshots = createSnapshotOps(vmOpsDeps);
   const clones = createCloneOps(vmOpsDeps);
+  const templates = createTemplateOps({
+    ...vmOpsDeps,
+    ...(deps.options?.shutdownTimeoutMs ? { shutdownTimeoutMs: deps.options.shutdownTimeoutMs } : {}),
+  });
   return {
     engine,
     preview: creation.preview,
     create: creation.create,
     upload: images.upload,
     deleteImage: images.deleteImage,
-    deleteVm: deletion.deleteVm,
+    deleteVm: (vmId: string, deleteDisks: boolean) => {
+      refuseTemplateDelete(deps.vmsRepo, vmId);
+      return deletion.deleteVm(vmId, deleteDisks);
+    },
     /** A VM's snapshots: list, plan, and create, revert, delete as tasks. */
     snapshots,
     /** Full clones of shut-off VMs, as tasks. */
     clones,
+    /** Convert to template and detach from template, as tasks. */
+    templates,
     /** Rolls back tasks whose process is gone; resolves with how many. */
     reconcile: () => engine.reconcile(),
     /** Waits for every task this process runs (the CLI before it exits; tests). */

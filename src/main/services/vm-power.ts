@@ -48,6 +48,13 @@ export function createVmPower(deps: {
     const uuid = deps.vms.uuid(vmId);
     const hostId = vm.hostId;
     if (!hostId || !uuid) throw new AppError('VALIDATION', `VM "${vm.name}" is not on a host yet`, 'vmId');
+    if (action === 'start' && vm.template) {
+      throw new AppError(
+        'CONFLICT',
+        `VM ${vm.name} is a template: templates are not started. Make a linked or full clone of it and start that`,
+        'vmId',
+      );
+    }
     // Not while it is being created, deleted (later: migrated, snapshotted).
     const busy = deps.busy({ key: `vm:${vmId}`, label: `VM ${vm.name}` });
     if (busy) throw busy;

@@ -61,6 +61,23 @@ export const OPERATIONS = {
       record: 'Record the clone in the inventory',
     },
   },
+  'vm.template': {
+    label: 'Convert to template',
+    steps: {
+      check: 'Check the VM has no snapshots and its disks are files',
+      shutdown: 'Shut the guest down',
+      protect: 'Make its disks read-only bases',
+      mark: 'Mark it a template',
+    },
+  },
+  'vm.detach': {
+    label: 'Detach from template',
+    steps: {
+      check: 'Find the disks that stand on the template, and room for its data',
+      rebase: "Copy the template's data into them (qemu-img rebase)",
+      record: 'Record it as a full VM',
+    },
+  },
   'image.upload': {
     label: 'Upload image',
     steps: {

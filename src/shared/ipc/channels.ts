@@ -34,6 +34,8 @@ export const CHANNELS = [
   'vms.preview',
   'vms.delete',
   'vms.clone',
+  'vms.convertToTemplate',
+  'vms.detach',
   'vms.screenshot',
   'snapshots.list',
   'snapshots.plan',

@@ -12,6 +12,7 @@ import {
 } from '../domain/console';
 import { FilePickInput, type PickedFile } from '../domain/files';
 import { VmCloneInput } from '../domain/clone';
+import { VmConvertToTemplateInput, VmDetachInput } from '../domain/template';
 import {
   SnapshotCreateInput,
   SnapshotDeleteInput,
@@ -169,6 +170,18 @@ export const contract = {
    * disks copied; a fresh cloud-init seed). A refusal (running, name taken, no room) is the error.
    */
   'vms.clone': { input: VmCloneInput, output: out<{ taskId: string }>(), mutates: true },
+  /**
+   * Makes a VM a template, as a task under its lock: a running VM is shut down first only with shutDown (the
+   * app asks); its disks become read-only bases; it is never started again. A refusal (snapshots, not files,
+   * running without consent) is the error.
+   */
+  'vms.convertToTemplate': {
+    input: VmConvertToTemplateInput,
+    output: out<{ taskId: string }>(),
+    mutates: true,
+  },
+  /** Turns a shut-off linked clone into a full VM (its disks rebased onto no backing), as a task. */
+  'vms.detach': { input: VmDetachInput, output: out<{ taskId: string }>(), mutates: true },
   /** A PNG of the VM's screen now (the VM page's thumbnail; `qhci vm screenshot`). */
   'vms.screenshot': { input: VmScreenshotInput, output: out<VmScreenshot>(), mutates: false },
   /** A VM's snapshots as a tree, the current one marked, read from its host now. */
