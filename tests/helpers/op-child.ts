@@ -19,7 +19,9 @@ export type ChildOp =
   | { readonly op: 'snapshot-create'; readonly vmId: string; readonly name: string; readonly memory: boolean }
   | { readonly op: 'snapshot-revert'; readonly vmId: string; readonly name: string }
   | { readonly op: 'snapshot-delete'; readonly vmId: string; readonly names: string[] }
-  | { readonly op: 'clone'; readonly vmId: string; readonly name: string };
+  | { readonly op: 'template'; readonly vmId: string; readonly shutDown?: boolean }
+  | { readonly op: 'detach'; readonly vmId: string }
+  | { readonly op: 'clone'; readonly vmId: string; readonly name: string; readonly mode?: 'full' | 'linked' };
 
 const [dataDir, opJson, step, at] = process.argv.slice(2);
 const op = JSON.parse(opJson!) as ChildOp;
@@ -48,7 +50,10 @@ async function run(): Promise<void> {
   else if (op.op === 'snapshot-create')
     await p.snapshots.create({ vmId: op.vmId, name: op.name, memory: op.memory });
   else if (op.op === 'snapshot-revert') await p.snapshots.revert(op.vmId, op.name);
-  else if (op.op === 'clone') await p.clones.clone(VmCloneInput.parse({ vmId: op.vmId, name: op.name }));
+  else if (op.op === 'clone')
+    await p.clones.clone(VmCloneInput.parse({ vmId: op.vmId, name: op.name, mode: op.mode }));
+  else if (op.op === 'template') await p.templates.convert({ vmId: op.vmId, shutDown: op.shutDown ?? false });
+  else if (op.op === 'detach') await p.templates.detach({ vmId: op.vmId });
   else await p.snapshots.delete(op.vmId, op.names);
   await p.drain();
 }
