@@ -26,6 +26,7 @@ import { createVmsRepo, type VmsRepo } from './inventory/vms.repo';
 import { createImagesRepo } from './inventory/images.repo';
 import { createSettingsRepo } from './inventory/settings.repo';
 import { createTasksRepo } from './inventory/tasks.repo';
+import { createTemplateBasesRepo } from './inventory/template-bases.repo';
 import { createOperations, type Operations, type OperationsOptions } from './operations';
 import { PROCESS_OWNER, TaskLog, type Checkpoint } from './tasks/task-log';
 import type { Lock } from './tasks/engine';
@@ -125,6 +126,7 @@ export function createApp(opts: AppOptions): App {
     tasks: createTasksRepo(db),
     images: createImagesRepo(db),
     settings: createSettingsRepo(db),
+    templateBases: createTemplateBasesRepo(db),
   };
   const projects = createProjectsService({ db, projects: repos.projects, events });
   const folders = createFoldersService({ db, folders: repos.folders, vms: repos.vms, projects, events });
@@ -164,6 +166,7 @@ export function createApp(opts: AppOptions): App {
     hostInventory: repos.hostInventory,
     vms: repos.vms,
     vmsRepo: repos.vms,
+    templateBases: repos.templateBases,
     placement,
     reservations,
     settings,

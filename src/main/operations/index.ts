@@ -3,6 +3,7 @@
  * image upload and deletion, VM snapshots, VM clones; crash reconciliation of any of them; drain and close for the process's end.
  */
 import type { ImagesRepo } from '../inventory/images.repo';
+import type { TemplateBasesRepo } from '../inventory/template-bases.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
 import type { AppEvents } from '../services/events';
 import type { HostsService } from '../services/hosts';
@@ -30,6 +31,8 @@ export interface OperationsDeps extends PlanDeps {
   readonly hostsService: HostsService;
   readonly vmsRepo: VmsRepo;
   readonly imagesRepo: ImagesRepo;
+  /** A template's bases copied to other hosts (linked clones there). */
+  readonly templateBases: TemplateBasesRepo;
   readonly tasks: TaskLog;
   readonly events: AppEvents;
   readonly log: (msg: string) => void;
@@ -74,7 +77,14 @@ export function createOperations(deps: OperationsDeps) {
     engine,
   };
   const snapshots = createSnapshotOps(vmOpsDeps);
-  const clones = createCloneOps(vmOpsDeps);
+  const clones = createCloneOps({
+    ...vmOpsDeps,
+    hosts: deps.hosts,
+    imagesRepo: deps.imagesRepo,
+    placement: deps.placement,
+    reservations: deps.reservations,
+    templateBases: deps.templateBases,
+  });
   const templates = createTemplateOps({
     ...vmOpsDeps,
     ...(deps.options?.shutdownTimeoutMs ? { shutdownTimeoutMs: deps.options.shutdownTimeoutMs } : {}),
