@@ -61,6 +61,8 @@ export const OPTIONS = {
   'keep-disks': bool,
   // vm template
   'shut-down': bool,
+  // vm clone
+  linked: bool,
   // vm snapshot (--memory takes no value there: see normalizeOptionalValues)
   'disk-only': bool,
   // images

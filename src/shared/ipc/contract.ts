@@ -11,7 +11,7 @@ import {
   type VmScreenshot,
 } from '../domain/console';
 import { FilePickInput, type PickedFile } from '../domain/files';
-import { VmCloneInput } from '../domain/clone';
+import { VmCloneInput, type VmCloneStarted } from '../domain/clone';
 import { VmConvertToTemplateInput, VmDetachInput } from '../domain/template';
 import {
   SnapshotCreateInput,
@@ -166,10 +166,11 @@ export const contract = {
   /** Stops (if needed) and undefines the domain, deletes its own volumes, forgets the VM. */
   'vms.delete': { input: VmDeleteInput, output: out<{ deleted: true }>(), mutates: true },
   /**
-   * A full clone of a shut-off VM on its host, as a task under the source's lock (new name, UUID, MACs;
-   * disks copied; a fresh cloud-init seed). A refusal (running, name taken, no room) is the error.
+   * Clones of a shut-off VM, one task each (started in name order): full (its writable disks copied) or linked
+   * (qcow2 overlays on a template's disks); on its host, or placed by the scheduler (to another host the disks
+   * travel checksum-verified). Every name and pool is checked before any task starts: a refusal is the error.
    */
-  'vms.clone': { input: VmCloneInput, output: out<{ taskId: string }>(), mutates: true },
+  'vms.clone': { input: VmCloneInput, output: out<VmCloneStarted>(), mutates: true },
   /**
    * Makes a VM a template, as a task under its lock: a running VM is shut down first only with shutDown (the
    * app asks); its disks become read-only bases; it is never started again. A refusal (snapshots, not files,

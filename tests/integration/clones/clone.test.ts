@@ -118,7 +118,8 @@ describe.skipIf(!testbed)(`a full clone on the real host ${NO_TESTBED}`, () => {
 
     expect({ xml: dumpxml(src.name), disk: sha256(src.disk), base: sha256(src.base) }).toEqual(before);
     const listed = (await t.client.call('vms.list', {})).find((v) => v.name === name);
-    expect(listed).toMatchObject({ state: 'shutoff', hostId });
+    // The clone names its source as its parent; a full clone is not linked to it.
+    expect(listed).toMatchObject({ state: 'shutoff', hostId, parentId: srcId, linked: false });
   });
 
   it('refuses a running source, saying to shut it down, and makes nothing', async () => {

@@ -1,15 +1,20 @@
 /**
- * What the clone's steps share: their dependencies, the request, the plan the check step makes from the
- * source's XML, and the undo records (the host's own: inventory entry, volume, domain; plus a file or
- * directory copied on the host, removed again).
+ * What the clone's steps share: their dependencies, one clone of the request (its name, mode and where it
+ * goes), the plan the check step makes from the source's XML, and the undo records (the host's own:
+ * inventory entry, volume, domain; plus a file or directory copied on a host, removed again).
  */
 import { z } from 'zod';
 import { AppError } from '../../../shared/domain/errors';
-import type { VmCloneInput } from '../../../shared/domain/clone';
+import type { CloneMode } from '../../../shared/domain/clone';
 import type { HostInventoryRepo } from '../../inventory/host-inventory.repo';
+import type { HostsRepo } from '../../inventory/hosts.repo';
+import type { ImagesRepo } from '../../inventory/images.repo';
+import type { TemplateBasesRepo } from '../../inventory/template-bases.repo';
 import type { VmsRepo } from '../../inventory/vms.repo';
 import type { AppEvents } from '../../services/events';
 import type { HostsService } from '../../services/hosts';
+import type { PlacementService } from '../../services/placement';
+import type { CapacityBook } from '../../services/reservations';
 import type { Engine, Undoer } from '../../tasks/engine';
 import type { CloneFacts } from '../../virt/clone-xml';
 import type { HostOps } from '../host-ops';
@@ -23,31 +28,76 @@ export interface CloneDeps {
   readonly events: AppEvents;
   readonly opsFor: (hostId: string) => Promise<HostOps>;
   readonly engine: Engine;
+  readonly hosts: HostsRepo;
+  readonly imagesRepo: ImagesRepo;
+  readonly placement: PlacementService;
+  readonly reservations: CapacityBook;
+  readonly templateBases: TemplateBasesRepo;
 }
 
-/** A writable disk of the source and the volume it is copied into. */
-export interface DiskCopy {
-  readonly target: string;
-  readonly source: string;
-  /** The source's declared format (raw or qcow2): qemu-img is told it, never left to probe. */
-  readonly format: string;
+/** One clone of a request: decided before its task starts. */
+export interface CloneJob {
+  /** The clone's inventory id (its lock key when it does not lock the source). */
+  readonly vmId: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly mode: CloneMode;
+  /** The host the clone goes to: the source's, or where the scheduler placed it. */
+  readonly hostId: string;
+  /** The pool of each new disk, in the source's disk order; null: each beside its source disk (same host). */
+  readonly pools: readonly string[] | null;
+  /**
+   * The task holds the source's own lock (a single full clone of a VM: nothing else touches the source
+   * meanwhile); otherwise it holds the clone's, so clones of one template run at once.
+   */
+  readonly locksSource: boolean;
+  /** The capacity the scheduler booked for it, released when its task ends. */
+  readonly ticketId: string | null;
+}
+
+/**
+ * How a writable disk of the source becomes the clone's: copied on the host (`qemu-img convert`), copied to
+ * another host (flattened there, sent through the workstation, checksum-verified), or a qcow2 overlay on the
+ * template's disk (or on its verified base copy on the clone's host).
+ */
+export type DiskWay = 'convert' | 'transfer' | 'overlay';
+
+/** A template's base on the clone's host: a copy to make (path null) or one made before. */
+export interface BaseCopy {
   readonly pool: string;
   readonly volume: string;
-  readonly virtualBytes: number;
-  /** What `qemu-img measure` says the qcow2 copy needs. */
-  readonly requiredBytes: number;
   path: string | null;
 }
 
-/** Where the clone goes: today the source's host and pools; a destination and a count are later fields. */
+/** A writable disk of the source and the volume it becomes. */
+export interface DiskCopy {
+  readonly target: string;
+  /** The source disk's file on the source's host. */
+  readonly source: string;
+  /** The source's declared format (raw or qcow2): qemu-img is told it, never left to probe. */
+  readonly format: string;
+  /** The source disk's pool on the source's host (where a flattened copy is made for a transfer). */
+  readonly sourcePool: string | null;
+  readonly way: DiskWay;
+  readonly pool: string;
+  readonly volume: string;
+  readonly virtualBytes: number;
+  /** What the new volume needs in its pool (an overlay: little; a copy: `qemu-img measure`). */
+  readonly requiredBytes: number;
+  /** An overlay on another host stands on this base copy. */
+  readonly base: BaseCopy | null;
+  path: string | null;
+}
+
 export interface ClonePlan {
   readonly vmId: string;
   readonly uuid: string;
+  /** The clone's host. */
   readonly hostId: string;
   readonly xml: string;
   readonly facts: CloneFacts;
   readonly disks: DiskCopy[];
-  /** The pool of the fresh seed (the first copied disk's). */
+  /** The pool of the fresh seed (the first new disk's). */
   readonly pool: string;
   readonly nvram: string | null;
   /** The source's TPM state directory, when it has one. */
@@ -56,7 +106,7 @@ export interface ClonePlan {
 
 export interface CloneCtx {
   readonly source: VmOnHost;
-  readonly input: VmCloneInput;
+  readonly job: CloneJob;
   plan: ClonePlan | null;
   seedPath: string | null;
 }
@@ -65,6 +115,9 @@ export function planOf(ctx: CloneCtx): ClonePlan {
   if (!ctx.plan) throw new Error('The clone is not planned yet');
   return ctx.plan;
 }
+
+/** The clone goes to another host than its source's. */
+export const crossHost = (ctx: CloneCtx): boolean => ctx.job.hostId !== ctx.source.hostId;
 
 const Text = z.string().min(1);
 const PathUndo = z.strictObject({ type: z.literal('path'), hostId: Text, path: z.string().startsWith('/') });

@@ -1,6 +1,6 @@
 /**
  * The define step (the clone's XML from the source's, its undo record first: undefine with its NVRAM) and
- * the record step (the inventory entry leaves "creating", shut off, and the change is pushed).
+ * the record step (the inventory entry names its parent, leaves "creating", shut off; the change is pushed).
  */
 import { randomBytes } from 'node:crypto';
 import type { StepHandle } from '../../tasks/task-log';
@@ -20,28 +20,32 @@ function newMacs(n: number, sourceXml: string): string[] {
 
 export async function defineStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle<CloneUndo>) {
   const plan = planOf(ctx);
-  const { input } = ctx;
+  const { job } = ctx;
   const xml = cloneDomainXml(plan.xml, {
-    name: input.name,
+    name: job.name,
     uuid: plan.uuid,
-    ...(input.description !== undefined ? { description: input.description } : {}),
+    ...(job.description !== undefined ? { description: job.description } : {}),
     vmId: plan.vmId,
     macs: newMacs(plan.facts.nics, plan.xml),
     disks: Object.fromEntries(plan.disks.map((d) => [d.target, d.path!])),
     seedPath: ctx.seedPath,
     nvram: plan.nvram,
   });
-  step.addUndo({ type: 'domain', hostId: plan.hostId, uuid: plan.uuid, name: input.name });
+  step.addUndo({ type: 'domain', hostId: plan.hostId, uuid: plan.uuid, name: job.name });
   await (await deps.opsFor(plan.hostId)).define(xml);
-  step.done(`Domain ${input.name} (${plan.uuid})`);
+  step.done(`Domain ${job.name} (${plan.uuid})`);
 }
 
 export function recordStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle<CloneUndo>): Promise<void> {
   const plan = planOf(ctx);
+  const { job } = ctx;
+  // A linked clone named its template when its entry was made; a full one names its source now.
+  if (job.mode === 'full') deps.vms.setParent(plan.vmId, ctx.source.id, false);
   deps.vms.setState(plan.vmId, 'shutoff');
   const pools = [...new Set(plan.disks.map((d) => d.pool))];
-  changed(deps, { ...ctx.source, id: plan.vmId, name: ctx.input.name, uuid: plan.uuid }, pools);
+  const clone = { ...ctx.source, hostId: plan.hostId, id: plan.vmId, name: job.name, uuid: plan.uuid };
+  changed(deps, clone, pools);
   deps.events.emit('vm.state', { vmId: plan.vmId, hostId: plan.hostId, state: 'shutoff' });
-  step.done(`VM ${ctx.input.name} is shut off`);
+  step.done(`VM ${job.name} is shut off`);
   return Promise.resolve();
 }

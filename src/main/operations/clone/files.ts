@@ -7,7 +7,7 @@ import { cloneSeed } from '../../cloudinit/clone-seed';
 import type { StepHandle } from '../../tasks/task-log';
 import { buildSeedIso, dropHostSeed } from '../create/seed';
 import type { HostOps } from '../host-ops';
-import { onHost, planOf, type CloneCtx, type CloneDeps, type CloneUndo } from './context';
+import { crossHost, onHost, planOf, type CloneCtx, type CloneDeps, type CloneUndo } from './context';
 
 async function refuseExisting(ops: HostOps, path: string): Promise<void> {
   if ((await ops.driver.exec(['test', '-e', path])).code === 0) {
@@ -15,24 +15,50 @@ async function refuseExisting(ops: HostOps, path: string): Promise<void> {
   }
 }
 
+/**
+ * A file or directory of the source's host written on another host, through the workstation: its bytes
+ * (a directory as a tar archive, owners and modes kept) travel base64-encoded in one command each way.
+ */
+async function copyAcross(from: HostOps, to: HostOps, src: string, dest: string, dir: boolean) {
+  const read = dir ? ['sh', '-c', 'tar -C "$0" -czf - . | base64 -w0', src] : ['base64', '-w0', '--', src];
+  const bytes = await onHost(from, read, `Cannot read ${src}`, 10 * 60_000);
+  const write = dir
+    ? [
+        'sh',
+        '-c',
+        'mkdir -p -- "${0%/*}" && mkdir -m 0700 -- "$0" && base64 -d | tar -C "$0" -xzpf - --same-owner',
+        dest,
+      ]
+    : ['sh', '-c', 'mkdir -p -- "${0%/*}" && umask 077 && base64 -d >"$0"', dest];
+  const r = await to.driver.exec(write, { stdin: bytes.trim(), timeoutMs: 10 * 60_000 });
+  if (r.code !== 0)
+    throw new AppError('HOST_ERROR', `Cannot write ${dest}: ${(r.stderr || r.stdout).trim()}`);
+}
+
 export async function filesStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle<CloneUndo>) {
   const plan = planOf(ctx);
+  const srcOps = await deps.opsFor(ctx.source.hostId);
   const ops = await deps.opsFor(plan.hostId);
+  const across = crossHost(ctx);
   const copied: string[] = [];
-  const copy = async (from: string, to: string, argv: readonly string[]) => {
+  const copy = async (from: string, to: string, dir: boolean) => {
     await refuseExisting(ops, to);
     step.addUndo({ type: 'path', hostId: plan.hostId, path: to });
-    await onHost(ops, [...argv, '--', from, to], `Cannot copy ${from}`, 10 * 60_000);
+    if (across) await copyAcross(srcOps, ops, from, to, dir);
+    else {
+      const argv = dir ? ['cp', '-a'] : ['cp', '--sparse=always', '-p'];
+      await onHost(ops, [...argv, '--', from, to], `Cannot copy ${from}`, 10 * 60_000);
+    }
     copied.push(to);
   };
   const fromNvram = plan.facts.nvram;
   if (fromNvram && plan.nvram) {
     // Before the first start the source may have no NVRAM file yet: libvirt makes the clone's from the template.
-    if ((await ops.driver.exec(['test', '-f', fromNvram])).code === 0) {
-      await copy(fromNvram, plan.nvram, ['cp', '--sparse=always', '-p']);
+    if ((await srcOps.driver.exec(['test', '-f', fromNvram])).code === 0) {
+      await copy(fromNvram, plan.nvram, false);
     }
   }
-  if (plan.tpmFrom) await copy(plan.tpmFrom, plan.tpmFrom.replace(/[^/]*$/, plan.uuid), ['cp', '-a']);
+  if (plan.tpmFrom) await copy(plan.tpmFrom, plan.tpmFrom.replace(/[^/]*$/, plan.uuid), true);
   if (!copied.length) return step.skip('No NVRAM or TPM state to copy');
   step.done(copied.join(', '));
 }
@@ -41,8 +67,8 @@ export async function seedStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle<
   const plan = planOf(ctx);
   if (!plan.facts.disks.some((d) => d.seed)) return step.skip('The source has no cloud-init seed of ours');
   const ops = await deps.opsFor(plan.hostId);
-  const iso = await buildSeedIso(cloneSeed(ctx.input.name, plan.uuid), ops.driver);
-  const volume = `${ctx.input.name}-cidata.iso`;
+  const iso = await buildSeedIso(cloneSeed(ctx.job.name, plan.uuid), ops.driver);
+  const volume = `${ctx.job.name}-cidata.iso`;
   try {
     const size =
       'bytes' in iso

@@ -1,23 +1,47 @@
 /**
- * Cloning a VM: a full clone of a shut-off VM on its own host, as an operation on the engine under the
- * source's lock: check → volumes → files (NVRAM, TPM) → seed → define → record. The request is checked
- * against the host before the task starts, so a refusal (running source, name taken, no room) is the call's
- * error; the check step does it again under the lock. A failure or a crash removes what was made, in reverse:
- * the domain, the seed, the copied files and volumes, the inventory entry; the source is only ever read.
+ * Cloning a VM as operations on the engine: one task per clone (check → volumes → files → seed → define →
+ * record). A full clone copies the source's writable disks; a linked clone (of a template) is a qcow2 overlay
+ * on each of its disks. The clones go to the source's host and pools, or where the scheduler places them
+ * (booked in the inventory like a creation); a disk bound for another host travels through the workstation,
+ * checksum-verified. The whole request is checked before any task starts (every name free, every pool with
+ * room), so a refusal is the call's error and starts nothing; each check step does it again under its lock.
+ * The tasks run one after another: one that fails removes what it made and the others go on.
  */
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/domain/errors';
-import type { VmCloneInput } from '../../../shared/domain/clone';
+import {
+  cloneNames,
+  cloneNamesProblem,
+  type VmCloneInput,
+  type VmCloneStarted,
+} from '../../../shared/domain/clone';
 import type { OperationDef } from '../../tasks/engine';
-import { vmLock, vmOnHost } from '../snapshots/context';
-import { checkStep, planDisks, refuseNoRoom, refuseTakenName, refuseUnlessShutOff, sourceXml } from './check';
-import { cloneUndoer, type CloneCtx, type CloneDeps, type CloneUndo } from './context';
+import { toTaskError, type TaskHandle } from '../../tasks/task-log';
+import { vmLock, vmOnHost, type VmOnHost } from '../snapshots/context';
+import { checkStep } from './check';
+import { cloneUndoer, type CloneCtx, type CloneDeps, type CloneJob, type CloneUndo } from './context';
 import { defineStep, recordStep } from './define';
 import { filesStep, seedStep } from './files';
+import type { ReservedPlacement } from '../../services/reservations';
+import { placeClones } from './place';
+import {
+  planCloneDisks,
+  refuseNoRoom,
+  refuseTakenNames,
+  refuseUnlessShutOff,
+  refuseUnlessTemplate,
+  sourceDisks,
+  sourceXml,
+  type SourceDisk,
+} from './plan';
 import { volumesStep } from './volumes';
 
 export type { CloneDeps } from './context';
 
 export function vmCloneOperation(deps: CloneDeps): OperationDef<'vm.clone', CloneCtx, CloneUndo> {
+  const release = (ticketId: string | null) => {
+    if (ticketId) deps.reservations.release(ticketId);
+  };
   return {
     kind: 'vm.clone',
     undo: cloneUndoer(deps),
@@ -29,36 +53,126 @@ export function vmCloneOperation(deps: CloneDeps): OperationDef<'vm.clone', Clon
       { name: 'define', run: (ctx, step) => defineStep(deps, ctx, step) },
       { name: 'record', run: (ctx, step) => recordStep(deps, ctx, step) },
     ],
-    result: (ctx) => ({ vmId: ctx.plan?.vmId ?? null, name: ctx.input.name, sourceId: ctx.source.id }),
+    result: (ctx) => ({
+      vmId: ctx.plan?.vmId ?? null,
+      name: ctx.job.name,
+      sourceId: ctx.source.id,
+      mode: ctx.job.mode,
+      hostId: ctx.job.hostId,
+    }),
+    finally: (ctx) => release(ctx.job.ticketId),
+    interrupted: (taskId) => void deps.reservations.releaseForTask(taskId),
     interruptedMessage:
       'Interrupted: the app stopped while this clone was being made; what it had made was removed',
   };
 }
 
+/** Every clone of the request checked on its host before any task starts: names, volume names, room. */
+async function refuseAny(deps: CloneDeps, vm: VmOnHost, disks: readonly SourceDisk[], jobs: CloneJob[]) {
+  const srcOps = await deps.opsFor(vm.hostId);
+  for (const hostId of new Set(jobs.map((j) => j.hostId))) {
+    const here = jobs.filter((j) => j.hostId === hostId);
+    const ops = await deps.opsFor(hostId);
+    await refuseTakenNames(
+      deps,
+      ops,
+      { hostId, projectId: vm.projectId },
+      here.map((j) => j.name),
+    );
+    const planned = [];
+    const bases = new Set<string>();
+    for (const job of here) {
+      for (const d of await planCloneDisks(deps, vm, disks, job, ops)) {
+        // One base copy per disk serves every linked clone on the host.
+        if (d.base && !d.base.path && bases.has(d.target)) planned.push({ ...d, base: null });
+        else planned.push(d);
+        if (d.base) bases.add(d.target);
+      }
+    }
+    await refuseNoRoom(ops, hostId === vm.hostId ? null : srcOps, planned);
+  }
+}
+
+/** One job per name: on the source's host and pools, or where the scheduler placed it (and booked). */
+function jobsOf(
+  input: VmCloneInput,
+  vm: VmOnHost,
+  template: boolean,
+  names: readonly string[],
+  reserved: ReservedPlacement | null,
+): CloneJob[] {
+  return names.map((name, i) => {
+    const placed = reserved?.result.placements[i];
+    return {
+      vmId: randomUUID(),
+      name,
+      ...(input.description ? { description: input.description } : {}),
+      mode: input.mode,
+      hostId: placed?.hostId ?? vm.hostId,
+      pools: placed?.diskPools ?? null,
+      locksSource: input.mode === 'full' && names.length === 1 && !template,
+      ticketId: reserved?.tickets[i]?.id ?? null,
+    };
+  });
+}
+
 export function createCloneOps(deps: CloneDeps) {
   const op = deps.engine.register(vmCloneOperation(deps));
-  return {
-    async clone(input: VmCloneInput): Promise<{ taskId: string }> {
-      if (input.mode !== 'full' || input.count !== 1 || input.placement) {
-        throw new AppError('UNSUPPORTED', 'Only one full clone on the source host is supported yet');
+
+  function startTasks(vm: VmOnHost, input: VmCloneInput, jobs: readonly CloneJob[]) {
+    const tasks: TaskHandle<CloneUndo>[] = [];
+    try {
+      for (const job of jobs) {
+        const linked = job.mode === 'linked' ? 'linked ' : '';
+        const task = deps.engine.start(op, {
+          projectId: vm.projectId,
+          title: `Clone VM ${vm.name} as ${job.name}${linked ? ' (linked)' : ''}`,
+          target: { type: 'vm', id: vm.id },
+          input: { ...input, name: job.name, count: 1, hostId: job.hostId, pools: job.pools, vmId: vm.id },
+          lock: job.locksSource ? vmLock(vm) : { key: `vm:${job.vmId}`, label: `VM ${job.name}` },
+        });
+        if (job.ticketId) deps.reservations.attachTask(job.ticketId, task.id);
+        tasks.push(task);
       }
+    } catch (err) {
+      // Nothing ran yet: the tasks already started end at once, having made nothing.
+      for (const t of tasks) t.fail({ ...toTaskError(err), rolledBack: [] });
+      throw err;
+    }
+    return tasks;
+  }
+
+  return {
+    async clone(input: VmCloneInput): Promise<VmCloneStarted> {
       const vm = vmOnHost(deps, input.vmId);
+      const src = deps.vms.get(vm.id)!;
+      const problem = cloneNamesProblem(input.name, vm.name, input.count);
+      if (problem) throw new AppError('VALIDATION', problem, 'name');
+      const names = cloneNames(input.name, vm.name, input.count);
+      if (input.mode === 'linked') refuseUnlessTemplate(deps, vm);
       const busy = deps.engine.busy(vmLock(vm));
       if (busy) throw busy;
-      const ops = await deps.opsFor(vm.hostId);
-      await refuseUnlessShutOff(ops, vm);
-      await refuseTakenName(deps, ops, vm, input.name);
-      await refuseNoRoom(ops, await planDisks(ops, await sourceXml(ops, vm.uuid), input.name));
-      const task = deps.engine.start(op, {
-        projectId: vm.projectId,
-        title: `Clone VM ${vm.name} as ${input.name}`,
-        target: { type: 'vm', id: vm.id },
-        input,
-        lock: vmLock(vm),
-      });
-      const ctx: CloneCtx = { source: vm, input, plan: null, seedPath: null };
-      void deps.engine.run(op, task, ctx);
-      return { taskId: task.id };
+      const srcOps = await deps.opsFor(vm.hostId);
+      await refuseUnlessShutOff(srcOps, vm);
+      const xml = await sourceXml(srcOps, vm.uuid);
+      const disks = await sourceDisks(srcOps, xml);
+      const reserved = input.placement ? placeClones(deps, src, xml, disks, input) : null;
+      const jobs = jobsOf(input, vm, src.template, names, reserved);
+      let tasks: TaskHandle<CloneUndo>[];
+      try {
+        await refuseAny(deps, vm, disks, jobs);
+        tasks = startTasks(vm, input, jobs);
+      } catch (err) {
+        reserved?.release();
+        throw err;
+      }
+      const ctxs = jobs.map((job): CloneCtx => ({ source: vm, job, plan: null, seedPath: null }));
+      deps.engine.track(
+        (async () => {
+          for (const [i, task] of tasks.entries()) await deps.engine.run(op, task, ctxs[i]!);
+        })(),
+      );
+      return { taskId: tasks[0]!.id, taskIds: tasks.map((t) => t.id) };
     },
   };
 }
