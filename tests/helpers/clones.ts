@@ -134,3 +134,16 @@ export function imgInfo(path: string): {
     execFileSync('qemu-img', ['info', '-U', '--output=json', path], { encoding: 'utf8' }),
   ) as never;
 }
+
+/** `qemu-img info --backing-chain` as JSON: the image first, then each backing file down the chain. */
+export function backingChain(path: string): {
+  filename: string;
+  format: string;
+  'virtual-size': number;
+  'actual-size': number;
+  'backing-filename'?: string;
+}[] {
+  return JSON.parse(
+    execFileSync('qemu-img', ['info', '-U', '--backing-chain', '--output=json', path], { encoding: 'utf8' }),
+  ) as never;
+}

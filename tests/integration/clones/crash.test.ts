@@ -129,3 +129,59 @@ describe.skipIf(!testbed)(`a crash in a clone of a UEFI VM with a TPM ${NO_TESTB
     }
   });
 });
+
+describe.skipIf(!testbed)(`a crash in a linked clone leaves no orphan ${NO_TESTBED}`, () => {
+  const dataDir = tempDir();
+  let src: CloneSource;
+  let srcId = '';
+  let before: { xml: string; disk: string; base: string };
+  const names: string[] = [];
+  const source = () => ({ xml: dumpxml(src.name), disk: sha256(src.disk), base: sha256(src.base) });
+
+  beforeAll(async () => {
+    src = defineCloneSource();
+    expect(qemuIo(src.disk, 'write -P 0xaa 0 64k')).toBe(true);
+    const { app, client } = await reopen(dataDir);
+    srcId = await vmIdOf(client, await addLocalHost(client), src.name);
+    // Setup only: the template flag set directly, as the convert operation would leave it.
+    app.repos.vms.setTemplate(srcId, true);
+    app.close();
+    before = source();
+  });
+  afterAll(() => {
+    for (const n of names) removeDomainAndFiles(n, cloneFiles(n));
+    removeCloneSource(src);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it.each<Point>([
+    ['check', 'start'],
+    ['check', 'undo'],
+    ['volumes', 'undo'],
+    ['files', 'start'],
+    ['seed', 'undo'],
+    ['define', 'undo'],
+    ['record', 'start'],
+  ])(
+    'killed at %s (%s): no overlay, domain or entry is left, the template is as it was',
+    async (step, at) => {
+      const name = uniq('qhci-t-clcrash');
+      names.push(name);
+      expect(await crashAt(dataDir, { op: 'clone', vmId: srcId, name, mode: 'linked' }, [step, at])).toBe(
+        `KILL vm.clone:${step}:${at}`,
+      );
+      const { app, client } = await reopen(dataDir);
+      try {
+        expect(await lastTask(client, 'vm.clone')).toMatchObject({ state: 'failed', interrupted: true });
+        expect(domainNames()).not.toContain(name);
+        expect(poolVolumes().filter((v) => v.startsWith(name))).toEqual([]);
+        expect((await client.call('vms.list', {})).some((v) => v.name === name)).toBe(false);
+        // Nothing stands on the template any more: it could be deleted.
+        expect(app.repos.vms.linkedChildren(srcId)).toEqual([]);
+        expect(source()).toEqual(before);
+      } finally {
+        app.close();
+      }
+    },
+  );
+});
