@@ -5,9 +5,19 @@
 #       kvm-a  127.0.0.2:2222  virsh -> qemu:///system        (the real local libvirt)
 #       sim-b  127.0.0.3:2222  virsh -> test:///…/sim-b.xml    (simulated:  8 CPUs,  16 GiB)
 #       sim-c  127.0.0.4:2222  virsh -> test:///…/sim-c.xml    (simulated: 32 CPUs, 128 GiB)
+#   - a second real libvirt host, as a second machine looks (issue 23, TESTBED.md "Several real qemu hosts"):
+#       kvm-b  127.0.0.5:2222  virsh -> qemu:///system        (its own libvirtd + virtlogd + sshd)
+#     Its daemons run in their own mount (and UTS: hostname kvm-b) namespace, with private directories of
+#     $STATE/kvm-b bind-mounted over /etc/libvirt, /var/lib/libvirt, /var/cache/libvirt, /var/log/libvirt and
+#     /run/libvirt, and its own host_uuid. So /var/lib/libvirt/images/X is a different file on kvm-a and kvm-b.
+#     From this machine: virsh -c 'qemu:///system?socket=$STATE/kvm-b/run/libvirt-sock' (its "localUri").
+#     It has a dir pool "default" (/var/lib/libvirt/images), a pool "qhci-testbed" at the same path as kvm-a's,
+#     and a network "default" bridged onto kvm-a's virbr0, so that VMs can move between the two.
+#     Where a machine cannot run it (no mount namespaces), `up` goes on without it and testbed.json says why.
 # The hosts are reached as user "qhci": an alias of root (uid 0) whose login shell is /bin/sh, so that no
 # interactive shell start-up (root's .bashrc here runs pyenv, about a second) slows every remote command.
-# Usage: scripts/testbed.sh up|down|status|env|accel KERNEL_DIR
+# Usage: scripts/testbed.sh up|down|status|env|accel KERNEL_DIR|up-b|down-b
+#   up-b / down-b: start or stop only the second real host kvm-b, leaving everything else running.
 #   accel KERNEL_DIR: boots KERNEL_DIR/vmlinuz (+ initrd.img) for a few seconds under KVM and records in
 #   testbed.json which accelerator runs a real kernel here ("accel": "kvm" or "tcg"): on some nested-KVM
 #   machines KVM starts domains but a real kernel hangs after its first lines.
@@ -20,6 +30,14 @@ PORT=2222
 APT_PACKAGES=(libvirt-daemon-system libvirt-clients libvirt-dev qemu-system-x86 qemu-utils genisoimage
   openssh-server openssh-client dnsmasq-base ovmf swtpm swtpm-tools)
 HOSTS=("kvm-a 127.0.0.2 qemu:///system" "sim-b 127.0.0.3 sim" "sim-c 127.0.0.4 sim")
+SELF=$(readlink -f "${BASH_SOURCE[0]}")
+# The second real host.
+B_NAME=kvm-b
+B_ADDR=127.0.0.5
+B_DIR=$STATE/$B_NAME
+B_URI="qemu:///system?socket=$B_DIR/run/libvirt-sock"
+# Its private directories ($B_DIR/<dir>) and where they are mounted in its namespace.
+B_MOUNTS=("etc:/etc/libvirt" "lib:/var/lib/libvirt" "cache:/var/cache/libvirt" "log:/var/log/libvirt" "run:/run/libvirt")
 
 log() { printf '[testbed] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -47,6 +65,16 @@ stop_pid() {
   kill -9 "$pid" 2>/dev/null || true
 }
 
+# Pids of the processes named $1 in this mount namespace: kvm-b's daemons, in their own, are not kvm-a's.
+pgrep_here() {
+  local here pid
+  here=$(readlink /proc/self/ns/mnt)
+  for pid in $(pgrep -x "$1"); do
+    [[ $(readlink "/proc/$pid/ns/mnt" 2>/dev/null) == "$here" ]] && echo "$pid"
+  done
+  return 0
+}
+
 libvirt_answers() {
   local out
   out=$(timeout 10 virsh -c qemu:///system uri 2>/dev/null) || return 1
@@ -58,11 +86,11 @@ start_libvirt() {
   if [[ -e /dev/kvm ]]; then chgrp kvm /dev/kvm 2>/dev/null || true; chmod 0660 /dev/kvm; fi
   if libvirt_answers; then log "libvirtd already answers"; return; fi
   mkdir -p /run/libvirt
-  if ! pgrep -x virtlogd >/dev/null; then
+  if [[ -z $(pgrep_here virtlogd) ]]; then
     /usr/sbin/virtlogd --daemon --pid-file="$STATE/virtlogd.pid"
     echo virtlogd >>"$STATE/started"
   fi
-  if ! pgrep -x libvirtd >/dev/null; then
+  if [[ -z $(pgrep_here libvirtd) ]]; then
     /usr/sbin/libvirtd --daemon --pid-file="$STATE/libvirtd.pid"
     echo libvirtd >>"$STATE/started"
   fi
@@ -134,8 +162,10 @@ setup_keys() {
   cp "$STATE/client_ed25519.pub" "$STATE/authorized_keys"
 }
 
+# start_sshd NAME ADDR URI [LAUNCHER...]: the launcher runs sshd (kvm-b's: inside its namespace).
 start_sshd() {
   local name=$1 addr=$2 uri=$3 dir="$STATE/$1"
+  shift 3
   mkdir -p "$dir" /run/sshd
   [[ -f $dir/host_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$dir/host_ed25519"
   cat >"$dir/sshd_config" <<CFG
@@ -154,7 +184,7 @@ SetEnv LIBVIRT_DEFAULT_URI=$uri
 Subsystem sftp internal-sftp
 CFG
   if alive "$dir/sshd.pid"; then return; fi
-  /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log"
+  "$@" /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log"
   echo "sshd:$name" >>"$STATE/started"
   for _ in $(seq 1 50); do alive "$dir/sshd.pid" && break; sleep 0.1; done
   alive "$dir/sshd.pid" || die "sshd for $name did not start (see $dir/sshd.log)"
@@ -172,6 +202,8 @@ write_description() {
     for h in "${HOSTS[@]}"; do
       read -r name addr uri <<<"$h"
       [[ $uri == sim ]] && uri="test://$STATE/$name.xml"
+      # Not set up yet (up-b before up).
+      [[ -f $STATE/$name/host_ed25519.pub ]] || continue
       local fp
       fp=$(ssh-keygen -lf "$STATE/$name/host_ed25519.pub" | awk '{print $2}')
       ((first)) || printf ',\n'
@@ -179,8 +211,225 @@ write_description() {
       printf '    { "name": "%s", "address": "%s", "port": %d, "user": "'"$SSH_USER"'", "uri": "%s", "hostKeyFingerprint": "%s" }' \
         "$name" "$addr" "$PORT" "$uri" "$fp"
     done
-    printf '\n  ]\n}\n'
-  } >"$STATE/testbed.json"
+    # kvm-b: "uri" is what its SSH sessions use (as for kvm-a); "localUri" reaches its libvirtd from here.
+    if b_up; then
+      ((first)) || printf ',\n'
+      printf '    { "name": "%s", "address": "%s", "port": %d, "user": "'"$SSH_USER"'", "uri": "qemu:///system", "hostKeyFingerprint": "%s",\n' \
+        "$B_NAME" "$B_ADDR" "$PORT" "$(ssh-keygen -lf "$B_DIR/host_ed25519.pub" | awk '{print $2}')"
+      printf '      "localUri": "%s", "hostUuid": "%s", "rootDir": "%s" }' "$B_URI" "$(cat "$B_DIR/host_uuid")" "$B_DIR"
+    fi
+    printf '\n  ]'
+    # Why the second real host is not there, when it is not: "unavailable" (this machine cannot run it) or
+    # "stopped" (scripts/testbed.sh up-b starts it).
+    if ! b_up; then
+      if [[ -f $B_DIR/unavailable ]]; then
+        printf ',\n  "secondHost": { "name": "%s", "state": "unavailable", "reason": "%s" }' "$B_NAME" \
+          "$(head -n 1 "$B_DIR/unavailable" | tr -d '"\\')"
+      else
+        printf ',\n  "secondHost": { "name": "%s", "state": "stopped", "reason": "%s is stopped (scripts/testbed.sh up-b)" }' \
+          "$B_NAME" "$B_NAME"
+      fi
+    fi
+    printf '\n}\n'
+  } >"$STATE/testbed.json.tmp"
+  # Atomic: tests read it while the testbed changes.
+  mv -f "$STATE/testbed.json.tmp" "$STATE/testbed.json"
+}
+
+# ---- kvm-b: the second real libvirt host ----
+
+b_virsh() { timeout 20 virsh -c "$B_URI" "$@"; }
+
+b_answers() {
+  local out
+  [[ -S $B_DIR/run/libvirt-sock ]] || return 1
+  out=$(timeout 10 virsh -c "$B_URI" uri 2>/dev/null) || return 1
+  [[ $out == "$B_URI" ]]
+}
+
+# Up: its three daemons run and its libvirtd answers.
+b_up() {
+  alive "$B_DIR/virtlogd.pid" && alive "$B_DIR/libvirtd.pid" && alive "$B_DIR/sshd.pid" && b_answers
+}
+
+# Runs "$@" in a new mount + UTS namespace that is kvm-b: private directories over libvirt's, hostname kvm-b.
+# Every daemon of kvm-b is started this way; they see the same files, so each can be restarted on its own.
+b_exec() {
+  unshare --mount --uts --propagation private -- "$SELF" _b-ns "$@"
+}
+
+# Inside the new namespace (called by b_exec).
+b_ns() {
+  # Never in the machine's own namespace: these mounts there would hide kvm-a's libvirt from everyone.
+  # b_exec's unshare execs this script in the new namespaces: its parent, the caller, is still outside them.
+  local ns mine parent
+  for ns in mnt uts; do
+    mine=$(readlink "/proc/$$/ns/$ns" || true)
+    parent=$(readlink "/proc/$PPID/ns/$ns" || true)
+    [[ -n $mine && -n $parent && $mine != "$parent" ]] ||
+      die "_b-ns runs only in the new namespaces b_exec makes (scripts/testbed.sh up-b)"
+  done
+  mount --make-rprivate /
+  local m
+  for m in "${B_MOUNTS[@]}"; do mount --bind "$B_DIR/${m%%:*}" "${m#*:}"; done
+  # Its own name, resolved by its own /etc/hosts (libvirt looks its hostname up).
+  mount --bind "$B_DIR/hosts" /etc/hosts
+  hostname "$B_NAME"
+  exec "$@"
+}
+
+# Whether this machine can run kvm-b at all; prints why not.
+b_unsupported() {
+  local err
+  if ! err=$(unshare --mount --uts --propagation private -- sh -c 'mount --bind "$1" "$1" && hostname x' sh "$STATE" 2>&1); then
+    echo "this machine cannot run a second libvirtd in its own namespaces (unshare --mount --uts: ${err//$'\n'/ })"
+    return 0
+  fi
+  return 1
+}
+
+# Its private directories, made once (as a machine's disk: domains and volumes stay across down-b/up-b).
+b_prepare() {
+  mkdir -p "$B_DIR"
+  chmod 0755 "$B_DIR"
+  [[ -f $B_DIR/host_uuid ]] || cat /proc/sys/kernel/random/uuid >"$B_DIR/host_uuid"
+  if [[ ! -d $B_DIR/etc ]]; then
+    # kvm-a's configuration without its domains, networks (the autostarted NAT network), pools and secrets.
+    rm -rf "$B_DIR/etc.tmp"
+    cp -a /etc/libvirt "$B_DIR/etc.tmp"
+    rm -rf "$B_DIR"/etc.tmp/qemu/*.xml "$B_DIR"/etc.tmp/qemu/autostart "$B_DIR"/etc.tmp/qemu/networks/* \
+      "$B_DIR"/etc.tmp/storage/* "$B_DIR"/etc.tmp/secrets/*
+    mkdir -p "$B_DIR/etc.tmp/qemu/networks/autostart" "$B_DIR/etc.tmp/storage/autostart"
+    # Migration refuses two hosts with the same UUID.
+    printf '\n# kvm-b (scripts/testbed.sh): a host of its own\nhost_uuid = "%s"\n' "$(cat "$B_DIR/host_uuid")" \
+      >>"$B_DIR/etc.tmp/libvirtd.conf"
+    mv "$B_DIR/etc.tmp" "$B_DIR/etc"
+  fi
+  # The directories libvirt expects, owned as kvm-a's are; images start empty.
+  local m src d
+  for m in "lib:/var/lib/libvirt" "cache:/var/cache/libvirt" "log:/var/log/libvirt" "run:/run/libvirt"; do
+    src=${m#*:}
+    mkdir -p "$B_DIR/${m%%:*}"
+    chown --reference="$src" "$B_DIR/${m%%:*}"
+    chmod --reference="$src" "$B_DIR/${m%%:*}"
+  done
+  for d in /var/lib/libvirt/* /var/log/libvirt/*; do
+    [[ -d $d ]] || continue
+    case $d in /var/lib/libvirt/*) src=lib ;; *) src=log ;; esac
+    local to="$B_DIR/$src/${d##*/}"
+    [[ -d $to ]] && continue
+    mkdir -p "$to"
+    chown --reference="$d" "$to"
+    chmod --reference="$d" "$to"
+  done
+  { grep -v "[[:space:]]$B_NAME\$" /etc/hosts || true; echo "$B_ADDR $B_NAME"; } >"$B_DIR/hosts"
+}
+
+# Its networks and pools: made once, started when they are not.
+b_resources() {
+  local dir xml info
+  if ! b_virsh net-info default >/dev/null 2>&1; then
+    xml=$(mktemp)
+    # kvm-a's NAT network, reached through a bridge: a VM keeps its network when it moves to kvm-b.
+    printf "<network>\n  <name>default</name>\n  <forward mode='bridge'/>\n  <bridge name='virbr0'/>\n</network>\n" >"$xml"
+    b_virsh net-define "$xml" >/dev/null
+    rm -f "$xml"
+    b_virsh net-autostart default >/dev/null
+  fi
+  info=$(b_virsh net-info default)
+  if ! grep -qE '^Active:\s+yes' <<<"$info"; then
+    if [[ -e /sys/class/net/virbr0 ]]; then
+      b_virsh net-start default >/dev/null
+    else
+      log "kvm-b: network default not started (kvm-a's virbr0 is not there)"
+    fi
+  fi
+  for pool in "default /var/lib/libvirt/images" "qhci-testbed /var/lib/libvirt/images/qhci-testbed"; do
+    read -r name dir <<<"$pool"
+    if ! b_virsh pool-info "$name" >/dev/null 2>&1; then
+      b_virsh pool-define-as "$name" dir --target "$dir" >/dev/null
+      b_virsh pool-build "$name" >/dev/null
+      b_virsh pool-autostart "$name" >/dev/null
+    fi
+    info=$(b_virsh pool-info "$name")
+    grep -qE '^State:\s+running' <<<"$info" || b_virsh pool-start "$name" >/dev/null
+  done
+}
+
+# Starts what of kvm-b is not running. Returns 1 when it cannot; where this machine cannot run it at all, the
+# reason is kept in $B_DIR/unavailable (testbed.json and status report it, its tests skip with it).
+start_b() {
+  local t0 why
+  t0=$(date +%s%N)
+  if b_up; then
+    log "kvm-b already up"
+    return 0
+  fi
+  if why=$(b_unsupported); then
+    mkdir -p "$B_DIR"
+    echo "$why" >"$B_DIR/unavailable"
+    log "kvm-b: $why"
+    return 1
+  fi
+  rm -f "$B_DIR/unavailable"
+  b_prepare
+  if ! alive "$B_DIR/virtlogd.pid"; then
+    b_exec /usr/sbin/virtlogd --daemon --pid-file="$B_DIR/virtlogd.pid"
+  fi
+  if ! alive "$B_DIR/libvirtd.pid"; then
+    b_exec /usr/sbin/libvirtd --daemon --pid-file="$B_DIR/libvirtd.pid"
+  fi
+  for _ in $(seq 1 300); do b_answers && break; sleep 0.1; done
+  if ! b_answers; then
+    # A fault, not a machine that cannot run it: kvm-b stays "down", and the next `up` tries again.
+    log "kvm-b: its libvirtd did not answer on $B_URI within 30 s (see $B_DIR/log/libvirtd.log)"
+    stop_b
+    return 1
+  fi
+  b_resources
+  start_sshd "$B_NAME" "$B_ADDR" qemu:///system b_exec
+  log "kvm-b up in $((($(date +%s%N) - t0) / 1000000)) ms ($B_URI, ssh $SSH_USER@$B_ADDR:$PORT)"
+}
+
+# Stops kvm-b: its running VMs first (a machine powered off), then its daemons. Its disks and definitions stay.
+stop_b() {
+  if b_answers; then
+    local dom
+    for dom in $(b_virsh list --name 2>/dev/null); do b_virsh destroy "$dom" >/dev/null 2>&1 || true; done
+  fi
+  stop_pid "$B_DIR/sshd.pid"
+  stop_pid "$B_DIR/libvirtd.pid"
+  stop_pid "$B_DIR/virtlogd.pid"
+  # /run is empty on a machine's next boot.
+  [[ -d $B_DIR/run ]] && find "$B_DIR/run" -mindepth 1 -delete 2>/dev/null || true
+  return 0
+}
+
+b_status() {
+  if b_up; then
+    echo "$B_NAME: up ($B_ADDR:$PORT, $B_URI)"
+  elif [[ -f $B_DIR/unavailable ]]; then
+    # Not "down": preflight asks for `testbed.sh up` on a down host, which cannot help here.
+    echo "$B_NAME: unavailable ($(head -n 1 "$B_DIR/unavailable"))"
+  else
+    echo "$B_NAME: down"
+  fi
+}
+
+up_b() {
+  as_root
+  install_missing
+  setup_keys
+  setup_user
+  start_b || { write_description; die "kvm-b did not start"; }
+  write_description
+}
+
+down_b() {
+  as_root
+  stop_b
+  [[ -f $STATE/testbed.json ]] && write_description
+  log "kvm-b down"
 }
 
 # Which accelerator runs a real kernel: KVM only when domcapabilities offers it AND a kernel booted under it
@@ -253,11 +502,15 @@ up() {
     mkdir -p "/var/lib/libvirt/images/$name"
     start_sshd "$name" "$addr" "$uri"
   done
+  # The second real host is optional: a machine that cannot run it still runs the rest (testbed.json says why).
+  start_b || log "going on without kvm-b"
   write_description
   log "up: $STATE/testbed.json"
 }
 
 down() {
+  # kvm-b exists only through this script: always stopped, and first (its network sits on kvm-a's virbr0).
+  stop_b
   [[ -f $STATE/started ]] || { log "nothing to stop"; return; }
   tac "$STATE/started" | while read -r what; do
     case $what in
@@ -282,6 +535,7 @@ status() {
     read -r name addr _ <<<"$h"
     if alive "$STATE/$name/sshd.pid"; then echo "$name: up ($addr:$PORT)"; else echo "$name: down"; fi
   done
+  b_status
 }
 
 case ${1:-} in
@@ -290,5 +544,8 @@ case ${1:-} in
   status) status ;;
   env) cat "$STATE/testbed.json" ;;
   accel) accel "${2:-}" ;;
-  *) echo "usage: $0 up|down|status|env|accel KERNEL_DIR" >&2; exit 2 ;;
+  up-b) up_b ;;
+  down-b) down_b ;;
+  _b-ns) shift; b_ns "$@" ;;
+  *) echo "usage: $0 up|down|status|env|accel KERNEL_DIR|up-b|down-b" >&2; exit 2 ;;
 esac
