@@ -77,6 +77,20 @@ describe('the clone of a domain', () => {
     ]);
   });
 
+  it('leaves a CD-ROM its host lacks empty on another host, and only that one', () => {
+    const iso = cloneFacts(source).disks.find((d) => d.device === 'cdrom' && !d.seed)!;
+    const out = cloneDomainXml(source, { ...plan, eject: [iso.target, 'vda'] });
+    const disks = nodes(node(node(parseXml(out), 'domain'), 'devices'), 'disk');
+    const drive = disks.find((d) => text(node(d, 'target'), '@dev') === iso.target)!;
+    expect(drive).toBeDefined();
+    expect(node(drive, 'source')).toBeUndefined();
+    expect(out).not.toContain(iso.source!);
+    // The seed and the disks keep theirs: eject names CD-ROMs only.
+    expect(out).toContain('/var/lib/libvirt/images/web-2-cidata.iso');
+    expect(out).toContain('/var/lib/libvirt/images/web-2-disk0.qcow2');
+    expect(cloneDomainXml(source, plan)).toContain(iso.source!);
+  });
+
   it('makes QEMU MACs from random bytes', () => {
     expect(macFrom(new Uint8Array([0, 0xab, 0xff]))).toBe('52:54:00:00:ab:ff');
     for (let i = 0; i < 50; i++) {

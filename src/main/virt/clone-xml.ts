@@ -48,6 +48,8 @@ export interface CloneXmlPlan {
   /** The fresh seed's path; a source seed without one is left out of the clone. */
   readonly seedPath: string | null;
   readonly nvram: string | null;
+  /** CD-ROMs (targets) whose medium the clone's host lacks (a clone on another host): left empty. */
+  readonly eject?: readonly string[];
 }
 
 const DISK_RE = /<disk(?=[\s>])[\s\S]*?<\/disk>/g;
@@ -173,6 +175,8 @@ function withDisks(xml: string, plan: CloneXmlPlan): string {
             (_m, head: string) => `${head}"${escapeAttr(plan.seedPath!)}"`,
           )
         : '';
+    } else if (d.device === 'cdrom' && plan.eject?.includes(d.target)) {
+      next = b.text.replace(/\s*<source\b[^>]*?(?:\/>|>[\s\S]*?<\/source>)/, '');
     }
     out += xml.slice(at, b.start) + next;
     at = b.end;

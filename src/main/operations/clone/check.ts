@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/domain/errors';
 import type { StepHandle } from '../../tasks/task-log';
-import { cloneFacts } from '../../virt/clone-xml';
+import { cloneFacts, type CloneFacts } from '../../virt/clone-xml';
+import type { HostOps } from '../host-ops';
 import { vmLock } from '../snapshots/context';
 import { crossHost, type CloneCtx, type CloneDeps, type CloneUndo } from './context';
 import {
@@ -22,6 +23,27 @@ import {
 } from './plan';
 
 const TPM_ROOT = '/var/lib/libvirt/swtpm';
+
+/**
+ * On another host, what the clone shares with its source (ISOs, read-only and shareable disks) must be there
+ * too: a CD-ROM whose medium is missing is left empty (its targets returned); any other such disk refuses.
+ */
+async function sharedMedia(destOps: HostOps, facts: CloneFacts, host: string): Promise<string[]> {
+  const eject: string[] = [];
+  for (const d of facts.disks) {
+    if (d.copy || d.seed || !d.source) continue;
+    if ((await destOps.driver.exec(['test', '-e', d.source])).code === 0) continue;
+    if (d.device === 'cdrom') eject.push(d.target);
+    else {
+      throw new AppError(
+        'UNSUPPORTED',
+        `Disk ${d.target} (${d.source}) is shared with the source, not copied, and host ${host} does not have it`,
+        'placement',
+      );
+    }
+  }
+  return eject;
+}
 
 export async function checkStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle<CloneUndo>) {
   const { source: vm, job } = ctx;
@@ -42,6 +64,8 @@ export async function checkStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle
   const tpmDir = `${TPM_ROOT}/${facts.uuid}`;
   const tpmFrom = facts.tpm && (await srcOps.driver.exec(['test', '-d', tpmDir])).code === 0 ? tpmDir : null;
   const nvram = facts.nvram ? facts.nvram.replace(/[^/]*$/, `${job.name}_VARS.fd`) : null;
+  const hostName = deps.hosts.get(job.hostId)?.name ?? job.hostId;
+  const eject = cross ? await sharedMedia(destOps, facts, hostName) : [];
   ctx.plan = {
     vmId: job.vmId,
     uuid: randomUUID(),
@@ -52,6 +76,7 @@ export async function checkStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle
     pool: pool ?? '',
     nvram,
     tpmFrom,
+    eject,
   };
   const src = deps.vms.get(vm.id);
   step.addUndo({ type: 'vm', vmId: job.vmId, name: job.name });

@@ -102,6 +102,8 @@ export interface ClonePlan {
   readonly nvram: string | null;
   /** The source's TPM state directory, when it has one. */
   readonly tpmFrom: string | null;
+  /** CD-ROMs (targets) whose medium the clone's host lacks: left empty there. */
+  readonly eject: readonly string[];
 }
 
 export interface CloneCtx {

@@ -30,6 +30,7 @@ export async function defineStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandl
     disks: Object.fromEntries(plan.disks.map((d) => [d.target, d.path!])),
     seedPath: ctx.seedPath,
     nvram: plan.nvram,
+    eject: plan.eject,
   });
   step.addUndo({ type: 'domain', hostId: plan.hostId, uuid: plan.uuid, name: job.name });
   await (await deps.opsFor(plan.hostId)).define(xml);
