@@ -21,7 +21,12 @@ export interface VmFilters {
   readonly folderId: string | null;
   /** "key" or "key=value"; matched against the VM's labels. */
   readonly label: string;
+  /** Plain VMs (linked clones included), templates, or linked clones only. */
+  readonly kind: VmKindFilter | null;
 }
+
+/** The list's kind filter: templates apart from the VMs that run. */
+export type VmKindFilter = 'vm' | 'template' | 'linked';
 
 /** The tabs of a VM's page. */
 export type VmTab = 'overview' | 'console' | 'serial' | 'snapshots';
@@ -32,7 +37,14 @@ export interface DetachedConsole {
   readonly kind: ConsoleKind;
 }
 
-export const NO_VM_FILTERS: VmFilters = { text: '', state: null, hostId: null, folderId: null, label: '' };
+export const NO_VM_FILTERS: VmFilters = {
+  text: '',
+  state: null,
+  hostId: null,
+  folderId: null,
+  label: '',
+  kind: null,
+};
 
 interface UiState {
   readonly page: PageId;

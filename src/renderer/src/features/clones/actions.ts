@@ -55,8 +55,7 @@ export function vmActionState(vm: VmFacts, action: VmActionName): ActionState {
     case 'convert':
       if (vm.template) return hidden;
       if (busy) return off(busy);
-      if (vm.linked) return off(`Detach ${vm.name} from its template first: a template has disks of its own`);
-      // A running VM is shut down first, after the confirmation says so; other states are not decided here.
+      // A running VM is shut down first, after the confirmation says so; a paused one is refused by main.
       return vm.state === 'shutoff' || vm.state === 'running'
         ? on
         : off(`${vm.name} must be shut off or running to become a template`);

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { VmSummary } from '../../../../shared/domain/vm';
 import { useQhciMutation } from '../../api/hooks';
 import { ConfirmDeleteModal } from '../../components/ConfirmDeleteModal';
+import { TemplateDeleteNote } from '../clones/CloneRelations';
 
 /** Deleting a VM: it is stopped if needed, undefined on its host and forgotten, after a confirmation. */
 export function VmDeleteModal(props: { vm: VmSummary; onClose: () => void; onDeleted: () => void }) {
@@ -22,6 +23,7 @@ export function VmDeleteModal(props: { vm: VmSummary; onClose: () => void; onDel
           : `${props.vm.name} is `}
         undefined on its host and removed from QHCI. This cannot be undone.
       </Content>
+      {props.vm.template && <TemplateDeleteNote template={props.vm} />}
       <Checkbox
         id="vm-delete-disks"
         label="Also delete its own disks (its overlay, blank disks and cloud-init seed; never a shared base image)"

@@ -36,6 +36,10 @@ import { SerialConsole } from '../console/SerialConsole';
 import { Thumbnail } from '../console/Thumbnail';
 import { VncConsole } from '../console/VncConsole';
 import { formatBytes, formatTime } from '../hosts/format';
+import type { VmActionName } from '../clones/actions';
+import { ParentLink, parentTerm, TemplateClonesCard, TemplateLabel } from '../clones/CloneRelations';
+import { VmActionDialog } from '../clones/VmActionDialog';
+import { VmCloneActions } from '../clones/VmCloneActions';
 import { SnapshotsTab } from '../snapshots/SnapshotsTab';
 import { VmStateLabel } from '../hosts/HostVms';
 import { useInventoryLookups } from './lookups';
@@ -59,7 +63,7 @@ export function VmDetail(props: { vmId: string }) {
   const detail = useQhciQuery('vms.get', { id: props.vmId });
   const inventory = useInventoryLookups();
   const power = usePower();
-  const [dialog, setDialog] = useState<'move' | 'delete' | null>(null);
+  const [dialog, setDialog] = useState<'move' | 'delete' | VmActionName | null>(null);
   const back = () => openVm(null);
 
   const breadcrumb = (
@@ -95,6 +99,8 @@ export function VmDetail(props: { vmId: string }) {
   }
 
   const vm = detail.data;
+  // A VM that became a template while its console was open shows its overview.
+  const shownTab = vm.template ? 'overview' : tab;
   const hostName = vm.hostId === null ? null : (inventory.hostNames.get(vm.hostId) ?? vm.hostId);
   const folderPath = vm.folderId === null ? null : (inventory.folderPaths.get(vm.folderId) ?? null);
   const labels = Object.entries(vm.labels);
@@ -133,6 +139,15 @@ export function VmDetail(props: { vmId: string }) {
     ['Memory', vm.memoryBytes === null ? '—' : formatBytes(vm.memoryBytes), 'vm-detail-memory'],
     ['Domain type', vm.details.type ?? '—', 'vm-detail-type'],
     ['Guest', <VmGuest key={`guest-${vm.state}`} vmId={vm.id} state={vm.state} />, 'vm-detail-guest'],
+    ...(parentTerm(vm) === null
+      ? []
+      : [
+          [parentTerm(vm)!, <ParentLink key="parent" vm={vm} />, 'vm-detail-parent'] as [
+            string,
+            React.ReactNode,
+            string,
+          ],
+        ]),
     ['UUID', vm.uuid === null ? '—' : <code>{vm.uuid}</code>, 'vm-detail-uuid'],
     ['Description', vm.description || '—', 'vm-detail-description'],
     [
@@ -167,18 +182,26 @@ export function VmDetail(props: { vmId: string }) {
               <Title headingLevel="h1" data-testid="vm-detail-name">
                 {vm.name}
               </Title>
-              <span data-testid="vm-detail-state">
-                <VmStateLabel vm={vm} />
-              </span>
+              {vm.template ? (
+                <TemplateLabel />
+              ) : (
+                <span data-testid="vm-detail-state">
+                  <VmStateLabel vm={vm} />
+                </span>
+              )}
             </Flex>
           </FlexItem>
           <FlexItem>
             <Flex gap={{ default: 'gapSm' }} alignItems={{ default: 'alignItemsCenter' }}>
-              <VmPowerButtons
-                vm={vm}
-                pending={power.pending.get(vm.id) ?? null}
-                onAction={(action) => power.run([vm], action)}
-              />
+              {/* A template is never started: its page has no power buttons and no console. */}
+              {!vm.template && (
+                <VmPowerButtons
+                  vm={vm}
+                  pending={power.pending.get(vm.id) ?? null}
+                  onAction={(action) => power.run([vm], action)}
+                />
+              )}
+              <VmCloneActions vm={vm} onAction={setDialog} />
               <Button
                 variant="secondary"
                 icon={<FolderOpenIcon />}
@@ -208,7 +231,7 @@ export function VmDetail(props: { vmId: string }) {
       </PageSection>
       <PageSection isFilled>
         <Tabs
-          activeKey={tab}
+          activeKey={shownTab}
           onSelect={(_e, key) => setTab(key as VmTab)}
           // A console connects when its tab opens and closes when it is left.
           mountOnEnter
@@ -242,17 +265,21 @@ export function VmDetail(props: { vmId: string }) {
                 </GridItem>
                 <GridItem lg={6}>
                   <Stack hasGutter>
-                    <Card data-testid="vm-detail-screen">
-                      <CardTitle component="h2">Screen</CardTitle>
-                      <CardBody>
-                        <Thumbnail
-                          vmId={vm.id}
-                          vmName={vm.name}
-                          vmState={vm.state}
-                          onOpen={() => setTab('console')}
-                        />
-                      </CardBody>
-                    </Card>
+                    {vm.template ? (
+                      <TemplateClonesCard template={vm} />
+                    ) : (
+                      <Card data-testid="vm-detail-screen">
+                        <CardTitle component="h2">Screen</CardTitle>
+                        <CardBody>
+                          <Thumbnail
+                            vmId={vm.id}
+                            vmName={vm.name}
+                            vmState={vm.state}
+                            onOpen={() => setTab('console')}
+                          />
+                        </CardBody>
+                      </Card>
+                    )}
                     <Card data-testid="vm-detail-request">
                       <CardTitle component="h2">Create request</CardTitle>
                       <CardBody>
@@ -280,12 +307,23 @@ export function VmDetail(props: { vmId: string }) {
               </Grid>
             </div>
           </Tab>
-          <Tab eventKey="console" title={<TabTitleText>Console</TabTitleText>} data-testid="vm-tab-console">
+          {/* A template has no console (never started) and no snapshots (its disks are its clones' bases). */}
+          <Tab
+            eventKey="console"
+            title={<TabTitleText>Console</TabTitleText>}
+            isHidden={vm.template}
+            data-testid="vm-tab-console"
+          >
             <div className="qhci-vm-tab-body">
               <VncConsole vmId={vm.id} vmState={vm.state} onDetach={() => detachConsole(vm.id, 'vnc')} />
             </div>
           </Tab>
-          <Tab eventKey="serial" title={<TabTitleText>Serial</TabTitleText>} data-testid="vm-tab-serial">
+          <Tab
+            eventKey="serial"
+            title={<TabTitleText>Serial</TabTitleText>}
+            isHidden={vm.template}
+            data-testid="vm-tab-serial"
+          >
             <div className="qhci-vm-tab-body">
               <SerialConsole
                 vmId={vm.id}
@@ -297,6 +335,7 @@ export function VmDetail(props: { vmId: string }) {
           <Tab
             eventKey="snapshots"
             title={<TabTitleText>Snapshots</TabTitleText>}
+            isHidden={vm.template}
             data-testid="vm-tab-snapshots"
           >
             <div className="qhci-vm-tab-body">
@@ -314,6 +353,9 @@ export function VmDetail(props: { vmId: string }) {
         />
       )}
       {dialog === 'delete' && <VmDeleteModal vm={vm} onClose={() => setDialog(null)} onDeleted={back} />}
+      {dialog !== null && dialog !== 'move' && dialog !== 'delete' && (
+        <VmActionDialog vm={vm} action={dialog} onClose={() => setDialog(null)} />
+      )}
     </div>
   );
 }

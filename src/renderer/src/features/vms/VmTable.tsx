@@ -14,6 +14,7 @@ import {
 import type { PowerActionName, VmSummary } from '../../../../shared/domain/vm';
 import type { VmSortKey } from '../../stores/ui';
 import { StaticLabel } from '../../components/StaticLabel';
+import type { VmActionName } from '../clones/actions';
 import { setDraggedVms } from './drag';
 import { SlotPool, type Slot } from './slots';
 import type { VmRow } from './filter';
@@ -225,6 +226,8 @@ export function VmTable(props: {
   onSelectionChange: (ids: ReadonlySet<string>) => void;
   onOpen: (vm: VmSummary) => void;
   onPower: (vm: VmSummary, action: PowerActionName) => void;
+  /** A clone or template action chosen in a row's menu. */
+  onVmAction: (vm: VmSummary, action: VmActionName) => void;
 }) {
   const { rows, selection, onSelectionChange } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -346,6 +349,7 @@ export function VmTable(props: {
         toggleRef={menu?.toggle ?? NO_TOGGLE}
         onClose={closeMenu}
         onAction={props.onPower}
+        onVmAction={props.onVmAction}
       />
     </>
   );

@@ -22,7 +22,7 @@ import SearchIcon from '@patternfly/react-icons/dist/esm/icons/search-icon';
 import TimesIcon from '@patternfly/react-icons/dist/esm/icons/times-icon';
 import { memo, useState, type CSSProperties } from 'react';
 import { POWER_ACTIONS, VM_STATES, type PowerActionName, type VmState } from '../../../../shared/domain/vm';
-import { useUi } from '../../stores/ui';
+import { NO_VM_FILTERS, useUi, type VmKindFilter } from '../../stores/ui';
 import { STATE_TEXT } from './state';
 import { activeFilterCount, filterRowsOnce, type VmRow } from './filter';
 import type { Inventory } from './lookups';
@@ -55,6 +55,7 @@ export const VmToolbar = memo(function VmToolbar(props: {
       </ToolbarContent>
       <ToolbarContent>
         <BulkActions selected={props.selected} onBulkPower={props.onBulkPower} onMove={props.onMove} />
+        <KindFilter />
         <ClearFilters />
         <ToolbarItem align={{ default: 'alignEnd' }}>
           <VmCount rows={props.rows} selected={props.selected} />
@@ -167,9 +168,16 @@ const OtherFilters = memo(function OtherFilters(props: { inventory: Inventory })
   );
 });
 
+/** The kind filter's options: templates at a glance, apart from the VMs that run. */
+const KIND_OPTIONS: readonly { value: VmKindFilter; label: string }[] = [
+  { value: 'vm', label: 'Virtual machines' },
+  { value: 'template', label: 'Templates' },
+  { value: 'linked', label: 'Linked clones' },
+];
+
 /** One of the select filters: "Any <what>" (null) or one of the options. */
 function FilterSelect(props: {
-  what: 'state' | 'host' | 'folder';
+  what: 'state' | 'host' | 'folder' | 'kind';
   value: string | null;
   options: readonly { value: string; label: string }[];
   onChange: (value: string | null) => void;
@@ -257,6 +265,23 @@ const BulkActions = memo(function BulkActions(props: {
   );
 });
 
+/**
+ * Templates or VMs (or linked clones): on the actions' row, where there is room, so that the filters above
+ * keep to one line.
+ */
+const KindFilter = memo(function KindFilter() {
+  const kind = useUi((s) => s.vmFilters.kind);
+  const setFilters = useUi((s) => s.setVmFilters);
+  return (
+    <FilterSelect
+      what="kind"
+      value={kind}
+      options={KIND_OPTIONS}
+      onChange={(v) => setFilters({ kind: v as VmKindFilter | null })}
+    />
+  );
+});
+
 /** "Clear filters", shown while any filter is set; renders again only when that changes. */
 const ClearFilters = memo(function ClearFilters() {
   const active = useUi((s) => activeFilterCount(s.vmFilters) > 0);
@@ -266,7 +291,7 @@ const ClearFilters = memo(function ClearFilters() {
       <Button
         variant="link"
         isInline
-        onClick={() => setFilters({ text: '', state: null, hostId: null, folderId: null, label: '' })}
+        onClick={() => setFilters(NO_VM_FILTERS)}
         data-testid="vm-filter-clear"
         style={active ? undefined : INVISIBLE}
       >

@@ -16,6 +16,8 @@ import { useCallback, useMemo, useState } from 'react';
 import type { PowerActionName, VmSummary } from '../../../../shared/domain/vm';
 import { useQhciQuery } from '../../api/hooks';
 import { useProjectInput } from '../../stores/project';
+import type { VmActionName } from '../clones/actions';
+import { VmActionDialog } from '../clones/VmActionDialog';
 import { useUi } from '../../stores/ui';
 import { filterRowsOnce, sortRows, toRows } from './filter';
 import { useInventoryLookups } from './lookups';
@@ -49,6 +51,7 @@ function VmList() {
   const goTo = useUi((s) => s.goTo);
   const power = usePower();
   const [moving, setMoving] = useState(false);
+  const [vmAction, setVmAction] = useState<{ vm: VmSummary; action: VmActionName } | null>(null);
   const [bulkNote, setBulkNote] = useState<string | null>(null);
 
   const all = vms.data ?? NO_VMS;
@@ -60,6 +63,7 @@ function VmList() {
   const { run } = power;
   const onPower = useCallback((vm: VmSummary, action: PowerActionName) => run([vm], action), [run]);
   const onOpen = useCallback((vm: VmSummary) => openVm(vm.id), [openVm]);
+  const onVmAction = useCallback((vm: VmSummary, action: VmActionName) => setVmAction({ vm, action }), []);
   const onBulkPower = useCallback(
     (action: PowerActionName) => {
       const n = run(checked, action);
@@ -142,6 +146,7 @@ function VmList() {
                 onSelectionChange={setSelection}
                 onOpen={onOpen}
                 onPower={onPower}
+                onVmAction={onVmAction}
               />
             </Card>
           </div>
@@ -154,6 +159,9 @@ function VmList() {
           folders={inventory.folders}
           onClose={() => setMoving(false)}
         />
+      )}
+      {vmAction !== null && (
+        <VmActionDialog vm={vmAction.vm} action={vmAction.action} onClose={() => setVmAction(null)} />
       )}
     </>
   );

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { VmSummary } from '../../../../shared/domain/vm';
 import { NO_VM_FILTERS } from '../../stores/ui';
 import {
+  activeFilterCount,
   filterRows,
   filterRowsOnce,
   labelMatcher,
@@ -92,6 +93,22 @@ describe('filtering the VM list', () => {
     expect(names(filterRows(rows, { ...NO_VM_FILTERS, folderId: 'f1' }))).toEqual(['Web-1']);
     expect(names(filterRows(rows, { ...NO_VM_FILTERS, label: 'env=dev' }))).toEqual(['web-2']);
     expect(names(filterRows(rows, { ...NO_VM_FILTERS, label: 'env', hostId: 'h1' }))).toEqual(['Web-1']);
+  });
+
+  it('shows templates apart: VMs (linked clones among them), templates, or linked clones only', () => {
+    const kinds = toRows(
+      [
+        vm('tpl', { template: true }),
+        vm('tpl-1', { parentId: 'tpl', linked: true }),
+        vm('full', { parentId: 'tpl' }),
+        vm('plain'),
+      ],
+      lookups,
+    );
+    expect(names(filterRows(kinds, { ...NO_VM_FILTERS, kind: 'template' }))).toEqual(['tpl']);
+    expect(names(filterRows(kinds, { ...NO_VM_FILTERS, kind: 'linked' }))).toEqual(['tpl-1']);
+    expect(names(filterRows(kinds, { ...NO_VM_FILTERS, kind: 'vm' }))).toEqual(['tpl-1', 'full', 'plain']);
+    expect(activeFilterCount({ ...NO_VM_FILTERS, kind: 'template' })).toBe(1);
   });
 
   it('reads a label filter as a key alone or key=value', () => {

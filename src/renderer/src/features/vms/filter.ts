@@ -4,7 +4,7 @@
  * rows, which keeps their order.
  */
 import { VM_STATES, type VmSummary } from '../../../../shared/domain/vm';
-import type { VmFilters, VmSortKey } from '../../stores/ui';
+import type { VmFilters, VmKindFilter, VmSortKey } from '../../stores/ui';
 
 /** A VM with what the list shows and matches precomputed. */
 export interface VmRow {
@@ -148,15 +148,23 @@ export function rowsMatchingText(rows: readonly VmRow[], text: string): readonly
 export function filterRows(rows: readonly VmRow[], f: VmFilters): readonly VmRow[] {
   const byText = rowsMatchingText(rows, f.text.trim().toLowerCase());
   const label = labelMatcher(f.label);
-  if (f.state === null && f.hostId === null && f.folderId === null && label === null) return byText;
+  if (f.state === null && f.hostId === null && f.folderId === null && label === null && f.kind === null) {
+    return byText;
+  }
   const folder = f.folderId === 'none' ? null : f.folderId;
   return byText.filter(
     (r) =>
       (f.state === null || r.vm.state === f.state) &&
       (f.hostId === null || r.vm.hostId === f.hostId) &&
       (f.folderId === null || r.vm.folderId === folder) &&
-      (label === null || label(r.vm.labels)),
+      (label === null || label(r.vm.labels)) &&
+      (f.kind === null || kindMatches(r.vm, f.kind)),
   );
+}
+
+/** "VMs" are every VM that is not a template (linked clones run too); "linked" only the linked clones. */
+export function kindMatches(vm: Pick<VmSummary, 'template' | 'linked'>, kind: VmKindFilter): boolean {
+  return kind === 'template' ? vm.template : kind === 'linked' ? vm.linked && !vm.template : !vm.template;
 }
 
 // The last filtering of each sorted list: the table and the toolbar's count ask for the same one.
@@ -177,6 +185,7 @@ export function activeFilterCount(f: VmFilters): number {
     (f.state !== null ? 1 : 0) +
     (f.hostId !== null ? 1 : 0) +
     (f.folderId !== null ? 1 : 0) +
-    (f.label.trim() !== '' ? 1 : 0)
+    (f.label.trim() !== '' ? 1 : 0) +
+    (f.kind !== null ? 1 : 0)
   );
 }

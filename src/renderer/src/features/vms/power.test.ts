@@ -40,4 +40,11 @@ describe('whether a power action can be asked now', () => {
     expect(powerAvailable({ state: 'running' }, null, 'shutdown')).toBe(true);
     expect(powerAvailable({ state: 'running' }, 'reboot', 'shutdown')).toBe(false);
   });
+
+  it('offers no power action on a template: it is never started', () => {
+    for (const action of POWER_ACTIONS) {
+      for (const state of VM_STATES)
+        expect(powerAvailable({ state, template: true }, null, action)).toBe(false);
+    }
+  });
 });

@@ -24,15 +24,15 @@ export function powerEnabled(action: PowerActionName, state: VmState): boolean {
 }
 
 /**
- * Whether an action can be asked of this VM now: it applies to its state, the VM is not being created, and
- * no other action of the console's is running on it (`pending`).
+ * Whether an action can be asked of this VM now: it applies to its state, the VM is not being created nor
+ * a template (never started), and no other action of the console's is running on it (`pending`).
  */
 export function powerAvailable(
-  vm: Pick<VmSummary, 'state'>,
+  vm: Pick<VmSummary, 'state'> & { readonly template?: boolean },
   pending: PowerActionName | null,
   action: PowerActionName,
 ): boolean {
-  return pending === null && vm.state !== 'creating' && powerEnabled(action, vm.state);
+  return pending === null && vm.state !== 'creating' && !vm.template && powerEnabled(action, vm.state);
 }
 
 /** What each action does, for its tooltip or menu item. */
