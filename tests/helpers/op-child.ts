@@ -21,7 +21,13 @@ export type ChildOp =
   | { readonly op: 'snapshot-delete'; readonly vmId: string; readonly names: string[] }
   | { readonly op: 'template'; readonly vmId: string; readonly shutDown?: boolean }
   | { readonly op: 'detach'; readonly vmId: string }
-  | { readonly op: 'clone'; readonly vmId: string; readonly name: string; readonly mode?: 'full' | 'linked' };
+  | {
+      readonly op: 'clone';
+      readonly vmId: string;
+      readonly name: string;
+      readonly mode?: 'full' | 'linked';
+      readonly placement?: { readonly hostId?: string; readonly pool?: string };
+    };
 
 const [dataDir, opJson, step, at] = process.argv.slice(2);
 const op = JSON.parse(opJson!) as ChildOp;
@@ -51,7 +57,9 @@ async function run(): Promise<void> {
     await p.snapshots.create({ vmId: op.vmId, name: op.name, memory: op.memory });
   else if (op.op === 'snapshot-revert') await p.snapshots.revert(op.vmId, op.name);
   else if (op.op === 'clone')
-    await p.clones.clone(VmCloneInput.parse({ vmId: op.vmId, name: op.name, mode: op.mode }));
+    await p.clones.clone(
+      VmCloneInput.parse({ vmId: op.vmId, name: op.name, mode: op.mode, placement: op.placement }),
+    );
   else if (op.op === 'template') await p.templates.convert({ vmId: op.vmId, shutDown: op.shutDown ?? false });
   else if (op.op === 'detach') await p.templates.detach({ vmId: op.vmId });
   else await p.snapshots.delete(op.vmId, op.names);
