@@ -54,7 +54,7 @@ export const OPERATIONS = {
     label: 'Clone VM',
     steps: {
       check: 'Check the source is shut off, the name is free and the pool has room',
-      volumes: "Copy the source's writable disks into new volumes",
+      volumes: "Copy the source's writable disks, or overlay a template's, into new volumes",
       files: 'Copy the NVRAM and TPM state',
       seed: 'Make a fresh cloud-init seed',
       define: 'Define the clone',
