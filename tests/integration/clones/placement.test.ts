@@ -138,6 +138,7 @@ describe.skipIf(!testbed || !kvmB.host)(`clones to another real host ${kvmB.reas
   let src: CloneSource;
   let srcId = '';
   let hostB = '';
+  let hostOfA = '';
   const onBNames: string[] = [];
 
   beforeAll(async () => {
@@ -146,9 +147,9 @@ describe.skipIf(!testbed || !kvmB.host)(`clones to another real host ${kvmB.reas
     expect(qemuIo(src.disk, 'write -P 0xaa 0 64k')).toBe(true);
     expect(qemuIo(src.base, 'write -P 0xbb 1M 64k')).toBe(true);
     t = startTestApp();
-    const hostA = await addLocalHost(t.client);
+    hostOfA = await addLocalHost(t.client);
     hostB = await addSshHost(t.client, 'kvm-b');
-    srcId = await vmIdOf(t.client, hostA, src.name);
+    srcId = await vmIdOf(t.client, hostOfA, src.name);
   }, 60_000);
   afterAll(() => {
     for (const n of onBNames) removeOnB(b, n, cloneFiles(n));
@@ -250,6 +251,41 @@ describe.skipIf(!testbed || !kvmB.host)(`clones to another real host ${kvmB.reas
       expect(readsOnB(b, disk, 'read -P 0xbb 1M 64k')).toBe(true);
       const vm = (await t.client.call('vms.list', {})).find((v) => v.name === name);
       expect(vm).toMatchObject({ hostId: hostB, parentId: srcId, linked: true });
+    }
+  });
+
+  it('places a bulk of linked clones there, the base copied once for all of them', async () => {
+    const tpl = defineCloneSource();
+    const names = [1, 2, 3].map((i) => `${tpl.name}-${i}`);
+    onBNames.push(...names);
+    const base = `${POOL_DIR}/${tpl.name}-base-vda.qcow2`;
+    try {
+      expect(qemuIo(tpl.disk, 'write -P 0xdd 0 64k')).toBe(true);
+      const tplId = await vmIdOf(t.client, hostOfA, tpl.name);
+      // Setup only: the template flag set directly, as the convert operation would leave it.
+      t.app.repos.vms.setTemplate(tplId, true);
+      const r = await t.client.call('vms.clone', {
+        vmId: tplId,
+        name: '{{.VMName}}-{{.Index}}',
+        count: 3,
+        mode: 'linked',
+        placement: { hostId: hostB, pool: POOL },
+      });
+      const tasks = await Promise.all(r.taskIds.map((id) => waitTask(t.client, id, 180_000)));
+      expect(tasks.map((x) => [x.state, x.result?.name, x.result?.hostId])).toEqual(
+        names.map((n) => ['succeeded', n, hostB]),
+      );
+      // Only the first sent the base; the others stood on it.
+      const sent = tasks.map((x) => /SHA-256/.test(x.steps.find((s) => s.name === 'volumes')?.detail ?? ''));
+      expect(sent).toEqual([true, false, false]);
+      for (const name of names) {
+        const disk = cloneFiles(name)[0]!;
+        expect(chainOnB(b, disk).map((c) => c.filename)).toEqual([disk, base]);
+        expect(readsOnB(b, disk, 'read -P 0xdd 0 64k')).toBe(true);
+      }
+    } finally {
+      removeOnB(b, '-', [base]);
+      removeCloneSource(tpl);
     }
   });
 });

@@ -98,14 +98,17 @@ export async function transferDisk(
   return sha256;
 }
 
-/** The template's base of this disk copied to the clone's host, verified and recorded (kept from then on). */
+/**
+ * The template's base of this disk copied to the clone's host, verified and recorded (kept from then on);
+ * resolves with its SHA-256.
+ */
 export async function ensureBase(
   deps: CloneDeps,
   ctx: CloneCtx,
   d: DiskCopy,
   step: StepHandle<CloneUndo>,
   part: (f: number) => void,
-): Promise<void> {
+): Promise<string> {
   const base = d.base!;
   const plan = planOf(ctx);
   const { path, sha256 } = await sendFlattened(
@@ -129,4 +132,5 @@ export async function ensureBase(
     (u) => u.type === 'volume' && u.hostId === plan.hostId && u.pool === base.pool && u.name === base.volume,
   );
   base.path = path;
+  return sha256;
 }

@@ -42,9 +42,10 @@ export async function volumesStep(deps: CloneDeps, ctx: CloneCtx, step: StepHand
       const sum = await transferDisk(deps, ctx, d, step, part);
       done.push(`${d.pool}/${d.volume} (SHA-256 ${sum.slice(0, 12)}… verified)`);
     } else {
-      if (d.base && !d.base.path) await ensureBase(deps, ctx, d, step, part);
+      const sent = d.base && !d.base.path ? await ensureBase(deps, ctx, d, step, part) : null;
       d.path = await overlay(deps, ctx, d, step);
-      done.push(`${d.pool}/${d.volume} on ${d.base?.path ?? d.source}`);
+      const via = sent ? ` (base sent, SHA-256 ${sent.slice(0, 12)}… verified)` : '';
+      done.push(`${d.pool}/${d.volume} on ${d.base?.path ?? d.source}${via}`);
     }
     before += weight(d);
   }
