@@ -1,5 +1,5 @@
 /** An SSH host: ssh2 to host:port, running virsh (always with -c and the host's URI) and host tools there. */
-import type { ClientChannel } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import { AppError } from '../../../shared/domain/errors';
 import {
   collectWithVirsh,
@@ -24,6 +24,8 @@ export class SshDriver implements HostDriver {
   private readonly sessions: VirshSessions;
   private readonly transport: ReturnType<typeof sessionVirsh>;
   private readonly facts: HypervisorFactsCache = {};
+  /** The SSH connection whose virsh check passed or runs (callers at the same time share it). */
+  private checked: { readonly client: Client; readonly done: Promise<void> } | null = null;
 
   constructor(
     readonly conn: SshConnection,
@@ -40,10 +42,31 @@ export class SshDriver implements HostDriver {
     });
   }
 
+  /**
+   * Connects, and checks once per SSH connection that virsh on the host reaches its libvirt. Liveness is
+   * the connection's own: ssh2's close and error events (and its keepalives, for a network that goes silent)
+   * drop it, and the next call opens a new one, checked again. Between checks every command reports its own
+   * failure, so operations may call this before each step for nothing (the check was a process on the host
+   * at every call, ~70 ms).
+   */
   async connect(): Promise<void> {
-    await this.conn.connect();
-    // The host must have virsh and reach its libvirt: fail now with a clear message if not.
-    // (its own process: the exit status 127 tells a missing virsh apart)
+    const client = await this.conn.connect();
+    let c = this.checked;
+    if (c?.client !== client) {
+      const done = this.checkVirsh();
+      const mine = { client, done };
+      c = this.checked = mine;
+      // A failed check is tried again by the next call (the host may get virsh or its libvirt back).
+      done.catch(() => {
+        if (this.checked === mine) this.checked = null;
+      });
+    }
+    await c.done;
+  }
+
+  /** The host has virsh and reaches its libvirt: fails with a clear message if not. */
+  private async checkVirsh(): Promise<void> {
+    // Its own process: the exit status 127 tells a missing virsh apart.
     const r = await this.run(['uri'], { timeoutMs: 30_000 });
     if (r.code === 127)
       throw new AppError('HOST_ERROR', `virsh is not installed on ${this.conn.target.host}`);
@@ -64,9 +87,16 @@ export class SshDriver implements HostDriver {
     ch.setEncoding('utf8');
     ch.stderr.setEncoding('utf8');
     let gone: string | null = null;
+    /** virsh exited, or we closed its channel: the channel's end is not the connection's. */
+    let ownEnd = false;
     const exits: ((reason: string) => void)[] = [];
+    ch.on('exit', () => {
+      ownEnd = true;
+    });
     ch.on('close', () => {
-      gone ??= `virsh on ${this.conn.target.host} ended`;
+      // No exit status: the SSH connection went away under virsh (sshd or the network), not virsh itself.
+      const { host, port } = this.conn.target;
+      gone ??= ownEnd ? `virsh on ${host} ended` : `the connection to ${host}:${port} closed while virsh ran`;
       for (const cb of exits) cb(gone);
     });
     return {
@@ -75,7 +105,10 @@ export class SshDriver implements HostDriver {
       onStderr: (cb) => ch.stderr.on('data', cb),
       onExit: (cb) => (gone !== null ? cb(gone) : exits.push(cb)),
       end: () => ch.end(),
-      kill: () => ch.close(),
+      kill: () => {
+        ownEnd = true;
+        ch.close();
+      },
       // The SSH connection, not the channel, holds the process open (as it does for every command).
       ref: () => undefined,
     };
