@@ -236,6 +236,8 @@ test('convert a VM to a template, make two linked clones, list them, detach one'
   // A linked clone's page names its template; detach it.
   await page.getByTestId(`vm-open-${s.name}-1`).click();
   await expect(page.getByTestId('vm-detail-parent')).toHaveText(s.name);
+  await settle(page);
+  await qhci.screenshot('clone-linked-page');
   await page.getByTestId('vm-detail-more').click();
   await page.getByTestId('vm-detail-detach').click();
   const detach = page.getByTestId('detach-modal');
@@ -252,6 +254,31 @@ test('convert a VM to a template, make two linked clones, list them, detach one'
   await expect(page.getByTestId('vm-detail-name')).toHaveText(s.name);
   await expect(page.getByTestId('template-clones-count')).toHaveText('1');
   await expect(page.getByTestId(`template-clone-${s.name}-2`)).toBeVisible();
+});
+
+test('a running VM: Clone waits for it to be shut off; converting it says it is shut down first', async ({
+  page,
+  qhci,
+}) => {
+  const s = await make();
+  virsh('start', s.name);
+  await openSource(page, qhci, s);
+  await expect(page.getByTestId('vm-detail-state')).toHaveText('Running');
+  await expect(page.getByTestId('vm-detail-clone')).toHaveAttribute('aria-disabled', 'true');
+  await page.getByTestId('vm-detail-clone').hover();
+  await expect(page.getByRole('tooltip')).toContainText(`Shut ${s.name} down first`);
+
+  await page.getByTestId('vm-detail-more').click();
+  await page.getByTestId('vm-detail-convert').click();
+  const convert = page.getByTestId('convert-modal');
+  await expect(convert.getByTestId('convert-shutdown')).toContainText(`${s.name} is running`);
+  await expect(convert.getByTestId('convert-shutdown')).toContainText('shut down first');
+  await expect(convert.getByTestId('convert-confirm')).toHaveText('Shut down and convert');
+  await settle(page);
+  await qhci.screenshot('clone-convert-running-modal');
+  await convert.getByTestId('convert-cancel').click();
+  await expect(convert).toBeHidden();
+  expect(virsh('domstate', s.name).trim()).toBe('running');
 });
 
 async function totalVms(qhci: Qhci): Promise<number> {

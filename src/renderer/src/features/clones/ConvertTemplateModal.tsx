@@ -2,6 +2,7 @@ import { Content, List, ListItem } from '@patternfly/react-core';
 import type { VmSummary } from '../../../../shared/domain/vm';
 import { useQhciMutation } from '../../api/hooks';
 import { TaskModal } from '../snapshots/TaskModal';
+import './clones.css';
 
 /** Whether converting shuts the VM down first: it is running (or paused) now. */
 export const convertShutsDown = (vm: Pick<VmSummary, 'state'>) =>
@@ -42,7 +43,7 @@ export function ConvertTemplateModal(props: { vm: VmSummary; onClose: () => void
           deleted.
         </ListItem>
       </List>
-      <Content component="p" className="qhci-subtle">
+      <Content component="p" className="qhci-subtle qhci-clone-review-note">
         A VM with snapshots, or with disks that are not files, is refused with the reason.
       </Content>
     </TaskModal>
