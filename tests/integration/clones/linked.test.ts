@@ -6,6 +6,8 @@
  * requests for linked clones of one template run at once. A bulk request makes one task per clone with
  * names from the template; one taken name refuses the whole request before any task starts.
  */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppErrorData } from '../../../src/shared/domain/errors';
 import { startTestApp, type TestApp } from '../../helpers/app';
@@ -13,14 +15,18 @@ import {
   backingChain,
   cloneFiles,
   defineCloneSource,
+  imgInfo,
   removeCloneSource,
   removeDomainAndFiles,
   sha256,
   type CloneSource,
 } from '../../helpers/clones';
-import { addLocalHost, domainNames, dumpxml, poolVolumes, uniq, waitTask } from '../../helpers/provision';
+import { addLocalHost, domainNames, dumpxml, POOL_DIR, uniq, waitTask } from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
+
+/** The pool's files (not libvirt's list: a pool refresh is refused while other tests upload into it). */
+const poolFiles = () => readdirSync(POOL_DIR);
 
 describe.skipIf(!testbed)(`linked and bulk clones on the real host ${NO_TESTBED}`, () => {
   let t: TestApp;
@@ -148,7 +154,7 @@ describe.skipIf(!testbed)(`linked and bulk clones on the real host ${NO_TESTBED}
     const first = await t.client.call('vms.clone', { vmId: srcId, name: names[1]!, mode: 'linked' });
     expect((await waitTask(t.client, first.taskId, 60_000)).state).toBe('succeeded');
     const tasksBefore = (await t.client.call('tasks.list', {})).length;
-    const volumesBefore = poolVolumes().filter((v) => v.startsWith(prefix));
+    const volumesBefore = poolFiles().filter((v) => v.startsWith(prefix));
 
     const err = await refusal(
       t.client.call('vms.clone', { vmId: srcId, name: `${prefix}-{{.Index}}`, count: 3, mode: 'linked' }),
@@ -157,6 +163,33 @@ describe.skipIf(!testbed)(`linked and bulk clones on the real host ${NO_TESTBED}
     expect(err.message).toContain(names[1]);
     expect((await t.client.call('tasks.list', {})).length).toBe(tasksBefore);
     expect(domainNames().filter((n) => n.startsWith(prefix))).toEqual([names[1]]);
-    expect(poolVolumes().filter((v) => v.startsWith(prefix))).toEqual(volumesBefore);
+    expect(poolFiles().filter((v) => v.startsWith(prefix))).toEqual(volumesBefore);
+  });
+
+  it('keeps the clones that succeeded when one of a bulk fails, and removes only what that one made', async () => {
+    const prefix = uniq('qhci-t-clone');
+    const names = [1, 2, 3].map((i) => `${prefix}-${i}`);
+    clones.push(...names);
+    const r = await t.client.call('vms.clone', { vmId: srcId, name: `${prefix}-{{.Index}}`, count: 3 });
+    // The tasks run one after another: while the first copies, a file appears where the second's disk goes.
+    const squatter = cloneFiles(names[1]!)[0]!;
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', squatter, '1M']);
+    try {
+      const tasks = await Promise.all(r.taskIds.map((id) => waitTask(t.client, id, 120_000)));
+      expect(tasks.map((x) => x.state)).toEqual(['succeeded', 'failed', 'succeeded']);
+      expect(tasks[1]!.error?.message).toMatch(/already|exists/);
+      expect(
+        domainNames()
+          .filter((n) => n.startsWith(prefix))
+          .sort(),
+      ).toEqual([names[0], names[2]]);
+      const listed = (await t.client.call('vms.list', {})).map((v) => v.name);
+      expect(listed.filter((n) => n.startsWith(prefix)).sort()).toEqual([names[0], names[2]]);
+      // Not ours: left where it was, as it was.
+      expect(imgInfo(squatter)['virtual-size']).toBe(1024 ** 2);
+      expect(poolFiles().filter((v) => v.startsWith(names[1]!))).toEqual([`${names[1]}-disk0.qcow2`]);
+    } finally {
+      rmSync(squatter, { force: true });
+    }
   });
 });
