@@ -7,7 +7,7 @@
  * names from the template; one taken name refuses the whole request before any task starts.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppErrorData } from '../../../src/shared/domain/errors';
 import { startTestApp, type TestApp } from '../../helpers/app';
@@ -21,6 +21,7 @@ import {
   sha256,
   type CloneSource,
 } from '../../helpers/clones';
+import { virsh } from '../../helpers/domains';
 import { addLocalHost, domainNames, dumpxml, POOL_DIR, uniq, waitTask } from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
@@ -86,6 +87,17 @@ describe.skipIf(!testbed)(`linked and bulk clones on the real host ${NO_TESTBED}
     expect(t.app.repos.vms.linkedChildren(srcId).map((c) => c.name)).toContain(name);
     // Writing into the clone changes its overlay only.
     expect(qemuIo(disk, 'write -P 0xcc 0 64k')).toBe(true);
+    expect(template()).toEqual(before);
+    // It starts on the template's files made read-only (as "convert to template" leaves them).
+    chmodSync(src.disk, 0o444);
+    chmodSync(src.base, 0o444);
+    try {
+      virsh('start', name);
+      virsh('destroy', name);
+    } finally {
+      chmodSync(src.disk, 0o644);
+      chmodSync(src.base, 0o644);
+    }
     expect(template()).toEqual(before);
   });
 
