@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/domain/errors';
 import type { VmDetail } from '../../shared/domain/vm';
 import type { ImagesRepo } from '../inventory/images.repo';
+import type { TemplateBase, TemplateBasesRepo } from '../inventory/template-bases.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
 import type { AppEvents } from '../services/events';
 import type { HostsService } from '../services/hosts';
@@ -27,12 +28,21 @@ const OnHost = z.strictObject({ hostId: Text, uuid: Text }).nullable();
 export const DeleteUndo = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('forget-vm'), vmId: Text, name: Text, onHost: OnHost }),
   z.strictObject({ type: z.literal('finish-volume'), hostId: Text, uuid: Text, path: Text }),
+  // A template's base copied to another host (hostId), deleted once the template's domain is gone from its own.
+  z.strictObject({
+    type: z.literal('finish-base'),
+    hostId: Text,
+    path: Text,
+    templateHostId: Text,
+    uuid: Text,
+  }),
 ]);
 export type DeleteUndo = z.infer<typeof DeleteUndo>;
 
 export interface DeleteVmDeps {
   readonly vms: VmsRepo;
   readonly images: ImagesRepo;
+  readonly templateBases: TemplateBasesRepo;
   readonly hostsService: HostsService;
   readonly events: AppEvents;
   readonly opsFor: (hostId: string) => Promise<HostOps>;
@@ -47,6 +57,8 @@ interface DeleteCtx {
   own: string[];
   /** Files its external snapshots made, which may lie outside any pool (removed as files then). */
   snapshotFiles: string[];
+  /** A template's base copies on other hosts that nothing else stands on: they go with it. */
+  baseCopies: TemplateBase[];
   /** Pools whose free space changes. */
   pools: Set<string>;
   gone: string[];
@@ -65,6 +77,12 @@ function deleteUndoer(deps: DeleteVmDeps): Undoer<DeleteUndo> {
     },
     describe: (r) => (r.type === 'forget-vm' ? `inventory entry of VM ${r.name}` : `volume ${r.path}`),
     async undo(r) {
+      if (r.type === 'finish-base') {
+        if (!(await domainGone(deps, r.templateHostId, r.uuid))) return false;
+        await (await deps.opsFor(r.hostId)).deleteVolumeAt(r.path);
+        deps.hostsService.forgetVolumes(r.hostId, [r.path]);
+        return true;
+      }
       if (r.type === 'finish-volume') {
         if (!(await domainGone(deps, r.hostId, r.uuid))) return false;
         await (await deps.opsFor(r.hostId)).deleteVolumeAt(r.path);
@@ -78,6 +96,15 @@ function deleteUndoer(deps: DeleteVmDeps): Undoer<DeleteUndo> {
       return true;
     },
   };
+}
+
+/** A template's base copies on other hosts that no volume there stands on (linked clones there refuse the delete). */
+function unusedBaseCopies(deps: DeleteVmDeps, vm: VmDetail): TemplateBase[] {
+  if (!vm.template) return [];
+  return deps.templateBases.ofTemplate(vm.id).filter((b) => {
+    const there = deps.images.list(vm.projectId, { hostId: b.hostId });
+    return !there.some((v) => v.backingPath === b.path);
+  });
 }
 
 /** The VM's own volumes: its disks that no other disk stands on, and its own seed. */
@@ -106,7 +133,9 @@ async function inspect(deps: DeleteVmDeps, ctx: DeleteCtx, step: StepHandle<Dele
     if (d.device !== 'disk' && d.source?.endsWith(`/${vm.name}-cidata.iso`)) ctx.own.push(d.source);
   }
   for (const v of images) if (v.pool !== null && ctx.own.includes(v.path)) ctx.pools.add(v.pool);
-  step.done(ctx.own.length ? `To delete: ${ctx.own.join(', ')}` : 'No volumes of its own');
+  ctx.baseCopies = unusedBaseCopies(deps, vm);
+  const all = [...ctx.own, ...ctx.baseCopies.map((b) => b.path)];
+  step.done(all.length ? `To delete: ${all.join(', ')}` : 'No volumes of its own');
 }
 
 async function removeDomain(ctx: DeleteCtx, step: StepHandle<DeleteUndo>): Promise<void> {
@@ -115,6 +144,15 @@ async function removeDomain(ctx: DeleteCtx, step: StepHandle<DeleteUndo>): Promi
   step.addUndo({ type: 'forget-vm', vmId: vm.id, name: vm.name, onHost });
   for (const path of ctx.own)
     step.addUndo({ type: 'finish-volume', hostId: onHost!.hostId, uuid: onHost!.uuid, path });
+  for (const b of ctx.baseCopies) {
+    step.addUndo({
+      type: 'finish-base',
+      hostId: b.hostId,
+      path: b.path,
+      templateHostId: onHost!.hostId,
+      uuid: onHost!.uuid,
+    });
+  }
   if (!ctx.ops || !onHost) return step.skip('Not on a host');
   const how = await ctx.ops.removeDomain(onHost.uuid);
   step.done(how === 'absent' ? 'The domain was already gone' : `Domain ${vm.name} removed`);
@@ -126,16 +164,29 @@ async function removeFile(ops: HostOps, path: string): Promise<void> {
   if (r.code !== 0) throw new AppError('HOST_ERROR', `Cannot remove ${path}: ${r.stderr.trim()}`);
 }
 
-async function deleteVolumes(ctx: DeleteCtx, step: StepHandle<DeleteUndo>): Promise<void> {
-  if (!ctx.ops || ctx.own.length === 0) return step.skip('No volumes to delete');
+async function deleteVolumes(
+  deps: DeleteVmDeps,
+  ctx: DeleteCtx,
+  step: StepHandle<DeleteUndo>,
+): Promise<void> {
+  const total = ctx.own.length + ctx.baseCopies.length;
+  if (!ctx.ops || total === 0) return step.skip('No volumes to delete');
   for (const [i, path] of ctx.own.entries()) {
     const how = await ctx.ops.deleteVolumeAt(path);
     if (how === 'absent' && ctx.snapshotFiles.includes(path)) await removeFile(ctx.ops, path);
     ctx.gone.push(path);
     step.dropUndo((r) => r.type === 'finish-volume' && r.path === path);
-    step.progress((i + 1) / ctx.own.length, `Deleted ${path}`);
+    step.progress((i + 1) / total, `Deleted ${path}`);
   }
-  step.done(`Deleted ${ctx.gone.join(', ')}`);
+  for (const [i, b] of ctx.baseCopies.entries()) {
+    await (await deps.opsFor(b.hostId)).deleteVolumeAt(b.path);
+    deps.hostsService.forgetVolumes(b.hostId, [b.path]);
+    deps.templateBases.forget(b.templateId, b.hostId, b.target);
+    step.dropUndo((r) => r.type === 'finish-base' && r.hostId === b.hostId && r.path === b.path);
+    step.progress((ctx.own.length + i + 1) / total, `Deleted the base copy ${b.path}`);
+  }
+  const copies = ctx.baseCopies.map((b) => `${b.path} (copy)`);
+  step.done(`Deleted ${[...ctx.gone, ...copies].join(', ')}`);
 }
 
 function forget(deps: DeleteVmDeps, ctx: DeleteCtx, step: StepHandle<DeleteUndo>): Promise<void> {
@@ -163,7 +214,7 @@ function vmDeleteOperation(deps: DeleteVmDeps): OperationDef<'vm.delete', Delete
     steps: [
       { name: 'inspect', run: (ctx, step) => inspect(deps, ctx, step) },
       { name: 'domain', run: removeDomain },
-      { name: 'volumes', run: deleteVolumes },
+      { name: 'volumes', run: (ctx, step) => deleteVolumes(deps, ctx, step) },
       { name: 'forget', run: (ctx, step) => forget(deps, ctx, step) },
     ],
     result: (ctx) => ({ vmId: ctx.vm.id, name: ctx.vm.name, deletedVolumes: ctx.gone }),
@@ -195,6 +246,7 @@ export function createVmDeletion(deps: DeleteVmDeps) {
         ops: null,
         own: [],
         snapshotFiles: [],
+        baseCopies: [],
         pools: new Set(),
         gone: [],
       };

@@ -62,6 +62,7 @@ export function createOperations(deps: OperationsDeps) {
   const deletion = createVmDeletion({
     vms: deps.vmsRepo,
     images: deps.imagesRepo,
+    templateBases: deps.templateBases,
     hostsService: deps.hostsService,
     events: deps.events,
     opsFor,
