@@ -25,6 +25,7 @@ import { filesStep, seedStep } from './files';
 import type { ReservedPlacement } from '../../services/reservations';
 import { placeClones } from './place';
 import {
+  OVERLAY_BYTES,
   planCloneDisks,
   refuseNoRoom,
   refuseTakenNames,
@@ -84,8 +85,9 @@ async function refuseAny(deps: CloneDeps, vm: VmOnHost, disks: readonly SourceDi
     for (const job of here) {
       for (const d of await planCloneDisks(deps, vm, disks, job, ops)) {
         // One base copy per disk serves every linked clone on the host.
-        if (d.base && !d.base.path && bases.has(d.target)) planned.push({ ...d, base: null });
-        else planned.push(d);
+        if (d.base && !d.base.path && bases.has(d.target)) {
+          planned.push({ ...d, base: null, requiredBytes: OVERLAY_BYTES });
+        } else planned.push(d);
         if (d.base) bases.add(d.target);
       }
     }
@@ -123,10 +125,9 @@ export function createCloneOps(deps: CloneDeps) {
     const tasks: TaskHandle<CloneUndo>[] = [];
     try {
       for (const job of jobs) {
-        const linked = job.mode === 'linked' ? 'linked ' : '';
         const task = deps.engine.start(op, {
           projectId: vm.projectId,
-          title: `Clone VM ${vm.name} as ${job.name}${linked ? ' (linked)' : ''}`,
+          title: `Clone VM ${vm.name} as ${job.name}${job.mode === 'linked' ? ' (linked)' : ''}`,
           target: { type: 'vm', id: vm.id },
           input: { ...input, name: job.name, count: 1, hostId: job.hostId, pools: job.pools, vmId: vm.id },
           lock: job.locksSource ? vmLock(vm) : { key: `vm:${job.vmId}`, label: `VM ${job.name}` },
