@@ -7,9 +7,12 @@
  * names from the template; one taken name refuses the whole request before any task starts.
  */
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, readdirSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppErrorData } from '../../../src/shared/domain/errors';
+import { PROCESS_OWNER } from '../../../src/main/tasks/task-log';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import {
   backingChain,
@@ -202,6 +205,63 @@ describe.skipIf(!testbed)(`linked and bulk clones on the real host ${NO_TESTBED}
       expect(poolFiles().filter((v) => v.startsWith(names[1]!))).toEqual([`${names[1]}-disk0.qcow2`]);
     } finally {
       rmSync(squatter, { force: true });
+    }
+  });
+
+  it("refuses and makes nothing while the template's own lock is held (a convert or delete)", async () => {
+    // An unfinished task of this (live) process holds the template's lock, as "convert back" or a deletion
+    // would: written into the inventory directly, since those operations are another engineer's.
+    const db = new Database(t.dbFile);
+    const holder = randomUUID();
+    const hold = () =>
+      db
+        .prepare(
+          `INSERT INTO tasks (id, kind, title, state, progress, owner, heartbeat_at, lock_key, created_at, started_at)
+           VALUES (?, 'vm.delete', 'Delete VM template', 'running', 0, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          holder,
+          PROCESS_OWNER,
+          new Date().toISOString(),
+          `vm:${srcId}`,
+          new Date().toISOString(),
+          new Date().toISOString(),
+        );
+    const release = () => db.prepare('DELETE FROM tasks WHERE id = ?').run(holder);
+    const prefix = uniq('qhci-t-clone');
+    try {
+      hold();
+      const err = await refusal(t.client.call('vms.clone', { vmId: srcId, name: prefix, mode: 'linked' }));
+      expect(err.code).toBe('CONFLICT');
+      expect(err.message).toMatch(/is busy: "Delete VM template" is running/);
+      release();
+
+      // Taken after the request was accepted: a clone whose check step comes later gives up, and removes
+      // its inventory entry (nothing of it stands on the template).
+      const r = await t.client.call('vms.clone', {
+        vmId: srcId,
+        name: `${prefix}-{{.Index}}`,
+        count: 2,
+        mode: 'linked',
+      });
+      hold();
+      const tasks = await Promise.all(r.taskIds.map((id) => waitTask(t.client, id, 60_000)));
+      expect(tasks[1]!.state).toBe('failed');
+      expect(tasks[1]!.error?.message).toMatch(/is busy: "Delete VM template" is running/);
+      const names = [`${prefix}-1`, `${prefix}-2`];
+      clones.push(...names);
+      for (const [i, x] of tasks.entries()) {
+        if (x.state !== 'failed') continue;
+        expect(domainNames()).not.toContain(names[i]);
+        expect(poolFiles().filter((v) => v.startsWith(`${names[i]}-`))).toEqual([]);
+      }
+      const children = t.app.repos.vms.linkedChildren(srcId).map((c) => c.name);
+      expect(children.filter((n) => n.startsWith(prefix))).toEqual(
+        tasks.filter((x) => x.state === 'succeeded').map((x) => x.result!.name),
+      );
+    } finally {
+      release();
+      db.close();
     }
   });
 });
