@@ -85,6 +85,11 @@ export function CloneModal(props: { vm: VmSummary; mode?: CloneMode; onClose: ()
       ? `${sourceHostName}, beside ${vm.name}`
       : `${placedOn(outcome, hosts) ?? '—'}${draft.destination === 'host' && draft.pool !== '' ? `, pool ${draft.pool}` : ''}`;
 
+  const elsewhere =
+    draft.destination !== 'source' &&
+    outcome?.ok === true &&
+    outcome.result.chosen.some((id) => id !== vm.hostId);
+
   const update = (patch: Partial<CloneDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const start = async () => {
     setError(null);
@@ -153,7 +158,13 @@ export function CloneModal(props: { vm: VmSummary; mode?: CloneMode; onClose: ()
           ) : (
             <>
               {error !== null && <Alert variant="danger" isInline title={error} data-testid="clone-error" />}
-              <CloneReview source={detail.data} draft={draft} names={preview.names} where={where} />
+              <CloneReview
+                source={detail.data}
+                draft={draft}
+                names={preview.names}
+                where={where}
+                elsewhere={elsewhere}
+              />
             </>
           ))}
         {phase.kind === 'tasks' && <CloneTasks taskIds={phase.taskIds} onOpen={props.onClose} />}

@@ -17,6 +17,8 @@ export function CloneReview(props: {
   names: readonly string[];
   /** Where the clones go, in words. */
   where: string;
+  /** Some clone goes to a host other than the source's. */
+  elsewhere: boolean;
 }) {
   const { source, draft, names } = props;
   const facts: [string, React.ReactNode, string][] = [
@@ -46,7 +48,7 @@ export function CloneReview(props: {
         What is copied
       </Title>
       <List data-testid="clone-review-copied">
-        {copySummary(source, draft.mode, names.length).map((line) => (
+        {copySummary(source, draft.mode, names.length, props.elsewhere).map((line) => (
           <ListItem key={line}>{line}</ListItem>
         ))}
       </List>

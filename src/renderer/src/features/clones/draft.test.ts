@@ -173,6 +173,13 @@ describe('what the confirmation says is copied', () => {
     expect(text).toContain('new UUID and SMBIOS UUID and a new MAC');
   });
 
+  it('a clone on another host says how its disk travels and what becomes of shared media there', () => {
+    expect(copySummary(detail, 'full', 1).join('\n')).not.toContain('SHA-256');
+    const text = copySummary(detail, 'full', 1, true).join('\n');
+    expect(text).toContain('through this workstation and its SHA-256 is checked');
+    expect(text).toContain('a CD-ROM that host lacks is left empty');
+  });
+
   it('a linked clone copies nothing on the template’s host and pins the template', () => {
     const text = copySummary({ ...detail, name: 'tpl' }, 'linked', 2).join('\n');
     expect(text).toContain('Each of the 2 clones gets a qcow2 overlay');

@@ -160,6 +160,8 @@ export function copySummary(
   vm: Pick<VmDetail, 'name' | 'details'>,
   mode: CloneMode,
   count: number,
+  /** Some clone goes to a host other than the source's. */
+  elsewhere = false,
 ): readonly string[] {
   const { own, shared } = splitDisks(vm);
   const each = count === 1 ? 'The clone' : `Each of the ${count} clones`;
@@ -181,6 +183,13 @@ export function copySummary(
   const seeds = shared.filter((d) => d.source !== null && /-cidata\.iso$/.test(d.source));
   const media = shared.filter((d) => !seeds.includes(d));
   if (media.length > 0) lines.push(`Shared, not copied: ${names(media)}.`);
+  if (elsewhere) {
+    lines.push(
+      'On another host the copy travels through this workstation and its SHA-256 is checked; shared ' +
+        'media are used from the same path there: a CD-ROM that host lacks is left empty, any other ' +
+        'shared disk it lacks refuses the clone.',
+    );
+  }
   if (seeds.length > 0) {
     lines.push(
       'Its cloud-init seed is made anew: a new instance-id and the hostname from the clone’s name, so the ' +
