@@ -18,7 +18,9 @@ import {
   removeDomainAndFiles,
   type CloneSource,
 } from '../helpers/clones';
-import { POOL, POOL_DIR } from '../helpers/provision';
+import { addSshHost, POOL, POOL_DIR, uniq } from '../helpers/provision';
+import { secondHost, sshB, virshB, type SecondHost } from '../helpers/second-host';
+import type { QhciClient } from '../../src/shared/ipc/transport';
 import { NO_TESTBED, testbed } from '../helpers/testbed';
 import { openVmOn } from './console-helpers';
 import { expect, test, type Qhci } from './fixtures';
@@ -279,6 +281,68 @@ test('a running VM: Clone waits for it to be shut off; converting it says it is 
   await convert.getByTestId('convert-cancel').click();
   await expect(convert).toBeHidden();
   expect(virsh('domstate', s.name).trim()).toBe('running');
+});
+
+const kvmB = secondHost();
+
+/** A clone's domain and files on kvm-b, whatever is left of them. */
+function removeOnB(b: SecondHost, name: string): void {
+  for (const args of [
+    ['destroy', name],
+    ['undefine', name, '--nvram'],
+  ]) {
+    try {
+      virshB(b, ...args);
+    } catch {
+      // Not there.
+    }
+  }
+  sshB(b, `rm -f -- '${POOL_DIR}/${name}'-*`);
+  virshB(b, 'pool-refresh', POOL);
+}
+
+test('a clone on a host and pool chosen in the dialog: the scheduler checks it, the disk travels there', async ({
+  page,
+  qhci,
+}) => {
+  test.skip(kvmB.host === null, `needs the testbed's second host ${kvmB.reason}`);
+  test.setTimeout(240_000);
+  const b = kvmB.host!;
+  const s = await make();
+  const name = uniq('qhci-t-clone');
+  try {
+    await openSource(page, qhci, s);
+    await addSshHost({ call: (c, i) => qhci.call(c, i) } as QhciClient, 'kvm-b');
+    await page.getByTestId('vm-detail-clone').click();
+    const modal = page.getByTestId('clone-modal');
+    await modal.getByTestId('clone-name').fill(name);
+    await modal.getByTestId('clone-destination-host').check();
+    // The source's host is chosen first; the scheduler checks whichever is chosen.
+    await expect(modal.getByTestId('placement-chosen-local')).toBeVisible();
+    await modal.getByTestId('clone-host').selectOption({ label: 'kvm-b' });
+    await modal.getByTestId('clone-pool').selectOption(POOL);
+    await expect(modal.getByTestId('placement-chosen-kvm-b')).toBeVisible();
+    await expect(modal.getByTestId('clone-placed-on')).toHaveText('The clone goes to kvm-b.');
+    await expect(modal.getByTestId('clone-next')).toBeEnabled();
+    await settle(page);
+    await qhci.screenshot('clone-dialog-host', { height: 1400 });
+
+    await modal.getByTestId('clone-next').click();
+    await expect(modal.getByTestId('clone-review-where')).toHaveText(`kvm-b, pool ${POOL}`);
+    await expect(modal.getByTestId('clone-review-copied')).toContainText('its SHA-256 is checked');
+    await settle(page);
+    await qhci.screenshot('clone-review-other-host', { height: 1000 });
+    await modal.getByTestId('clone-confirm').click();
+    await expect(modal.getByTestId('clone-succeeded')).toBeVisible({ timeout: 200_000 });
+    await expect(modal.getByTestId('clone-task')).toContainText('verified');
+    await settle(page);
+    await qhci.screenshot('clone-done-other-host', { height: 1000 });
+    expect(virshB(b, 'dumpxml', name)).toContain(`${POOL_DIR}/${name}-disk0.qcow2`);
+    await modal.getByTestId('clone-open').click();
+    await expect(page.getByTestId('vm-detail-host')).toHaveText('kvm-b');
+  } finally {
+    removeOnB(b, name);
+  }
 });
 
 async function totalVms(qhci: Qhci): Promise<number> {
