@@ -61,6 +61,7 @@ const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   domcapabilities: ['virttype', 'emulatorbin', 'arch', 'machine'],
   console: ['domain', 'devname'],
   'snapshot-create': ['domain', 'xmlfile'],
+  'snapshot-create-as': ['domain', 'name', 'description', 'memspec', 'diskspec'],
   'snapshot-revert': ['domain', 'snapshotname'],
   'snapshot-delete': ['domain', 'snapshotname'],
   'snapshot-list': ['domain', 'from'],

@@ -1,7 +1,7 @@
 /**
- * `qhci vm snapshot …` as a user runs it: a real process per command, the testbed's kvm-a over SSH (so the
- * snapshot document travels on virsh's stdin there), progress on stderr, results checked with virsh and
- * qemu-img.
+ * `qhci vm snapshot …` as a user runs it: a real process per command, the testbed's kvm-a over SSH (the
+ * snapshot taken by snapshot-create-as in the host's virsh session there), progress on stderr, results
+ * checked with virsh and qemu-img.
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -158,7 +158,7 @@ describe.skipIf(!testbed)(`the SSH connection cut in a snapshot operation ${NO_T
       const { task, whileRunning } = await cutIn(
         () => t.client.call('snapshots.create', { vmId, name: 'half', memory: false }),
         'snapshot',
-        'snapshot-create',
+        'snapshot-create-as',
         cut,
       );
       expect(['succeeded', 'failed']).toContain(task.state);

@@ -15,16 +15,10 @@ import {
   externalMemoryFile,
   type SnapshotDecision,
 } from '../../virt/snapshot-mode';
-import { buildSnapshotXml, type SnapshotDiskPlan } from '../../virt/snapshot-xml';
+import type { SnapshotDiskPlan, SnapshotXmlPlan } from '../../virt/snapshot-xml';
 import { changed, type SnapshotDeps, type VmOnHost } from './context';
-import {
-  deleteSnapshot,
-  readFacts,
-  removeSnapshotFile,
-  snapshotExists,
-  takeSnapshot,
-  type VmFacts,
-} from './host';
+import { readFacts, type VmFacts } from './facts';
+import { deleteSnapshot, existingFiles, removeSnapshotFile, snapshotExists, takeSnapshot } from './host';
 
 const Text = z.string().min(1);
 
@@ -42,7 +36,8 @@ export interface CreateCtx {
   readonly vm: VmOnHost;
   readonly input: SnapshotCreateInput;
   decision: SnapshotDecision | null;
-  xml: string;
+  /** What the snapshot step asks libvirt for (null until the check). */
+  plan: SnapshotXmlPlan | null;
   files: string[];
 }
 
@@ -64,13 +59,13 @@ function createUndoer(deps: SnapshotDeps): Undoer<CreateUndo> {
   };
 }
 
-/** The snapshot document for a decision that allows one. */
-export function snapshotDocument(
+/** What to ask libvirt for, for a decision that allows a snapshot, and the files it will make. */
+export function snapshotPlan(
   vm: VmOnHost,
   input: SnapshotCreateInput,
   read: VmFacts,
   d: SnapshotDecision,
-): { xml: string; files: string[] } {
+): { plan: SnapshotXmlPlan; files: string[] } {
   const disks = read.domain.disks.filter((x) => d.disks.includes(x.target));
   const external = d.mode === 'external';
   const diskPlans: SnapshotDiskPlan[] = external
@@ -78,7 +73,7 @@ export function snapshotDocument(
     : disks.map((x) => ({ target: x.target }));
   const memoryFile =
     external && d.memory ? externalMemoryFile(disks[0]!.source ?? '', vm.name, input.name) : undefined;
-  const xml = buildSnapshotXml({
+  const plan: SnapshotXmlPlan = {
     name: input.name,
     ...(input.description ? { description: input.description } : {}),
     mode: d.mode ?? 'internal',
@@ -86,14 +81,14 @@ export function snapshotDocument(
     ...(memoryFile ? { memoryFile } : {}),
     disks: diskPlans,
     excluded: d.excluded,
-  });
+  };
   const files = external ? [...diskPlans.map((p) => p.overlay!), ...(memoryFile ? [memoryFile] : [])] : [];
-  return { xml, files };
+  return { plan, files };
 }
 
 /** The decision for this request now, or the refusal it ends in. */
 export function decideOrRefuse(read: VmFacts, input: { name?: string; memory: boolean }): SnapshotDecision {
-  if (input.name !== undefined && read.snapshots.list.some((s) => s.name === input.name)) {
+  if (input.name !== undefined && read.snapshotNames.includes(input.name)) {
     throw new AppError('CONFLICT', `The VM already has a snapshot named ${input.name}`, 'name');
   }
   const d = decideSnapshot(read.facts);
@@ -106,12 +101,11 @@ async function check(deps: SnapshotDeps, ctx: CreateCtx, step: StepHandle<Create
   const read = await readFacts(ops, ctx.vm.uuid, ctx.input.memory);
   const d = decideOrRefuse(read, ctx.input);
   ctx.decision = d;
-  Object.assign(ctx, snapshotDocument(ctx.vm, ctx.input, read, d));
+  Object.assign(ctx, snapshotPlan(ctx.vm, ctx.input, read, d));
   // The undo removes the files an external snapshot makes: none of them may be there before it.
-  for (const f of ctx.files) {
-    if ((await ops.driver.exec(['stat', '--', f])).code === 0) {
-      throw new AppError('CONFLICT', `${f} exists already: choose another snapshot name`, 'name');
-    }
+  const [taken] = await existingFiles(ops, ctx.files);
+  if (taken !== undefined) {
+    throw new AppError('CONFLICT', `${taken} exists already: choose another snapshot name`, 'name');
   }
   const what = d.memory ? `with its ${Math.round(d.memoryBytes / 1024 ** 2)} MiB of memory` : 'disks only';
   step.done(`${d.mode} snapshot, ${what}; the VM is ${d.vmState}`);
@@ -127,7 +121,8 @@ async function snapshot(deps: SnapshotDeps, ctx: CreateCtx, step: StepHandle<Cre
     name: input.name,
     files: ctx.files,
   });
-  await takeSnapshot(await deps.opsFor(vm.hostId), vm.uuid, ctx.xml);
+  if (!ctx.plan) throw new AppError('INTERNAL', 'The snapshot step ran before its check');
+  await takeSnapshot(await deps.opsFor(vm.hostId), vm.uuid, ctx.plan);
   step.done(`Snapshot ${input.name} taken`);
 }
 

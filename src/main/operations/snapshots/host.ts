@@ -1,20 +1,19 @@
 /**
- * A VM's snapshots on its host, through virsh: read them (two round trips whatever their number), read what
- * decides the mode (capabilities, the domain, its state, the pool its memory would go to), take, revert and
- * delete one. Names and the domain travel only as option values (`--domain UUID --snapshotname NAME`).
+ * A VM's snapshots on its host, through virsh: read them (two round trips whatever their number), read one
+ * with the VM's state, take, revert and delete one (what decides the mode: facts.ts). Names and the domain
+ * travel only as option values (`--domain UUID --snapshotname NAME`).
  */
 import { AppError } from '../../../shared/domain/errors';
 import type { Snapshot } from '../../../shared/domain/snapshot';
 import { parseDomainXml } from '../../virt/parse';
-import type { SnapshotFacts } from '../../virt/snapshot-mode';
 import {
-  domainUsesPflash,
-  hostHasExternalSnapshots,
   parseSnapshotXml,
   snapshotDiskSources,
   snapshotFiles,
+  type SnapshotXmlPlan,
 } from '../../virt/snapshot-xml';
-import type { HostOps } from '../host-ops';
+import { isNotFound, type HostOps } from '../host-ops';
+import { snapshotCreateArgs } from './create-args';
 
 export type HostSnapshot = Omit<Snapshot, 'current'> & {
   /** What an external snapshot made (overlays, memory file), and the disk files it stands on. */
@@ -59,68 +58,44 @@ export async function readSnapshots(ops: HostOps, uuid: string): Promise<HostSna
   };
 }
 
+const isAbsent = (error: string) => /not found|no domain snapshot/i.test(error);
+
+/**
+ * One snapshot (null when the VM has none of that name) and the VM's state (null when the VM is gone), in
+ * one round trip.
+ */
+export async function snapshotAndState(
+  ops: HostOps,
+  uuid: string,
+  name: string,
+): Promise<{ snapshot: Omit<Snapshot, 'current'> | null; state: string | null }> {
+  const [snap, state] = await ops.batch([
+    ['snapshot-dumpxml', '--domain', uuid, '--snapshotname', name],
+    ['domstate', '--domain', uuid],
+  ]);
+  if (!snap!.ok && !isAbsent(snap!.error)) {
+    throw new AppError('HOST_ERROR', `Cannot read snapshot ${name}: ${snap!.error}`);
+  }
+  if (!state!.ok && !isNotFound(state!.error)) {
+    throw new AppError('HOST_ERROR', `Cannot read the VM state: ${state!.error}`);
+  }
+  return {
+    snapshot: snap!.ok ? parseSnapshotXml(snap!.out) : null,
+    state: state!.ok ? state!.out.trim() : null,
+  };
+}
+
 /** Whether the VM has a snapshot of that name now; throws while the host does not answer. */
 export async function snapshotExists(ops: HostOps, uuid: string, name: string): Promise<boolean> {
   const r = await ops.batch([['snapshot-dumpxml', '--domain', uuid, '--snapshotname', name]]);
   if (r[0]!.ok) return true;
-  if (/not found|no domain snapshot/i.test(r[0]!.error)) return false;
+  if (isAbsent(r[0]!.error)) return false;
   throw new AppError('HOST_ERROR', `Cannot read snapshot ${name}: ${r[0]!.error}`);
 }
 
-/** Free bytes of the pool that holds a file (null when no pool holds it). */
-async function poolOf(ops: HostOps, path: string): Promise<{ pool: string; free: number } | null> {
-  const [vp] = await ops.batch([['vol-pool', '--vol', path]]);
-  if (!vp!.ok) return null;
-  const pool = vp!.out.trim();
-  await ops.refreshPool(pool).catch(() => undefined);
-  const info = await ops.driver.virsh(['pool-info', '--pool', pool, '--bytes']);
-  const m = /Available:\s+(\d+)/.exec(info);
-  return m ? { pool, free: Number(m[1]) } : { pool, free: 0 };
-}
-
-export interface VmFacts {
-  readonly facts: SnapshotFacts;
-  readonly domain: ReturnType<typeof parseDomainXml>;
-  readonly snapshots: HostSnapshots;
-}
-
-/** Everything the mode decision needs, read from the host now. */
-export async function readFacts(ops: HostOps, uuid: string, memoryRequested: boolean): Promise<VmFacts> {
-  const [caps, version, xml, state] = await ops.batch([
-    ['capabilities'],
-    ['version', '--daemon'],
-    ['dumpxml', '--domain', uuid],
-    ['domstate', '--domain', uuid],
-  ]);
-  const domainXml = ok(xml!, 'Cannot read the domain');
-  const domain = parseDomainXml(domainXml);
-  const snapshots = await readSnapshots(ops, uuid);
-  const disks = domain.disks.filter((d) => d.device === 'disk');
-  const home = disks.find((d) => d.format === 'qcow2') ?? disks[0];
-  const pool = home?.source ? await poolOf(ops, home.source) : null;
-  const facts: SnapshotFacts = {
-    disks: domain.disks,
-    existingModes: [...new Set(snapshots.list.map((s) => s.mode))],
-    externalSupported: hostHasExternalSnapshots(ok(caps!, 'Cannot read the capabilities')),
-    pflash: domainUsesPflash(domainXml),
-    libvirtVersion: /Running against daemon:\s*(\S+)/.exec(version!.ok ? version!.out : '')?.[1] ?? '',
-    vmState: ok(state!, 'Cannot read the VM state').trim(),
-    memoryRequested,
-    memoryBytes: domain.memoryBytes,
-    pool: pool?.pool ?? null,
-    poolFreeBytes: pool?.free ?? null,
-  };
-  return { facts, domain, snapshots };
-}
-
-/** Takes a snapshot from its document. */
-export async function takeSnapshot(ops: HostOps, uuid: string, xml: string): Promise<void> {
-  await ops.withInput(xml, (file, stdin) =>
-    ops.driver.virsh(['snapshot-create', '--domain', uuid, '--xmlfile', file, '--atomic'], {
-      stdin,
-      timeoutMs: 30 * 60_000,
-    }),
-  );
+/** Takes the snapshot of a plan: one command in the host's virsh session (snapshot-create-as). */
+export async function takeSnapshot(ops: HostOps, uuid: string, plan: SnapshotXmlPlan): Promise<void> {
+  await ops.driver.virsh(snapshotCreateArgs(uuid, plan), { timeoutMs: 30 * 60_000 });
 }
 
 export async function revertSnapshot(ops: HostOps, uuid: string, name: string): Promise<void> {
@@ -140,6 +115,15 @@ export async function deleteSnapshot(
     timeoutMs: 30 * 60_000,
   });
   return 'deleted';
+}
+
+/** Which of the paths exist on the host (a dangling link counts), in one command for all of them. */
+export async function existingFiles(ops: HostOps, paths: readonly string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const script = 'for f do if [ -e "$f" ] || [ -L "$f" ]; then printf "%s\\0" "$f"; fi; done';
+  const r = await ops.driver.exec(['sh', '-c', script, 'sh', ...paths]);
+  if (r.code !== 0) throw new AppError('HOST_ERROR', `Cannot look for files on the host: ${r.stderr.trim()}`);
+  return r.stdout.split('\0').filter((f) => f !== '');
 }
 
 /** Removes a file the snapshot made (an external overlay or memory file) unless the domain still uses it. */

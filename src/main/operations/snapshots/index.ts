@@ -10,7 +10,8 @@ import { snapshotTree } from '../../virt/snapshot-xml';
 import { vmOnHost, vmLock, type SnapshotDeps, type VmOnHost } from './context';
 import { decideOrRefuse, snapshotCreateOperation, type CreateCtx } from './create';
 import { snapshotDeleteOperation, type DeleteCtx } from './delete';
-import { readFacts, readSnapshots } from './host';
+import { readFacts } from './facts';
+import { readSnapshots, snapshotExists } from './host';
 import { decideSnapshot } from '../../virt/snapshot-mode';
 import { snapshotRevertOperation, type RevertCtx } from './revert';
 
@@ -46,7 +47,7 @@ export function createSnapshotOps(deps: SnapshotDeps) {
 
     async plan(vmId: string, memory: boolean): Promise<SnapshotPlan> {
       const vm = vmOnHost(deps, vmId);
-      const read = await readFacts(await deps.opsFor(vm.hostId), vm.uuid, memory);
+      const read = await readFacts(await deps.opsFor(vm.hostId), vm.uuid, memory, { poolFree: true });
       const { disks: _d, excluded: _e, ...plan } = decideSnapshot(read.facts);
       return { vmId: vm.id, ...plan };
     },
@@ -56,7 +57,7 @@ export function createSnapshotOps(deps: SnapshotDeps) {
       notBusy(vm);
       decideOrRefuse(await readFacts(await deps.opsFor(vm.hostId), vm.uuid, input.memory), input);
       const task = engine.start(createOp, meta(vm, `Snapshot ${input.name} of VM ${vm.name}`, input));
-      const ctx: CreateCtx = { vm, input, decision: null, xml: '', files: [] };
+      const ctx: CreateCtx = { vm, input, decision: null, plan: null, files: [] };
       void engine.run(createOp, task, ctx);
       return { taskId: task.id };
     },
@@ -64,8 +65,7 @@ export function createSnapshotOps(deps: SnapshotDeps) {
     async revert(vmId: string, name: string): Promise<{ taskId: string }> {
       const vm = vmOnHost(deps, vmId);
       notBusy(vm);
-      const { list } = await readSnapshots(await deps.opsFor(vm.hostId), vm.uuid);
-      if (!list.some((s) => s.name === name)) {
+      if (!(await snapshotExists(await deps.opsFor(vm.hostId), vm.uuid, name))) {
         throw new AppError('NOT_FOUND', `VM ${vm.name} has no snapshot named ${name}`, 'name');
       }
       const task = engine.start(revertOp, meta(vm, `Revert VM ${vm.name} to ${name}`, { vmId, name }));

@@ -9,7 +9,7 @@ import type { OperationDef, Undoer } from '../../tasks/engine';
 import type { StepHandle } from '../../tasks/task-log';
 import { vmState } from '../../services/inventory-parse';
 import { changed, type SnapshotDeps, type VmOnHost } from './context';
-import { readSnapshots, revertSnapshot } from './host';
+import { revertSnapshot, snapshotAndState } from './host';
 
 export interface RevertCtx {
   readonly vm: VmOnHost;
@@ -34,11 +34,14 @@ function words(state: string): string {
 }
 
 async function check(deps: SnapshotDeps, ctx: RevertCtx, step: StepHandle<never>): Promise<void> {
-  const ops = await deps.opsFor(ctx.vm.hostId);
-  const snap = (await readSnapshots(ops, ctx.vm.uuid)).list.find((s) => s.name === ctx.name);
+  const { snapshot: snap, state } = await snapshotAndState(
+    await deps.opsFor(ctx.vm.hostId),
+    ctx.vm.uuid,
+    ctx.name,
+  );
   if (!snap) throw new AppError('NOT_FOUND', `VM ${ctx.vm.name} has no snapshot named ${ctx.name}`, 'name');
   ctx.memory = snap.memory;
-  ctx.stateBefore = (await ops.domainState(ctx.vm.uuid)) ?? 'gone';
+  ctx.stateBefore = state ?? 'gone';
   step.done(`The VM is ${words(ctx.stateBefore)}; snapshot ${ctx.name} was taken while ${words(snap.state)}`);
 }
 
