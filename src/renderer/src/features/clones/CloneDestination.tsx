@@ -8,20 +8,7 @@ import type { HostSummary, StoredPool } from '../../../../shared/domain/host';
 import { FieldError } from '../../components/FieldError';
 import { PlacementTable } from '../wizard/PlacementTable';
 import { STRATEGY_LABELS } from '../wizard/steps/placement';
-import type { CloneDraft, CloneField } from './draft';
-
-/** "kvm-a (2), kvm-b (1)": where the dry run puts the clones. */
-export function placedOn(
-  outcome: PlacementOutcome | undefined,
-  hosts: readonly HostSummary[],
-): string | null {
-  if (!outcome?.ok) return null;
-  const counts = new Map<string, number>();
-  for (const id of outcome.result.chosen) counts.set(id, (counts.get(id) ?? 0) + 1);
-  const name = (id: string) => hosts.find((h) => h.id === id)?.name ?? id;
-  const total = outcome.result.chosen.length;
-  return [...counts].map(([id, n]) => (total === 1 ? name(id) : `${name(id)} (${n})`)).join(', ');
-}
+import { placedOn, type CloneDraft, type CloneField } from './draft';
 
 /** Where the clones go: the source's host, the scheduler's choice, or a chosen host and pool, with the dry run. */
 export function CloneDestination(props: {

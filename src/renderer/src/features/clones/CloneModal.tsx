@@ -15,7 +15,7 @@ import type { VmSummary } from '../../../../shared/domain/vm';
 import { useQhciMutation, useQhciQuery } from '../../api/hooks';
 import { toAppError } from '../../components/errors';
 import { useProjectInput } from '../../stores/project';
-import { CloneDestination, placedOn } from './CloneDestination';
+import { CloneDestination } from './CloneDestination';
 import { CloneFields } from './CloneForm';
 import { CloneReview } from './CloneReview';
 import { CloneTasks } from './CloneTasks';
@@ -24,6 +24,7 @@ import {
   cloneRequest,
   initCloneDraft,
   namePreview,
+  placedOn,
   validateCloneDraft,
   type CloneDraft,
 } from './draft';

@@ -8,6 +8,7 @@ import {
   copySummary,
   initCloneDraft,
   namePreview,
+  placedOn,
   validateCloneDraft,
   type CloneDraft,
 } from './draft';
@@ -184,5 +185,35 @@ describe('what the confirmation says is copied', () => {
     const text = copySummary({ ...detail, name: 'tpl' }, 'linked', 2).join('\n');
     expect(text).toContain('Each of the 2 clones gets a qcow2 overlay');
     expect(text).toContain('cannot be deleted while a linked clone');
+  });
+});
+
+describe('where the dry run puts the clones, in words', () => {
+  const hosts = [
+    { id: 'a', name: 'kvm-a' },
+    { id: 'b', name: 'kvm-b' },
+  ];
+  const ok = (chosen: string[]) => ({ ok: true, result: { chosen, placements: [], table: [] } }) as const;
+  it('names the host of one clone, and how many of several each host takes', () => {
+    expect(placedOn(ok(['b']), hosts)).toBe('kvm-b');
+    expect(placedOn(ok(['a', 'b', 'a']), hosts)).toBe('kvm-a (2), kvm-b (1)');
+  });
+  it('says nothing for a refused or missing dry run', () => {
+    expect(placedOn(undefined, hosts)).toBeNull();
+    expect(
+      placedOn(
+        {
+          ok: false,
+          failure: {
+            kind: 'no-feasible-host',
+            message: 'No feasible nodes found',
+            index: 0,
+            placed: [],
+            table: [],
+          },
+        },
+        hosts,
+      ),
+    ).toBeNull();
   });
 });

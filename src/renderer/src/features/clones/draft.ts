@@ -10,8 +10,12 @@ import {
   type CloneMode,
   type VmCloneRequest,
 } from '../../../../shared/domain/clone';
-import type { StoredVolume } from '../../../../shared/domain/host';
-import type { PlacementRequestInput, PlacementStrategy } from '../../../../shared/domain/placement';
+import type { HostSummary, StoredVolume } from '../../../../shared/domain/host';
+import type {
+  PlacementOutcome,
+  PlacementRequestInput,
+  PlacementStrategy,
+} from '../../../../shared/domain/placement';
 import type { VmDetail, VmSummary } from '../../../../shared/domain/vm';
 
 /** Where the clones go: the source's host and pools, where the scheduler places them, or a chosen host. */
@@ -204,4 +208,17 @@ export function copySummary(
     lines.push('The template cannot be deleted while a linked clone of it exists.');
   }
   return lines;
+}
+
+/** "kvm-a (2), kvm-b (1)": where the dry run puts the clones. */
+export function placedOn(
+  outcome: PlacementOutcome | undefined,
+  hosts: readonly Pick<HostSummary, 'id' | 'name'>[],
+): string | null {
+  if (!outcome?.ok) return null;
+  const counts = new Map<string, number>();
+  for (const id of outcome.result.chosen) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const name = (id: string) => hosts.find((h) => h.id === id)?.name ?? id;
+  const total = outcome.result.chosen.length;
+  return [...counts].map(([id, n]) => (total === 1 ? name(id) : `${name(id)} (${n})`)).join(', ');
 }
