@@ -1,7 +1,8 @@
 /**
  * A full clone of the real Debian guest (cloud-init, qemu-guest-agent; ../shared/tools/cloud-guest.sh) boots
  * as a machine of its own: the fresh seed gives it its own hostname (the clone's name), a new machine-id and
- * new SSH host keys, read through the guest agent, while the source keeps its own.
+ * new SSH host keys, read through the guest agent, while the source keeps its own. So does a linked clone of
+ * it once it is a template (the flag set in the inventory directly: the convert operation is tested apart).
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -125,13 +126,18 @@ describe.skipIf(NO_GUEST !== '')(`a full clone of the real guest ${NO_GUEST}`, (
   let t: TestApp;
   const src = uniq('qhci-t-clsrc');
   const name = uniq('qhci-t-clone');
+  const linked = uniq('qhci-t-clone');
   let files: { disk: string; seed: string } | undefined;
+  let vmId = '';
+  let before: Awaited<ReturnType<typeof identity>> | undefined;
+  let full: Awaited<ReturnType<typeof identity>> | undefined;
 
   beforeAll(() => {
     t = startTestApp();
   });
   afterAll(() => {
     removeDomainAndFiles(name, cloneFiles(name));
+    removeDomainAndFiles(linked, cloneFiles(linked));
     if (files) removeDomainAndFiles(src, [files.disk, files.seed]);
     t.dispose();
   });
@@ -139,18 +145,19 @@ describe.skipIf(NO_GUEST !== '')(`a full clone of the real guest ${NO_GUEST}`, (
   it('boots with its own hostname, machine-id and SSH host keys', async () => {
     files = defineGuest(src);
     virsh('start', src);
-    const before = await identity(src);
+    before = await identity(src);
     expect(before.hostname).toBe(src);
     await stop(src);
 
     const hostId = await addLocalHost(t.client);
-    const vmId = await vmIdOf(t.client, hostId, src);
+    vmId = await vmIdOf(t.client, hostId, src);
     const { taskId } = await t.client.call('vms.clone', { vmId, name });
     const task = await waitTask(t.client, taskId, 600_000);
     expect(task.state, JSON.stringify(task.error)).toBe('succeeded');
 
     virsh('start', name);
     const clone = await identity(name);
+    full = clone;
     await stop(name);
     expect(clone.hostname).toBe(name);
     expect(clone.machineId).toMatch(/^[0-9a-f]{32}$/);
@@ -162,5 +169,23 @@ describe.skipIf(NO_GUEST !== '')(`a full clone of the real guest ${NO_GUEST}`, (
     virsh('start', src);
     expect(await identity(src)).toEqual(before);
     await stop(src);
+  }, 1_800_000);
+
+  it('a linked clone of it, once a template, boots as a machine of its own too', async () => {
+    expect(before && full, 'the full clone ran first').toBeTruthy();
+    t.app.repos.vms.setTemplate(vmId, true);
+    const { taskId } = await t.client.call('vms.clone', { vmId, name: linked, mode: 'linked' });
+    const task = await waitTask(t.client, taskId, 120_000);
+    expect(task.state, JSON.stringify(task.error)).toBe('succeeded');
+
+    virsh('start', linked);
+    const clone = await identity(linked);
+    await stop(linked);
+    expect(clone.hostname).toBe(linked);
+    expect(clone.machineId).toMatch(/^[0-9a-f]{32}$/);
+    for (const other of [before!, full!]) {
+      expect(clone.machineId).not.toBe(other.machineId);
+      expect(clone.hostKey.split(' ')[1]).not.toBe(other.hostKey.split(' ')[1]);
+    }
   }, 1_800_000);
 });
