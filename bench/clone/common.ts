@@ -15,10 +15,10 @@ import type { Task } from '../../src/shared/domain/provision';
 import { createClient, type QhciClient } from '../../src/shared/ipc/transport';
 import { MIGRATIONS_DIR, tempDir } from '../../tests/helpers/app';
 import { defineXml, virsh } from '../../tests/helpers/domains';
-import { makeIso, POOL, POOL_DIR } from '../../tests/helpers/provision';
+import { addLocalHost, addSshHost, makeIso, POOL, POOL_DIR } from '../../tests/helpers/provision';
 import { qemuIo, vmIdOf } from '../../tests/helpers/snapshots';
-import { addLocalHost, addSshHost } from '../../tests/helpers/provision';
 import { host, testbed } from '../../tests/helpers/testbed';
+import { TRACE, takeCalls, traceHostCalls, watchProcess, type CallsByStep, type ProcessLoad } from './trace';
 
 /** The median (the mean of the middle two for an even count). */
 export function median(xs: readonly number[]): number {
@@ -36,7 +36,7 @@ export function requireTestbed(bench: string): void {
   }
 }
 
-export const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 5);
+export const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 7);
 /** BENCH_VERBOSE=1: each sample's time (and ours by step) on stderr as it is taken. */
 export const VERBOSE = process.env.BENCH_VERBOSE === '1';
 /** Which of our host kinds run: both by default; BENCH_HOSTS=local or =ssh for one. */
@@ -50,7 +50,6 @@ export const HOST_LABEL: Record<HostKind, string> = {
 };
 
 export const ms = () => performance.now();
-export const GiB = 1024 ** 3;
 export const PATTERN = '0x5a';
 /** Every domain and file this run makes is named with this prefix (sweep() finds them by it). */
 export const RUN_PREFIX = `qhci-t-bclone-${randomUUID().slice(0, 6)}`;
@@ -128,14 +127,17 @@ export function domainFiles(name: string): string[] {
 
 /**
  * Undefines a domain (with its NVRAM and snapshot metadata) and deletes its files, except those in `keep`
- * (a shared seed, a template's disk), plus `extra` files; whatever is left of them.
+ * (a shared seed, a template's disk); whatever is left of them.
  */
-export function removeDomain(name: string, keep: readonly string[] = [], extra: readonly string[] = []) {
+function removeDomain(name: string, keep: readonly string[]): void {
   const files = domainFiles(name);
   spawnSync('virsh', ['-c', 'qemu:///system', 'destroy', name]);
   spawnSync('virsh', ['-c', 'qemu:///system', 'undefine', name, '--nvram', '--snapshots-metadata']);
-  for (const f of new Set([...files, ...extra])) if (!keep.includes(f)) rmSync(f, { force: true });
+  for (const f of files) if (!keep.includes(f)) rmSync(f, { force: true });
 }
+
+/** Makes the pool list match its directory again (after files were removed behind libvirt's back). */
+const refreshPool = () => spawnSync('virsh', ['-c', 'qemu:///system', 'pool-refresh', POOL]);
 
 /**
  * Removes every domain whose name starts with `prefix` and every file in the pool's directory whose name
@@ -175,9 +177,6 @@ export async function withRetry(sample: () => Promise<void>, undo: () => void): 
   }
 }
 
-/** Makes the pool list match its directory again (after files were removed behind libvirt's back). */
-export const refreshPool = () => spawnSync('virsh', ['-c', 'qemu:///system', 'pool-refresh', POOL]);
-
 /** A real app on a temporary data directory with the hosts asked for added and synced. */
 export interface BenchApp {
   readonly app: App;
@@ -192,6 +191,7 @@ export interface BenchApp {
 }
 
 export async function benchApp(): Promise<BenchApp> {
+  traceHostCalls();
   const dataDir = tempDir('qhci-bench-clone-');
   const app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, version: 'bench', log: () => undefined });
   const client = createClient(inProcessBridge(app));
@@ -247,8 +247,22 @@ export function waitTask(client: QhciClient, id: string): Promise<Task> {
 export interface Series {
   readonly times: number[];
   readonly steps: Record<string, number[]>;
+  /** With BENCH_TRACE=1: our host calls, by step, and the app process's load during each clone. */
+  readonly calls: CallsByStep;
+  readonly load: ProcessLoad[];
+  /** With BENCH_TRACE=1: each clone's time less its disk copy (qemu-img convert on the host), ms. */
+  readonly besidesCopy: number[];
 }
-export const series = (): Series => ({ times: [], steps: {} });
+export const series = (): Series => ({ times: [], steps: {}, calls: {}, load: [], besidesCopy: [] });
+
+/** Forgets the samples taken so far (after a warm-up). */
+export function clearSeries(s: Series): void {
+  s.times.length = 0;
+  for (const k of Object.keys(s.steps)) delete s.steps[k];
+  for (const k of Object.keys(s.calls)) delete s.calls[k];
+  s.load.length = 0;
+  s.besidesCopy.length = 0;
+}
 
 /**
  * Times one clone through the app: the call (its checks before the task starts) until the task's end; the
@@ -259,6 +273,8 @@ export async function timeOurs(
   into: Series,
   call: () => Promise<{ taskId: string }>,
 ): Promise<Task> {
+  const since = Date.now();
+  const stop = TRACE ? watchProcess() : null;
   const t0 = ms();
   const { taskId } = await call();
   const called = ms() - t0;
@@ -273,6 +289,8 @@ export async function timeOurs(
     inSteps += stepMs(st);
   }
   (into.steps['(outside the steps)'] ??= []).push(total - called - inSteps);
+  if (stop) into.load.push(stop());
+  if (TRACE) into.besidesCopy.push(total - takeCalls(task, since, into.calls, VERBOSE));
   if (VERBOSE) {
     const steps = task.steps.map((st) => `${st.name} ${stepMs(st)}`).join(', ');
     process.stderr.write(`  ours ${total.toFixed(0)} ms: call ${called.toFixed(0)}, ${steps}\n`);
@@ -326,6 +344,21 @@ export function printTable(title: string, baselineName: string, rows: readonly R
   for (const r of rows) {
     const parts = Object.entries(r.ours.steps).map(([n, xs]) => `${n} ${median(xs).toFixed(0)}`);
     console.log(`- ${r.what}: ${parts.join(', ')}`);
+  }
+  if (TRACE) {
+    console.log('\nOur host calls (BENCH_TRACE): per step, median count and their median total time\n');
+    for (const r of rows) {
+      const parts = Object.entries(r.ours.calls).map(
+        ([n, c]) => `${n} ${median(c.n)} calls ${median(c.ms).toFixed(0)} ms`,
+      );
+      const l = r.ours.load;
+      const load =
+        `app process: CPU ${median(l.map((x) => x.cpuMs)).toFixed(0)} ms, event loop delay mean ` +
+        `${median(l.map((x) => x.loopMeanMs)).toFixed(0)} ms, max ${median(l.map((x) => x.loopMaxMs)).toFixed(0)} ms`;
+      const rest = median(r.ours.besidesCopy);
+      const copy = `our time besides the disk copy ${rest.toFixed(0)} ms`;
+      console.log(`- ${r.what}: ${parts.join(', ')}; ${load}; ${copy}`);
+    }
   }
   return allMet;
 }

@@ -17,6 +17,7 @@ import {
   PATTERN,
   RUN_PREFIX,
   SAMPLES,
+  clearSeries,
   defineSourceVm,
   domainFiles,
   run,
@@ -95,8 +96,7 @@ export async function fullCloneRows(b: BenchApp): Promise<Row[]> {
     // Warm-up, not counted: the first clone of each host makes its connections and loads what loads once.
     for (const k of HOST_KINDS) {
       await sample(`ours-${k}`, `${src.name}-w${k}`, true);
-      ours[k].times.length = 0;
-      for (const s of Object.keys(ours[k].steps)) delete ours[k].steps[s];
+      clearSeries(ours[k]);
     }
     for (let i = 0; i < SAMPLES; i++) {
       for (let j = 0; j < order.length; j++) {
