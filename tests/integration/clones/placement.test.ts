@@ -6,6 +6,7 @@
  * workstation, checked by SHA-256 and defined there, with nothing left behind on kvm-a. Linked clones on
  * kvm-b stand on the template's base, copied there once, recorded, and reused by the next one.
  */
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppErrorData } from '../../../src/shared/domain/errors';
@@ -16,8 +17,11 @@ import {
   removeCloneSource,
   removeDomainAndFiles,
   sha256,
+  tpmDir,
+  treeSums,
   type CloneSource,
 } from '../../helpers/clones';
+import { virsh } from '../../helpers/domains';
 import {
   addLocalHost,
   addSshHost,
@@ -29,7 +33,7 @@ import {
   uniq,
   waitTask,
 } from '../../helpers/provision';
-import { secondHost, sshB, virshB, type SecondHost } from '../../helpers/second-host';
+import { pathOnB, secondHost, sshB, virshB, type SecondHost } from '../../helpers/second-host';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
 
@@ -286,6 +290,44 @@ describe.skipIf(!testbed || !kvmB.host)(`clones to another real host ${kvmB.reas
     } finally {
       removeOnB(b, '-', [base]);
       removeCloneSource(tpl);
+    }
+  });
+
+  it('carries the NVRAM and the TPM state of a UEFI VM to the other host', async () => {
+    const uefi = defineCloneSource({ uefi: true, tpm: true });
+    const name = uniq('qhci-t-clone');
+    onBNames.push(name);
+    try {
+      // The first start makes the NVRAM from its template and the TPM state.
+      virsh('start', uefi.name);
+      virsh('destroy', uefi.name);
+      const vmId = await vmIdOf(t.client, hostOfA, uefi.name);
+      const { taskId } = await t.client.call('vms.clone', {
+        vmId,
+        name,
+        placement: { hostId: hostB, pool: POOL },
+      });
+      const task = await waitTask(t.client, taskId, 180_000);
+      expect(task.state, JSON.stringify(task.error)).toBe('succeeded');
+      expect(task.steps.find((s) => s.name === 'files')?.state).toBe('done');
+
+      const xml = virshB(b, 'dumpxml', name);
+      const uuid = /<uuid>([^<]+)<\/uuid>/.exec(xml)![1]!;
+      const nvram = `/var/lib/libvirt/qemu/nvram/${name}_VARS.fd`;
+      expect(xml).toContain(`>${nvram}</nvram>`);
+      expect(sha256(pathOnB(b, nvram))).toBe(sha256(uefi.nvram!));
+      const tpm = treeSums(pathOnB(b, tpmDir(uuid)));
+      expect(tpm.length).toBeGreaterThan(0);
+      expect(tpm).toEqual(treeSums(tpmDir(uefi.uuid)));
+      // Nothing of it on kvm-a.
+      expect(existsSync(nvram)).toBe(false);
+      expect(existsSync(tpmDir(uuid))).toBe(false);
+      // It starts there with them.
+      virshB(b, 'start', name);
+      virshB(b, 'destroy', name);
+    } finally {
+      onB(b, ['rm', '-rf', '--', `/var/lib/libvirt/qemu/nvram/${name}_VARS.fd`]);
+      removeCloneSource(uefi);
     }
   });
 });
