@@ -79,13 +79,28 @@ export function defineCloneSource(
     virsh('define', join(dir, 'd.xml'));
   } catch (err) {
     for (const f of [base, disk, iso, seed]) rmSync(f, { force: true });
-    virsh('pool-refresh', POOL);
+    refreshPool();
     throw err;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  virsh('pool-refresh', POOL);
+  refreshPool();
   return { name, uuid, base, disk, iso, seed, nvram };
+}
+
+/**
+ * Refreshes the testbed pool, waiting while libvirt refuses because another test's upload into the shared
+ * pool runs ("pool … has asynchronous jobs running"), a minute at most; any other failure is thrown.
+ */
+export function refreshPool(): void {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const r = spawnSync('virsh', ['-c', 'qemu:///system', 'pool-refresh', POOL], { encoding: 'utf8' });
+    if (r.status === 0 || Date.now() > end) return;
+    if (!/asynchronous jobs/.test(r.stderr))
+      throw new Error(`virsh pool-refresh ${POOL}: ${r.stderr.trim()}`);
+    spawnSync('sleep', ['0.2']);
+  }
 }
 
 /** Undefines a domain by name (with its NVRAM) and deletes the files given; whatever is left of them. */
@@ -93,7 +108,11 @@ export function removeDomainAndFiles(name: string, files: readonly string[]): vo
   spawnSync('virsh', ['-c', 'qemu:///system', 'destroy', name]);
   spawnSync('virsh', ['-c', 'qemu:///system', 'undefine', name, '--nvram']);
   for (const f of files) rmSync(f, { force: true });
-  spawnSync('virsh', ['-c', 'qemu:///system', 'pool-refresh', POOL]);
+  try {
+    refreshPool();
+  } catch {
+    // Removal is best effort: what is left shows in the next test's checks.
+  }
 }
 
 export function removeCloneSource(s: CloneSource): void {

@@ -47,12 +47,22 @@ export async function vmClone(ctx: Ctx, args: readonly string[], o: Opts): Promi
   const failed = tasks.filter((t) => t.state !== 'succeeded');
   for (const t of failed) console.error(`qhci: ${t.title}: ${outcomeText(t, new Map())}`);
   if (!ctx.json) {
-    for (const t of tasks.filter((x) => x.state === 'succeeded')) console.log(clonedText(vm.name, t));
+    const hosts = new Map((await ctx.client.call('hosts.list', {})).map((h) => [h.id, h.name]));
+    for (const t of tasks.filter((x) => x.state === 'succeeded')) {
+      console.log(clonedText(vm.name, vm.hostId, hosts, t));
+    }
   }
   return failed.length ? 1 : 0;
 }
 
-function clonedText(source: string, t: Task): string {
-  const r = (t.result ?? {}) as { name?: string; mode?: string };
-  return `Cloned ${source} as ${r.name ?? '?'}${r.mode === 'linked' ? ' (linked)' : ''} (shut off)`;
+/** "Cloned web-01 as web-02 (linked) (shut off)", with " on HOST" when it went to another host. */
+function clonedText(
+  source: string,
+  sourceHost: string | null,
+  hosts: ReadonlyMap<string, string>,
+  t: Task,
+): string {
+  const r = (t.result ?? {}) as { name?: string; mode?: string; hostId?: string };
+  const where = r.hostId && r.hostId !== sourceHost ? ` on ${hosts.get(r.hostId) ?? r.hostId}` : '';
+  return `Cloned ${source} as ${r.name ?? '?'}${r.mode === 'linked' ? ' (linked)' : ''}${where} (shut off)`;
 }

@@ -14,13 +14,15 @@ import {
   removeDomainAndFiles,
   type CloneSource,
 } from '../../helpers/clones';
-import { domainNames, sshHostAddArgs, uniq } from '../../helpers/provision';
+import { domainNames, POOL, POOL_DIR, sshHostAddArgs, uniq } from '../../helpers/provision';
+import { secondHost, sshB, virshB } from '../../helpers/second-host';
 import { backingChain } from '../../helpers/clones';
 import { qemuIo } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
 import { runQhci } from '../../helpers/cli';
 
 const dataDir = tempDir('qhci-cli-clone-');
+const kvmB = secondHost();
 
 const qhci = (args: string[]) => runQhci(dataDir, args);
 
@@ -36,7 +38,7 @@ describe.skipIf(!testbed)(`qhci vm clone on the testbed ${NO_TESTBED}`, () => {
   }, 60_000);
   afterAll(() => {
     for (const n of [name, ...linked]) removeDomainAndFiles(n, cloneFiles(n));
-    removeCloneSource(src);
+    if (src) removeCloneSource(src);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -74,5 +76,25 @@ describe.skipIf(!testbed)(`qhci vm clone on the testbed ${NO_TESTBED}`, () => {
     const refused = qhci(['vm', 'clone', src.name, uniq('qhci-t-clcli'), '--pool', 'qhci-no-such-pool']);
     expect(refused.code).not.toBe(0);
     expect(refused.err).toMatch(/No feasible nodes found.*Node does not have required storage pool/);
+  });
+
+  it.skipIf(!kvmB.host)('places a clone on another host with --host and --pool', () => {
+    const b = kvmB.host!;
+    const there = uniq('qhci-t-clcli');
+    try {
+      expect(qhci(sshHostAddArgs('kvm-b')).code).toBe(0);
+      const r = qhci(['vm', 'clone', src.name, there, '--host', 'kvm-b', '--pool', POOL]);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toContain(`Cloned ${src.name} as ${there} on kvm-b (shut off)`);
+      expect(virshB(b, 'list', '--all', '--name')).toContain(there);
+      expect(domainNames()).not.toContain(there);
+    } finally {
+      try {
+        virshB(b, 'undefine', there);
+      } catch {
+        // not defined
+      }
+      sshB(b, `rm -f -- ${POOL_DIR}/${there}-* ${POOL_DIR}/${src.name}-base-*`);
+    }
   });
 });
