@@ -236,7 +236,8 @@ export async function refuseNoRoom(
     if (d.base && !d.base.path && (await destOps.volumeExists(d.base.pool, d.base.volume))) {
       throw new AppError(
         'CONFLICT',
-        `Pool ${d.base.pool} already has a volume ${d.base.volume} that QHCI did not record as the template's base`,
+        `Pool ${d.base.pool} already has a volume ${d.base.volume} that is not a verified copy of the template's ` +
+          'base yet: another linked clone may be copying it there; try again once it is done',
         'name',
       );
     }
