@@ -122,6 +122,22 @@ describe.skipIf(!testbed)(`a full clone on the real host ${NO_TESTBED}`, () => {
     expect(listed).toMatchObject({ state: 'shutoff', hostId, parentId: srcId, linked: false });
   });
 
+  it('keeps the source locked from a bulk request until its last clone is made', async () => {
+    const before = { xml: dumpxml(src.name), disk: sha256(src.disk), base: sha256(src.base) };
+    const prefix = uniq('qhci-t-clone');
+    const names = [`${prefix}-1`, `${prefix}-2`];
+    clones.push(...names);
+    const r = await t.client.call('vms.clone', { vmId: srcId, name: `${prefix}-{{.Index}}`, count: 2 });
+    // While they run, nothing else may act on the source: another clone of it is refused as busy.
+    const busy = await refusal(t.client.call('vms.clone', { vmId: srcId, name: uniq('qhci-t-clone') }));
+    expect(busy.code).toBe('CONFLICT');
+    expect(busy.message).toContain(`is busy: "Clone VM ${src.name} as ${names[1]}" is running`);
+    const tasks = await Promise.all(r.taskIds.map((id) => waitTask(t.client, id, 120_000)));
+    expect(tasks.map((x) => x.state)).toEqual(['succeeded', 'succeeded']);
+    for (const name of names) expect(qemuIo(cloneFiles(name)[0]!, 'read -P 0xaa 0 64k')).toBe(true);
+    expect({ xml: dumpxml(src.name), disk: sha256(src.disk), base: sha256(src.base) }).toEqual(before);
+  });
+
   it('refuses a running source, saying to shut it down, and makes nothing', async () => {
     virsh('start', src.name);
     try {

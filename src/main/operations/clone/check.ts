@@ -98,7 +98,7 @@ export async function checkStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle
   });
   if (job.mode === 'linked') deps.vms.setParent(job.vmId, vm.id, true);
   deps.events.emit('inventory.changed', { entity: 'vms', projectId: vm.projectId });
-  if (!job.locksSource) {
+  if (src?.template) {
     // The entry above is written before this look: a conversion or deletion of the template that took its
     // lock first is seen here; one that takes it later sees the entry (its linked clones) and refuses.
     const busy = deps.engine.busy(vmLock(vm));

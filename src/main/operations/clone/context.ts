@@ -47,8 +47,9 @@ export interface CloneJob {
   /** The pool of each new disk, in the source's disk order; null: each beside its source disk (same host). */
   readonly pools: readonly string[] | null;
   /**
-   * The task holds the source's own lock (a single full clone of a VM: nothing else touches the source
-   * meanwhile); otherwise it holds the clone's, so clones of one template run at once.
+   * The task holds the source's own lock: the last full clone of a request whose source is not a template.
+   * Held from the request until that last clone is made (the request's tasks run in order), nothing else
+   * touches the source meanwhile. Every other task holds its clone's lock, so clones of a template run at once.
    */
   readonly locksSource: boolean;
   /** The capacity the scheduler booked for it, released when its task ends. */

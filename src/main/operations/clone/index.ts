@@ -112,7 +112,8 @@ function jobsOf(
       mode: input.mode,
       hostId: placed?.hostId ?? vm.hostId,
       pools: placed?.diskPools ?? null,
-      locksSource: input.mode === 'full' && names.length === 1 && !template,
+      // The last task holds the source's lock from the request on; the others run before it, one by one.
+      locksSource: input.mode === 'full' && !template && i === names.length - 1,
       ticketId: reserved?.tickets[i]?.id ?? null,
     };
   });
