@@ -35,6 +35,8 @@ export type CreateUndo = z.infer<typeof CreateUndo>;
 export interface CreateCtx {
   readonly vm: VmOnHost;
   readonly input: SnapshotCreateInput;
+  /** What the request's check read before the task (the check step reads again, one round trip). */
+  readonly checked: VmFacts | null;
   decision: SnapshotDecision | null;
   /** What the snapshot step asks libvirt for (null until the check). */
   plan: SnapshotXmlPlan | null;
@@ -98,7 +100,7 @@ export function decideOrRefuse(read: VmFacts, input: { name?: string; memory: bo
 
 async function check(deps: SnapshotDeps, ctx: CreateCtx, step: StepHandle<CreateUndo>): Promise<void> {
   const ops = await deps.opsFor(ctx.vm.hostId);
-  const read = await readFacts(ops, ctx.vm.uuid, ctx.input.memory);
+  const read = await readFacts(ops, ctx.vm.uuid, ctx.input.memory, ctx.checked ? { since: ctx.checked } : {});
   const d = decideOrRefuse(read, ctx.input);
   ctx.decision = d;
   Object.assign(ctx, snapshotPlan(ctx.vm, ctx.input, read, d));

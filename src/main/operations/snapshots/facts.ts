@@ -2,7 +2,8 @@
  * What decides a snapshot's mode, read from the VM's host now: capabilities, the domain, its state, the
  * names and modes of its snapshots, and the pool its memory would go to. One round trip in the host's virsh
  * session for all but the pool (one more to find it, one to refresh and read its free space when that
- * matters), whatever the number of snapshots.
+ * matters), whatever the number of snapshots; a read again moments later (under the VM's lock) is one
+ * round trip in all.
  */
 import { AppError } from '../../../shared/domain/errors';
 import type { SnapshotMode } from '../../../shared/domain/snapshot';
@@ -39,7 +40,19 @@ function externalSupported(capabilitiesXml: string): boolean {
   return known;
 }
 
-/** The pool that holds a file (null when none does), with its free bytes when `free` (refreshed first). */
+/** The free bytes `pool-info --bytes` reports (0 when it says none). */
+const available = (info: string) => Number(/Available:\s+(\d+)/.exec(info)?.[1] ?? 0);
+
+/** A pool's free bytes, refreshed first (in order in one session; a failed refresh leaves the last). */
+async function freeOf(ops: HostOps, pool: string): Promise<number> {
+  const [, info] = await ops.batch([
+    ['pool-refresh', '--pool', pool],
+    ['pool-info', '--pool', pool, '--bytes'],
+  ]);
+  return available(ok(info, `Cannot read pool ${pool}`));
+}
+
+/** The pool that holds a file (null when none does), with its free bytes when `free`. */
 async function poolOf(
   ops: HostOps,
   path: string,
@@ -48,14 +61,7 @@ async function poolOf(
   const [vp] = await ops.batch([['vol-pool', '--vol', path]]);
   if (!vp!.ok) return null;
   const pool = vp!.out.trim();
-  if (!free) return { pool, free: null };
-  // In order in one session: the free space read after the refresh (whose failure leaves the last one).
-  const [, info] = await ops.batch([
-    ['pool-refresh', '--pool', pool],
-    ['pool-info', '--pool', pool, '--bytes'],
-  ]);
-  const m = /Available:\s+(\d+)/.exec(ok(info, `Cannot read pool ${pool}`));
-  return { pool, free: m ? Number(m[1]) : 0 };
+  return { pool, free: free ? await freeOf(ops, pool) : null };
 }
 
 export interface VmFacts {
@@ -63,49 +69,91 @@ export interface VmFacts {
   readonly domain: ReturnType<typeof parseDomainXml>;
   /** The names of the VM's snapshots now. */
   readonly snapshotNames: readonly string[];
+  /** What a read again moments later reuses when it finds the same (readFacts' `since`). */
+  readonly seen: { readonly domainXml: string; readonly pflash: boolean; readonly home: string | null };
+}
+
+/** The disk whose pool the memory state goes to: the first qcow2 disk, or the first disk. */
+function homeDisk(domain: VmFacts['domain']): string | null {
+  const disks = domain.disks.filter((d) => d.device === 'disk');
+  return (disks.find((d) => d.format === 'qcow2') ?? disks[0])?.source ?? null;
 }
 
 /**
  * Everything the mode decision needs, read from the host now. The pool's free space is read where the
  * decision weighs it (memory asked for a VM that runs) or `poolFree` asks for it (the plan shows it).
+ *
+ * `since`: the same VM's facts read moments ago over the same connection (the request's check, before the
+ * operation reads again under the VM's lock). Capabilities and version are taken from it; the domain is
+ * parsed again only if its XML changed; and the pool of the disk seen then is asked for in the same round
+ * trip, the guess kept only where the fresh domain and vol-pool confirm it. One round trip in all.
  */
 export async function readFacts(
   ops: HostOps,
   uuid: string,
   memoryRequested: boolean,
-  opts: { poolFree?: boolean } = {},
+  opts: { poolFree?: boolean; since?: VmFacts } = {},
 ): Promise<VmFacts> {
-  const [caps, version, xml, state, names, external] = await ops.batch([
-    ['capabilities'],
-    ['version', '--daemon'],
+  const { since } = opts;
+  const guess =
+    since?.seen.home && since.facts.pool
+      ? { path: since.seen.home, pool: since.facts.pool, free: since.facts.poolFreeBytes !== null }
+      : null;
+  const r = await ops.batch([
     ['dumpxml', '--domain', uuid],
     ['domstate', '--domain', uuid],
     ['snapshot-list', '--domain', uuid, '--name'],
     // libvirt's own test of a snapshot's mode: external memory or any external disk (parseSnapshotXml's).
     ['snapshot-list', '--domain', uuid, '--name', '--external'],
+    ...(since ? [] : [['capabilities'], ['version', '--daemon']]),
+    ...(guess ? [['vol-pool', '--vol', guess.path]] : []),
+    ...(guess?.free
+      ? [
+          ['pool-refresh', '--pool', guess.pool],
+          ['pool-info', '--pool', guess.pool, '--bytes'],
+        ]
+      : []),
   ]);
+  const [xml, state, names, external] = r;
+  const [caps, version] = since ? [] : [r[4], r[5]];
+  const [guessPool, , guessInfo] = since ? r.slice(4) : r.slice(6);
   const domainXml = ok(xml, 'Cannot read the domain');
-  const domain = parseDomainXml(domainXml);
+  const same = since?.seen.domainXml === domainXml;
+  const domain = same ? since.domain : parseDomainXml(domainXml);
+  const pflash = same ? since.seen.pflash : domainUsesPflash(domainXml);
   const vmState = ok(state, 'Cannot read the VM state').trim();
   const snapshotNames = lines(ok(names, 'Cannot list the snapshots'));
   const externalNames = new Set(lines(ok(external, 'Cannot list the snapshots')));
-  const disks = domain.disks.filter((d) => d.device === 'disk');
-  const home = disks.find((d) => d.format === 'qcow2') ?? disks[0];
+  const home = homeDisk(domain);
   const free = opts.poolFree === true || (memoryRequested && hasLiveMemory(vmState));
-  const pool = home?.source ? await poolOf(ops, home.source, free) : null;
+  const guessed =
+    guess !== null && home === guess.path && guessPool?.ok === true && guessPool.out.trim() === guess.pool;
+  const fromGuess = async () => {
+    if (!free) return null;
+    return guessInfo ? available(ok(guessInfo, `Cannot read pool ${guess!.pool}`)) : freeOf(ops, guess!.pool);
+  };
+  const pool = guessed
+    ? { pool: guess.pool, free: await fromGuess() }
+    : home
+      ? await poolOf(ops, home, free)
+      : null;
   const facts: SnapshotFacts = {
     disks: domain.disks,
     existingModes: [
       ...new Set(snapshotNames.map((n): SnapshotMode => (externalNames.has(n) ? 'external' : 'internal'))),
     ],
-    externalSupported: externalSupported(ok(caps, 'Cannot read the capabilities')),
-    pflash: domainUsesPflash(domainXml),
-    libvirtVersion: /Running against daemon:\s*(\S+)/.exec(version?.ok ? version.out : '')?.[1] ?? '',
+    externalSupported: since
+      ? since.facts.externalSupported
+      : externalSupported(ok(caps, 'Cannot read the capabilities')),
+    pflash,
+    libvirtVersion: since
+      ? since.facts.libvirtVersion
+      : (/Running against daemon:\s*(\S+)/.exec(version?.ok ? version.out : '')?.[1] ?? ''),
     vmState,
     memoryRequested,
     memoryBytes: domain.memoryBytes,
     pool: pool?.pool ?? null,
     poolFreeBytes: pool?.free ?? null,
   };
-  return { facts, domain, snapshotNames };
+  return { facts, domain, snapshotNames, seen: { domainXml, pflash, home } };
 }

@@ -55,9 +55,10 @@ export function createSnapshotOps(deps: SnapshotDeps) {
     async create(input: SnapshotCreateInput): Promise<{ taskId: string }> {
       const vm = vmOnHost(deps, input.vmId);
       notBusy(vm);
-      decideOrRefuse(await readFacts(await deps.opsFor(vm.hostId), vm.uuid, input.memory), input);
+      const checked = await readFacts(await deps.opsFor(vm.hostId), vm.uuid, input.memory);
+      decideOrRefuse(checked, input);
       const task = engine.start(createOp, meta(vm, `Snapshot ${input.name} of VM ${vm.name}`, input));
-      const ctx: CreateCtx = { vm, input, decision: null, plan: null, files: [] };
+      const ctx: CreateCtx = { vm, input, checked, decision: null, plan: null, files: [] };
       void engine.run(createOp, task, ctx);
       return { taskId: task.id };
     },
