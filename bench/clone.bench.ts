@@ -6,10 +6,12 @@
  *     create -b` + the seed ISO + `virsh define` (target ≤ 1.2×; bench/clone/linked.ts).
  * Ours is a real app (createApp on a temporary data directory) with the libvirt-URI host `local` and the SSH
  * host kvm-a (this machine's libvirtd over loopback) added; each clone runs through its dispatch as a task.
- * BENCH_SAMPLES (default 7) per way; BENCH_HOSTS=local or ssh runs ours on one host kind only; BENCH_PARTS=full
- * or linked runs one part; BENCH_VERBOSE=1 prints each sample as it is taken; BENCH_TRACE=1 also times each
- * of our host calls and puts it down to its step (bench/clone/trace.ts). Everything a run makes (domains,
- * volumes, files) is removed, on failure and on SIGINT too.
+ * BENCH_SAMPLES (default 7) per way; BENCH_HOSTS=local or ssh runs ours on one host kind only;
+ * BENCH_PARTS=full or linked runs one part; BENCH_VERBOSE=1 prints each sample as it is taken. Each of our
+ * host calls is timed and put down to its step (bench/clone/trace.ts; BENCH_TRACE=0 turns that off), so
+ * that the disk copy, which varies with the shared disk from sample to sample, can be set apart from the rest
+ * of our time.
+ * Everything a run makes (domains, volumes, files) is removed, on failure and on SIGINT too.
  *
  *   npm run bench:clone
  */

@@ -2,7 +2,8 @@
  * The full clone of a shut-off VM with a 2 GiB disk holding 1 GiB of data, ways side by side in one run:
  *   ours:       `vms.clone` (mode full) through a real app's dispatch, on the libvirt-URI host and on the SSH
  *               host kvm-a (the same libvirtd), timed from the call until its task has ended;
- *   baseline:   `qemu-img convert -f qcow2 -O qcow2` of the same disk on the host (the copy alone: no domain);
+ *   baseline:   `qemu-img convert -f qcow2 -O qcow2` of the same disk on the host (the copy alone, no
+ *               domain);
  *   beside it:  `virt-clone --auto-clone` (copies the disk through libvirt and defines the clone).
  * Samples alternate, the first way rotating each round; each sample's clone is removed before the next, and
  * `sync` runs before each (not timed) so no sample pays for the write-back of another. The first sample of

@@ -4,10 +4,11 @@
  *   ours:     `vms.clone` (mode linked) through a real app's dispatch, on the libvirt-URI host and on the SSH
  *             host kvm-a (the same libvirtd; there the inventory flag is set directly, as the convert task
  *             ran through the URI host), timed from the call until its task has ended;
- *   baseline: the plain tools on the host: `qemu-img create -f qcow2 -b <template disk> -F qcow2`, the same
- *             seed as ours (a new instance-id, the clone's hostname) written and packed by genisoimage with the
- *             product's arguments straight into the pool's directory, and `virsh define` of the clone's XML
- *             (the template's with a new name, UUID, disk and seed and no MAC, written before the clock starts).
+ *   baseline: the plain tools on the host: `qemu-img create -f qcow2 -b <template disk> -F qcow2`, the
+ *             same seed as ours (a new instance-id, the clone's hostname) written and packed by genisoimage
+ *             with the product's arguments straight into the pool's directory, and `virsh define` of the
+ *             clone's XML (the template's with a new name, UUID, disk and seed and no MAC, written before the
+ *             clock starts).
  * virt-clone has no linked clones (virt-manager 4.1: --reflink only), so nothing is shown beside them.
  * Samples alternate, the first way rotating each round; each sample's clone is removed before the next. The
  * first sample of each way is checked: the clone's disk is an overlay on the template's that reads its data.
@@ -57,7 +58,7 @@ function checkOverlay(disk: string | undefined, template: string, what: string):
     throw new Error(`${what}: ${disk} lacks the template's data`);
 }
 
-/** The template's inactive XML made the clone's: new name, UUID, disk and seed; no MAC (libvirt picks one). */
+/** The template's inactive XML made the clone's: new name, UUID, disk, seed; no MAC (libvirt picks one). */
 function cloneXml(src: SourceVm, name: string, uuid: string, disk: string, seed: string): string {
   return virsh('dumpxml', '--inactive', src.name)
     .replace(`<name>${src.name}</name>`, `<name>${name}</name>`)

@@ -1,16 +1,16 @@
 /**
- * BENCH_TRACE=1: where our clone's time goes below its steps. Every host call the app makes (connect, virsh,
- * a virsh batch, a tool run with exec) through the SSH and libvirt-URI drivers is timed, by wrapping the drivers'
- * methods in this process (the product's code is not changed), and each call is put down to the step it ran
- * in. The report gives, per step, how many calls a clone made and how long they took together, and what the
- * app's process did meanwhile (its CPU time, its event loop's delay).
+ * Where our clone's time goes below its steps (on unless BENCH_TRACE=0). Every host call the app makes
+ * (connect, virsh, a virsh batch, a tool run with exec) through the SSH and libvirt-URI drivers is timed, by
+ * wrapping the drivers' methods in this process (the product's code is not changed), and each call is put
+ * down to the step it ran in. The report gives, per step, how many calls a clone made and how long they took
+ * together, and what the app's process did meanwhile (its CPU time, its event loop's delay).
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { LibvirtDriver } from '../../src/main/hosts/drivers/libvirt';
 import { SshDriver } from '../../src/main/hosts/drivers/ssh';
 import type { Task } from '../../src/shared/domain/provision';
 
-export const TRACE = process.env.BENCH_TRACE === '1';
+export const TRACE = process.env.BENCH_TRACE !== '0';
 
 interface HostCall {
   readonly what: string;
@@ -36,7 +36,7 @@ function nameOf(method: string, args: readonly unknown[]): string {
 
 let installed = false;
 
-/** Wraps the drivers' host calls (once); a no-op unless BENCH_TRACE=1. */
+/** Wraps the drivers' host calls (once); a no-op with BENCH_TRACE=0. */
 export function traceHostCalls(): void {
   if (!TRACE || installed) return;
   installed = true;
