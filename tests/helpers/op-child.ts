@@ -27,17 +27,20 @@ export type ChildOp =
       readonly name: string;
       readonly mode?: 'full' | 'linked';
       readonly placement?: { readonly hostId?: string; readonly pool?: string };
+      readonly count?: number;
     };
 
 const [dataDir, opJson, step, at] = process.argv.slice(2);
-const op = JSON.parse(opJson!) as ChildOp;
+/** nth: the how-manyth time the point comes is the one that kills (a bulk's second clone: 2); default 1. */
+const op = JSON.parse(opJson!) as ChildOp & { readonly nth?: number };
+let seen = 0;
 const app = createApp({
   dataDir: dataDir!,
   migrationsDir: MIGRATIONS_DIR,
   version: 'test',
   reconcile: false,
   checkpoint: (p) => {
-    if (p.step !== step || p.at !== at) return;
+    if (p.step !== step || p.at !== at || ++seen < (op.nth ?? 1)) return;
     writeSync(1, `KILL ${p.kind}:${p.step}:${p.at}\n`);
     process.kill(process.pid, 'SIGKILL');
     // Nothing else may run before the signal lands.
@@ -58,7 +61,13 @@ async function run(): Promise<void> {
   else if (op.op === 'snapshot-revert') await p.snapshots.revert(op.vmId, op.name);
   else if (op.op === 'clone')
     await p.clones.clone(
-      VmCloneInput.parse({ vmId: op.vmId, name: op.name, mode: op.mode, placement: op.placement }),
+      VmCloneInput.parse({
+        vmId: op.vmId,
+        name: op.name,
+        mode: op.mode,
+        placement: op.placement,
+        count: op.count,
+      }),
     );
   else if (op.op === 'template') await p.templates.convert({ vmId: op.vmId, shutDown: op.shutDown ?? false });
   else if (op.op === 'detach') await p.templates.detach({ vmId: op.vmId });

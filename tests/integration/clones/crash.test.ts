@@ -17,7 +17,15 @@ import {
 } from '../../helpers/clones';
 import { crashAt, lastTask, reopen, type Point } from '../../helpers/crash';
 import { virsh } from '../../helpers/domains';
-import { addLocalHost, domainNames, dumpxml, poolVolumes, uniq, waitTask } from '../../helpers/provision';
+import {
+  addLocalHost,
+  domainNames,
+  dumpxml,
+  POOL_DIR,
+  poolVolumes,
+  uniq,
+  waitTask,
+} from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
 
@@ -184,4 +192,60 @@ describe.skipIf(!testbed)(`a crash in a linked clone leaves no orphan ${NO_TESTB
       }
     },
   );
+});
+
+describe.skipIf(!testbed)(`a crash in the middle of a bulk clone ${NO_TESTBED}`, () => {
+  const dataDir = tempDir();
+  let src: CloneSource;
+  let srcId = '';
+  const names: string[] = [];
+
+  beforeAll(async () => {
+    src = defineCloneSource();
+    expect(qemuIo(src.disk, 'write -P 0xaa 0 64k')).toBe(true);
+    const { app, client } = await reopen(dataDir);
+    srcId = await vmIdOf(client, await addLocalHost(client), src.name);
+    app.close();
+  });
+  afterAll(() => {
+    for (const n of names) removeDomainAndFiles(n, cloneFiles(n));
+    removeCloneSource(src);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps the clone made before it; the one cut short and the one not begun leave nothing', async () => {
+    const before = source();
+    const prefix = uniq('qhci-t-clcrash');
+    names.push(...[1, 2, 3].map((i) => `${prefix}-${i}`));
+    // Killed as the second clone's disk is about to be made: the first is done, the third not begun.
+    const op = { op: 'clone' as const, vmId: srcId, name: `${prefix}-{{.Index}}`, count: 3, nth: 2 };
+    expect(await crashAt(dataDir, op, ['volumes', 'undo'])).toBe('KILL vm.clone:volumes:undo');
+    const { app, client } = await reopen(dataDir);
+    try {
+      const tasks = (await client.call('tasks.list', {})).filter((x) => x.kind === 'vm.clone');
+      const byName = (n: string) => tasks.find((x) => x.title.endsWith(` as ${n}`))!;
+      expect(byName(names[0]!)).toMatchObject({ state: 'succeeded' });
+      for (const n of names.slice(1)) expect(byName(n)).toMatchObject({ state: 'failed', interrupted: true });
+      expect(domainNames().filter((n) => n.startsWith(prefix))).toEqual([names[0]]);
+      expect(
+        readdirSync(POOL_DIR)
+          .filter((f) => f.startsWith(prefix))
+          .sort(),
+      ).toEqual([`${names[0]}-cidata.iso`, `${names[0]}-disk0.qcow2`].sort());
+      const listed = (await client.call('vms.list', {})).filter((v) => v.name.startsWith(prefix));
+      expect(listed.map((v) => [v.name, v.state, v.parentId])).toEqual([[names[0], 'shutoff', srcId]]);
+      expect(qemuIo(cloneFiles(names[0]!)[0]!, 'read -P 0xaa 0 64k')).toBe(true);
+      expect(source()).toEqual(before);
+      // The source's lock, held by the last task, was let go with it.
+      const again = await client.call('vms.clone', { vmId: srcId, name: `${prefix}-4` });
+      names.push(`${prefix}-4`);
+      expect((await waitTask(client, again.taskId)).state).toBe('succeeded');
+    } finally {
+      app.close();
+    }
+  });
+
+  function source() {
+    return { xml: dumpxml(src.name), disk: sha256(src.disk), base: sha256(src.base) };
+  }
 });
