@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { virsh } from './domains';
-import { makeIso, POOL, POOL_DIR } from './provision';
+import { POOL, POOL_DIR } from './provision';
 
 export interface CloneSource {
   readonly name: string;
@@ -40,8 +40,8 @@ export function defineCloneSource(
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, size]);
   const backing = opts.hostile ? ['-b', '/etc/hostname', '-F', 'raw'] : ['-b', base, '-F', 'qcow2'];
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', ...backing, disk, size]);
-  const iso = makeIso(`${name}-install.iso`).path;
-  const seed = makeIso(`${name}-cidata.iso`).path;
+  const iso = tinyIso(`${name}-install.iso`);
+  const seed = tinyIso(`${name}-cidata.iso`);
   const cdrom = (file: string, dev: string) =>
     `<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><source file='${file}'/>` +
     `<target dev='${dev}' bus='${bus}'/><readonly/></disk>`;
@@ -100,6 +100,19 @@ export function refreshPool(): void {
     if (!/asynchronous jobs/.test(r.stderr))
       throw new Error(`virsh pool-refresh ${POOL}: ${r.stderr.trim()}`);
     spawnSync('sleep', ['0.2']);
+  }
+}
+
+/** A tiny ISO file in the testbed pool (the pool refreshed once the source is defined). */
+function tinyIso(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'qhci-iso-'));
+  try {
+    writeFileSync(join(dir, 'README'), 'installer\n');
+    const path = join(POOL_DIR, name);
+    execFileSync('genisoimage', ['-quiet', '-V', 'INSTALL', '-o', path, dir]);
+    return path;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
