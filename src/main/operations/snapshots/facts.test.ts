@@ -10,9 +10,13 @@ const fixture = (name: string) => readFileSync(join(REPO_ROOT, 'tests/fixtures/v
 const DOMAIN = fixture('chain-domain.xml');
 const DISK = '/var/lib/libvirt/images/web.qcow2';
 
-/** A host whose virsh answers from a table, recording each round trip's commands. */
+/**
+ * A host whose virsh answers from a table, recording the commands of each round trip (the batches sent
+ * while none was answered yet travel together).
+ */
 function fakeHost(domainXml: string, state = 'running') {
   const trips: string[][] = [];
+  let waiting = 0;
   const answer = (cmd: readonly string[]): BatchResult => {
     const out: Record<string, string> = {
       dumpxml: domainXml,
@@ -29,9 +33,12 @@ function fakeHost(domainXml: string, state = 'running') {
       : { ok: true, out: out[cmd[0]!] ?? '' };
   };
   const ops = {
-    batch: (commands: readonly (readonly string[])[]) => {
-      trips.push(commands.map((c) => c[0]!));
-      return Promise.resolve(commands.map(answer));
+    batch: async (commands: readonly (readonly string[])[]) => {
+      if (waiting++ === 0) trips.push([]);
+      trips.at(-1)!.push(...commands.map((c) => c[0]!));
+      await Promise.resolve();
+      waiting--;
+      return commands.map(answer);
     },
   } as unknown as HostOps;
   return { ops, trips };
@@ -54,6 +61,7 @@ describe('reading what decides a snapshot', () => {
     expect(trips).toEqual([
       ['dumpxml', 'domstate', 'snapshot-list', 'snapshot-list', 'vol-pool', 'pool-refresh', 'pool-info'],
     ]);
+    expect(first.facts.externalSupported).toBe(again.facts.externalSupported);
     expect(again.facts).toEqual(first.facts);
   });
 
@@ -63,7 +71,7 @@ describe('reading what decides a snapshot', () => {
     const moved = DOMAIN.replace(DISK, '/srv/other.qcow2');
     const { ops, trips } = fakeHost(moved);
     const again = await readFacts(ops, 'u', true, { since: before });
-    expect(trips.map((t) => t[0])).toEqual(['dumpxml', 'vol-pool']);
+    expect(trips.map((t) => t.at(-1))).toEqual(['pool-info', 'vol-pool']);
     expect(again.facts.pool).toBeNull();
     expect(again.domain.disks[0]?.source).toBe('/srv/other.qcow2');
   });

@@ -1,9 +1,9 @@
 /**
  * What decides a snapshot's mode, read from the VM's host now: capabilities, the domain, its state, the
- * names and modes of its snapshots, and the pool its memory would go to. One round trip in the host's virsh
- * session for all but the pool (one more to find it, one to refresh and read its free space when that
- * matters), whatever the number of snapshots; a read again moments later (under the VM's lock) is one
- * round trip in all.
+ * names and modes of its snapshots, and the pool its memory would go to. One round trip (over two of the
+ * host's virsh sessions) for all but the pool (one more to find it, one to refresh and read its free space
+ * when that matters), whatever the number of snapshots; a read again moments later (under the VM's lock)
+ * is one round trip in all.
  */
 import { AppError } from '../../../shared/domain/errors';
 import type { SnapshotMode } from '../../../shared/domain/snapshot';
@@ -99,24 +99,30 @@ export async function readFacts(
     since?.seen.home && since.facts.pool
       ? { path: since.seen.home, pool: since.facts.pool, free: since.facts.poolFreeBytes !== null }
       : null;
-  const r = await ops.batch([
-    ['dumpxml', '--domain', uuid],
-    ['domstate', '--domain', uuid],
-    ['snapshot-list', '--domain', uuid, '--name'],
-    // libvirt's own test of a snapshot's mode: external memory or any external disk (parseSnapshotXml's).
-    ['snapshot-list', '--domain', uuid, '--name', '--external'],
-    ...(since ? [] : [['capabilities'], ['version', '--daemon']]),
-    ...(guess ? [['vol-pool', '--vol', guess.path]] : []),
-    ...(guess?.free
-      ? [
-          ['pool-refresh', '--pool', guess.pool],
-          ['pool-info', '--pool', guess.pool, '--bytes'],
-        ]
-      : []),
+  // Two of the host's virsh sessions at once: a session runs its commands one after the other (~1 ms of
+  // libvirtd each), so the read takes about half as long as in one.
+  const [[xml, state, names], [external, ...rest]] = await Promise.all([
+    ops.batch([
+      ['dumpxml', '--domain', uuid],
+      ['domstate', '--domain', uuid],
+      ['snapshot-list', '--domain', uuid, '--name'],
+    ]),
+    ops.batch([
+      // libvirt's own test of a snapshot's mode: external memory or any external disk (parseSnapshotXml's).
+      ['snapshot-list', '--domain', uuid, '--name', '--external'],
+      ...(since ? [] : [['capabilities'], ['version', '--daemon']]),
+      ...(guess ? [['vol-pool', '--vol', guess.path]] : []),
+      // In order in that session: the free space read after the refresh.
+      ...(guess?.free
+        ? [
+            ['pool-refresh', '--pool', guess.pool],
+            ['pool-info', '--pool', guess.pool, '--bytes'],
+          ]
+        : []),
+    ]),
   ]);
-  const [xml, state, names, external] = r;
-  const [caps, version] = since ? [] : [r[4], r[5]];
-  const [guessPool, , guessInfo] = since ? r.slice(4) : r.slice(6);
+  const [caps, version] = since ? [] : rest;
+  const [guessPool, , guessInfo] = since ? rest : [];
   const domainXml = ok(xml, 'Cannot read the domain');
   const same = since?.seen.domainXml === domainXml;
   const domain = same ? since.domain : parseDomainXml(domainXml);
