@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { virsh } from './domains';
@@ -101,6 +101,14 @@ export function refreshPool(): void {
       throw new Error(`virsh pool-refresh ${POOL}: ${r.stderr.trim()}`);
     spawnSync('sleep', ['0.2']);
   }
+}
+
+/**
+ * The files in the testbed pool's directory: what its volumes are, read without the pool refresh that libvirt
+ * refuses while another test's upload into the shared pool runs.
+ */
+export function poolFiles(): string[] {
+  return readdirSync(POOL_DIR);
 }
 
 /** A tiny ISO file in the testbed pool (the pool refreshed once the source is defined). */

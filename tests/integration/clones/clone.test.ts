@@ -16,6 +16,7 @@ import { startTestApp, type TestApp } from '../../helpers/app';
 import {
   cloneFiles,
   defineCloneSource,
+  poolFiles,
   imgInfo,
   removeCloneSource,
   removeDomainAndFiles,
@@ -25,7 +26,7 @@ import {
   type CloneSource,
 } from '../../helpers/clones';
 import { virsh } from '../../helpers/domains';
-import { addLocalHost, domainNames, dumpxml, poolVolumes, uniq, waitTask } from '../../helpers/provision';
+import { addLocalHost, domainNames, dumpxml, uniq, waitTask } from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
 
@@ -52,7 +53,7 @@ describe.skipIf(!testbed)(`a full clone on the real host ${NO_TESTBED}`, () => {
   const ours = (n: string) => n.startsWith('qhci-t-clone') || n.startsWith('qhci-t-clsrc');
   const state = () => ({
     domains: domainNames().filter(ours).sort(),
-    volumes: poolVolumes().filter(ours).sort(),
+    volumes: poolFiles().filter(ours).sort(),
   });
 
   beforeAll(async () => {

@@ -11,12 +11,13 @@ import { startTestApp, type TestApp } from '../../helpers/app';
 import {
   cloneFiles,
   defineCloneSource,
+  poolFiles,
   removeCloneSource,
   removeDomainAndFiles,
   sha256,
   type CloneSource,
 } from '../../helpers/clones';
-import { addSshHost, domainNames, dumpxml, poolVolumes, uniq, waitTask } from '../../helpers/provision';
+import { addSshHost, domainNames, dumpxml, uniq, waitTask } from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
 
@@ -68,7 +69,7 @@ describe.skipIf(!testbed)(`the SSH connection cut while a clone copies ${NO_TEST
     expect(task.error?.message).toMatch(/connection|closed|lost|ended|reach/i);
     // The copy that went on without its connection ends; its volume was deleted under it.
     while ((await hostProcesses(copying)) > 0) await sleep(100);
-    expect(poolVolumes().filter((v) => v.startsWith(name))).toEqual([]);
+    expect(poolFiles().filter((v) => v.startsWith(name))).toEqual([]);
     expect(domainNames()).not.toContain(name);
     expect((await t.client.call('vms.list', {})).some((v) => v.name === name)).toBe(false);
     expect({ xml: dumpxml(src!.name), disk: sha256(src!.disk) }).toEqual(before);

@@ -10,6 +10,7 @@ import { tempDir } from '../../helpers/app';
 import {
   cloneFiles,
   defineCloneSource,
+  poolFiles,
   removeCloneSource,
   removeDomainAndFiles,
   sha256,
@@ -17,15 +18,7 @@ import {
 } from '../../helpers/clones';
 import { crashAt, lastTask, reopen, type Point } from '../../helpers/crash';
 import { virsh } from '../../helpers/domains';
-import {
-  addLocalHost,
-  domainNames,
-  dumpxml,
-  POOL_DIR,
-  poolVolumes,
-  uniq,
-  waitTask,
-} from '../../helpers/provision';
+import { addLocalHost, domainNames, dumpxml, POOL_DIR, uniq, waitTask } from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
 
@@ -71,7 +64,7 @@ describe.skipIf(!testbed)(`a crash in a clone leaves no orphan ${NO_TESTBED}`, (
       const task = await lastTask(client, 'vm.clone');
       expect(task).toMatchObject({ state: 'failed', interrupted: true });
       expect(domainNames()).not.toContain(name);
-      expect(poolVolumes().filter((v) => v.startsWith(name))).toEqual([]);
+      expect(poolFiles().filter((v) => v.startsWith(name))).toEqual([]);
       expect((await client.call('vms.list', {})).some((v) => v.name === name)).toBe(false);
       expect(source()).toEqual(before);
     } finally {
@@ -131,7 +124,7 @@ describe.skipIf(!testbed)(`a crash in a clone of a UEFI VM with a TPM ${NO_TESTB
       expect(existsSync(`/var/lib/libvirt/qemu/nvram/${name}_VARS.fd`)).toBe(false);
       expect(readdirSync('/var/lib/libvirt/swtpm').sort()).toEqual(tpmBefore);
       expect(domainNames()).not.toContain(name);
-      expect(poolVolumes().filter((v) => v.startsWith(name))).toEqual([]);
+      expect(poolFiles().filter((v) => v.startsWith(name))).toEqual([]);
     } finally {
       app.close();
     }
@@ -182,7 +175,7 @@ describe.skipIf(!testbed)(`a crash in a linked clone leaves no orphan ${NO_TESTB
       try {
         expect(await lastTask(client, 'vm.clone')).toMatchObject({ state: 'failed', interrupted: true });
         expect(domainNames()).not.toContain(name);
-        expect(poolVolumes().filter((v) => v.startsWith(name))).toEqual([]);
+        expect(poolFiles().filter((v) => v.startsWith(name))).toEqual([]);
         expect((await client.call('vms.list', {})).some((v) => v.name === name)).toBe(false);
         // Nothing stands on the template any more: it could be deleted.
         expect(app.repos.vms.linkedChildren(srcId)).toEqual([]);

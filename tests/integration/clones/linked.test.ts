@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppErrorData } from '../../../src/shared/domain/errors';
@@ -19,18 +19,16 @@ import {
   cloneFiles,
   defineCloneSource,
   imgInfo,
+  poolFiles,
   removeCloneSource,
   removeDomainAndFiles,
   sha256,
   type CloneSource,
 } from '../../helpers/clones';
 import { virsh } from '../../helpers/domains';
-import { addLocalHost, domainNames, dumpxml, POOL_DIR, uniq, waitTask } from '../../helpers/provision';
+import { addLocalHost, domainNames, dumpxml, uniq, waitTask } from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
-
-/** The pool's files (not libvirt's list: a pool refresh is refused while other tests upload into it). */
-const poolFiles = () => readdirSync(POOL_DIR);
 
 describe.skipIf(!testbed)(`linked and bulk clones on the real host ${NO_TESTBED}`, () => {
   let t: TestApp;
