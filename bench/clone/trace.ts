@@ -14,6 +14,8 @@ export const TRACE = process.env.BENCH_TRACE !== '0';
 
 interface HostCall {
   readonly what: string;
+  /** The disk copy itself: qemu-img convert, run as it is or inside a shell script. */
+  readonly copy: boolean;
   /** Epoch ms, as the task log's times. */
   readonly start: number;
   readonly ms: number;
@@ -34,6 +36,14 @@ function nameOf(method: string, args: readonly unknown[]): string {
   return argv[0] ?? '?';
 }
 
+/** Whether an exec runs qemu-img convert (as its program, or in a `sh -c` script). */
+function isCopy(method: string, args: readonly unknown[]): boolean {
+  if (method !== 'exec') return false;
+  const argv = args[0] as readonly string[];
+  if (argv[0] === 'qemu-img') return argv[1] === 'convert';
+  return argv[0] === 'sh' && argv[1] === '-c' && /\bqemu-img\s+convert\b/.test(argv[2] ?? '');
+}
+
 let installed = false;
 
 /** Wraps the drivers' host calls (once); a no-op with BENCH_TRACE=0. */
@@ -47,7 +57,13 @@ export function traceHostCalls(): void {
       proto[method] = function (this: unknown, ...args: unknown[]) {
         const start = Date.now();
         const t0 = performance.now();
-        const done = () => calls.push({ what: nameOf(method, args), start, ms: performance.now() - t0 });
+        const done = () =>
+          calls.push({
+            what: nameOf(method, args),
+            copy: isCopy(method, args),
+            start,
+            ms: performance.now() - t0,
+          });
         return orig.apply(this, args).finally(done);
       };
     }
@@ -56,9 +72,6 @@ export function traceHostCalls(): void {
 
 /** Per step: the calls' count and total ms of each traced clone. */
 export type CallsByStep = Record<string, { n: number[]; ms: number[] }>;
-
-/** The disk copy itself: the shell that runs qemu-img convert on the host. */
-const isCopy = (c: HostCall) => c.what.startsWith("sh -c 'qemu-img");
 
 /**
  * Puts the calls made since `since` (epoch ms) down to the task's steps (before its first step: the call's
@@ -88,7 +101,7 @@ export function takeCalls(task: Task, since: number, into: CallsByStep, verbose:
     e.n.push(s.n);
     e.ms.push(s.ms);
   }
-  return mine.filter(isCopy).reduce((n, c) => n + c.ms, 0);
+  return mine.filter((c) => c.copy).reduce((n, c) => n + c.ms, 0);
 }
 
 /** What this process itself did while a clone ran: its CPU time and how late its event loop ran. */
