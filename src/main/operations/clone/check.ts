@@ -55,7 +55,13 @@ export async function checkStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle
   await refuseTakenNames(deps, destOps, { hostId: job.hostId, projectId: vm.projectId }, [job.name]);
   const xml = await sourceXml(srcOps, vm.uuid);
   const facts = cloneFacts(xml);
-  const disks = await planCloneDisks(deps, vm, await sourceDisks(srcOps, xml), job, destOps);
+  const src = deps.vms.get(vm.id);
+  // A template's disks never change: what the request read of them stands while its XML is the same.
+  const read =
+    src?.template && ctx.known?.xml === xml
+      ? ctx.known.disks
+      : await sourceDisks(srcOps, xml, { required: job.mode === 'full' || cross });
+  const disks = await planCloneDisks(deps, vm, read, job, destOps);
   await refuseNoRoom(destOps, cross ? srcOps : null, disks);
   const pool = disks[0]?.pool ?? null;
   if (!pool && facts.disks.some((d) => d.seed)) {
@@ -78,7 +84,6 @@ export async function checkStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle
     tpmFrom,
     eject,
   };
-  const src = deps.vms.get(vm.id);
   step.addUndo({ type: 'vm', vmId: job.vmId, name: job.name });
   deps.vms.insertCreating({
     id: job.vmId,

@@ -20,6 +20,7 @@ import type { CloneFacts } from '../../virt/clone-xml';
 import type { HostOps } from '../host-ops';
 import { describeHostUndo, HostUndo, hostUndoer } from '../host-undo';
 import type { VmOnHost } from '../snapshots/context';
+import type { SourceDisk } from './plan';
 
 export interface CloneDeps {
   readonly vms: VmsRepo;
@@ -110,6 +111,8 @@ export interface ClonePlan {
 export interface CloneCtx {
   readonly source: VmOnHost;
   readonly job: CloneJob;
+  /** What the request read of a template source: its disks, reused while its XML is the same. */
+  readonly known: { readonly xml: string; readonly disks: readonly SourceDisk[] } | null;
   plan: ClonePlan | null;
   seedPath: string | null;
 }

@@ -157,7 +157,9 @@ export function createCloneOps(deps: CloneDeps) {
       const srcOps = await deps.opsFor(vm.hostId);
       await refuseUnlessShutOff(srcOps, vm);
       const xml = await sourceXml(srcOps, vm.uuid);
-      const disks = await sourceDisks(srcOps, xml);
+      const disks = await sourceDisks(srcOps, xml, {
+        required: input.mode === 'full' || input.placement !== undefined,
+      });
       const reserved = input.placement ? placeClones(deps, src, xml, disks, input) : null;
       const jobs = jobsOf(input, vm, src.template, names, reserved);
       let tasks: TaskHandle<CloneUndo>[];
@@ -168,7 +170,8 @@ export function createCloneOps(deps: CloneDeps) {
         reserved?.release();
         throw err;
       }
-      const ctxs = jobs.map((job): CloneCtx => ({ source: vm, job, plan: null, seedPath: null }));
+      const known = src.template ? { xml, disks } : null;
+      const ctxs = jobs.map((job): CloneCtx => ({ source: vm, job, known, plan: null, seedPath: null }));
       deps.engine.track(
         (async () => {
           for (const [i, task] of tasks.entries()) await deps.engine.run(op, task, ctxs[i]!);

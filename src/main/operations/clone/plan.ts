@@ -77,10 +77,12 @@ async function poolOf(ops: HostOps, path: string): Promise<string | null> {
   }
 }
 
+/** A disk's virtual size and, when asked, what a qcow2 copy of its whole chain needs (`qemu-img measure`). */
 async function measure(
   ops: HostOps,
   path: string,
   format: string,
+  required: boolean,
 ): Promise<{ virtual: number; required: number }> {
   const info = JSON.parse(
     await onHost(
@@ -89,6 +91,7 @@ async function measure(
       `Cannot read ${path}`,
     ),
   ) as { 'virtual-size': number };
+  if (!required) return { virtual: info['virtual-size'], required: 0 };
   const m = JSON.parse(
     await onHost(
       ops,
@@ -99,8 +102,16 @@ async function measure(
   return { virtual: info['virtual-size'], required: m.required };
 }
 
-/** The source's writable disks, measured on its host (refused when one cannot be cloned). */
-export async function sourceDisks(ops: HostOps, xml: string): Promise<SourceDisk[]> {
+/**
+ * The source's writable disks, read on its host (refused when one cannot be cloned). `required`: measure what
+ * a copy of each needs (a full clone, or a disk or base that may travel); an overlay on the host needs no more
+ * than its own first bytes.
+ */
+export async function sourceDisks(
+  ops: HostOps,
+  xml: string,
+  opts: { readonly required: boolean },
+): Promise<SourceDisk[]> {
   const facts = cloneFacts(xml);
   if (facts.refusal) throw new AppError('UNSUPPORTED', facts.refusal, 'vmId');
   const copies = facts.disks.filter((d) => d.copy);
@@ -114,7 +125,7 @@ export async function sourceDisks(ops: HostOps, xml: string): Promise<SourceDisk
         'vmId',
       );
     }
-    const size = await measure(ops, d.source!, d.format);
+    const size = await measure(ops, d.source!, d.format, opts.required);
     out.push({
       target: d.target,
       source: d.source!,
