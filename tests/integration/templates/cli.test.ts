@@ -4,9 +4,7 @@
  * and `vm start` speak of the template.
  */
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/app';
 import { runQhci } from '../../helpers/cli';
@@ -18,17 +16,18 @@ import {
   type CloneSource,
 } from '../../helpers/clones';
 import { reopen } from '../../helpers/crash';
-import { defineXml, virsh } from '../../helpers/domains';
-import { POOL, POOL_DIR, sshHostAddArgs } from '../../helpers/provision';
+import { virsh } from '../../helpers/domains';
+import { sshHostAddArgs } from '../../helpers/provision';
 import { qemuIo } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
+import { defineOverlayVm } from '../../helpers/templates';
 
 const dataDir = tempDir('qhci-cli-template-');
 const qhci = (args: string[]) => runQhci(dataDir, args);
 
 describe.skipIf(!testbed)(`qhci vm template and vm detach on the testbed ${NO_TESTBED}`, () => {
   let src: CloneSource;
-  const link = { name: `qhci-t-tmcli-${randomUUID().slice(0, 6)}`, disk: '' };
+  let link = { name: '', disk: '' };
 
   beforeAll(() => {
     src = defineCloneSource();
@@ -58,13 +57,7 @@ describe.skipIf(!testbed)(`qhci vm template and vm detach on the testbed ${NO_TE
   });
 
   it('detaches a linked clone, and refuses one that is not linked', async () => {
-    link.disk = join(POOL_DIR, `${link.name}-disk0.qcow2`);
-    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', src.disk, '-F', 'qcow2', link.disk]);
-    defineXml(`<domain type='qemu'><name>${link.name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
-      <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/><source file='${link.disk}'/><target dev='vda' bus='virtio'/></disk>
-      </devices></domain>`);
-    virsh('pool-refresh', POOL);
+    link = defineOverlayVm(src.disk, 'qhci-t-tmcli');
     expect(qhci(['host', 'sync', 'kvm-a']).code).toBe(0);
     const { app } = await reopen(dataDir);
     try {

@@ -7,12 +7,9 @@
  * - while "detach" rebases a linked clone's disk: the task fails; whether qemu-img, left without its
  *   connection, finished on the host or not, the clone's data is whole, and the next detach ends the job.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SshDriver } from '../../../src/main/hosts/drivers/ssh';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import {
   defineCloneSource,
@@ -21,29 +18,21 @@ import {
   removeDomainAndFiles,
   type CloneSource,
 } from '../../helpers/clones';
-import { defineXml, virsh } from '../../helpers/domains';
-import { addSshHost, POOL, POOL_DIR, waitTask } from '../../helpers/provision';
+import { virsh } from '../../helpers/domains';
+import { addSshHost, waitTask } from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
+import { cutSsh, defineOverlayVm, hostProcesses } from '../../helpers/templates';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Processes on the host (kvm-a is this machine's sshd) whose command line matches. */
-const hostProcesses = (pattern: string) =>
-  new Promise<number>((resolve) =>
-    execFile('pgrep', ['-f', pattern], (_err, out) => resolve(out.split('\n').filter(Boolean).length)),
-  );
 
 describe.skipIf(!testbed)(`the SSH connection cut in a template operation ${NO_TESTBED}`, () => {
   let t: TestApp;
   let hostId = '';
   let src: CloneSource;
   let srcId = '';
-  const link = { name: `qhci-t-tmcut-${randomUUID().slice(0, 6)}`, disk: '' };
-  const cut = async () => {
-    const conn = ((await t.app.hosts.driverFor(hostId)) as SshDriver).conn;
-    (conn as unknown as { client: { _sock: { destroy(): void } } }).client._sock.destroy();
-  };
+  let link = { name: '', disk: '' };
+  const cut = () => cutSsh(t.app, hostId);
 
   beforeAll(async () => {
     src = defineCloneSource({ size: '1G' });
@@ -89,13 +78,7 @@ describe.skipIf(!testbed)(`the SSH connection cut in a template operation ${NO_T
   it('detach: cut while qemu-img rebases; the data is whole, and detach again finishes', async () => {
     const conv = await t.client.call('vms.convertToTemplate', { vmId: srcId, shutDown: false });
     expect((await waitTask(t.client, conv.taskId)).state).toBe('succeeded');
-    link.disk = join(POOL_DIR, `${link.name}-disk0.qcow2`);
-    spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', src.disk, '-F', 'qcow2', link.disk]);
-    defineXml(`<domain type='qemu'><name>${link.name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
-      <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/><source file='${link.disk}'/><target dev='vda' bus='virtio'/></disk>
-      </devices></domain>`);
-    virsh('pool-refresh', POOL);
+    link = defineOverlayVm(src.disk, 'qhci-t-tmcut');
     const linkId = await vmIdOf(t.client, hostId, link.name);
     t.app.repos.vms.setParent(linkId, srcId, true);
 

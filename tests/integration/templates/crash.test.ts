@@ -4,9 +4,7 @@
  * interrupted detach failed with the clone still linked and its data whole; both can then run to the end.
  */
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/app';
 import {
@@ -17,10 +15,10 @@ import {
   type CloneSource,
 } from '../../helpers/clones';
 import { crashAt, lastTask, reopen, type Point } from '../../helpers/crash';
-import { defineXml, virsh } from '../../helpers/domains';
-import { addLocalHost, POOL, POOL_DIR, waitTask } from '../../helpers/provision';
+import { addLocalHost, waitTask } from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
+import { defineOverlayVm } from '../../helpers/templates';
 
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
@@ -29,7 +27,7 @@ describe.skipIf(!testbed)(`a crash while making or detaching from a template ${N
   let src: CloneSource;
   let srcId = '';
   let hostId = '';
-  const link = { name: `qhci-t-tmcrash-${randomUUID().slice(0, 6)}`, disk: '' };
+  let link: { name: string; disk: string } | null = null;
 
   beforeAll(async () => {
     src = defineCloneSource();
@@ -41,7 +39,7 @@ describe.skipIf(!testbed)(`a crash while making or detaching from a template ${N
     app.close();
   });
   afterAll(() => {
-    if (link.disk) removeDomainAndFiles(link.name, [link.disk]);
+    if (link) removeDomainAndFiles(link.name, [link.disk]);
     execFileSync('chmod', ['u+w', src.disk]);
     removeCloneSource(src);
     rmSync(dataDir, { recursive: true, force: true });
@@ -76,13 +74,7 @@ describe.skipIf(!testbed)(`a crash while making or detaching from a template ${N
   });
 
   it('detach killed as it rebases: still linked, data whole; detach again finishes', async () => {
-    link.disk = join(POOL_DIR, `${link.name}-disk0.qcow2`);
-    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', src.disk, '-F', 'qcow2', link.disk]);
-    defineXml(`<domain type='qemu'><name>${link.name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
-      <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/><source file='${link.disk}'/><target dev='vda' bus='virtio'/></disk>
-      </devices></domain>`);
-    virsh('pool-refresh', POOL);
+    link = defineOverlayVm(src.disk, 'qhci-t-tmcrash');
     let linkId = '';
     {
       const { app, client } = await reopen(dataDir);

@@ -6,10 +6,9 @@
  * being deleted, the refusal naming it; detaching it rebases its disk onto nothing with the template's data
  * in it, after which the template can go — its disk with it, never the base below.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppErrorData } from '../../../src/shared/domain/errors';
 import { startTestApp, type TestApp } from '../../helpers/app';
@@ -21,8 +20,9 @@ import {
   sha256,
   type CloneSource,
 } from '../../helpers/clones';
-import { defineXml, virsh } from '../../helpers/domains';
-import { addLocalHost, POOL, POOL_DIR, waitTask } from '../../helpers/provision';
+import { virsh } from '../../helpers/domains';
+import { defineOverlayVm } from '../../helpers/templates';
+import { addLocalHost, waitTask } from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
 
@@ -35,19 +35,6 @@ async function refusal(p: Promise<unknown>) {
   );
   if (!isAppErrorData(err)) throw new Error(`expected a refusal, got ${String(err)}`);
   return err;
-}
-
-/** A domain whose disk is a qcow2 overlay on `base` (a linked clone made with the plain tools). */
-function defineOverlayVm(base: string): { name: string; disk: string } {
-  const name = `qhci-t-tmlink-${randomUUID().slice(0, 6)}`;
-  const disk = join(POOL_DIR, `${name}-disk0.qcow2`);
-  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', disk]);
-  defineXml(`<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/>
-  <target dev='vda' bus='virtio'/></disk></devices></domain>`);
-  virsh('pool-refresh', POOL);
-  return { name, disk };
 }
 
 describe.skipIf(!testbed)(`templates on the real host ${NO_TESTBED}`, () => {

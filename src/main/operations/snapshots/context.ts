@@ -39,6 +39,21 @@ export function vmOnHost(deps: SnapshotDeps, vmId: string): VmOnHost {
 /** The VM's lock: one operation on it at a time (snapshots, power, deletion), in any process. */
 export const vmLock = (vm: VmOnHost): Lock => ({ key: `vm:${vm.id}`, label: `VM ${vm.name}` });
 
+/** A task on the VM under its lock, as the VM's operations start theirs. */
+export const vmTaskMeta = (vm: VmOnHost, title: string, input: unknown) => ({
+  projectId: vm.projectId,
+  title,
+  target: { type: 'vm', id: vm.id },
+  input,
+  lock: vmLock(vm),
+});
+
+/** Refuses at once while an operation holds the VM's lock (in any process). */
+export function refuseBusy(engine: Engine, vm: VmOnHost): void {
+  const busy = engine.busy(vmLock(vm));
+  if (busy) throw busy;
+}
+
 /** After a change: the VM's pools' free space is read back in the background (drain() waits for it). */
 export function changed(deps: SnapshotDeps, vm: VmOnHost, pools: readonly (string | null)[] = []): void {
   const named = pools.filter((p): p is string => p !== null);

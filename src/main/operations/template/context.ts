@@ -4,20 +4,11 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../../shared/domain/errors';
-import type { HostInventoryRepo } from '../../inventory/host-inventory.repo';
-import type { VmsRepo } from '../../inventory/vms.repo';
-import type { AppEvents } from '../../services/events';
-import type { HostsService } from '../../services/hosts';
-import type { Engine, Undoer } from '../../tasks/engine';
+import type { Undoer } from '../../tasks/engine';
 import type { HostOps } from '../host-ops';
+import type { SnapshotDeps } from '../snapshots/context';
 
-export interface TemplateDeps {
-  readonly vms: VmsRepo;
-  readonly hostInventory: HostInventoryRepo;
-  readonly hostsService: HostsService;
-  readonly events: AppEvents;
-  readonly opsFor: (hostId: string) => Promise<HostOps>;
-  readonly engine: Engine;
+export interface TemplateDeps extends SnapshotDeps {
   /** How long a guest gets to shut down before the conversion gives up (default 3 min). */
   readonly shutdownTimeoutMs?: number;
 }

@@ -7,7 +7,7 @@
 import { AppError } from '../../../shared/domain/errors';
 import type { VmConvertToTemplateInput, VmDetachInput } from '../../../shared/domain/template';
 import type { VmsRepo } from '../../inventory/vms.repo';
-import { vmLock, vmOnHost, type VmOnHost } from '../snapshots/context';
+import { refuseBusy, vmOnHost, vmTaskMeta } from '../snapshots/context';
 import type { TemplateDeps } from './context';
 import { convertOperation, convertRefusal, type ConvertCtx } from './convert';
 import { detachOperation, linkedDisks, type DetachCtx } from './detach';
@@ -32,24 +32,13 @@ export function createTemplateOps(deps: TemplateDeps) {
   const { engine } = deps;
   const convertOp = engine.register(convertOperation(deps));
   const detachOp = engine.register(detachOperation(deps));
-  const meta = (vm: VmOnHost, title: string, input: unknown) => ({
-    projectId: vm.projectId,
-    title,
-    target: { type: 'vm', id: vm.id },
-    input,
-    lock: vmLock(vm),
-  });
-  const notBusy = (vm: VmOnHost) => {
-    const busy = engine.busy(vmLock(vm));
-    if (busy) throw busy;
-  };
   return {
     /** Makes the VM a template, as a task; a running VM is shut down only with input.shutDown. */
     async convert(input: VmConvertToTemplateInput): Promise<{ taskId: string }> {
       const vm = vmOnHost(deps, input.vmId);
-      notBusy(vm);
+      refuseBusy(engine, vm);
       await convertRefusal(deps, await deps.opsFor(vm.hostId), vm, input.shutDown);
-      const task = engine.start(convertOp, meta(vm, `Convert VM ${vm.name} to a template`, input));
+      const task = engine.start(convertOp, vmTaskMeta(vm, `Convert VM ${vm.name} to a template`, input));
       const ctx: ConvertCtx = { vm, input, files: [] };
       void engine.run(convertOp, task, ctx);
       return { taskId: task.id };
@@ -57,9 +46,9 @@ export function createTemplateOps(deps: TemplateDeps) {
     /** Turns a linked clone into a full VM of its own, as a task. */
     async detach(input: VmDetachInput): Promise<{ taskId: string }> {
       const vm = vmOnHost(deps, input.vmId);
-      notBusy(vm);
+      refuseBusy(engine, vm);
       await linkedDisks(deps, await deps.opsFor(vm.hostId), vm);
-      const task = engine.start(detachOp, meta(vm, `Detach VM ${vm.name} from its template`, input));
+      const task = engine.start(detachOp, vmTaskMeta(vm, `Detach VM ${vm.name} from its template`, input));
       const ctx: DetachCtx = { vm, disks: [] };
       void engine.run(detachOp, task, ctx);
       return { taskId: task.id };
