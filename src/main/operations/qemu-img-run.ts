@@ -1,8 +1,10 @@
 /**
  * A long qemu-img command on a host (convert, rebase) with its own progress: `-p` output goes to a private
- * file on the host, read back while the command runs. The shell removes that file itself, even when the app
- * lost its connection meanwhile.
+ * file on the host, read back while the command runs. The shell makes that file (umask 077, refusing one
+ * that exists) and removes it itself, even when the app lost its connection meanwhile. The poll stops the
+ * moment the command ends: no sleep, no last read is waited for.
  */
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/domain/errors';
 import type { HostOps } from './host-ops';
 
@@ -15,6 +17,33 @@ export function qemuImgProgress(out: string): number | null {
   return last ? Math.min(1, Number(last[1]) / 100) : null;
 }
 
+/** A loop that reads progress every POLL_MS until stopped; stop() ends it at once. */
+function progressPoll(read: () => Promise<number | null>, onFraction: (f: number) => void) {
+  let running = true;
+  let wake = (): void => undefined;
+  const done = (async () => {
+    while (running) {
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, POLL_MS);
+        wake = () => {
+          clearTimeout(timer);
+          r();
+        };
+      });
+      if (!running) break;
+      const f = await read().catch(() => null);
+      if (running && f !== null) onFraction(f);
+    }
+  })();
+  return {
+    stop(): Promise<void> {
+      running = false;
+      wake();
+      return done;
+    },
+  };
+}
+
 /**
  * Runs `qemu-img ARGS` on the host (ARGS must carry -p), reporting its progress as a fraction; its failure
  * is a HOST_ERROR that starts with `what`.
@@ -25,26 +54,20 @@ export async function runQemuImg(
   what: string,
   onFraction: (f: number) => void,
 ): Promise<void> {
-  const mk = await ops.driver.exec(['mktemp']);
-  if (mk.code !== 0)
-    throw new AppError('HOST_ERROR', `Cannot make a temporary file on the host: ${mk.stderr}`);
-  const log = mk.stdout.trim();
-  let running = true;
-  const poll = (async () => {
-    while (running) {
-      await new Promise((r) => setTimeout(r, POLL_MS));
-      const r = await ops.driver.exec(['tail', '-c', '256', '--', log]).catch(() => null);
-      const f = r ? qemuImgProgress(r.stdout) : null;
-      if (running && f !== null) onFraction(f);
-    }
-  })();
+  const log = `/tmp/qhci-qemu-img-${randomUUID()}`;
+  const poll = progressPoll(async () => {
+    const r = await ops.driver.exec(['tail', '-c', '256', '--', log]);
+    return qemuImgProgress(r.stdout);
+  }, onFraction);
   try {
-    const script = 'log=$1; shift; qemu-img "$@" >"$log"; r=$?; rm -f -- "$log"; exit $r';
+    const script =
+      'log=$1; shift; umask 077; set -C; : >"$log" || exit 125; set +C; ' +
+      'qemu-img "$@" >"$log"; r=$?; rm -f -- "$log"; exit $r';
     const r = await ops.driver.exec(['sh', '-c', script, 'sh', log, ...args], { timeoutMs: 24 * 3600_000 });
     if (r.code !== 0) throw new AppError('HOST_ERROR', `${what}: ${(r.stderr || r.stdout).trim()}`);
   } finally {
-    running = false;
-    await poll;
-    await ops.driver.exec(['rm', '-f', '--', log]).catch(() => undefined);
+    await poll.stop();
+    // The shell removed it; this is for a shell that lost its connection before it could (not waited for).
+    void ops.driver.exec(['rm', '-f', '--', log]).catch(() => undefined);
   }
 }
