@@ -330,4 +330,37 @@ describe.skipIf(!testbed || !kvmB.host)(`clones to another real host ${kvmB.reas
       removeCloneSource(uefi);
     }
   });
+
+  it('places each clone of a bulk where the scheduler says, on either host', async () => {
+    const prefix = uniq('qhci-t-clone');
+    const names = [1, 2, 3].map((i) => `${prefix}-${i}`);
+    onBNames.push(...names);
+    try {
+      const r = await t.client.call('vms.clone', {
+        vmId: srcId,
+        name: `${prefix}-{{.Index}}`,
+        count: 3,
+        placement: { pool: POOL, strategy: 'spread' },
+      });
+      const tasks = await Promise.all(r.taskIds.map((id) => waitTask(t.client, id, 180_000)));
+      expect(tasks.map((x) => x.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      const listed = await t.client.call('vms.list', {});
+      for (const [i, task] of tasks.entries()) {
+        const hostId = task.result!.hostId as string;
+        expect([hostOfA, hostB]).toContain(hostId);
+        expect(listed.find((v) => v.name === names[i])).toMatchObject({ hostId, parentId: srcId });
+        const disk = cloneFiles(names[i]!)[0]!;
+        if (hostId === hostB) {
+          expect(virshB(b, 'list', '--all', '--name')).toContain(names[i]);
+          expect(readsOnB(b, disk, 'read -P 0xaa 0 64k')).toBe(true);
+          expect(domainNames()).not.toContain(names[i]);
+        } else {
+          expect(domainNames()).toContain(names[i]);
+          expect(qemuIo(disk, 'read -P 0xaa 0 64k')).toBe(true);
+        }
+      }
+    } finally {
+      for (const n of names) removeDomainAndFiles(n, cloneFiles(n));
+    }
+  });
 });
