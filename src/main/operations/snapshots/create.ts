@@ -18,7 +18,7 @@ import {
 import type { SnapshotDiskPlan, SnapshotXmlPlan } from '../../virt/snapshot-xml';
 import { changed, type SnapshotDeps, type VmOnHost } from './context';
 import { readFacts, type VmFacts } from './facts';
-import { deleteSnapshot, existingFiles, removeSnapshotFile, snapshotExists, takeSnapshot } from './host';
+import { deleteSnapshot, existingFiles, removeSnapshotFile, snapshotAndPool, takeSnapshot } from './host';
 
 const Text = z.string().min(1);
 
@@ -35,8 +35,8 @@ export type CreateUndo = z.infer<typeof CreateUndo>;
 export interface CreateCtx {
   readonly vm: VmOnHost;
   readonly input: SnapshotCreateInput;
-  /** What the request's check read before the task (the check step reads again, one round trip). */
-  readonly checked: VmFacts | null;
+  /** What the latest check read: the request's before the task, then the check step's (one round trip). */
+  checked: VmFacts | null;
   decision: SnapshotDecision | null;
   /** What the snapshot step asks libvirt for (null until the check). */
   plan: SnapshotXmlPlan | null;
@@ -100,8 +100,12 @@ export function decideOrRefuse(read: VmFacts, input: { name?: string; memory: bo
 
 async function check(deps: SnapshotDeps, ctx: CreateCtx, step: StepHandle<CreateUndo>): Promise<void> {
   const ops = await deps.opsFor(ctx.vm.hostId);
-  const read = await readFacts(ops, ctx.vm.uuid, ctx.input.memory, ctx.checked ? { since: ctx.checked } : {});
+  const read = await readFacts(ops, ctx.vm.uuid, ctx.input.memory, {
+    pool: 'when-weighed',
+    ...(ctx.checked ? { since: ctx.checked } : {}),
+  });
   const d = decideOrRefuse(read, ctx.input);
+  ctx.checked = read;
   ctx.decision = d;
   Object.assign(ctx, snapshotPlan(ctx.vm, ctx.input, read, d));
   // The undo removes the files an external snapshot makes: none of them may be there before it.
@@ -130,13 +134,17 @@ async function snapshot(deps: SnapshotDeps, ctx: CreateCtx, step: StepHandle<Cre
 
 async function verify(deps: SnapshotDeps, ctx: CreateCtx, step: StepHandle<CreateUndo>): Promise<void> {
   const ops = await deps.opsFor(ctx.vm.hostId);
-  if (!(await snapshotExists(ops, ctx.vm.uuid, ctx.input.name))) {
+  // A disk-only snapshot's check did not look for the pool: its free space is read back now.
+  const known = ctx.decision?.pool ?? null;
+  const home = known === null ? (ctx.checked?.seen.home ?? null) : null;
+  const { exists, pool } = await snapshotAndPool(ops, ctx.vm.uuid, ctx.input.name, home);
+  if (!exists) {
     throw new AppError(
       'HOST_ERROR',
       `libvirt reported snapshot ${ctx.input.name} taken, but does not list it`,
     );
   }
-  changed(deps, ctx.vm, [ctx.decision?.pool ?? null]);
+  changed(deps, ctx.vm, [known ?? pool]);
   step.done(`Snapshot ${ctx.input.name} is on the host`);
 }
 

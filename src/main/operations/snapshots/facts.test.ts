@@ -14,7 +14,7 @@ const DISK = '/var/lib/libvirt/images/web.qcow2';
  * A host whose virsh answers from a table, recording the commands of each round trip (the batches sent
  * while none was answered yet travel together).
  */
-function fakeHost(domainXml: string, state = 'running') {
+function fakeHost(domainXml: string, state = 'running', driver: object = {}, daemon = '9.0.0') {
   const trips: string[][] = [];
   let waiting = 0;
   const answer = (cmd: readonly string[]): BatchResult => {
@@ -23,7 +23,7 @@ function fakeHost(domainXml: string, state = 'running') {
       domstate: state,
       'snapshot-list': cmd.includes('--external') ? '' : 'base\n',
       capabilities: fixture('qemu-caps.xml'),
-      version: 'Running against daemon: 9.0.0',
+      version: `Running against daemon: ${daemon}`,
       'vol-pool': cmd[2] === DISK ? 'images' : '',
       'pool-refresh': '',
       'pool-info': 'Name: images\nAvailable:      1073741824\n',
@@ -33,6 +33,7 @@ function fakeHost(domainXml: string, state = 'running') {
       : { ok: true, out: out[cmd[0]!] ?? '' };
   };
   const ops = {
+    driver,
     batch: async (commands: readonly (readonly string[])[]) => {
       if (waiting++ === 0) trips.push([]);
       trips.at(-1)!.push(...commands.map((c) => c[0]!));
@@ -83,5 +84,27 @@ describe('reading what decides a snapshot', () => {
     const again = await readFacts(ops, 'u', true, { since: off });
     expect(trips).toHaveLength(2);
     expect(again.facts.poolFreeBytes).toBe(1024 ** 3);
+  });
+
+  it("reads the capabilities once per host's libvirt version", async () => {
+    const driver = {};
+    const first = fakeHost(DOMAIN, 'shut off', driver);
+    await readFacts(first.ops, 'u', false);
+    expect(first.trips[0]).toContain('capabilities');
+    const second = fakeHost(DOMAIN, 'shut off', driver);
+    expect((await readFacts(second.ops, 'u', false)).facts.libvirtVersion).toBe('9.0.0');
+    expect(second.trips.flat()).not.toContain('capabilities');
+    // An upgraded libvirt may say otherwise: asked again.
+    const upgraded = fakeHost(DOMAIN, 'shut off', driver, '10.0.0');
+    expect((await readFacts(upgraded.ops, 'u', false)).facts.libvirtVersion).toBe('10.0.0');
+    expect(upgraded.trips.map((t) => t.at(-1))).toEqual(['version', 'vol-pool', 'capabilities']);
+  });
+
+  it('looks for the pool only where the decision weighs it, when asked to', async () => {
+    const { ops, trips } = fakeHost(DOMAIN, 'shut off');
+    const read = await readFacts(ops, 'u', true, { pool: 'when-weighed' });
+    expect(trips).toHaveLength(1);
+    expect(read.facts).toMatchObject({ pool: null, poolFreeBytes: null });
+    expect(read.seen.home).toBe(DISK);
   });
 });

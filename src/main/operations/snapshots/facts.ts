@@ -26,18 +26,24 @@ const lines = (s: string) =>
     .filter((l) => l !== '');
 
 /**
- * hostHasExternalSnapshots for capabilities already seen: parsing the document costs ~5–15 ms, and a host
- * sends the same one until libvirt changes (a few hosts' worth are kept).
+ * Whether a host's libvirt takes external snapshots, per driver, with the daemon version it was read under:
+ * the capabilities (10 KB, ~2 ms of libvirtd and 5-15 ms to parse) are read again only when that version
+ * changes (a libvirt upgrade: the only thing that changes the answer).
  */
-const externalByCapabilities = new Map<string, boolean>();
-function externalSupported(capabilitiesXml: string): boolean {
-  let known = externalByCapabilities.get(capabilitiesXml);
-  if (known === undefined) {
-    known = hostHasExternalSnapshots(capabilitiesXml);
-    if (externalByCapabilities.size >= 16) externalByCapabilities.clear();
-    externalByCapabilities.set(capabilitiesXml, known);
-  }
-  return known;
+const externalByDriver = new WeakMap<object, { readonly version: string; readonly external: boolean }>();
+
+/** Whether the host takes external snapshots: known for its daemon version, or read from `caps` (or now). */
+async function externalSnapshots(
+  ops: HostOps,
+  libvirtVersion: string,
+  caps: Result | undefined,
+): Promise<boolean> {
+  const known = externalByDriver.get(ops.driver);
+  if (known && libvirtVersion !== '' && known.version === libvirtVersion) return known.external;
+  const capabilities = caps ?? (await ops.batch([['capabilities']]))[0];
+  const external = hostHasExternalSnapshots(ok(capabilities, 'Cannot read the capabilities'));
+  if (libvirtVersion !== '') externalByDriver.set(ops.driver, { version: libvirtVersion, external });
+  return external;
 }
 
 /** The free bytes `pool-info --bytes` reports (0 when it says none). */
@@ -81,7 +87,8 @@ function homeDisk(domain: VmFacts['domain']): string | null {
 
 /**
  * Everything the mode decision needs, read from the host now. The pool's free space is read where the
- * decision weighs it (memory asked for a VM that runs) or `poolFree` asks for it (the plan shows it).
+ * decision weighs it (memory asked for a VM that runs) or `poolFree` asks for it (the plan shows it); with
+ * `pool: 'when-weighed'` the pool is not even looked up otherwise (a disk-only snapshot looks for it after).
  *
  * `since`: the same VM's facts read moments ago over the same connection (the request's check, before the
  * operation reads again under the VM's lock). Capabilities and version are taken from it; the domain is
@@ -92,13 +99,14 @@ export async function readFacts(
   ops: HostOps,
   uuid: string,
   memoryRequested: boolean,
-  opts: { poolFree?: boolean; since?: VmFacts } = {},
+  opts: { poolFree?: boolean; since?: VmFacts; pool?: 'always' | 'when-weighed' } = {},
 ): Promise<VmFacts> {
   const { since } = opts;
   const guess =
     since?.seen.home && since.facts.pool
       ? { path: since.seen.home, pool: since.facts.pool, free: since.facts.poolFreeBytes !== null }
       : null;
+  const known = since ? undefined : externalByDriver.get(ops.driver);
   // Two of the host's virsh sessions at once: a session runs its commands one after the other (~1 ms of
   // libvirtd each), so the read takes about half as long as in one.
   const [[xml, state, names], [external, ...rest]] = await Promise.all([
@@ -110,7 +118,7 @@ export async function readFacts(
     ops.batch([
       // libvirt's own test of a snapshot's mode: external memory or any external disk (parseSnapshotXml's).
       ['snapshot-list', '--domain', uuid, '--name', '--external'],
-      ...(since ? [] : [['capabilities'], ['version', '--daemon']]),
+      ...(since ? [] : [['version', '--daemon'], ...(known ? [] : [['capabilities']])]),
       ...(guess ? [['vol-pool', '--vol', guess.path]] : []),
       // In order in that session: the free space read after the refresh.
       ...(guess?.free
@@ -121,7 +129,7 @@ export async function readFacts(
         : []),
     ]),
   ]);
-  const [caps, version] = since ? [] : rest;
+  const [version, caps] = since ? [] : rest;
   const [guessPool, , guessInfo] = since ? rest : [];
   const domainXml = ok(xml, 'Cannot read the domain');
   const same = since?.seen.domainXml === domainXml;
@@ -140,21 +148,23 @@ export async function readFacts(
   };
   const pool = guessed
     ? { pool: guess.pool, free: await fromGuess() }
-    : home
+    : home && (free || opts.pool !== 'when-weighed')
       ? await poolOf(ops, home, free)
       : null;
+  const libvirtVersion = since
+    ? since.facts.libvirtVersion
+    : (/Running against daemon:\s*(\S+)/.exec(version?.ok ? version.out : '')?.[1] ?? '');
+  const externalSupported = since
+    ? since.facts.externalSupported
+    : await externalSnapshots(ops, libvirtVersion, caps);
   const facts: SnapshotFacts = {
     disks: domain.disks,
     existingModes: [
       ...new Set(snapshotNames.map((n): SnapshotMode => (externalNames.has(n) ? 'external' : 'internal'))),
     ],
-    externalSupported: since
-      ? since.facts.externalSupported
-      : externalSupported(ok(caps, 'Cannot read the capabilities')),
+    externalSupported,
     pflash,
-    libvirtVersion: since
-      ? since.facts.libvirtVersion
-      : (/Running against daemon:\s*(\S+)/.exec(version?.ok ? version.out : '')?.[1] ?? ''),
+    libvirtVersion,
     vmState,
     memoryRequested,
     memoryBytes: domain.memoryBytes,

@@ -87,10 +87,27 @@ export async function snapshotAndState(
 
 /** Whether the VM has a snapshot of that name now; throws while the host does not answer. */
 export async function snapshotExists(ops: HostOps, uuid: string, name: string): Promise<boolean> {
-  const r = await ops.batch([['snapshot-dumpxml', '--domain', uuid, '--snapshotname', name]]);
-  if (r[0]!.ok) return true;
-  if (isAbsent(r[0]!.error)) return false;
-  throw new AppError('HOST_ERROR', `Cannot read snapshot ${name}: ${r[0]!.error}`);
+  return (await snapshotAndPool(ops, uuid, name, null)).exists;
+}
+
+/**
+ * Whether the VM has a snapshot of that name now, and in the same round trip the pool that holds a file
+ * (null without a file or when no pool holds it); throws while the host does not answer.
+ */
+export async function snapshotAndPool(
+  ops: HostOps,
+  uuid: string,
+  name: string,
+  file: string | null,
+): Promise<{ exists: boolean; pool: string | null }> {
+  const [snap, vp] = await ops.batch([
+    ['snapshot-dumpxml', '--domain', uuid, '--snapshotname', name],
+    ...(file !== null ? [['vol-pool', '--vol', file]] : []),
+  ]);
+  if (!snap!.ok && !isAbsent(snap!.error)) {
+    throw new AppError('HOST_ERROR', `Cannot read snapshot ${name}: ${snap!.error}`);
+  }
+  return { exists: snap!.ok, pool: vp?.ok ? vp.out.trim() || null : null };
 }
 
 /** Takes the snapshot of a plan: one command in the host's virsh session (snapshot-create-as). */

@@ -55,7 +55,9 @@ export function createSnapshotOps(deps: SnapshotDeps) {
     async create(input: SnapshotCreateInput): Promise<{ taskId: string }> {
       const vm = vmOnHost(deps, input.vmId);
       notBusy(vm);
-      const checked = await readFacts(await deps.opsFor(vm.hostId), vm.uuid, input.memory);
+      const checked = await readFacts(await deps.opsFor(vm.hostId), vm.uuid, input.memory, {
+        pool: 'when-weighed',
+      });
       decideOrRefuse(checked, input);
       const task = engine.start(createOp, meta(vm, `Snapshot ${input.name} of VM ${vm.name}`, input));
       const ctx: CreateCtx = { vm, input, checked, decision: null, plan: null, files: [] };
