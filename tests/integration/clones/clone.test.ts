@@ -121,6 +121,18 @@ describe.skipIf(!testbed)(`a full clone on the real host ${NO_TESTBED}`, () => {
     const listed = (await t.client.call('vms.list', {})).find((v) => v.name === name);
     // The clone names its source as its parent; a full clone is not linked to it.
     expect(listed).toMatchObject({ state: 'shutoff', hostId, parentId: srcId, linked: false });
+    // Its devices and new volumes are in the inventory once the task's read-back is done.
+    await t.app.provisioning.drain();
+    const detail = await t.client.call('vms.get', { id: listed!.id });
+    expect(detail.details.disks?.map((d) => d.source)).toEqual([disk, iso, seed]);
+    expect(detail.details.nics?.[0]?.mac).toBe(mac);
+    const images = await t.client.call('images.list', {});
+    expect(
+      images
+        .filter((i) => i.name.startsWith(name))
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual([disk, seed].sort());
   });
 
   it('keeps the source locked from a bulk request until its last clone is made', async () => {

@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StepHandle } from '../../tasks/task-log';
 import { cloneDomainXml, macFrom } from '../../virt/clone-xml';
-import { changed } from '../snapshots/context';
 import { planOf, type CloneCtx, type CloneDeps, type CloneUndo } from './context';
 
 /** n distinct new MACs, none of them one the source has. */
@@ -43,9 +42,15 @@ export function recordStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle<Clon
   // A linked clone named its template when its entry was made; a full one names its source now.
   if (job.mode === 'full') deps.vms.setParent(plan.vmId, ctx.source.id, false);
   deps.vms.setState(plan.vmId, 'shutoff');
-  const pools = [...new Set(plan.disks.map((d) => d.pool))];
-  const clone = { ...ctx.source, hostId: plan.hostId, id: plan.vmId, name: job.name, uuid: plan.uuid };
-  changed(deps, clone, pools);
+  // Its devices, its new volumes and its pools' free space are read back in one round trip, in the
+  // background (drain() waits for it): until then its page shows no disks.
+  const volumes = plan.disks.map((d) => ({ pool: d.pool, name: d.volume }));
+  if (ctx.seedPath) volumes.push({ pool: plan.pool, name: `${job.name}-cidata.iso` });
+  const pools = [...new Set(volumes.map((v) => v.pool))];
+  deps.engine.track(
+    deps.hostsService.refresh(plan.hostId, { domains: [job.name], pools, volumes }).catch(() => undefined),
+  );
+  deps.events.emit('inventory.changed', { entity: 'vms', projectId: ctx.source.projectId });
   deps.events.emit('vm.state', { vmId: plan.vmId, hostId: plan.hostId, state: 'shutoff' });
   step.done(`VM ${job.name} is shut off`);
   return Promise.resolve();
