@@ -21,6 +21,7 @@ import { parseDomainXml } from '../virt/parse';
 import type { HostOps } from './host-ops';
 import { readSnapshots } from './snapshots/host';
 import { vmOwnFiles } from './snapshots/vm-files';
+import { refuseTemplateDelete } from './template/refusals';
 
 const Text = z.string().min(1);
 const OnHost = z.strictObject({ hostId: Text, uuid: Text }).nullable();
@@ -110,6 +111,8 @@ function unusedBaseCopies(deps: DeleteVmDeps, vm: VmDetail): TemplateBase[] {
 /** The VM's own volumes: its disks that no other disk stands on, and its own seed. */
 async function inspect(deps: DeleteVmDeps, ctx: DeleteCtx, step: StepHandle<DeleteUndo>): Promise<void> {
   const { vm } = ctx;
+  // Again under the lock: a linked clone of a template names it as its parent before it takes any disk.
+  refuseTemplateDelete(deps.vms, vm.id);
   if (!vm.hostId || !vm.uuid) return step.skip('Not on a host');
   const ops = await deps.opsFor(vm.hostId);
   ctx.ops = ops;

@@ -4,29 +4,14 @@
  * clones stand on its disks). Each request is checked against the host before its task starts, so a refusal
  * is the call's error; the operation checks again under the lock.
  */
-import { AppError } from '../../../shared/domain/errors';
 import type { VmConvertToTemplateInput, VmDetachInput } from '../../../shared/domain/template';
-import type { VmsRepo } from '../../inventory/vms.repo';
 import { refuseBusy, vmOnHost, vmTaskMeta } from '../snapshots/context';
 import type { TemplateDeps } from './context';
 import { convertOperation, convertRefusal, type ConvertCtx } from './convert';
 import { detachOperation, linkedDisks, type DetachCtx } from './detach';
 
 export type { TemplateDeps } from './context';
-
-/** Refuses deleting a template that linked clones stand on, naming them. */
-export function refuseTemplateDelete(vms: VmsRepo, vmId: string): void {
-  const vm = vms.get(vmId);
-  const children = vms.linkedChildren(vmId);
-  if (!vm || !children.length) return;
-  const names = children.map((c) => c.name);
-  const shown = names.length > 10 ? [...names.slice(0, 10), `and ${names.length - 10} more`] : names;
-  throw new AppError(
-    'CONFLICT',
-    `${vm.template ? 'Template' : 'VM'} ${vm.name} has ${names.length} linked clone${names.length === 1 ? '' : 's'}, which stand on its disks: ${shown.join(', ')}. Delete or detach them first`,
-    'vmId',
-  );
-}
+export { refuseTemplateDelete } from './refusals';
 
 export function createTemplateOps(deps: TemplateDeps) {
   const { engine } = deps;
