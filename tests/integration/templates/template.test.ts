@@ -108,6 +108,12 @@ describe.skipIf(!testbed)(`templates on the real host ${NO_TESTBED}`, () => {
     const start = await refusal(t.client.call('vms.power', { vmId: srcId, action: 'start' }));
     expect(start).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/is a template/) });
     expect(virsh('domstate', src.name).trim()).toBe('shut off');
+    // Its disks are bases: no snapshot is taken, and the plan says why.
+    const snap = await refusal(t.client.call('snapshots.create', { vmId: srcId, name: 's2', memory: false }));
+    expect(snap).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/is a template/) });
+    const plan = await t.client.call('snapshots.plan', { vmId: srcId, memory: false });
+    expect(plan.refusal).toMatch(/linked clones' bases/);
+    expect(virsh('snapshot-list', '--name', src.name).trim()).toBe('');
     const again = await refusal(t.client.call('vms.convertToTemplate', { vmId: srcId, shutDown: false }));
     expect(again.message).toMatch(/template already/);
   });

@@ -48,6 +48,18 @@ export const vmTaskMeta = (vm: VmOnHost, title: string, input: unknown) => ({
   lock: vmLock(vm),
 });
 
+/** Why a VM takes no snapshot operation because it is a template, or null. */
+export function templateRefusal(deps: SnapshotDeps, vm: VmOnHost): string | null {
+  return deps.vms.get(vm.id)?.template
+    ? `VM ${vm.name} is a template: its disks are its linked clones' bases and must not change, so it has no snapshots`
+    : null;
+}
+
+export function refuseTemplate(deps: SnapshotDeps, vm: VmOnHost): void {
+  const why = templateRefusal(deps, vm);
+  if (why) throw new AppError('CONFLICT', why, 'vmId');
+}
+
 /** Refuses at once while an operation holds the VM's lock (in any process). */
 export function refuseBusy(engine: Engine, vm: VmOnHost): void {
   const busy = engine.busy(vmLock(vm));

@@ -16,7 +16,7 @@ import {
   type SnapshotDecision,
 } from '../../virt/snapshot-mode';
 import type { SnapshotDiskPlan, SnapshotXmlPlan } from '../../virt/snapshot-xml';
-import { changed, type SnapshotDeps, type VmOnHost } from './context';
+import { changed, type SnapshotDeps, type VmOnHost, refuseTemplate } from './context';
 import { readFacts, type VmFacts } from './facts';
 import { deleteSnapshot, existingFiles, removeSnapshotFile, snapshotAndPool, takeSnapshot } from './host';
 
@@ -99,6 +99,7 @@ export function decideOrRefuse(read: VmFacts, input: { name?: string; memory: bo
 }
 
 async function check(deps: SnapshotDeps, ctx: CreateCtx, step: StepHandle<CreateUndo>): Promise<void> {
+  refuseTemplate(deps, ctx.vm);
   const ops = await deps.opsFor(ctx.vm.hostId);
   const read = await readFacts(ops, ctx.vm.uuid, ctx.input.memory, {
     pool: 'when-weighed',

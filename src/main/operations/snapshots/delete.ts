@@ -7,7 +7,7 @@
 import { AppError } from '../../../shared/domain/errors';
 import type { OperationDef, Undoer } from '../../tasks/engine';
 import type { StepHandle } from '../../tasks/task-log';
-import { changed, type SnapshotDeps, type VmOnHost } from './context';
+import { changed, type SnapshotDeps, type VmOnHost, refuseTemplate } from './context';
 import { deleteSnapshot, readSnapshots, type HostSnapshot } from './host';
 
 export interface DeleteCtx {
@@ -39,6 +39,7 @@ export function deletionOrder(
 }
 
 async function check(deps: SnapshotDeps, ctx: DeleteCtx, step: StepHandle<never>): Promise<void> {
+  refuseTemplate(deps, ctx.vm);
   const { list } = await readSnapshots(await deps.opsFor(ctx.vm.hostId), ctx.vm.uuid);
   const missing = ctx.names.filter((n) => !list.some((s) => s.name === n));
   if (missing.length) {

@@ -7,7 +7,14 @@
 import type { SnapshotCreateInput, SnapshotPlan, SnapshotTree } from '../../../shared/domain/snapshot';
 import { AppError } from '../../../shared/domain/errors';
 import { snapshotTree } from '../../virt/snapshot-xml';
-import { vmOnHost, vmLock, type SnapshotDeps, type VmOnHost } from './context';
+import {
+  refuseBusy,
+  refuseTemplate,
+  templateRefusal,
+  vmOnHost,
+  vmTaskMeta,
+  type SnapshotDeps,
+} from './context';
 import { decideOrRefuse, snapshotCreateOperation, type CreateCtx } from './create';
 import { snapshotDeleteOperation, type DeleteCtx } from './delete';
 import { readFacts } from './facts';
@@ -22,16 +29,11 @@ export function createSnapshotOps(deps: SnapshotDeps) {
   const createOp = engine.register(snapshotCreateOperation(deps));
   const revertOp = engine.register(snapshotRevertOperation(deps));
   const deleteOp = engine.register(snapshotDeleteOperation(deps));
-  const meta = (vm: VmOnHost, title: string, input: unknown) => ({
-    projectId: vm.projectId,
-    title,
-    target: { type: 'vm', id: vm.id },
-    input,
-    lock: vmLock(vm),
-  });
-  const notBusy = (vm: VmOnHost) => {
-    const busy = engine.busy(vmLock(vm));
-    if (busy) throw busy;
+  const open = (vmId: string) => {
+    const vm = vmOnHost(deps, vmId);
+    refuseTemplate(deps, vm);
+    refuseBusy(engine, vm);
+    return vm;
   };
 
   return {
@@ -49,44 +51,42 @@ export function createSnapshotOps(deps: SnapshotDeps) {
       const vm = vmOnHost(deps, vmId);
       const read = await readFacts(await deps.opsFor(vm.hostId), vm.uuid, memory, { poolFree: true });
       const { disks: _d, excluded: _e, ...plan } = decideSnapshot(read.facts);
-      return { vmId: vm.id, ...plan };
+      const template = templateRefusal(deps, vm);
+      return { vmId: vm.id, ...plan, ...(template ? { refusal: template } : {}) };
     },
 
     async create(input: SnapshotCreateInput): Promise<{ taskId: string }> {
-      const vm = vmOnHost(deps, input.vmId);
-      notBusy(vm);
+      const vm = open(input.vmId);
       const checked = await readFacts(await deps.opsFor(vm.hostId), vm.uuid, input.memory, {
         pool: 'when-weighed',
       });
       decideOrRefuse(checked, input);
-      const task = engine.start(createOp, meta(vm, `Snapshot ${input.name} of VM ${vm.name}`, input));
+      const task = engine.start(createOp, vmTaskMeta(vm, `Snapshot ${input.name} of VM ${vm.name}`, input));
       const ctx: CreateCtx = { vm, input, checked, decision: null, plan: null, files: [] };
       void engine.run(createOp, task, ctx);
       return { taskId: task.id };
     },
 
     async revert(vmId: string, name: string): Promise<{ taskId: string }> {
-      const vm = vmOnHost(deps, vmId);
-      notBusy(vm);
+      const vm = open(vmId);
       if (!(await snapshotExists(await deps.opsFor(vm.hostId), vm.uuid, name))) {
         throw new AppError('NOT_FOUND', `VM ${vm.name} has no snapshot named ${name}`, 'name');
       }
-      const task = engine.start(revertOp, meta(vm, `Revert VM ${vm.name} to ${name}`, { vmId, name }));
+      const task = engine.start(revertOp, vmTaskMeta(vm, `Revert VM ${vm.name} to ${name}`, { vmId, name }));
       const ctx: RevertCtx = { vm, name, stateBefore: '', stateAfter: '', memory: false };
       void engine.run(revertOp, task, ctx);
       return { taskId: task.id };
     },
 
     async delete(vmId: string, names: readonly string[]): Promise<{ taskId: string }> {
-      const vm = vmOnHost(deps, vmId);
-      notBusy(vm);
+      const vm = open(vmId);
       const { list } = await readSnapshots(await deps.opsFor(vm.hostId), vm.uuid);
       const missing = names.filter((n) => !list.some((s) => s.name === n));
       if (missing.length) {
         throw new AppError('NOT_FOUND', `VM ${vm.name} has no snapshot named ${missing.join(', ')}`, 'names');
       }
       const title = `Delete snapshot${names.length > 1 ? 's' : ''} ${names.join(', ')} of VM ${vm.name}`;
-      const task = engine.start(deleteOp, meta(vm, title, { vmId, names }));
+      const task = engine.start(deleteOp, vmTaskMeta(vm, title, { vmId, names }));
       const ctx: DeleteCtx = { vm, names, order: [], deleted: [], left: [] };
       void engine.run(deleteOp, task, ctx);
       return { taskId: task.id };

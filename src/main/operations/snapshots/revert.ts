@@ -8,7 +8,7 @@ import { AppError } from '../../../shared/domain/errors';
 import type { OperationDef, Undoer } from '../../tasks/engine';
 import type { StepHandle } from '../../tasks/task-log';
 import { vmState } from '../../services/inventory-parse';
-import { changed, type SnapshotDeps, type VmOnHost } from './context';
+import { changed, type SnapshotDeps, type VmOnHost, refuseTemplate } from './context';
 import { revertSnapshot, snapshotAndState } from './host';
 
 export interface RevertCtx {
@@ -34,6 +34,7 @@ function words(state: string): string {
 }
 
 async function check(deps: SnapshotDeps, ctx: RevertCtx, step: StepHandle<never>): Promise<void> {
+  refuseTemplate(deps, ctx.vm);
   const { snapshot: snap, state } = await snapshotAndState(
     await deps.opsFor(ctx.vm.hostId),
     ctx.vm.uuid,
