@@ -1,0 +1,178 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BatchResult } from '../hosts/virsh';
+import { domainKey, hostKey, UsagePoller, type HostUsage } from './poller';
+
+/** A host that answers the usage batch with a domain whose CPU time grows 0.5 s per call, after `delayMs`. */
+class FakeHost {
+  calls = 0;
+  running = 0;
+  maxRunning = 0;
+  delayMs = 0;
+  fail: string | null = null;
+  hang = false;
+  private cpu = 0;
+
+  async virshBatch(commands: readonly (readonly string[])[]): Promise<BatchResult[]> {
+    this.calls++;
+    this.running++;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    try {
+      if (this.hang) await new Promise(() => undefined);
+      await new Promise((r) => setTimeout(r, this.delayMs));
+      if (this.fail) throw new Error(this.fail);
+      this.cpu += 5e8;
+      const dom = `Domain: 'vm1'\n  state.state=1\n  cpu.time=${this.cpu}\n  vcpu.current=1\n  balloon.rss=1024\n`;
+      return commands.map(([c]) =>
+        c === 'domstats'
+          ? { ok: true, out: dom }
+          : c === 'nodeinfo'
+            ? { ok: true, out: 'CPU(s): 4\nMemory size: 4096 KiB\n' }
+            : { ok: false, error: `${c} is not supported` },
+      );
+    } finally {
+      this.running--;
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pollers: UsagePoller[] = [];
+afterEach(() => pollers.splice(0).forEach((p) => p.close()));
+
+function setup(hosts: Record<string, FakeHost>, intervalMs = 20, timeoutMs = 1000) {
+  const p = new UsagePoller({
+    driverOf: (id) => {
+      const h = hosts[id];
+      if (!h) throw new Error(`no host ${id}`);
+      return h;
+    },
+    intervalMs,
+    timeoutMs,
+  });
+  pollers.push(p);
+  return p;
+}
+
+describe('UsagePoller', () => {
+  it('polls only while someone is subscribed', async () => {
+    const a = new FakeHost();
+    const p = setup({ a });
+    await sleep(60);
+    expect(a.calls).toBe(0);
+    const got: HostUsage[] = [];
+    const off = p.subscribe('a', (u) => got.push(u));
+    await sleep(120);
+    off();
+    const calls = a.calls;
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(p.active).toEqual([]);
+    await sleep(80);
+    expect(a.calls).toBe(calls);
+    // Rates from the second poll on: the CPU time grew 0.5 s per poll on one vCPU.
+    const rated = got.filter((u) => u.rates?.domains[0]?.cpuPercent !== undefined);
+    expect(rated.length).toBeGreaterThanOrEqual(2);
+    // Every poll that ended is in the history (the first has levels only, no CPU rate).
+    expect(p.history('a', domainKey('cpu', 'vm1')).v.length).toBe(a.calls - 1);
+    expect(got[0]!.warnings).toEqual([
+      'nodecpustats: nodecpustats is not supported',
+      'nodememstats: nodememstats is not supported',
+    ]);
+  });
+
+  it('keeps polling while one of two subscribers stays, and gives a late one the last result at once', async () => {
+    const a = new FakeHost();
+    const p = setup({ a });
+    const off1 = p.subscribe('a', () => undefined);
+    await sleep(50);
+    const late: HostUsage[] = [];
+    const off2 = p.subscribe('a', (u) => late.push(u));
+    expect(late).toHaveLength(1);
+    off1();
+    off1();
+    const calls = a.calls;
+    await sleep(60);
+    expect(a.calls).toBeGreaterThan(calls);
+    off2();
+  });
+
+  it('never polls one host twice at once, however long a poll takes', async () => {
+    const a = new FakeHost();
+    a.delayMs = 50;
+    const p = setup({ a }, 5);
+    const off = p.subscribe('a', () => undefined);
+    await Promise.all([p.pollOnce('a'), p.pollOnce('a'), p.pollOnce('a')]);
+    await sleep(200);
+    off();
+    expect(a.maxRunning).toBe(1);
+    expect(a.calls).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a hung host delays no other host, and its subscribers hear it at the deadline', async () => {
+    const a = new FakeHost();
+    const dead = new FakeHost();
+    dead.hang = true;
+    const p = setup({ a, dead }, 20, 100);
+    const fromA: HostUsage[] = [];
+    const fromDead: HostUsage[] = [];
+    const offA = p.subscribe('a', (u) => fromA.push(u));
+    const offD = p.subscribe('dead', (u) => fromDead.push(u));
+    await sleep(250);
+    offA();
+    offD();
+    expect(fromA.filter((u) => !u.error).length).toBeGreaterThanOrEqual(6);
+    expect(dead.calls).toBe(1);
+    expect(fromDead).toHaveLength(1);
+    expect(fromDead[0]!.error).toMatch(/did not finish within/);
+  });
+
+  it('records a failed poll, keeps the last rates and goes on', async () => {
+    const a = new FakeHost();
+    const p = setup({ a });
+    await p.pollOnce('a');
+    a.fail = 'the connection to a closed';
+    const failed = await p.pollOnce('a');
+    expect(failed.error).toBe('the connection to a closed');
+    expect(failed.rates?.domains[0]?.name).toBe('vm1');
+    a.fail = null;
+    const ok = await p.pollOnce('a');
+    expect(ok.error).toBeUndefined();
+    // Over both intervals: 0.5 s of CPU time since the first poll's sample.
+    expect(ok.rates?.domains[0]?.cpuPercent).toBeGreaterThan(0);
+    const missing = await p.pollOnce('nope');
+    expect(missing.error).toBe('no host nope');
+  });
+
+  it('a listener that throws stops neither the others nor the polling', async () => {
+    const a = new FakeHost();
+    const p = setup({ a });
+    let n = 0;
+    const err = console.error;
+    console.error = () => undefined;
+    try {
+      const off1 = p.subscribe('a', () => {
+        throw new Error('boom');
+      });
+      const off2 = p.subscribe('a', () => n++);
+      await sleep(100);
+      off1();
+      off2();
+    } finally {
+      console.error = err;
+    }
+    expect(n).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a domain that is gone loses its history', async () => {
+    const a = new FakeHost();
+    const p = setup({ a });
+    await p.pollOnce('a');
+    await p.pollOnce('a');
+    expect(p.history('a', domainKey('memory', 'vm1')).v).toEqual([1024 * 1024, 1024 * 1024]);
+    a.virshBatch = async (commands) =>
+      commands.map(([c]) => (c === 'domstats' ? { ok: true, out: '' } : { ok: false, error: 'no' }));
+    await p.pollOnce('a');
+    expect(p.history('a', domainKey('memory', 'vm1')).v).toEqual([]);
+    expect(p.history('a', hostKey('cpu')).v).toEqual([]);
+    expect(p.latest('a')?.rates?.domains).toEqual([]);
+  });
+});

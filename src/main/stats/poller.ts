@@ -1,0 +1,276 @@
+/**
+ * Polls the live usage of hosts while someone looks at it. Per host:
+ *   - one batched virsh call per interval (USAGE_COMMANDS) through the host's driver, parsed, turned into
+ *     rates against the previous poll and stored in the host's ring (the last hour);
+ *   - only while it has subscribers: the first subscribe starts polling at once, the last unsubscribe
+ *     stops it (a poll already under way finishes and is kept);
+ *   - never two polls of one host at once: the next one is scheduled when the previous one has settled;
+ *   - each host runs on its own timer, so a slow or dead host delays nobody else;
+ *   - a failed poll is recorded (`error`) and reported to the subscribers, never thrown.
+ */
+import type { HostDriver } from '../hosts/driver';
+import {
+  parseUsageBatch,
+  USAGE_COMMANDS,
+  usageRates,
+  type DomainRates,
+  type UsageRates,
+  type UsageSample,
+} from './domstats';
+import { UsageRing, type RingOptions, type Series } from './ring';
+
+/** What subscribers get after each poll of a host. */
+export interface HostUsage {
+  readonly hostId: string;
+  /** When the poll ended (ms since the epoch). */
+  readonly at: number;
+  /** How long the poll took, ms. */
+  readonly pollMs: number;
+  /** The usage from the last poll that worked (absent until one has). */
+  readonly rates?: UsageRates;
+  /** Why this poll failed; absent when it worked. */
+  readonly error?: string;
+  /** Commands of the batch that failed while the poll as a whole worked. */
+  readonly warnings: readonly string[];
+}
+
+export type UsageListener = (u: HostUsage) => void;
+
+/** The metrics kept in the ring of each host. */
+export const HOST_METRICS = ['cpu', 'memUsed'] as const;
+export const DOMAIN_METRICS = ['cpu', 'memory', 'diskRead', 'diskWrite', 'netRx', 'netTx'] as const;
+export type HostMetric = (typeof HOST_METRICS)[number];
+export type DomainMetric = (typeof DOMAIN_METRICS)[number];
+
+/** Ring keys: the domain's name last, so that any name is fine. */
+export const hostKey = (m: HostMetric) => `host/${m}`;
+export const domainKey = (m: DomainMetric, domain: string) => `vm/${m}/${domain}`;
+
+const DOMAIN_VALUE: Record<DomainMetric, (d: DomainRates) => number | undefined> = {
+  cpu: (d) => d.cpuPercent,
+  // What the guest uses when it says so, otherwise what its QEMU process holds on the host.
+  memory: (d) => d.guestUsedBytes ?? d.rssBytes ?? d.memoryBytes,
+  diskRead: (d) => d.diskReadBps,
+  diskWrite: (d) => d.diskWriteBps,
+  netRx: (d) => d.netRxBps,
+  netTx: (d) => d.netTxBps,
+};
+
+/** running, blocked, paused, pmsuspended: a QEMU process that holds memory. */
+const LIVE_STATES = new Set([1, 2, 3, 7]);
+
+export interface UsagePollerOptions {
+  /** The host's driver (DriverPool.get); throwing counts as a failed poll. */
+  readonly driverOf: (hostId: string) => Pick<HostDriver, 'virshBatch'>;
+  readonly intervalMs?: number;
+  /** Longest a poll may take before subscribers hear it failed (default: 3 intervals, at least 15 s). */
+  readonly timeoutMs?: number;
+  readonly ring?: RingOptions;
+  readonly now?: () => number;
+}
+
+interface HostState {
+  readonly id: string;
+  readonly listeners: Set<UsageListener>;
+  readonly ring: UsageRing;
+  timer: ReturnType<typeof setTimeout> | null;
+  inFlight: Promise<HostUsage> | null;
+  prev: UsageSample | undefined;
+  last: HostUsage | undefined;
+  /** Polling stopped since the previous sample: rates over the pause would hide it. */
+  paused: boolean;
+}
+
+export class UsagePoller {
+  private readonly hosts = new Map<string, HostState>();
+  private readonly intervalMs: number;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(private readonly opts: UsagePollerOptions) {
+    this.intervalMs = opts.intervalMs ?? 5000;
+    this.timeoutMs = opts.timeoutMs ?? Math.max(15_000, 3 * this.intervalMs);
+    this.now = opts.now ?? Date.now;
+  }
+
+  private state(hostId: string): HostState {
+    let s = this.hosts.get(hostId);
+    if (!s) {
+      s = {
+        id: hostId,
+        listeners: new Set(),
+        ring: new UsageRing(this.opts.ring),
+        timer: null,
+        inFlight: null,
+        prev: undefined,
+        last: undefined,
+        paused: false,
+      };
+      this.hosts.set(hostId, s);
+    }
+    return s;
+  }
+
+  /**
+   * Starts polling the host (if nobody was) and calls `listener` after every poll, and at once with the
+   * last result if there is one. Returns the unsubscribe function (calling it twice does nothing).
+   */
+  subscribe(hostId: string, listener: UsageListener): () => void {
+    if (this.closed) throw new Error('The usage poller is closed');
+    const s = this.state(hostId);
+    const wrapped: UsageListener = (u) => listener(u);
+    s.listeners.add(wrapped);
+    if (s.last) deliver(wrapped, s.last);
+    if (s.listeners.size === 1) this.schedule(s, 0);
+    return () => {
+      if (!s.listeners.delete(wrapped) || s.listeners.size > 0) return;
+      if (s.timer) clearTimeout(s.timer);
+      s.timer = null;
+      s.paused = true;
+    };
+  }
+
+  /** Hosts being polled now (with at least one subscriber). */
+  get active(): string[] {
+    return [...this.hosts.values()].filter((s) => s.listeners.size > 0).map((s) => s.id);
+  }
+
+  /** The result of the host's last poll. */
+  latest(hostId: string): HostUsage | undefined {
+    return this.hosts.get(hostId)?.last;
+  }
+
+  /** A metric's history on one host since `since` (ms since the epoch; default the last hour). */
+  history(hostId: string, key: string, since = this.now() - 3_600_000): Series {
+    return this.hosts.get(hostId)?.ring.read(key, since) ?? { t: [], v: [] };
+  }
+
+  /** Bytes the rings of every host hold. */
+  get byteLength(): number {
+    let n = 0;
+    for (const s of this.hosts.values()) n += s.ring.byteLength;
+    return n;
+  }
+
+  /**
+   * Polls the host now, or joins the poll under way: never two at once. Resolves with the result (a
+   * failure is a result with `error`); never rejects.
+   */
+  pollOnce(hostId: string): Promise<HostUsage> {
+    const s = this.state(hostId);
+    s.inFlight ??= this.poll(s).finally(() => {
+      s.inFlight = null;
+    });
+    return s.inFlight;
+  }
+
+  /** Forgets a host (removed from the inventory): its subscribers, timer and history. */
+  forget(hostId: string): void {
+    const s = this.hosts.get(hostId);
+    if (!s) return;
+    if (s.timer) clearTimeout(s.timer);
+    s.listeners.clear();
+    this.hosts.delete(hostId);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const id of [...this.hosts.keys()]) this.forget(id);
+  }
+
+  private schedule(s: HostState, delayMs: number): void {
+    if (this.closed || s.listeners.size === 0 || s.timer || s.inFlight) return;
+    if (this.hosts.get(s.id) !== s) return;
+    s.timer = setTimeout(() => {
+      s.timer = null;
+      const started = this.now();
+      void this.pollOnce(s.id).then(() =>
+        this.schedule(s, Math.max(0, this.intervalMs - (this.now() - started))),
+      );
+    }, delayMs);
+  }
+
+  private async poll(s: HostState): Promise<HostUsage> {
+    const started = this.now();
+    let usage: HostUsage;
+    // Subscribers hear of a poll that takes too long at the deadline; the next poll still waits for it.
+    let lateReported = false;
+    const late = setTimeout(() => {
+      lateReported = true;
+      const why = `the usage poll did not finish within ${Math.round(this.timeoutMs / 1000)} s`;
+      this.publish(s, this.failure(s, started, why));
+    }, this.timeoutMs);
+    try {
+      const results = await this.opts
+        .driverOf(s.id)
+        .virshBatch(USAGE_COMMANDS, { timeoutMs: this.timeoutMs });
+      const ended = this.now();
+      // The moment the counters were read, as near as we know it; never before the previous sample.
+      const at = Math.max((started + ended) / 2, s.prev ? s.prev.at : Number.NEGATIVE_INFINITY);
+      const sample = parseUsageBatch(results, at);
+      const rates = usageRates(s.paused ? undefined : s.prev, sample);
+      s.prev = sample;
+      s.paused = false;
+      this.store(s.ring, rates);
+      usage = { hostId: s.id, at: ended, pollMs: ended - started, rates, warnings: sample.warnings };
+    } catch (err) {
+      usage = this.failure(s, started, err instanceof Error ? err.message : String(err));
+    } finally {
+      clearTimeout(late);
+    }
+    // A poll already reported late still delivers what it found when it ends.
+    if (!lateReported || !usage.error) this.publish(s, usage);
+    return usage;
+  }
+
+  private failure(s: HostState, started: number, error: string): HostUsage {
+    const ended = this.now();
+    const keep = s.last?.rates;
+    return {
+      hostId: s.id,
+      at: ended,
+      pollMs: ended - started,
+      ...(keep ? { rates: keep } : {}),
+      error,
+      warnings: [],
+    };
+  }
+
+  private publish(s: HostState, usage: HostUsage): void {
+    if (this.hosts.get(s.id) !== s) return;
+    s.last = usage;
+    for (const l of [...s.listeners]) deliver(l, usage);
+  }
+
+  private store(ring: UsageRing, rates: UsageRates): void {
+    ring.append(rates.at, (set) => {
+      const put = (key: string, v: number | undefined) => {
+        if (v !== undefined) set(key, v);
+      };
+      put(hostKey('cpu'), rates.node.cpuPercent);
+      put(hostKey('memUsed'), rates.node.memUsedBytes);
+      for (const d of rates.domains) {
+        // A domain shut off uses nothing (its balloon still reports what it would get).
+        if (!LIVE_STATES.has(d.state)) continue;
+        for (const m of DOMAIN_METRICS) put(domainKey(m, d.name), DOMAIN_VALUE[m](d));
+      }
+    });
+    // A domain that is gone (undefined, renamed) loses its history; one shut off keeps it.
+    const present = new Set(rates.domains.map((d) => d.name));
+    ring.retain((key) => {
+      if (!key.startsWith('vm/')) return true;
+      const name = key.slice(key.indexOf('/', 3) + 1);
+      return present.has(name);
+    });
+  }
+}
+
+/** A listener that throws does not stop the others, nor the polling. */
+function deliver(listener: UsageListener, usage: HostUsage): void {
+  try {
+    listener(usage);
+  } catch (err) {
+    console.error('A usage listener failed:', err);
+  }
+}
