@@ -2,7 +2,7 @@
  * A long qemu-img command on a host (convert, rebase) with its own progress: `-p` output goes to a private
  * file on the host, read back while the command runs. The shell makes that file (umask 077, refusing one
  * that exists) and removes it itself, even when the app lost its connection meanwhile. The poll stops the
- * moment the command ends: no sleep, no last read is waited for.
+ * moment the command ends: no sleep, no read under way is waited for.
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/domain/errors';
@@ -21,7 +21,7 @@ export function qemuImgProgress(out: string): number | null {
 function progressPoll(read: () => Promise<number | null>, onFraction: (f: number) => void) {
   let running = true;
   let wake = (): void => undefined;
-  const done = (async () => {
+  void (async () => {
     while (running) {
       await new Promise<void>((r) => {
         const timer = setTimeout(r, POLL_MS);
@@ -36,10 +36,10 @@ function progressPoll(read: () => Promise<number | null>, onFraction: (f: number
     }
   })();
   return {
-    stop(): Promise<void> {
+    /** Ends the loop; a read under way is not waited for (what it finds is dropped). */
+    stop(): void {
       running = false;
       wake();
-      return done;
     },
   };
 }
@@ -66,7 +66,7 @@ export async function runQemuImg(
     const r = await ops.driver.exec(['sh', '-c', script, 'sh', log, ...args], { timeoutMs: 24 * 3600_000 });
     if (r.code !== 0) throw new AppError('HOST_ERROR', `${what}: ${(r.stderr || r.stdout).trim()}`);
   } finally {
-    await poll.stop();
+    poll.stop();
     // The shell removed it; this is for a shell that lost its connection before it could (not waited for).
     void ops.driver.exec(['rm', '-f', '--', log]).catch(() => undefined);
   }
