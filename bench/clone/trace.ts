@@ -41,7 +41,10 @@ function isCopy(method: string, args: readonly unknown[]): boolean {
   if (method !== 'exec') return false;
   const argv = args[0] as readonly string[];
   if (argv[0] === 'qemu-img') return argv[1] === 'convert';
-  return argv[0] === 'sh' && argv[1] === '-c' && /\bqemu-img\s+convert\b/.test(argv[2] ?? '');
+  if (argv[0] !== 'sh' || argv[1] !== '-c') return false;
+  // A script that names it, or one that runs `qemu-img "$@"` with convert among its arguments (runQemuImg).
+  const script = argv[2] ?? '';
+  return /\bqemu-img\s+convert\b/.test(script) || (/qemu-img "\$@"/.test(script) && argv.includes('convert'));
 }
 
 let installed = false;
