@@ -25,7 +25,7 @@ import {
   treeSums,
   type CloneSource,
 } from '../../helpers/clones';
-import { virsh } from '../../helpers/domains';
+import { defineDomain, domstate, removeDomain, virsh } from '../../helpers/domains';
 import { addLocalHost, domainNames, dumpxml, uniq, waitTask } from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
@@ -186,14 +186,18 @@ describe.skipIf(!testbed)(`a clone of a disk with 1 GiB of data ${NO_TESTBED}`, 
     expect(qemuIo(src.disk, 'write -P 0x5a 0 1G')).toBe(true);
     t = startTestApp();
   });
+  const extra: string[] = [];
+  let srcId = '';
+  /** The source's id, its host added on first use. */
+  const sourceId = async () => (srcId ||= await vmIdOf(t.client, await addLocalHost(t.client), src!.name));
   afterAll(() => {
-    removeDomainAndFiles(name, cloneFiles(name));
+    for (const n of [name, ...extra]) removeDomainAndFiles(n, cloneFiles(n));
     if (src) removeCloneSource(src);
     t.dispose();
   });
 
   it("reports qemu-img's progress while the disk is copied", async () => {
-    const vmId = await vmIdOf(t.client, await addLocalHost(t.client), src!.name);
+    const vmId = await sourceId();
     const seen: number[] = [];
     const off = t.client.on('task.progress', ({ task }) => {
       const s = task.steps.find((x) => x.name === 'volumes');
@@ -212,6 +216,47 @@ describe.skipIf(!testbed)(`a clone of a disk with 1 GiB of data ${NO_TESTBED}`, 
     ).toBe(true);
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
     expect(qemuIo(cloneFiles(name)[0]!, 'read -P 0x5a 1023M 1M')).toBe(true);
+  });
+
+  // The check under the lock reads again only what can change since the request: one that finds its name
+  // taken meanwhile is refused there, before anything of it is made.
+  it('refuses, under its lock, a name the host took after the request, and makes nothing of that clone', async () => {
+    const vmId = await sourceId();
+    const prefix = uniq('qhci-t-clone');
+    const names = [`${prefix}-1`, `${prefix}-2`];
+    extra.push(...names);
+    const r = await t.client.call('vms.clone', { vmId, name: `${prefix}-{{.Index}}`, count: 2 });
+    // The first clone copies 1 GiB; meanwhile a domain of the second's name appears on the host.
+    const squatter = defineDomain(names[1]);
+    try {
+      const tasks = await Promise.all(r.taskIds.map((id) => waitTask(t.client, id, 300_000)));
+      expect(tasks.map((x) => x.state)).toEqual(['succeeded', 'failed']);
+      expect(tasks[1]!.error?.message).toBe(`A VM named ${names[1]} exists already`);
+      expect(tasks[1]!.steps.find((x) => x.name === 'volumes')?.state).not.toBe('succeeded');
+      expect(poolFiles().filter((v) => v.startsWith(`${names[1]}-`))).toEqual([]);
+      expect(domstate(squatter.uuid)).toBe('shut off');
+    } finally {
+      removeDomain(squatter.uuid);
+    }
+  });
+
+  // What the request read of the source stands only while its XML is the same: a source changed after the
+  // request is read again, and its clone made from it as it is now.
+  it('makes a clone from the source as it is under the lock when it changed after the request', async () => {
+    const vmId = await sourceId();
+    const prefix = uniq('qhci-t-clone');
+    const names = [`${prefix}-1`, `${prefix}-2`];
+    extra.push(...names);
+    const memory = (n: string) => /<memory unit='KiB'>(\d+)<\/memory>/.exec(dumpxml(n))?.[1];
+    const before = memory(src!.name);
+    const r = await t.client.call('vms.clone', { vmId, name: `${prefix}-{{.Index}}`, count: 2 });
+    virsh('setmaxmem', src!.name, '96M', '--config');
+    const tasks = await Promise.all(r.taskIds.map((id) => waitTask(t.client, id, 300_000)));
+    expect(tasks.map((x) => x.state)).toEqual(['succeeded', 'succeeded']);
+    // The first clone's check ran before the change or after it; the second's after it.
+    expect(before).not.toBe(String(96 * 1024));
+    expect(memory(names[1]!)).toBe(String(96 * 1024));
+    expect(qemuIo(cloneFiles(names[1]!)[0]!, 'read -P 0x5a 1023M 1M')).toBe(true);
   });
 });
 

@@ -5,22 +5,14 @@
  * flattened copy). Then the clone's inventory entry ("creating") holds its name; a linked clone's names its
  * template at once, so the template cannot be deleted or turned back into a VM while the clone is made.
  */
-import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/domain/errors';
 import type { StepHandle } from '../../tasks/task-log';
 import { cloneFacts, type CloneFacts } from '../../virt/clone-xml';
 import type { HostOps } from '../host-ops';
 import { vmLock } from '../snapshots/context';
-import { crossHost, type CloneCtx, type CloneDeps, type CloneUndo } from './context';
-import {
-  planCloneDisks,
-  refuseNoRoom,
-  refuseTakenNames,
-  refuseUnlessShutOff,
-  refuseUnlessTemplate,
-  sourceDisks,
-  sourceXml,
-} from './plan';
+import { startSeed } from './files';
+import { crossHost, type CloneCtx, type CloneDeps, type CloneUndo, type DiskCopy } from './context';
+import { planCloneDisks, readHosts, refuseUnlessTemplate, shutOffXml, sourceDisks, sourceNow } from './plan';
 
 const TPM_ROOT = '/var/lib/libvirt/swtpm';
 
@@ -45,24 +37,47 @@ async function sharedMedia(destOps: HostOps, facts: CloneFacts, host: string): P
   return eject;
 }
 
+/**
+ * The source's XML and the clone's disks, checked under the lock. What the request read stands while the
+ * source's XML is the same (its disks do not change while it is shut off, a template's never): one round
+ * trip per host then reads only what can change since (the source's state and XML, the host's domain names,
+ * the pools' free space, the new volumes' names). A source whose XML changed is read again in full.
+ */
+async function checkHosts(
+  deps: CloneDeps,
+  ctx: CloneCtx,
+  srcOps: HostOps,
+  destOps: HostOps,
+): Promise<{ xml: string; disks: DiskCopy[] }> {
+  const { source: vm, job, known } = ctx;
+  const cross = crossHost(ctx);
+  const at = { hostId: job.hostId, projectId: vm.projectId };
+  const planned = known ? await planCloneDisks(deps, vm, known.disks, job, destOps) : [];
+  const read = await readHosts(deps, at, destOps, cross ? srcOps : null, planned, sourceNow(vm));
+  const xml = shutOffXml(vm, read.lead);
+  if (known?.xml === xml) {
+    read.refuse([job.name]);
+    return { xml, disks: planned };
+  }
+  const again = await sourceDisks(srcOps, xml, { required: job.mode === 'full' || cross });
+  const disks = await planCloneDisks(deps, vm, again, job, destOps);
+  (await readHosts(deps, at, destOps, cross ? srcOps : null, disks)).refuse([job.name]);
+  return { xml, disks };
+}
+
 export async function checkStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle<CloneUndo>) {
   const { source: vm, job } = ctx;
   const srcOps = await deps.opsFor(vm.hostId);
   const cross = crossHost(ctx);
   const destOps = cross ? await deps.opsFor(job.hostId) : srcOps;
   if (job.mode === 'linked') refuseUnlessTemplate(deps, vm);
-  await refuseUnlessShutOff(srcOps, vm);
-  await refuseTakenNames(deps, destOps, { hostId: job.hostId, projectId: vm.projectId }, [job.name]);
-  const xml = await sourceXml(srcOps, vm.uuid);
+  // The seed ISO does not depend on the disks: built from here on, beside them.
+  const seeded = (x: string) => cloneFacts(x).disks.some((d) => d.seed);
+  if (ctx.known && seeded(ctx.known.xml)) await startSeed(deps, ctx);
+  const { xml, disks } = await checkHosts(deps, ctx, srcOps, destOps);
   const facts = cloneFacts(xml);
+  if (facts.disks.some((d) => d.seed)) await startSeed(deps, ctx);
   const src = deps.vms.get(vm.id);
-  // A template's disks never change: what the request read of them stands while its XML is the same.
-  const read =
-    src?.template && ctx.known?.xml === xml
-      ? ctx.known.disks
-      : await sourceDisks(srcOps, xml, { required: job.mode === 'full' || cross });
-  const disks = await planCloneDisks(deps, vm, read, job, destOps);
-  await refuseNoRoom(destOps, cross ? srcOps : null, disks);
   const pool = disks[0]?.pool ?? null;
   if (!pool && facts.disks.some((d) => d.seed)) {
     throw new AppError('UNSUPPORTED', `VM ${vm.name} has no disk in a pool for the clone's seed`, 'vmId');
@@ -74,7 +89,7 @@ export async function checkStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle
   const eject = cross ? await sharedMedia(destOps, facts, hostName) : [];
   ctx.plan = {
     vmId: job.vmId,
-    uuid: randomUUID(),
+    uuid: job.uuid,
     hostId: job.hostId,
     xml,
     facts,

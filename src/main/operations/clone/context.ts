@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/domain/errors';
 import type { CloneMode } from '../../../shared/domain/clone';
+import type { HostDriver } from '../../hosts/driver';
 import type { HostInventoryRepo } from '../../inventory/host-inventory.repo';
 import type { HostsRepo } from '../../inventory/hosts.repo';
 import type { ImagesRepo } from '../../inventory/images.repo';
@@ -17,6 +18,7 @@ import type { PlacementService } from '../../services/placement';
 import type { CapacityBook } from '../../services/reservations';
 import type { Engine, Undoer } from '../../tasks/engine';
 import type { CloneFacts } from '../../virt/clone-xml';
+import type { SeedIsoBuilt } from '../create/seed';
 import type { HostOps } from '../host-ops';
 import { describeHostUndo, HostUndo, hostUndoer } from '../host-undo';
 import type { VmOnHost } from '../snapshots/context';
@@ -40,6 +42,8 @@ export interface CloneDeps {
 export interface CloneJob {
   /** The clone's inventory id (its lock key when it does not lock the source). */
   readonly vmId: string;
+  /** The clone's libvirt UUID (also its seed's instance-id, so the seed can be built before it is planned). */
+  readonly uuid: string;
   readonly name: string;
   readonly description?: string;
   readonly mode: CloneMode;
@@ -111,10 +115,29 @@ export interface ClonePlan {
 export interface CloneCtx {
   readonly source: VmOnHost;
   readonly job: CloneJob;
-  /** What the request read of a template source: its disks, reused while its XML is the same. */
+  /**
+   * What the request read of the source: its XML and disks, reused under the lock while its XML is the same
+   * (a shut-off source's disks do not change; a template's never do).
+   */
   readonly known: { readonly xml: string; readonly disks: readonly SourceDisk[] } | null;
   plan: ClonePlan | null;
   seedPath: string | null;
+  /** The clone's seed ISO, built while the check and the disks run (files.ts startSeed); null until then. */
+  seedIso: SeedBuild | null;
+}
+
+/** A seed ISO ready to upload: its bytes, or its file on the host; its size when known without asking the host. */
+export interface SeedReady {
+  readonly iso: SeedIsoBuilt;
+  readonly size: number | null;
+}
+
+/** A seed ISO being built for the clone's host (on the workstation, or on the host where it has no tool). */
+export interface SeedBuild {
+  readonly built: Promise<SeedReady>;
+  readonly driver: HostDriver;
+  /** The seed step took it (and removes what was built on the host); else the task's end does. */
+  taken: boolean;
 }
 
 export function planOf(ctx: CloneCtx): ClonePlan {

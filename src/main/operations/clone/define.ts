@@ -32,7 +32,8 @@ export async function defineStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandl
     eject: plan.eject,
   });
   step.addUndo({ type: 'domain', hostId: plan.hostId, uuid: plan.uuid, name: job.name });
-  await (await deps.opsFor(plan.hostId)).define(xml);
+  // The XML as a private file where virsh runs: the define is one command in the host's virsh session.
+  await (await deps.opsFor(plan.hostId)).defineInSession(xml);
   step.done(`Domain ${job.name} (${plan.uuid})`);
 }
 

@@ -4,7 +4,8 @@
  * on each of its disks. The clones go to the source's host and pools, or where the scheduler places them
  * (booked in the inventory like a creation); a disk bound for another host travels through the workstation,
  * checksum-verified. The whole request is checked before any task starts (every name free, every pool with
- * room), so a refusal is the call's error and starts nothing; each check step does it again under its lock.
+ * room), so a refusal is the call's error and starts nothing; each check step reads again under its lock
+ * what can have changed since (one round trip per host while the source's XML is the same).
  * The tasks run one after another: one that fails removes what it made and the others go on.
  */
 import { randomUUID } from 'node:crypto';
@@ -21,18 +22,16 @@ import { vmLock, vmOnHost, type VmOnHost } from '../snapshots/context';
 import { checkStep } from './check';
 import { cloneUndoer, type CloneCtx, type CloneDeps, type CloneJob, type CloneUndo } from './context';
 import { defineStep, recordStep } from './define';
-import { filesStep, seedStep } from './files';
+import { dropUnusedSeed, filesStep, seedStep } from './files';
 import type { ReservedPlacement } from '../../services/reservations';
 import { placeClones } from './place';
 import {
   OVERLAY_BYTES,
   planCloneDisks,
-  refuseNoRoom,
-  refuseTakenNames,
-  refuseUnlessShutOff,
+  readHosts,
+  readShutOffSource,
   refuseUnlessTemplate,
   sourceDisks,
-  sourceXml,
   type SourceDisk,
 } from './plan';
 import { volumesStep } from './volumes';
@@ -61,25 +60,25 @@ export function vmCloneOperation(deps: CloneDeps): OperationDef<'vm.clone', Clon
       mode: ctx.job.mode,
       hostId: ctx.job.hostId,
     }),
-    finally: (ctx) => release(ctx.job.ticketId),
+    finally: (ctx) => {
+      release(ctx.job.ticketId);
+      deps.engine.track(dropUnusedSeed(ctx));
+    },
     interrupted: (taskId) => void deps.reservations.releaseForTask(taskId),
     interruptedMessage:
       'Interrupted: the app stopped while this clone was being made; what it had made was removed',
   };
 }
 
-/** Every clone of the request checked on its host before any task starts: names, volume names, room. */
+/**
+ * Every clone of the request checked on its host before any task starts: names, volume names, room (one
+ * virsh round trip per host).
+ */
 async function refuseAny(deps: CloneDeps, vm: VmOnHost, disks: readonly SourceDisk[], jobs: CloneJob[]) {
   const srcOps = await deps.opsFor(vm.hostId);
   for (const hostId of new Set(jobs.map((j) => j.hostId))) {
     const here = jobs.filter((j) => j.hostId === hostId);
     const ops = await deps.opsFor(hostId);
-    await refuseTakenNames(
-      deps,
-      ops,
-      { hostId, projectId: vm.projectId },
-      here.map((j) => j.name),
-    );
     const planned = [];
     const bases = new Set<string>();
     for (const job of here) {
@@ -91,7 +90,9 @@ async function refuseAny(deps: CloneDeps, vm: VmOnHost, disks: readonly SourceDi
         if (d.base) bases.add(d.target);
       }
     }
-    await refuseNoRoom(ops, hostId === vm.hostId ? null : srcOps, planned);
+    const at = { hostId, projectId: vm.projectId };
+    const read = await readHosts(deps, at, ops, hostId === vm.hostId ? null : srcOps, planned);
+    read.refuse(here.map((j) => j.name));
   }
 }
 
@@ -107,6 +108,7 @@ function jobsOf(
     const placed = reserved?.result.placements[i];
     return {
       vmId: randomUUID(),
+      uuid: randomUUID(),
       name,
       ...(input.description ? { description: input.description } : {}),
       mode: input.mode,
@@ -155,8 +157,7 @@ export function createCloneOps(deps: CloneDeps) {
       const busy = deps.engine.busy(vmLock(vm));
       if (busy) throw busy;
       const srcOps = await deps.opsFor(vm.hostId);
-      await refuseUnlessShutOff(srcOps, vm);
-      const xml = await sourceXml(srcOps, vm.uuid);
+      const xml = await readShutOffSource(srcOps, vm);
       const disks = await sourceDisks(srcOps, xml, {
         required: input.mode === 'full' || input.placement !== undefined,
       });
@@ -170,8 +171,15 @@ export function createCloneOps(deps: CloneDeps) {
         reserved?.release();
         throw err;
       }
-      const known = src.template ? { xml, disks } : null;
-      const ctxs = jobs.map((job): CloneCtx => ({ source: vm, job, known, plan: null, seedPath: null }));
+      const known = { xml, disks };
+      const ctxs = jobs.map((job): CloneCtx => ({
+        source: vm,
+        job,
+        known,
+        plan: null,
+        seedPath: null,
+        seedIso: null,
+      }));
       deps.engine.track(
         (async () => {
           for (const [i, task] of tasks.entries()) await deps.engine.run(op, task, ctxs[i]!);
