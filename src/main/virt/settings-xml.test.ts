@@ -285,6 +285,27 @@ describe('NICs', () => {
     );
   });
 
+  it('hot-plugs only while the running VM has a free PCIe root port, then waits for the next boot', () => {
+    // The golden VM's root ports 1-7 carry six devices: one is free.
+    const p = plan(running(), [
+      { kind: 'nic-add', network: 'default' },
+      { kind: 'disk-add-new', pool: POOL, sizeBytes: MiB },
+      { kind: 'nic-add', network: 'default' },
+    ]);
+    expect(p.changes.map((c) => c.effect)).toEqual(['both', 'next-boot', 'next-boot']);
+    expect(p.changes[1]!.note).toMatch(/no free PCIe slot/);
+    expect(nics(p.inactiveXml)).toHaveLength(3);
+    const spare = LIVE.replace(
+      '</devices>',
+      "<controller type='pci' index='8' model='pcie-root-port'/></devices>",
+    );
+    const q = plan(running({ liveXml: spare }), [
+      { kind: 'nic-add', network: 'default' },
+      { kind: 'disk-add-new', pool: POOL, sizeBytes: MiB },
+    ]);
+    expect(q.changes.map((c) => c.effect)).toEqual(['both', 'both']);
+  });
+
   it('changes the network live with update-device, and the model only at next boot', () => {
     const net = plan(running(), [{ kind: 'nic-update', mac: MAC, network: 'isolated' }]);
     const action = net.changes[0]!.live[0]!;

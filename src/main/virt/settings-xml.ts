@@ -356,6 +356,8 @@ interface Work {
   readonly running: boolean;
   readonly name: string;
   macs: number;
+  /** Free PCIe slots of the running VM (null: not a PCIe machine, or not running). */
+  pcieFree: number | null;
   readonly createVolumes: NewVolume[];
   readonly resizeVolumes: { pool: string; name: string; path: string; sizeBytes: number }[];
   readonly deleteVolumes: { pool: string; name: string; path: string }[];
@@ -534,6 +536,37 @@ function attachDisk(w: Work, el: XmlNode, bus: SettingsDiskBus): Omit<Outcome, '
       live: [],
     };
   }
+  return hotplug(w, el);
+}
+
+/**
+ * The PCIe slots a running q35 VM has free for a hot-plugged device: its pcie-root-port controllers no device
+ * sits behind (QEMU adds no root port to a running VM). null: not a PCIe machine.
+ */
+function freePcieSlots(live: string): number | null {
+  const tags = deviceBlocks(live, 'controller').map((b) => startTagOf(b.text));
+  const model = (t: string) => /\smodel=["']([^"']*)/.exec(t)?.[1];
+  if (!tags.some((t) => model(t) === 'pcie-root')) return null;
+  const used = new Set(
+    [...live.matchAll(/<address\b[^>]*>/g)]
+      .filter((m) => /\stype=["']pci["']/.test(m[0]))
+      .map((m) => Number(/\sbus=["']([^"']*)/.exec(m[0])?.[1] ?? 0)),
+  );
+  return tags.filter(
+    (t) => model(t) === 'pcie-root-port' && !used.has(Number(/\sindex=["'](\d+)/.exec(t)?.[1])),
+  ).length;
+}
+
+/** A PCI device attached to the running VM too, while it has a free slot; else from its next boot. */
+function hotplug(w: Work, el: XmlNode): Omit<Outcome, 'summary'> {
+  if (w.pcieFree === 0) {
+    return {
+      effect: 'next-boot',
+      note: 'The running VM has no free PCIe slot (none can be added while it runs): it appears at next boot',
+      live: [],
+    };
+  }
+  if (w.pcieFree !== null) w.pcieFree--;
   return { effect: 'both', live: [{ kind: 'attach-device', xml: deviceXml(el) }] };
 }
 
@@ -657,7 +690,7 @@ function nicAdd(w: Work, c: Extract<VmSettingsChange, { kind: 'nic-add' }>): Out
   w.doc = insertDevice(w.doc, el, ['interface', 'controller', 'disk']);
   const summary = `New ${c.model} NIC ${mac} on ${c.network}`;
   if (!w.running) return { summary, effect: 'next-boot', live: [] };
-  return { summary, effect: 'both', live: [{ kind: 'attach-device', xml: deviceXml(el) }] };
+  return { summary, ...hotplug(w, el) };
 }
 
 function nicRemove(w: Work, c: Extract<VmSettingsChange, { kind: 'nic-remove' }>): Outcome {
@@ -866,6 +899,7 @@ export function planSettings(ctx: SettingsContext, changes: readonly VmSettingsC
     running: ctx.liveXml !== null,
     name: headOf(ctx.inactiveXml).name,
     macs: 0,
+    pcieFree: ctx.liveXml === null ? null : freePcieSlots(ctx.liveXml),
     createVolumes: [],
     resizeVolumes: [],
     deleteVolumes: [],
@@ -881,6 +915,7 @@ export function planSettings(ctx: SettingsContext, changes: readonly VmSettingsC
       resize: w.resizeVolumes.length,
       del: w.deleteVolumes.length,
       macs: w.macs,
+      pcie: w.pcieFree,
     };
     try {
       planned.push({ index, kind: c.kind, ...applyOne(w, c) });
@@ -891,6 +926,7 @@ export function planSettings(ctx: SettingsContext, changes: readonly VmSettingsC
       w.resizeVolumes.length = before.resize;
       w.deleteVolumes.length = before.del;
       w.macs = before.macs;
+      w.pcieFree = before.pcie;
       refusals.push({ index, message: e.message });
     }
   });
