@@ -21,12 +21,12 @@ const ok = (out: string) => ({ ok: true as const, out });
  */
 function qemuSample(i: 1 | 2, at: number): UsageSample {
   return parseUsageBatch(
-    [
-      ok(golden(`qemu-${i}.domstats.txt`)),
-      ok(golden(`qemu-${i}.nodecpustats.txt`)),
-      ok(golden(`qemu-${i}.nodememstats.txt`)),
-      ok(golden('qemu.nodeinfo.txt')),
-    ],
+    {
+      domstats: ok(golden(`qemu-${i}.domstats.txt`)),
+      nodecpustats: ok(golden(`qemu-${i}.nodecpustats.txt`)),
+      nodememstats: ok(golden(`qemu-${i}.nodememstats.txt`)),
+      nodeinfo: ok(golden('qemu.nodeinfo.txt')),
+    },
     at,
   );
 }
@@ -83,15 +83,15 @@ describe('domstats golden output', () => {
 
   it("reads the test driver's state-only output and its node without nodememstats", () => {
     const s = parseUsageBatch(
-      [
-        ok(golden('test.domstats.txt')),
-        ok(golden('test.nodecpustats.txt')),
-        {
+      {
+        domstats: ok(golden('test.domstats.txt')),
+        nodecpustats: ok(golden('test.nodecpustats.txt')),
+        nodememstats: {
           ok: false,
           error: 'this function is not supported by the connection driver: virNodeGetMemoryStats',
         },
-        ok(golden('test.nodeinfo.txt')),
-      ],
+        nodeinfo: ok(golden('test.nodeinfo.txt')),
+      },
       0,
     );
     expect(s.domains).toEqual([{ name: 'test', state: 1, nics: [], disks: [] }]);
@@ -103,9 +103,15 @@ describe('domstats golden output', () => {
   });
 
   it('fails the poll when domstats itself failed', () => {
-    expect(() => parseUsageBatch([{ ok: false, error: 'failed to connect' }], 0)).toThrow(
+    expect(() => parseUsageBatch({ domstats: { ok: false, error: 'failed to connect' } }, 0)).toThrow(
       /domstats: failed to connect/,
     );
+  });
+
+  it('keeps the CPU count and memory size of the last nodeinfo when it was not asked', () => {
+    const s = parseUsageBatch({ domstats: ok('') }, 0, { cpus: 6, memTotalKiB: 10, cpuBusyNs: 1 });
+    expect(s.node).toEqual({ cpus: 6, memTotalKiB: 10 });
+    expect(s.warnings).toEqual([]);
   });
 });
 

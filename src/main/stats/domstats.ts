@@ -12,9 +12,9 @@
  * far below what a rate over seconds can show.
  */
 
-/** The virsh commands of one usage poll, in the order `parseUsageBatch` reads their results. */
-export const USAGE_COMMANDS: readonly (readonly string[])[] = [
-  [
+/** The virsh commands a usage poll may run (all in one batch). */
+export const USAGE_COMMANDS = {
+  domstats: [
     'domstats',
     '--state',
     '--cpu-total',
@@ -25,10 +25,12 @@ export const USAGE_COMMANDS: readonly (readonly string[])[] = [
     // A domain busy with a job (a migration, a snapshot) reports what it can at once instead of blocking.
     '--nowait',
   ],
-  ['nodecpustats'],
-  ['nodememstats'],
-  ['nodeinfo'],
-];
+  nodecpustats: ['nodecpustats'],
+  nodememstats: ['nodememstats'],
+  nodeinfo: ['nodeinfo'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type UsageCommand = keyof typeof USAGE_COMMANDS;
 
 /** One network interface's or one disk's byte counters. */
 export interface DeviceCounters {
@@ -79,6 +81,8 @@ export interface UsageSample {
   readonly warnings: readonly string[];
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 const CODE_0 = 48;
 
 /** A base-10 non-negative integer, or undefined (fast path for the digit strings virsh prints). */
@@ -126,111 +130,118 @@ function device(list: MutableDevice[], index: number): MutableDevice {
   return d;
 }
 
-/**
- * `net.3.rx.bytes` → [3, 'rx.bytes'], for keys under `prefix` ("net." or "block."); null for the counts.
- */
-function indexed(key: string, prefixLength: number): [number, string] | null {
-  const dot = key.indexOf('.', prefixLength);
-  if (dot === -1) return null;
-  const i = num(key.slice(prefixLength, dot));
-  return i === undefined || !Number.isInteger(i) ? null : [i, key.slice(dot + 1)];
+/** Digits of text[from, to) as a number; undefined when empty or not all digits (then Number() decides). */
+function numAt(text: string, from: number, to: number): number | undefined {
+  if (from >= to) return undefined;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - CODE_0;
+    if (d < 0 || d > 9) return num(text.slice(from, to));
+    n = n * 10 + d;
+  }
+  return n;
 }
 
-function setField(d: MutableDomain, key: string, value: string): void {
-  switch (key) {
-    case 'state.state':
-      d.state = num(value) ?? -1;
+/** Scalar keys: the exact key, and where its value goes. */
+const SCALARS: readonly [string, keyof MutableDomain][] = [
+  ['state.state', 'state'],
+  ['cpu.time', 'cpuTimeNs'],
+  ['vcpu.current', 'vcpus'],
+  ['balloon.current', 'memoryKiB'],
+  ['balloon.maximum', 'maxMemoryKiB'],
+  ['balloon.rss', 'rssKiB'],
+  ['balloon.available', 'guestAvailableKiB'],
+  ['balloon.unused', 'guestUnusedKiB'],
+];
+const SCALARS_BY_CHAR = new Map<number, [string, keyof MutableDomain][]>();
+for (const [key, field] of SCALARS) {
+  const c = key.charCodeAt(0);
+  SCALARS_BY_CHAR.set(c, [...(SCALARS_BY_CHAR.get(c) ?? []), [`${key}=`, field]]);
+}
+
+/** Device keys: `net.N.` / `block.N.` then one of these, and which counter it is. */
+const NET = { prefix: 'net.', in: 'rx.bytes=', out: 'tx.bytes=' } as const;
+const BLOCK = { prefix: 'block.', in: 'rd.bytes=', out: 'wr.bytes=' } as const;
+
+/**
+ * One `key=value` line, text[k, end) with k at the key. Compares in place and slices only names, so the
+ * many keys nobody reads (vcpu.N.*, block.N.path, *.pkts…) cost a character test or two.
+ */
+function setFieldAt(d: MutableDomain, text: string, k: number, end: number): void {
+  const c = text.charCodeAt(k);
+  const scalars = SCALARS_BY_CHAR.get(c);
+  if (scalars) {
+    for (const [key, field] of scalars) {
+      if (!text.startsWith(key, k)) continue;
+      const v = numAt(text, k + key.length, end);
+      if (field === 'state') d.state = v ?? -1;
+      else (d as unknown as Record<string, number | undefined>)[field] = v;
       return;
-    case 'cpu.time':
-      d.cpuTimeNs = num(value);
-      return;
-    case 'vcpu.current':
-      d.vcpus = num(value);
-      return;
-    case 'balloon.current':
-      d.memoryKiB = num(value);
-      return;
-    case 'balloon.maximum':
-      d.maxMemoryKiB = num(value);
-      return;
-    case 'balloon.rss':
-      d.rssKiB = num(value);
-      return;
-    case 'balloon.available':
-      d.guestAvailableKiB = num(value);
-      return;
-    case 'balloon.unused':
-      d.guestUnusedKiB = num(value);
-      return;
+    }
   }
-  if (key.startsWith('net.')) {
-    const at = indexed(key, 4);
-    if (!at) return;
-    const [i, field] = at;
-    if (field === 'name') device(d.nics, i).name = value;
-    else if (field === 'rx.bytes') device(d.nics, i).inBytes = num(value);
-    else if (field === 'tx.bytes') device(d.nics, i).outBytes = num(value);
-  } else if (key.startsWith('block.')) {
-    const at = indexed(key, 6);
-    if (!at) return;
-    const [i, field] = at;
-    if (field === 'name') device(d.disks, i).name = value;
-    else if (field === 'rd.bytes') device(d.disks, i).inBytes = num(value);
-    else if (field === 'wr.bytes') device(d.disks, i).outBytes = num(value);
+  const kind = c === 110 /* n */ ? NET : c === 98 /* b */ ? BLOCK : null;
+  if (!kind || !text.startsWith(kind.prefix, k)) return;
+  let i = k + kind.prefix.length;
+  let index = 0;
+  const digits = i;
+  for (; i < end; i++) {
+    const dgt = text.charCodeAt(i) - CODE_0;
+    if (dgt < 0 || dgt > 9) break;
+    index = index * 10 + dgt;
   }
+  if (i === digits || text.charCodeAt(i) !== 46 /* . */) return;
+  i++;
+  const list = kind === NET ? d.nics : d.disks;
+  if (text.startsWith('name=', i)) device(list, index).name = text.slice(i + 5, end);
+  else if (text.startsWith(kind.in, i)) device(list, index).inBytes = numAt(text, i + kind.in.length, end);
+  else if (text.startsWith(kind.out, i)) device(list, index).outBytes = numAt(text, i + kind.out.length, end);
 }
 
 const HEADER = "Domain: '";
 
-/** Drops unset fields and devices never named (so records compare and serialise plainly). */
+/** Drops devices never named (holes in the indexes); fields never set were never added. */
 function finish(d: MutableDomain): DomainCounters {
-  const out: Omit<MutableDomain, 'nics' | 'disks'> = { name: d.name, state: d.state };
-  for (const k of [
-    'cpuTimeNs',
-    'vcpus',
-    'memoryKiB',
-    'maxMemoryKiB',
-    'rssKiB',
-    'guestAvailableKiB',
-    'guestUnusedKiB',
-  ] as const) {
-    if (d[k] !== undefined) out[k] = d[k];
-  }
-  const devices = (list: MutableDevice[]) =>
-    list.flatMap((x) => {
-      if (!x || x.name === '') return [];
-      const o: MutableDevice = { name: x.name };
-      if (x.inBytes !== undefined) o.inBytes = x.inBytes;
-      if (x.outBytes !== undefined) o.outBytes = x.outBytes;
-      return [o];
-    });
-  return { ...out, nics: devices(d.nics), disks: devices(d.disks) };
+  const named = (list: MutableDevice[]) => {
+    for (let i = 0; i < list.length; i++)
+      if (!list[i] || list[i]!.name === '') return list.filter((x) => x?.name);
+    return list;
+  };
+  if (d.nics.length) d.nics = named(d.nics);
+  if (d.disks.length) d.disks = named(d.disks);
+  return d;
 }
+
+const SPACE = 32;
+const TAB = 9;
+const CR = 13;
+const QUOTE = 39;
 
 /**
  * Reads `virsh domstats` (pretty-printed or --raw): one "Domain: 'NAME'" line, then `  key=value` lines.
- * Unknown keys are skipped; a domain that reports nothing but its name keeps state -1.
+ * Unknown keys are skipped; a domain that reports nothing but its name keeps state -1. One pass over the
+ * text, slicing only names (a 1,000-domain qemu host prints ~50,000 lines).
  */
 export function parseDomstats(text: string): DomainCounters[] {
   const out: DomainCounters[] = [];
   let cur: MutableDomain | null = null;
   let start = 0;
   const n = text.length;
-  while (start <= n) {
+  while (start < n) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = n;
-    let line = text.slice(start, end);
+    const lineStart = start;
     start = end + 1;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line.startsWith(HEADER) && line.endsWith("'")) {
+    if (end > lineStart && text.charCodeAt(end - 1) === CR) end--;
+    if (text.startsWith(HEADER, lineStart)) {
+      if (end - lineStart <= HEADER.length || text.charCodeAt(end - 1) !== QUOTE) continue;
       if (cur) out.push(finish(cur));
-      cur = { name: line.slice(HEADER.length, -1), state: -1, nics: [], disks: [] };
+      cur = { name: text.slice(lineStart + HEADER.length, end - 1), state: -1, nics: [], disks: [] };
       continue;
     }
     if (!cur) continue;
-    const eq = line.indexOf('=');
-    if (eq === -1) continue;
-    setField(cur, line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+    let k = lineStart;
+    while (k < end && (text.charCodeAt(k) === SPACE || text.charCodeAt(k) === TAB)) k++;
+    if (k < end) setFieldAt(cur, text, k, end);
   }
   if (cur) out.push(finish(cur));
   return out;
@@ -298,24 +309,32 @@ export function parseNode(
 export type CommandResult = { ok: true; out: string } | { ok: false; error: string };
 
 /**
- * One poll's results (for USAGE_COMMANDS, in order) → a sample. Only domstats is required: without it the
- * poll tells nothing, and this throws with virsh's message.
+ * One poll's results → a sample. Only domstats is required: without it the poll tells nothing, and this
+ * throws with virsh's message. A command not run this time (nodeinfo, which does not change, is asked
+ * now and then) takes its values from `known`, the previous sample's node.
  */
-export function parseUsageBatch(results: readonly CommandResult[], at: number): UsageSample {
-  const [dom, cpu, mem, info] = results;
+export function parseUsageBatch(
+  results: Partial<Record<UsageCommand, CommandResult>>,
+  at: number,
+  known?: NodeCounters,
+): UsageSample {
+  const dom = results.domstats;
   if (!dom?.ok) throw new Error(`virsh domstats: ${dom ? dom.error : 'no result'}`);
   const warnings: string[] = [];
-  const text = (r: CommandResult | undefined, what: string): string | null => {
+  const text = (what: UsageCommand): string | null => {
+    const r = results[what];
     if (r?.ok) return r.out;
-    warnings.push(`${what}: ${r ? r.error : 'no result'}`);
+    if (r) warnings.push(`${what}: ${r.error}`);
     return null;
   };
-  return {
-    at,
-    domains: parseDomstats(dom.out),
-    node: parseNode(text(cpu, 'nodecpustats'), text(mem, 'nodememstats'), text(info, 'nodeinfo')),
-    warnings,
-  };
+  const node = parseNode(text('nodecpustats'), text('nodememstats'), text('nodeinfo'));
+  const merged: Mutable<NodeCounters> = { ...node };
+  if (known && !results.nodeinfo) {
+    if (merged.cpus === undefined && known.cpus !== undefined) merged.cpus = known.cpus;
+    if (merged.memTotalKiB === undefined && known.memTotalKiB !== undefined)
+      merged.memTotalKiB = known.memTotalKiB;
+  }
+  return { at, domains: parseDomstats(dom.out), node: merged, warnings };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -369,53 +388,36 @@ function growth(prev: number | undefined, cur: number | undefined): { d: number;
 
 const RUNNING = 1;
 
-/** The per-second rates of a set of devices, matched by name; devices in only one sample are left out. */
-function deviceRates(
+/**
+ * Adds the per-second rates of a set of devices, matched by name, to `out` (keys inKey / outKey); devices
+ * in only one sample are left out. Returns whether a counter was reset.
+ */
+function addDeviceRates(
   prev: readonly DeviceCounters[],
   cur: readonly DeviceCounters[],
   seconds: number,
-): { inBps?: number; outBps?: number; reset: boolean } {
-  let inSum = 0;
-  let outSum = 0;
-  let inSeen = false;
-  let outSeen = false;
+  out: Mutable<DomainRates>,
+  inKey: 'diskReadBps' | 'netRxBps',
+  outKey: 'diskWriteBps' | 'netTxBps',
+): boolean {
   let reset = false;
-  for (const c of cur) {
-    const p = prev.find((x) => x.name === c.name);
+  for (let i = 0; i < cur.length; i++) {
+    const c = cur[i]!;
+    // Devices keep their order between polls: look at the same place first.
+    const p = prev[i]?.name === c.name ? prev[i] : prev.find((x) => x.name === c.name);
     if (!p) continue;
     const gi = growth(p.inBytes, c.inBytes);
     const go = growth(p.outBytes, c.outBytes);
     if (gi) {
-      inSum += gi.d;
-      inSeen = true;
+      out[inKey] = (out[inKey] ?? 0) + gi.d / seconds;
       reset ||= gi.reset;
     }
     if (go) {
-      outSum += go.d;
-      outSeen = true;
+      out[outKey] = (out[outKey] ?? 0) + go.d / seconds;
       reset ||= go.reset;
     }
   }
-  return {
-    ...(inSeen ? { inBps: inSum / seconds } : {}),
-    ...(outSeen ? { outBps: outSum / seconds } : {}),
-    reset,
-  };
-}
-
-function levels(c: DomainCounters): {
-  memoryBytes?: number;
-  maxMemoryBytes?: number;
-  rssBytes?: number;
-  guestUsedBytes?: number;
-} {
-  const o: { memoryBytes?: number; maxMemoryBytes?: number; rssBytes?: number; guestUsedBytes?: number } = {};
-  if (c.memoryKiB !== undefined) o.memoryBytes = c.memoryKiB * 1024;
-  if (c.maxMemoryKiB !== undefined) o.maxMemoryBytes = c.maxMemoryKiB * 1024;
-  if (c.rssKiB !== undefined) o.rssBytes = c.rssKiB * 1024;
-  if (c.guestAvailableKiB !== undefined && c.guestUnusedKiB !== undefined)
-    o.guestUsedBytes = Math.max(0, c.guestAvailableKiB - c.guestUnusedKiB) * 1024;
-  return o;
+  return reset;
 }
 
 function domainRates(
@@ -424,30 +426,24 @@ function domainRates(
   seconds: number,
   hostCpus: number | undefined,
 ): DomainRates {
-  const base = { name: cur.name, state: cur.state, ...levels(cur) };
+  const out: Mutable<DomainRates> = { name: cur.name, state: cur.state, restarted: false };
+  if (cur.memoryKiB !== undefined) out.memoryBytes = cur.memoryKiB * 1024;
+  if (cur.maxMemoryKiB !== undefined) out.maxMemoryBytes = cur.maxMemoryKiB * 1024;
+  if (cur.rssKiB !== undefined) out.rssBytes = cur.rssKiB * 1024;
+  if (cur.guestAvailableKiB !== undefined && cur.guestUnusedKiB !== undefined)
+    out.guestUsedBytes = Math.max(0, cur.guestAvailableKiB - cur.guestUnusedKiB) * 1024;
   // A domain not running now has no usage: its counters are gone or frozen.
-  if (!prev || seconds <= 0 || cur.state !== RUNNING) return { ...base, restarted: false };
+  if (!prev || seconds <= 0 || cur.state !== RUNNING) return out;
   const cpu = growth(prev.cpuTimeNs, cur.cpuTimeNs);
-  const disk = deviceRates(prev.disks, cur.disks, seconds);
-  const net = deviceRates(prev.nics, cur.nics, seconds);
-  const out: {
-    cpuPercent?: number;
-    hostCpuPercent?: number;
-    diskReadBps?: number;
-    diskWriteBps?: number;
-    netRxBps?: number;
-    netTxBps?: number;
-  } = {};
   if (cpu) {
     const share = cpu.d / (seconds * 1e9);
     if (cur.vcpus) out.cpuPercent = (share / cur.vcpus) * 100;
     if (hostCpus) out.hostCpuPercent = (share / hostCpus) * 100;
   }
-  if (disk.inBps !== undefined) out.diskReadBps = disk.inBps;
-  if (disk.outBps !== undefined) out.diskWriteBps = disk.outBps;
-  if (net.inBps !== undefined) out.netRxBps = net.inBps;
-  if (net.outBps !== undefined) out.netTxBps = net.outBps;
-  return { ...base, ...out, restarted: (cpu?.reset ?? false) || disk.reset || net.reset };
+  const diskReset = addDeviceRates(prev.disks, cur.disks, seconds, out, 'diskReadBps', 'diskWriteBps');
+  const netReset = addDeviceRates(prev.nics, cur.nics, seconds, out, 'netRxBps', 'netTxBps');
+  out.restarted = (cpu?.reset ?? false) || diskReset || netReset;
+  return out;
 }
 
 function nodeRates(prev: NodeCounters | undefined, cur: NodeCounters): NodeRates {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchResult } from '../hosts/virsh';
-import { domainKey, hostKey, UsagePoller, type HostUsage } from './poller';
+import { domainKey, hostKey, REFRESH_POLLS, UsagePoller, type HostUsage } from './poller';
 
 /** A host that answers the usage batch with a domain whose CPU time grows 0.5 s per call, after `delayMs`. */
 class FakeHost {
@@ -10,10 +10,13 @@ class FakeHost {
   delayMs = 0;
   fail: string | null = null;
   hang = false;
+  /** The first word of each command of each batch. */
+  readonly asked: string[][] = [];
   private cpu = 0;
 
   async virshBatch(commands: readonly (readonly string[])[]): Promise<BatchResult[]> {
     this.calls++;
+    this.asked.push(commands.map(([c]) => c!));
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     try {
@@ -174,5 +177,20 @@ describe('UsagePoller', () => {
     expect(p.history('a', domainKey('memory', 'vm1')).v).toEqual([]);
     expect(p.history('a', hostKey('cpu')).v).toEqual([]);
     expect(p.latest('a')?.rates?.domains).toEqual([]);
+  });
+
+  it('asks nodeinfo and what failed only now and then, keeping the CPU count in between', async () => {
+    const a = new FakeHost();
+    const p = setup({ a });
+    for (let i = 0; i <= REFRESH_POLLS; i++) {
+      const u = await p.pollOnce('a');
+      expect(u.rates?.node.cpus).toBe(4);
+    }
+    const all = ['domstats', 'nodecpustats', 'nodememstats', 'nodeinfo'];
+    expect(a.asked[0]).toEqual(all);
+    // nodecpustats and nodememstats failed on the first poll: domstats alone until the refresh.
+    expect(a.asked[1]).toEqual(['domstats']);
+    expect(a.asked[REFRESH_POLLS - 1]).toEqual(['domstats']);
+    expect(a.asked[REFRESH_POLLS]).toEqual(all);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Polls the live usage of hosts while someone looks at it. Per host:
- *   - one batched virsh call per interval (USAGE_COMMANDS) through the host's driver, parsed, turned into
- *     rates against the previous poll and stored in the host's ring (the last hour);
+ *   - one batched virsh call per interval through the host's driver, parsed, turned into rates against the
+ *     previous poll and stored in the host's ring (the last hour). The batch is domstats and nodecpustats,
+ *     plus nodememstats where the host has it; nodeinfo (CPU count, memory size) and a command that
+ *     failed are asked again only every REFRESH_POLLS polls;
  *   - only while it has subscribers: the first subscribe starts polling at once, the last unsubscribe
  *     stops it (a poll already under way finishes and is kept);
  *   - never two polls of one host at once: the next one is scheduled when the previous one has settled;
@@ -13,6 +15,8 @@ import {
   parseUsageBatch,
   USAGE_COMMANDS,
   usageRates,
+  type CommandResult,
+  type UsageCommand,
   type DomainRates,
   type UsageRates,
   type UsageSample,
@@ -45,6 +49,7 @@ export type DomainMetric = (typeof DOMAIN_METRICS)[number];
 /** Ring keys: the domain's name last, so that any name is fine. */
 export const hostKey = (m: HostMetric) => `host/${m}`;
 export const domainKey = (m: DomainMetric, domain: string) => `vm/${m}/${domain}`;
+const HOST_KEYS = { cpu: hostKey('cpu'), memUsed: hostKey('memUsed') };
 
 const DOMAIN_VALUE: Record<DomainMetric, (d: DomainRates) => number | undefined> = {
   cpu: (d) => d.cpuPercent,
@@ -55,6 +60,9 @@ const DOMAIN_VALUE: Record<DomainMetric, (d: DomainRates) => number | undefined>
   netRx: (d) => d.netRxBps,
   netTx: (d) => d.netTxBps,
 };
+
+/** Every this many polls of a host, nodeinfo and the commands that failed are asked again. */
+export const REFRESH_POLLS = 60;
 
 /** running, blocked, paused, pmsuspended: a QEMU process that holds memory. */
 const LIVE_STATES = new Set([1, 2, 3, 7]);
@@ -79,6 +87,11 @@ interface HostState {
   last: HostUsage | undefined;
   /** Polling stopped since the previous sample: rates over the pause would hide it. */
   paused: boolean;
+  polls: number;
+  /** Commands that failed the last time they were asked (the test driver has no nodememstats). */
+  readonly failing: Set<UsageCommand>;
+  /** Ring keys of each domain with history (DOMAIN_METRICS order), made once per domain. */
+  readonly keys: Map<string, string[]>;
 }
 
 export class UsagePoller {
@@ -106,6 +119,9 @@ export class UsagePoller {
         prev: undefined,
         last: undefined,
         paused: false,
+        keys: new Map(),
+        polls: 0,
+        failing: new Set(),
       };
       this.hosts.set(hostId, s);
     }
@@ -202,17 +218,29 @@ export class UsagePoller {
       this.publish(s, this.failure(s, started, why));
     }, this.timeoutMs);
     try {
-      const results = await this.opts
-        .driverOf(s.id)
-        .virshBatch(USAGE_COMMANDS, { timeoutMs: this.timeoutMs });
+      const refresh = s.polls++ % REFRESH_POLLS === 0 || !s.prev;
+      const asked = (Object.keys(USAGE_COMMANDS) as UsageCommand[]).filter(
+        (c) => c === 'domstats' || refresh || (c !== 'nodeinfo' && !s.failing.has(c)),
+      );
+      const results = await this.opts.driverOf(s.id).virshBatch(
+        asked.map((c) => USAGE_COMMANDS[c]),
+        { timeoutMs: this.timeoutMs },
+      );
       const ended = this.now();
+      const byCommand: Partial<Record<UsageCommand, CommandResult>> = {};
+      asked.forEach((c, i) => {
+        const r = results[i] ?? { ok: false, error: 'no result' };
+        byCommand[c] = r;
+        if (r.ok) s.failing.delete(c);
+        else s.failing.add(c);
+      });
       // The moment the counters were read, as near as we know it; never before the previous sample.
       const at = Math.max((started + ended) / 2, s.prev ? s.prev.at : Number.NEGATIVE_INFINITY);
-      const sample = parseUsageBatch(results, at);
+      const sample = parseUsageBatch(byCommand, at, s.prev?.node);
       const rates = usageRates(s.paused ? undefined : s.prev, sample);
       s.prev = sample;
       s.paused = false;
-      this.store(s.ring, rates);
+      this.store(s, rates);
       usage = { hostId: s.id, at: ended, pollMs: ended - started, rates, warnings: sample.warnings };
     } catch (err) {
       usage = this.failure(s, started, err instanceof Error ? err.message : String(err));
@@ -243,26 +271,39 @@ export class UsagePoller {
     for (const l of [...s.listeners]) deliver(l, usage);
   }
 
-  private store(ring: UsageRing, rates: UsageRates): void {
-    ring.append(rates.at, (set) => {
-      const put = (key: string, v: number | undefined) => {
-        if (v !== undefined) set(key, v);
-      };
-      put(hostKey('cpu'), rates.node.cpuPercent);
-      put(hostKey('memUsed'), rates.node.memUsedBytes);
+  private store(s: HostState, rates: UsageRates): void {
+    const keys = s.keys;
+    s.ring.append(rates.at, (set) => {
+      if (rates.node.cpuPercent !== undefined) set(HOST_KEYS.cpu, rates.node.cpuPercent);
+      if (rates.node.memUsedBytes !== undefined) set(HOST_KEYS.memUsed, rates.node.memUsedBytes);
       for (const d of rates.domains) {
         // A domain shut off uses nothing (its balloon still reports what it would get).
         if (!LIVE_STATES.has(d.state)) continue;
-        for (const m of DOMAIN_METRICS) put(domainKey(m, d.name), DOMAIN_VALUE[m](d));
+        let k = keys.get(d.name);
+        if (!k) {
+          k = DOMAIN_METRICS.map((m) => domainKey(m, d.name));
+          keys.set(d.name, k);
+        }
+        for (let i = 0; i < DOMAIN_METRICS.length; i++) {
+          const v = DOMAIN_VALUE[DOMAIN_METRICS[i]!](d);
+          if (v !== undefined) set(k[i]!, v);
+        }
       }
     });
     // A domain that is gone (undefined, renamed) loses its history; one shut off keeps it.
-    const present = new Set(rates.domains.map((d) => d.name));
-    ring.retain((key) => {
-      if (!key.startsWith('vm/')) return true;
-      const name = key.slice(key.indexOf('/', 3) + 1);
-      return present.has(name);
-    });
+    const present = new Set<string>();
+    for (const d of rates.domains) present.add(d.name);
+    let gone = false;
+    for (const name of keys.keys()) {
+      if (present.has(name)) continue;
+      keys.delete(name);
+      gone = true;
+    }
+    if (gone) {
+      const kept = new Set<string>();
+      for (const k of keys.values()) for (const key of k) kept.add(key);
+      s.ring.retain((key) => !key.startsWith('vm/') || kept.has(key));
+    }
   }
 }
 
