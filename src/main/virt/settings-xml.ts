@@ -336,14 +336,7 @@ export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;
   let u = 0;
-  while (v >= 1024 && u < units.length - 1 && Number.isInteger(v / 1024)) {
-    v /= 1024;
-    u++;
-  }
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
+  for (; v >= 1024 && u < units.length - 1; u++) v /= 1024;
   return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[u]}`;
 }
 
@@ -836,9 +829,9 @@ function description(w: Work, value: string): Outcome {
       /<title>[\s\S]*?<\/title>/.exec(head) ??
       /<uuid>[^<]*<\/uuid>/.exec(head) ??
       /<name>[^<]*<\/name>/.exec(head);
-    if (!anchor) refuse('The domain has no <name>');
-    const at = anchor!.index + anchor![0].length;
-    w.doc = splice(w.doc, at, at, `\n${lineIndent(w.doc, anchor!.index)}${el}`);
+    if (!anchor) return refuse('The domain has no <name>');
+    const at = anchor.index + anchor[0].length;
+    w.doc = splice(w.doc, at, at, `\n${lineIndent(w.doc, anchor.index)}${el}`);
   }
   const summary = value === '' ? 'Clear the description' : 'Change the description';
   if (!w.running) return { summary, effect: 'next-boot', live: [] };

@@ -328,5 +328,23 @@ describe.skipIf(!testbed)(`settings XML accepted by libvirt ${NO_TESTBED}`, () =
       expect(text(node(diskOf(live(), 'sda'), 'source'), '@file')).toBeUndefined();
       expect(node(diskOf(inactive(), 'sda'), 'source')).toBeUndefined();
     }, 60_000);
+
+    it('sets the balloon and the description live, a description that looks like an option included', () => {
+      const text0 = '--title & <x>';
+      const p = planned(
+        inactive(),
+        [
+          { kind: 'memory', currentBytes: 64 * MiB },
+          { kind: 'description', text: text0 },
+        ],
+        live(),
+      );
+      expect(p.changes.map((c) => c.live.map((a) => a.kind))).toEqual([['setmem'], ['description']]);
+      defineXml(p.inactiveXml);
+      run(p);
+      expect(text(dom(live()), 'description')).toBe(text0);
+      expect(text(dom(inactive()), 'description')).toBe(text0);
+      expect(text(dom(inactive()), 'currentMemory')).toBe(String(64 * 1024));
+    }, 60_000);
   });
 });
