@@ -25,7 +25,7 @@ import {
   sha256,
   type CloneSource,
 } from '../../helpers/clones';
-import { virsh } from '../../helpers/domains';
+import { defineDomain, removeDomain, virsh } from '../../helpers/domains';
 import { addLocalHost, domainNames, dumpxml, uniq, waitTask } from '../../helpers/provision';
 import { qemuIo, vmIdOf } from '../../helpers/snapshots';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
@@ -177,6 +177,42 @@ describe.skipIf(!testbed)(`linked and bulk clones on the real host ${NO_TESTBED}
     expect((await t.client.call('tasks.list', {})).length).toBe(tasksBefore);
     expect(domainNames().filter((n) => n.startsWith(prefix))).toEqual([names[1]]);
     expect(poolFiles().filter((v) => v.startsWith(prefix))).toEqual(volumesBefore);
+  });
+
+  // A request reuses what an earlier one read of the template's disks, checked with the host in one round
+  // trip: a name only the host has is refused, and a template whose XML changed since is read again.
+  it('refuses a name only the host has, and reads a template changed since the last request again', async () => {
+    const warm = uniq('qhci-t-clone');
+    clones.push(warm);
+    const first = await t.client.call('vms.clone', { vmId: srcId, name: warm, mode: 'linked' });
+    expect((await waitTask(t.client, first.taskId, 60_000)).state).toBe('succeeded');
+
+    const squatter = defineDomain(uniq('qhci-t-clone'));
+    try {
+      const tasksBefore = (await t.client.call('tasks.list', {})).length;
+      const err = await refusal(
+        t.client.call('vms.clone', { vmId: srcId, name: squatter.name, mode: 'linked' }),
+      );
+      expect(err).toMatchObject({ code: 'CONFLICT', field: 'name' });
+      expect((await t.client.call('tasks.list', {})).length).toBe(tasksBefore);
+      expect(poolFiles().filter((v) => v.startsWith(squatter.name))).toEqual([]);
+    } finally {
+      removeDomain(squatter.uuid);
+    }
+
+    const memory = (n: string) => /<memory unit='KiB'>(\d+)<\/memory>/.exec(dumpxml(n))?.[1];
+    const was = memory(src.name)!;
+    virsh('setmaxmem', src.name, '80M', '--config');
+    try {
+      const name = uniq('qhci-t-clone');
+      clones.push(name);
+      const r = await t.client.call('vms.clone', { vmId: srcId, name, mode: 'linked' });
+      expect((await waitTask(t.client, r.taskId, 60_000)).state).toBe('succeeded');
+      expect(memory(name)).toBe(String(80 * 1024));
+      expect(backingChain(cloneFiles(name)[0]!)[0]?.['backing-filename']).toBe(src.disk);
+    } finally {
+      virsh('setmaxmem', src.name, `${was}K`, '--config');
+    }
   });
 
   it('keeps the clones that succeeded when one of a bulk fails, and removes only what that one made', async () => {

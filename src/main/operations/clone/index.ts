@@ -34,6 +34,7 @@ import {
   sourceDisks,
   type SourceDisk,
 } from './plan';
+import { TemplateReads } from './template-reads';
 import { volumesStep } from './volumes';
 
 export type { CloneDeps } from './context';
@@ -121,29 +122,71 @@ function jobsOf(
   });
 }
 
+/** The clone operation as the engine registered it. */
+type CloneOp = OperationDef<'vm.clone', CloneCtx, CloneUndo>;
+
+/** One task per job, each with its lock; none when one cannot start. */
+function startTasks(
+  deps: CloneDeps,
+  op: CloneOp,
+  vm: VmOnHost,
+  input: VmCloneInput,
+  jobs: readonly CloneJob[],
+) {
+  const tasks: TaskHandle<CloneUndo>[] = [];
+  try {
+    for (const job of jobs) {
+      const task = deps.engine.start(op, {
+        projectId: vm.projectId,
+        title: `Clone VM ${vm.name} as ${job.name}${job.mode === 'linked' ? ' (linked)' : ''}`,
+        target: { type: 'vm', id: vm.id },
+        input: { ...input, name: job.name, count: 1, hostId: job.hostId, pools: job.pools, vmId: vm.id },
+        lock: job.locksSource ? vmLock(vm) : { key: `vm:${job.vmId}`, label: `VM ${job.name}` },
+      });
+      if (job.ticketId) deps.reservations.attachTask(job.ticketId, task.id);
+      tasks.push(task);
+    }
+  } catch (err) {
+    // Nothing ran yet: the tasks already started end at once, having made nothing.
+    for (const t of tasks) t.fail({ ...toTaskError(err), rolledBack: [] });
+    throw err;
+  }
+  return tasks;
+}
+
 export function createCloneOps(deps: CloneDeps) {
   const op = deps.engine.register(vmCloneOperation(deps));
+  const templateReads = new TemplateReads();
 
-  function startTasks(vm: VmOnHost, input: VmCloneInput, jobs: readonly CloneJob[]) {
-    const tasks: TaskHandle<CloneUndo>[] = [];
+  /** Starts the request's tasks (they run one after another); a refusal to start releases the booking. */
+  function begin(
+    vm: VmOnHost,
+    input: VmCloneInput,
+    jobs: readonly CloneJob[],
+    known: CloneCtx['known'],
+    reserved: ReservedPlacement | null,
+  ): VmCloneStarted {
+    let tasks: TaskHandle<CloneUndo>[];
     try {
-      for (const job of jobs) {
-        const task = deps.engine.start(op, {
-          projectId: vm.projectId,
-          title: `Clone VM ${vm.name} as ${job.name}${job.mode === 'linked' ? ' (linked)' : ''}`,
-          target: { type: 'vm', id: vm.id },
-          input: { ...input, name: job.name, count: 1, hostId: job.hostId, pools: job.pools, vmId: vm.id },
-          lock: job.locksSource ? vmLock(vm) : { key: `vm:${job.vmId}`, label: `VM ${job.name}` },
-        });
-        if (job.ticketId) deps.reservations.attachTask(job.ticketId, task.id);
-        tasks.push(task);
-      }
+      tasks = startTasks(deps, op, vm, input, jobs);
     } catch (err) {
-      // Nothing ran yet: the tasks already started end at once, having made nothing.
-      for (const t of tasks) t.fail({ ...toTaskError(err), rolledBack: [] });
+      reserved?.release();
       throw err;
     }
-    return tasks;
+    const ctxs = jobs.map((job): CloneCtx => ({
+      source: vm,
+      job,
+      known,
+      plan: null,
+      seedPath: null,
+      seedIso: null,
+    }));
+    deps.engine.track(
+      (async () => {
+        for (const [i, task] of tasks.entries()) await deps.engine.run(op, task, ctxs[i]!);
+      })(),
+    );
+    return { taskId: tasks[0]!.id, taskIds: tasks.map((t) => t.id) };
   }
 
   return {
@@ -157,35 +200,25 @@ export function createCloneOps(deps: CloneDeps) {
       const busy = deps.engine.busy(vmLock(vm));
       if (busy) throw busy;
       const srcOps = await deps.opsFor(vm.hostId);
+      const measured = input.mode === 'full' || input.placement !== undefined;
+      // A template's disks read before: the template and its clones' host checked in one round trip.
+      if (src.template && !input.placement) {
+        const jobs = jobsOf(input, vm, true, names, null);
+        const known = await templateReads.check(deps, vm, srcOps, jobs, measured);
+        if (known) return begin(vm, input, jobs, known, null);
+      }
       const xml = await readShutOffSource(srcOps, vm);
-      const disks = await sourceDisks(srcOps, xml, {
-        required: input.mode === 'full' || input.placement !== undefined,
-      });
+      const disks = await sourceDisks(srcOps, xml, { required: measured });
+      if (src.template) templateReads.remember(vm.id, { xml, disks, measured });
       const reserved = input.placement ? placeClones(deps, src, xml, disks, input) : null;
       const jobs = jobsOf(input, vm, src.template, names, reserved);
-      let tasks: TaskHandle<CloneUndo>[];
       try {
         await refuseAny(deps, vm, disks, jobs);
-        tasks = startTasks(vm, input, jobs);
       } catch (err) {
         reserved?.release();
         throw err;
       }
-      const known = { xml, disks };
-      const ctxs = jobs.map((job): CloneCtx => ({
-        source: vm,
-        job,
-        known,
-        plan: null,
-        seedPath: null,
-        seedIso: null,
-      }));
-      deps.engine.track(
-        (async () => {
-          for (const [i, task] of tasks.entries()) await deps.engine.run(op, task, ctxs[i]!);
-        })(),
-      );
-      return { taskId: tasks[0]!.id, taskIds: tasks.map((t) => t.id) };
+      return begin(vm, input, jobs, { xml, disks }, reserved);
     },
   };
 }
