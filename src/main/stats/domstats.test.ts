@@ -238,6 +238,31 @@ describe('domstats properties', () => {
     );
   });
 
+  it('matches domains by name whatever order virsh lists them in', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat({ max: 1000 }), { minLength: 1, maxLength: 10 }), (ids) => {
+        const d = (id: number, cpuTimeNs: number): DomainCounters => ({
+          name: `vm${id}`,
+          state: 1,
+          cpuTimeNs,
+          vcpus: 1,
+          nics: [],
+          disks: [],
+        });
+        // Each domain used id ms of CPU in one second; the second poll lists them reversed, one gone.
+        const before = ids.map((id) => d(id, 1e9));
+        const after = ids
+          .slice(1)
+          .reverse()
+          .map((id) => d(id, 1e9 + id * 1e6));
+        const r = usageRates(sample(0, before), sample(1000, after));
+        expect(r.domains.map((x) => [x.name, x.cpuPercent])).toEqual(
+          after.map((x) => [x.name, expect.closeTo(((x.cpuTimeNs! - 1e9) / 1e9) * 100, 6)]),
+        );
+      }),
+    );
+  });
+
   it('a domain that started again counts only what it used since', () => {
     fc.assert(
       fc.property(

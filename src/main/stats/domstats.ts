@@ -199,13 +199,14 @@ function setFieldAt(d: MutableDomain, text: string, k: number, end: number): voi
 
 const HEADER = "Domain: '";
 
+function named(list: MutableDevice[]): MutableDevice[] {
+  for (let i = 0; i < list.length; i++)
+    if (!list[i] || list[i]!.name === '') return list.filter((x) => x?.name);
+  return list;
+}
+
 /** Drops devices never named (holes in the indexes); fields never set were never added. */
 function finish(d: MutableDomain): DomainCounters {
-  const named = (list: MutableDevice[]) => {
-    for (let i = 0; i < list.length; i++)
-      if (!list[i] || list[i]!.name === '') return list.filter((x) => x?.name);
-    return list;
-  };
   if (d.nics.length) d.nics = named(d.nics);
   if (d.disks.length) d.disks = named(d.disks);
   return d;
@@ -466,12 +467,24 @@ function nodeRates(prev: NodeCounters | undefined, cur: NodeCounters): NodeRates
 export function usageRates(prev: UsageSample | undefined, cur: UsageSample): UsageRates {
   const intervalMs = prev ? cur.at - prev.at : 0;
   const seconds = intervalMs / 1000;
-  const before = new Map<string, DomainCounters>();
-  if (prev && seconds > 0) for (const d of prev.domains) before.set(d.name, d);
+  const old = prev && seconds > 0 ? prev.domains : [];
+  // virsh lists domains in the same order from poll to poll: look at the same place first, and index the
+  // previous ones by name only when a domain came or went.
+  let byName: Map<string, DomainCounters> | null = null;
+  const previous = (d: DomainCounters, i: number): DomainCounters | undefined => {
+    if (old[i]?.name === d.name) return old[i];
+    byName ??= new Map(old.map((o) => [o.name, o]));
+    return byName.get(d.name);
+  };
+  const domains: DomainRates[] = new Array<DomainRates>(cur.domains.length);
+  for (let i = 0; i < cur.domains.length; i++) {
+    const d = cur.domains[i]!;
+    domains[i] = domainRates(previous(d, i), d, seconds, cur.node.cpus);
+  }
   return {
     at: cur.at,
     intervalMs: Math.max(0, intervalMs),
-    domains: cur.domains.map((d) => domainRates(before.get(d.name), d, seconds, cur.node.cpus)),
+    domains,
     node: nodeRates(seconds > 0 ? prev?.node : undefined, cur.node),
   };
 }

@@ -91,7 +91,9 @@ interface HostState {
   /** Commands that failed the last time they were asked (the test driver has no nodememstats). */
   readonly failing: Set<UsageCommand>;
   /** Ring keys of each domain with history (DOMAIN_METRICS order), made once per domain. */
-  readonly keys: Map<string, string[]>;
+  readonly keys: Map<string, { readonly keys: string[]; seen: number }>;
+  /** Counts polls stored, to tell which domains a poll saw. */
+  stamp: number;
 }
 
 export class UsagePoller {
@@ -120,6 +122,7 @@ export class UsagePoller {
         last: undefined,
         paused: false,
         keys: new Map(),
+        stamp: 0,
         polls: 0,
         failing: new Set(),
       };
@@ -273,37 +276,36 @@ export class UsagePoller {
 
   private store(s: HostState, rates: UsageRates): void {
     const keys = s.keys;
+    const stamp = ++s.stamp;
     s.ring.append(rates.at, (set) => {
       if (rates.node.cpuPercent !== undefined) set(HOST_KEYS.cpu, rates.node.cpuPercent);
       if (rates.node.memUsedBytes !== undefined) set(HOST_KEYS.memUsed, rates.node.memUsedBytes);
       for (const d of rates.domains) {
+        let k = keys.get(d.name);
+        if (k) k.seen = stamp;
         // A domain shut off uses nothing (its balloon still reports what it would get).
         if (!LIVE_STATES.has(d.state)) continue;
-        let k = keys.get(d.name);
         if (!k) {
-          k = DOMAIN_METRICS.map((m) => domainKey(m, d.name));
+          k = { keys: DOMAIN_METRICS.map((m) => domainKey(m, d.name)), seen: stamp };
           keys.set(d.name, k);
         }
         for (let i = 0; i < DOMAIN_METRICS.length; i++) {
           const v = DOMAIN_VALUE[DOMAIN_METRICS[i]!](d);
-          if (v !== undefined) set(k[i]!, v);
+          if (v !== undefined) set(k.keys[i]!, v);
         }
       }
     });
     // A domain that is gone (undefined, renamed) loses its history; one shut off keeps it.
-    const present = new Set<string>();
-    for (const d of rates.domains) present.add(d.name);
     let gone = false;
-    for (const name of keys.keys()) {
-      if (present.has(name)) continue;
+    for (const [name, k] of keys) {
+      if (k.seen === stamp) continue;
       keys.delete(name);
       gone = true;
     }
-    if (gone) {
-      const kept = new Set<string>();
-      for (const k of keys.values()) for (const key of k) kept.add(key);
-      s.ring.retain((key) => !key.startsWith('vm/') || kept.has(key));
-    }
+    if (!gone) return;
+    const kept = new Set<string>();
+    for (const k of keys.values()) for (const key of k.keys) kept.add(key);
+    s.ring.retain((key) => !key.startsWith('vm/') || kept.has(key));
   }
 }
 
