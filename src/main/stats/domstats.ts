@@ -191,13 +191,22 @@ function setFieldAt(d: MutableDomain, text: string, k: number, end: number): voi
   }
   if (i === digits || text.charCodeAt(i) !== 46 /* . */) return;
   i++;
-  const list = kind === NET ? d.nics : d.disks;
+  // Most domains of a test host have no devices: their lists stay the shared empty one until one shows.
+  let list = kind === NET ? d.nics : d.disks;
+  if (list === NO_DEVICES) {
+    list = [];
+    if (kind === NET) d.nics = list;
+    else d.disks = list;
+  }
   if (text.startsWith('name=', i)) device(list, index).name = text.slice(i + 5, end);
   else if (text.startsWith(kind.in, i)) device(list, index).inBytes = numAt(text, i + kind.in.length, end);
   else if (text.startsWith(kind.out, i)) device(list, index).outBytes = numAt(text, i + kind.out.length, end);
 }
 
 const HEADER = "Domain: '";
+
+/** The device list of a domain that reported none (shared: never written to). */
+const NO_DEVICES = Object.freeze([]) as unknown as MutableDevice[];
 
 function named(list: MutableDevice[]): MutableDevice[] {
   for (let i = 0; i < list.length; i++)
@@ -236,7 +245,12 @@ export function parseDomstats(text: string): DomainCounters[] {
     if (text.startsWith(HEADER, lineStart)) {
       if (end - lineStart <= HEADER.length || text.charCodeAt(end - 1) !== QUOTE) continue;
       if (cur) out.push(finish(cur));
-      cur = { name: text.slice(lineStart + HEADER.length, end - 1), state: -1, nics: [], disks: [] };
+      cur = {
+        name: text.slice(lineStart + HEADER.length, end - 1),
+        state: -1,
+        nics: NO_DEVICES,
+        disks: NO_DEVICES,
+      };
       continue;
     }
     if (!cur) continue;
