@@ -7,11 +7,23 @@ import { join } from 'node:path';
 
 export const QEMU = 'qemu:///system';
 
+/**
+ * virsh on the testbed's libvirt. A pool refresh that meets another process's volume job in the same pool
+ * ("has asynchronous jobs running": a volume being created or uploaded) is tried again for up to 30 s.
+ */
 export function virsh(...args: string[]): string {
-  return execFileSync('virsh', ['-c', QEMU, ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const run = () =>
+    execFileSync('virsh', ['-c', QEMU, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return run();
+    } catch (err) {
+      const busy = args[0] === 'pool-refresh' && /asynchronous jobs running/.test(String(err));
+      if (!busy || Date.now() > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
 }
 
 /**
