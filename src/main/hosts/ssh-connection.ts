@@ -170,6 +170,9 @@ export class SshConnection {
 
       client.on('ready', () => {
         if (settled) return;
+        // Small requests (one virsh command, its answer) must not wait for Nagle's algorithm and the
+        // host's delayed ACK: without this, a short command over SSH took about 45 ms instead of 1–5 ms.
+        client.setNoDelay(true);
         // The login shell must hand our commands on unchanged before anything runs there.
         void probeLoginShell(client, target, opts.readyTimeoutMs ?? 15_000).then((problem) => {
           if (problem) return fail(problem);
