@@ -9,6 +9,8 @@ import { AppError } from '../../shared/domain/errors';
 import type { HostOps } from './host-ops';
 
 const POLL_MS = 500;
+/** The first reads come sooner: a short copy still shows where it is, and a long one shows it at once. */
+const FIRST_POLLS_MS = [100, 150, 250];
 
 /** The last percentage qemu-img -p printed ("    (42.17/100%)"), as a fraction, or null. */
 export function qemuImgProgress(out: string): number | null {
@@ -17,14 +19,14 @@ export function qemuImgProgress(out: string): number | null {
   return last ? Math.min(1, Number(last[1]) / 100) : null;
 }
 
-/** A loop that reads progress every POLL_MS until stopped; stop() ends it at once. */
+/** Reads progress after 100, 250 and 500 ms, then every POLL_MS, until stopped; stop() ends it at once. */
 function progressPoll(read: () => Promise<number | null>, onFraction: (f: number) => void) {
   let running = true;
   let wake = (): void => undefined;
   void (async () => {
-    while (running) {
+    for (let n = 0; running; n++) {
       await new Promise<void>((r) => {
-        const timer = setTimeout(r, POLL_MS);
+        const timer = setTimeout(r, FIRST_POLLS_MS[n] ?? POLL_MS);
         wake = () => {
           clearTimeout(timer);
           r();
