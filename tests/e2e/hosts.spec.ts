@@ -9,6 +9,7 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
 import { defineDomain, domstate, hostDomainType, QEMU, removeDomain, virsh } from '../helpers/domains';
+import { cutSsh } from '../helpers/templates';
 import { host, NO_TESTBED, testbed } from '../helpers/testbed';
 import { expect, test, type Qhci } from './fixtures';
 
@@ -436,7 +437,7 @@ test('a host that cannot be reached is marked stale, with when it was last seen 
   try {
     await addKvmA(qhci);
     await addLocal(qhci);
-    await qhci.call('hosts.add', {
+    const simB = await qhci.call('hosts.add', {
       name: 'sim-b',
       connection: {
         kind: 'ssh',
@@ -453,6 +454,9 @@ test('a host that cannot be reached is marked stale, with when it was last seen 
     await expect(page.getByTestId('host-stale-sim-b')).toHaveCount(0);
 
     rmSync(nodeFile);
+    // The host's open virsh session still holds the node it read: the connection drops, as a host that
+    // went away drops it, and the next sync must open a new one, which finds its libvirt gone.
+    await cutSsh(qhci.app, simB.id);
     await page.getByTestId('host-actions-sim-b').click();
     await page.getByTestId('host-sync-sim-b').click();
     await expect(page.getByTestId('host-sync-error')).toContainText('Sync of sim-b failed');
