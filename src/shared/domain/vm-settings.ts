@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { Id, TEXT_CONTROL_CHARS } from './names';
-import { NetworkName, PoolName } from './placement';
+import { NetworkName, PoolName, type HostEvaluation } from './placement';
 import { GiB, MiB, NIC_MODELS, VolumeName } from './provision';
 import { Labels } from './spec';
 
@@ -220,3 +220,41 @@ export type VmSettingsRequest = z.input<typeof VmSettingsInput>;
 
 /** When a change takes effect: at once on the running VM only, at its next boot, or both (now and kept). */
 export type SettingsEffect = 'live' | 'next-boot' | 'both' | 'now';
+
+/** One change as it will be made: what the Settings screen lists beside the XML diff. */
+export interface VmSettingsChangeView {
+  /** Its index in the request's change list. */
+  readonly index: number;
+  readonly kind: VmSettingsChangeKind;
+  /** What it does, for the screen ("Memory 2 GiB → 4 GiB"). */
+  readonly summary: string;
+  readonly effect: SettingsEffect;
+  /** Why it waits for the next boot on a running VM, when it does. */
+  readonly note?: string;
+}
+
+/**
+ * What applying a settings change would do now, or why it cannot (`vms.settingsPlan`): read from the VM's
+ * host, changes nothing. `vms.updateSettings` makes the same plan again under the VM's lock.
+ */
+export interface VmSettingsPreview {
+  readonly vmId: string;
+  readonly running: boolean;
+  /** The inactive definition now, and exactly what `virsh define` would get. */
+  readonly xmlBefore: string;
+  readonly xmlAfter: string;
+  readonly changes: readonly VmSettingsChangeView[];
+  /** Changes that cannot be made (index into the request; -1: the request as a whole). Any: nothing runs. */
+  readonly refusals: readonly { readonly index: number; readonly message: string }[];
+  /**
+   * The growth checked by the scheduler's predicates on the VM's own host (memory, CPU overcommit, pool
+   * space), with the same explanation as placement; null when the change grows nothing.
+   */
+  readonly fit: HostEvaluation | null;
+  /** Volumes the change would create, grow or delete: `pool/name`. */
+  readonly volumes: {
+    readonly create: readonly string[];
+    readonly grow: readonly string[];
+    readonly delete: readonly string[];
+  };
+}
