@@ -30,6 +30,7 @@ import {
   type HostView,
   type PlacementOptions,
   type PreparedSnapshot,
+  type ResolvedOptions,
   type SnapshotInput,
 } from './model';
 import { PREDICATES, type Predicate } from './predicates';
@@ -229,12 +230,32 @@ export function explain(
   options?: PlacementOptions,
 ): PlacementOutcome {
   const prepared = isPrepared(snapshot) ? snapshot : prepare(snapshot);
+  const opts = resolveOptions(options);
+  return explainLoaded(request, prepared, opts, loadsOf(opts.reservations));
+}
+
+/** A copy of the loads that later rounds do not change. */
+function copyLoads(loads: ReadonlyMap<string, HostLoad>): Map<string, HostLoad> {
+  const copy = new Map<string, HostLoad>();
+  for (const [id, l] of loads) copy.set(id, { ...l, pools: new Map(l.pools), groups: new Map(l.groups) });
+  return copy;
+}
+
+/**
+ * explain() over loads the caller built (reservations and what it placed before): a plan of many moves
+ * keeps one map and adds each move to it, instead of rebuilding it from every reservation each time.
+ * The map gains this call's VMs except the last (with count 1 it is not changed).
+ */
+export function explainLoaded(
+  request: PlacementRequest,
+  prepared: PreparedSnapshot,
+  opts: ResolvedOptions,
+  loads: Map<string, HostLoad>,
+): PlacementOutcome {
   const { hosts } = prepared;
   const { feasible, totals } = prepared.scratch;
-  const opts = resolveOptions(options);
-  const loads = loadsOf(opts.reservations);
   // The table shows the first VM's view; later rounds add this call's VMs to `loads`.
-  const firstLoads = request.count > 1 ? loadsOf(opts.reservations) : loads;
+  const firstLoads = request.count > 1 ? copyLoads(loads) : loads;
   const picks: number[] = []; // the host index of each VM
   const chosen: string[] = [];
   const placements: VmPlacement[] = [];
