@@ -16,7 +16,9 @@
 #     Where a machine cannot run it (no mount namespaces), `up` goes on without it and testbed.json says why.
 # The hosts are reached as user "qhci": an alias of root (uid 0) whose login shell is /bin/sh, so that no
 # interactive shell start-up (root's .bashrc here runs pyenv, about a second) slows every remote command.
-# Usage: scripts/testbed.sh up|down|status|env|accel KERNEL_DIR|up-b|down-b
+# Usage: scripts/testbed.sh up|down|status|env|accel KERNEL_DIR|up-b|down-b|up-many N [DOMAINS]|down-many
+#   up-many N [DOMAINS] / down-many: N simulated hosts (default 200 domains each) on 127.0.1.1-N, listed in
+#   testbed.json's "simHosts" (not started by `up`: the tests and benches that need them start them).
 #   up-b / down-b: start or stop only the second real host kvm-b, leaving everything else running.
 #   accel KERNEL_DIR: boots KERNEL_DIR/vmlinuz (+ initrd.img) for a few seconds under KVM and records in
 #   testbed.json which accelerator runs a real kernel here ("accel": "kvm" or "tcg"): on some nested-KVM
@@ -218,6 +220,9 @@ write_description() {
         "$B_NAME" "$B_ADDR" "$PORT" "$(ssh-keygen -lf "$B_DIR/host_ed25519.pub" | awk '{print $2}')"
       printf '      "localUri": "%s", "hostUuid": "%s", "rootDir": "%s" }' "$B_URI" "$(cat "$B_DIR/host_uuid")" "$B_DIR"
     fi
+    printf '\n  ],\n  "simHosts": [\n'
+    # The simulated hosts of up-many that run.
+    many_json
     printf '\n  ]'
     # Why the second real host is not there, when it is not: "unavailable" (this machine cannot run it) or
     # "stopped" (scripts/testbed.sh up-b starts it).
@@ -432,6 +437,172 @@ down_b() {
   log "kvm-b down"
 }
 
+# ---- Simulated hosts in numbers (issue 22): up-many N [DOMAINS] / down-many ----
+# sim-001 … sim-N at 127.0.1.1 … 127.0.1.N (port 2222; the fixed hosts above use 127.0.0.2-9, tests'
+# own sshd 127.0.0.x): each a test-driver node file of DOMAINS domains (realistic XML: two disks, one or
+# two NICs, VNC; about a third shut off) behind its own sshd with its own host key. The test driver reads
+# the node file afresh for every virsh process, so the files can change without restarting anything.
+MANY_DIR=$STATE/many
+MANY_NET=127.0.1
+MANY_MAX=250
+
+many_name() { printf 'sim-%03d' "$1"; }
+
+# Writes the node file of simulated host I with D domains, unless it already has D domains.
+write_many_node() {
+  local i=$1 d=$2 name file
+  name=$(many_name "$i")
+  file=$MANY_DIR/$name.xml
+  [[ -f $file && $(cat "$file.domains" 2>/dev/null) == "$d" ]] && return
+  awk -v host="$i" -v n="$d" -v name="$name" '
+    function uuid(h, k) { return sprintf("5a1d%04x-%04x-4000-8000-%012x", h, k, h * 100000 + k) }
+    BEGIN {
+      cores = 16 + (host % 4) * 16
+      print "<node xmlns:test=\"http://libvirt.org/schemas/domain/test/1.0\">"
+      printf "  <cpu><mode>0</mode><nodes>1</nodes><sockets>2</sockets><cores>%d</cores><threads>2</threads>", cores / 2
+      printf "<active>%d</active><mhz>2400</mhz><model>x86_64</model></cpu>\n", cores * 2
+      printf "  <memory>%d</memory>\n", 268435456
+      print "  <network><name>default</name><bridge name=\"virbr0\"/><forward/><ip address=\"192.168.122.1\" netmask=\"255.255.255.0\"/></network>"
+      print "  <network><name>storage</name><bridge name=\"virbr1\"/><ip address=\"10.10.0.1\" netmask=\"255.255.0.0\"/></network>"
+      printf "  <pool type=\"dir\"><name>default</name><target><path>/var/lib/libvirt/images/%s</path></target>\n", name
+      split("debian-12.qcow2 ubuntu-24.04.qcow2 rocky-9.qcow2 debian-12-netinst.iso", vols, " ")
+      for (v = 1; v <= 4; v++) {
+        fmt = vols[v] ~ /iso$/ ? "raw" : "qcow2"
+        printf "    <volume type=\"file\"><name>%s</name><capacity unit=\"GiB\">%d</capacity>", vols[v], 10 * v
+        printf "<target><path>/var/lib/libvirt/images/%s/%s</path><format type=\"%s\"/></target></volume>\n", name, vols[v], fmt
+      }
+      print "  </pool>"
+      for (k = 1; k <= n; k++) {
+        dom = sprintf("vm-%03d-%04d", host, k)
+        mem = 512 * (1 + k % 8)
+        printf "  <domain type=\"test\"><name>%s</name><uuid>%s</uuid>\n", dom, uuid(host, k)
+        printf "    <memory unit=\"MiB\">%d</memory><currentMemory unit=\"MiB\">%d</currentMemory>", mem, mem
+        printf "<vcpu placement=\"static\">%d</vcpu>\n", 1 + k % 4
+        print "    <os><type arch=\"x86_64\" machine=\"pc-q35-8.2\">hvm</type><boot dev=\"hd\"/></os><features><acpi/><apic/></features>"
+        print "    <devices>"
+        printf "      <disk type=\"file\" device=\"disk\"><driver name=\"qemu\" type=\"qcow2\"/><source file=\"/var/lib/libvirt/images/%s/%s.qcow2\"/><target dev=\"vda\" bus=\"virtio\"/></disk>\n", name, dom
+        printf "      <disk type=\"file\" device=\"disk\"><driver name=\"qemu\" type=\"raw\"/><source file=\"/var/lib/libvirt/images/%s/%s-data.img\"/><target dev=\"vdb\" bus=\"virtio\"/></disk>\n", name, dom
+        print "      <disk type=\"file\" device=\"cdrom\"><driver name=\"qemu\" type=\"raw\"/><target dev=\"sda\" bus=\"sata\"/><readonly/></disk>"
+        printf "      <interface type=\"network\"><mac address=\"52:54:%02x:%02x:%02x:%02x\"/><source network=\"default\"/><model type=\"virtio\"/></interface>\n", host, int(k / 256), k % 256, 1
+        if (k % 2 == 0)
+          printf "      <interface type=\"network\"><mac address=\"52:54:%02x:%02x:%02x:%02x\"/><source network=\"storage\"/><model type=\"virtio\"/></interface>\n", host, int(k / 256), k % 256, 2
+        print "      <serial type=\"pty\"><target port=\"0\"/></serial><console type=\"pty\"><target type=\"serial\" port=\"0\"/></console>"
+        print "      <graphics type=\"vnc\" port=\"-1\" autoport=\"yes\"/><video><model type=\"virtio\"/></video>"
+        print "    </devices>"
+        # test:runstate 5 = shut off; the rest run.
+        if (k % 3 == 0) print "    <test:runstate>5</test:runstate>"
+        print "  </domain>"
+      }
+      print "</node>"
+    }' >"$file.tmp"
+  mv -f "$file.tmp" "$file"
+  echo "$d" >"$file.domains"
+}
+
+# Writes simulated host I's host key and sshd config (nothing started).
+prepare_many_host() {
+  local i=$1 name dir
+  name=$(many_name "$i")
+  dir=$MANY_DIR/$name
+  mkdir -p "$dir"
+  [[ -f $dir/host_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$dir/host_ed25519"
+  cat >"$dir/sshd_config" <<CFG
+ListenAddress $MANY_NET.$i:$PORT
+HostKey $dir/host_ed25519
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $STATE/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+MaxSessions 64
+MaxStartups 64:30:128
+SetEnv LIBVIRT_DEFAULT_URI=test://$MANY_DIR/$name.xml
+Subsystem sftp internal-sftp
+CFG
+}
+
+# How many simulated hosts are configured (up-many's N, kept in $MANY_DIR/count).
+many_count() { cat "$MANY_DIR/count" 2>/dev/null || echo 0; }
+
+up_many() {
+  as_root
+  local n=${1:-} d=${2:-200} t0 i pids=()
+  [[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= MANY_MAX)) || die "usage: $0 up-many N [DOMAINS] (1 <= N <= $MANY_MAX)"
+  [[ $d =~ ^[0-9]+$ ]] && ((d <= 9999)) || die "DOMAINS must be a number up to 9999"
+  t0=$(date +%s%N)
+  install_missing
+  setup_keys
+  setup_user
+  mkdir -p "$MANY_DIR" /run/sshd
+  # Hosts beyond the new N (an earlier, bigger up-many) stop.
+  for ((i = n + 1; i <= $(many_count); i++)); do stop_pid "$MANY_DIR/$(many_name "$i")/sshd.pid"; done
+  echo "$n" >"$MANY_DIR/count"
+  # Node files and keys in parallel (awk and ssh-keygen per host), then every missing sshd at once.
+  for ((i = 1; i <= n; i++)); do
+    { write_many_node "$i" "$d" && prepare_many_host "$i"; } &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || die "preparing a simulated host failed"; done
+  for ((i = 1; i <= n; i++)); do
+    local dir=$MANY_DIR/$(many_name "$i")
+    alive "$dir/sshd.pid" || /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log" &
+  done
+  wait
+  for ((i = 1; i <= n; i++)); do
+    local dir=$MANY_DIR/$(many_name "$i")
+    for _ in $(seq 1 50); do alive "$dir/sshd.pid" && break; sleep 0.1; done
+    alive "$dir/sshd.pid" || die "sshd for $(many_name "$i") did not start (see $dir/sshd.log)"
+  done
+  write_description
+  log "up-many: $n simulated hosts × $d domains ($MANY_NET.1-$MANY_NET.$n:$PORT) in $((($(date +%s%N) - t0) / 1000000)) ms"
+}
+
+down_many() {
+  local i pid pids=()
+  for ((i = 1; i <= MANY_MAX; i++)); do
+    local f=$MANY_DIR/$(many_name "$i")/sshd.pid
+    [[ -d ${f%/*} ]] || break
+    if alive "$f"; then
+      pid=$(cat "$f")
+      kill "$pid" 2>/dev/null && pids+=("$pid")
+    fi
+  done
+  # All at once, then wait for each (up to 10 s).
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  rm -f "$MANY_DIR/count"
+  [[ -f $STATE/testbed.json ]] && write_description
+  log "down-many: ${#pids[@]} simulated hosts stopped"
+}
+
+# The simulated hosts that run, as testbed.json's "simHosts" entries (one per line, comma-separated).
+many_json() {
+  local i n first=1 name dir fp
+  n=$(many_count)
+  for ((i = 1; i <= n; i++)); do
+    name=$(many_name "$i")
+    dir=$MANY_DIR/$name
+    alive "$dir/sshd.pid" || continue
+    fp=$(ssh-keygen -lf "$dir/host_ed25519.pub" | awk '{print $2}')
+    ((first)) || printf ',\n'
+    first=0
+    printf '    { "name": "%s", "address": "%s", "port": %d, "user": "%s", "uri": "test://%s/%s.xml", "hostKeyFingerprint": "%s", "domains": %d }' \
+      "$name" "$MANY_NET.$i" "$PORT" "$SSH_USER" "$MANY_DIR" "$name" "$fp" "$(cat "$MANY_DIR/$name.xml.domains")"
+  done
+}
+
+many_status() {
+  local n i up=0
+  n=$(many_count)
+  ((n)) || { echo "simulated hosts: none (scripts/testbed.sh up-many N [DOMAINS])"; return; }
+  for ((i = 1; i <= n; i++)); do alive "$MANY_DIR/$(many_name "$i")/sshd.pid" && up=$((up + 1)); done
+  echo "simulated hosts: $up of $n up ($MANY_NET.1-$MANY_NET.$n:$PORT, $(cat "$MANY_DIR/sim-001.xml.domains" 2>/dev/null || echo '?') domains each)"
+}
+
 # Which accelerator runs a real kernel: KVM only when domcapabilities offers it AND a kernel booted under it
 # prints past its first lines (a hanging one stops at "Probing EDD"); otherwise TCG.
 probe_accel() {
@@ -511,6 +682,7 @@ up() {
 down() {
   # kvm-b exists only through this script: always stopped, and first (its network sits on kvm-a's virbr0).
   stop_b
+  down_many
   [[ -f $STATE/started ]] || { log "nothing to stop"; return; }
   tac "$STATE/started" | while read -r what; do
     case $what in
@@ -536,6 +708,7 @@ status() {
     if alive "$STATE/$name/sshd.pid"; then echo "$name: up ($addr:$PORT)"; else echo "$name: down"; fi
   done
   b_status
+  many_status
 }
 
 case ${1:-} in
@@ -546,6 +719,8 @@ case ${1:-} in
   accel) accel "${2:-}" ;;
   up-b) up_b ;;
   down-b) down_b ;;
+  up-many) up_many "${2:-}" "${3:-200}" ;;
+  down-many) down_many ;;
   _b-ns) shift; b_ns "$@" ;;
-  *) echo "usage: $0 up|down|status|env|accel KERNEL_DIR|up-b|down-b" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|env|accel KERNEL_DIR|up-b|down-b|up-many N [DOMAINS]|down-many" >&2; exit 2 ;;
 esac
