@@ -11,7 +11,7 @@ import type {
 } from '../../shared/domain/host';
 import { QHCI_VM_XMLNS } from './domain-xml';
 import { graphicsDevices, isExposed, listenLabel } from './graphics';
-import { bytes, node, nodes, parseXml, text, type XmlNode } from './xml';
+import { bytes, node, nodes, parseXml, parseXmlFast, text, type XmlNode } from './xml';
 
 function diskSource(disk: XmlNode): string | null {
   const src = node(disk, 'source');
@@ -35,7 +35,7 @@ function backingChain(disk: XmlNode): string[] {
 }
 
 export function parseDomainXml(xml: string): DomainInfo {
-  const dom = node(parseXml(xml), 'domain');
+  const dom = node(parseXmlFast(xml), 'domain');
   if (!dom) throw new Error('Not a domain document');
   const devices = node(dom, 'devices');
   const disks: DomainDisk[] = nodes(devices, 'disk').map((d) => ({
@@ -74,7 +74,7 @@ export function parseDomainXml(xml: string): DomainInfo {
 }
 
 export function parsePoolXml(xml: string, state: StoragePool['state']): StoragePool {
-  const pool = node(parseXml(xml), 'pool');
+  const pool = node(parseXmlFast(xml), 'pool');
   if (!pool) throw new Error('Not a storage pool document');
   return {
     name: text(pool, 'name') ?? '',
@@ -89,7 +89,7 @@ export function parsePoolXml(xml: string, state: StoragePool['state']): StorageP
 }
 
 export function parseVolumeXml(xml: string, pool: string): Omit<Volume, 'kind'> {
-  const vol = node(parseXml(xml), 'volume');
+  const vol = node(parseXmlFast(xml), 'volume');
   if (!vol) throw new Error('Not a storage volume document');
   const target = node(vol, 'target');
   const backing = node(vol, 'backingStore');
@@ -123,7 +123,7 @@ export function classifyVolume(
 }
 
 export function parseNetworkXml(xml: string, active: boolean): Network {
-  const net = node(parseXml(xml), 'network');
+  const net = node(parseXmlFast(xml), 'network');
   if (!net) throw new Error('Not a network document');
   const forward = node(net, 'forward');
   const hasForward = forward !== undefined || typeof net.forward === 'string';

@@ -1,5 +1,6 @@
 /** fast-xml-parser set up once for libvirt documents: attributes kept, values left as strings. */
 import { XMLParser } from 'fast-xml-parser';
+import { scanXml } from './xml-scan';
 
 /** Elements that may repeat, by path: always parsed as arrays. */
 const ARRAYS = new Set([
@@ -29,6 +30,16 @@ export type XmlNode = Record<string, unknown>;
 
 export function parseXml(xml: string): XmlNode {
   return parser.parse(xml) as XmlNode;
+}
+
+const isArrayPath = (path: string) => ARRAYS.has(path);
+
+/**
+ * The same tree as parseXml, about ten times faster on what libvirt writes (xml-scan.ts); anything that
+ * reader leaves alone goes to fast-xml-parser. For the documents a sync reads by the thousand.
+ */
+export function parseXmlFast(xml: string): XmlNode {
+  return scanXml(xml, isArrayPath) ?? parseXml(xml);
 }
 
 /** A child element or attribute as a node (or undefined). */
