@@ -73,6 +73,7 @@ beforeAll(async () => {
     'vms.clone': { vmId: vm.id, name: 'web-2', description: 'a copy' },
     'vms.convertToTemplate': { vmId: vm.id, shutDown: true },
     'vms.detach': { vmId: vm.id },
+    'vms.settingsPlan': { vmId: vm.id, changes: [{ kind: 'vcpus', current: 2, maximum: 4 }] },
     'snapshots.list': { vmId: vm.id },
     'snapshots.plan': { vmId: vm.id, memory: true },
     'snapshots.create': { vmId: vm.id, name: 'before upgrade', description: 'kernel', memory: false },

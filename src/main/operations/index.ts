@@ -18,6 +18,7 @@ import { HostOps } from './host-ops';
 import { createImageOps } from './images';
 import { createSnapshotOps } from './snapshots';
 import { createCloneOps } from './clone';
+import { createSettingsOps } from './settings';
 import { createTemplateOps, refuseTemplateDelete } from './template';
 
 export interface OperationsOptions extends Partial<CreateOptions> {
@@ -86,6 +87,11 @@ export function createOperations(deps: OperationsDeps) {
     reservations: deps.reservations,
     templateBases: deps.templateBases,
   });
+  const settings = createSettingsOps({
+    ...vmOpsDeps,
+    placement: deps.placement,
+    reservations: deps.reservations,
+  });
   const templates = createTemplateOps({
     ...vmOpsDeps,
     ...(deps.options?.shutdownTimeoutMs ? { shutdownTimeoutMs: deps.options.shutdownTimeoutMs } : {}),
@@ -106,6 +112,8 @@ export function createOperations(deps: OperationsDeps) {
     clones,
     /** Convert to template and detach from template, as tasks. */
     templates,
+    /** A VM's settings: the preview of a change. */
+    settings,
     /** Rolls back tasks whose process is gone; resolves with how many. */
     reconcile: () => engine.reconcile(),
     /** Waits for every task this process runs (the CLI before it exits; tests). */

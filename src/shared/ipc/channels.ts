@@ -36,6 +36,7 @@ export const CHANNELS = [
   'vms.clone',
   'vms.convertToTemplate',
   'vms.detach',
+  'vms.settingsPlan',
   'vms.screenshot',
   'snapshots.list',
   'snapshots.plan',

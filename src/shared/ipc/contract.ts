@@ -13,6 +13,7 @@ import {
 import { FilePickInput, type PickedFile } from '../domain/files';
 import { VmCloneInput, type VmCloneStarted } from '../domain/clone';
 import { VmConvertToTemplateInput, VmDetachInput } from '../domain/template';
+import { VmSettingsInput, type VmSettingsPreview } from '../domain/vm-settings';
 import {
   SnapshotCreateInput,
   SnapshotDeleteInput,
@@ -183,6 +184,12 @@ export const contract = {
   },
   /** Turns a shut-off linked clone into a full VM (its disks rebased onto no backing), as a task. */
   'vms.detach': { input: VmDetachInput, output: out<{ taskId: string }>(), mutates: true },
+  /**
+   * What a settings change would do now, or why it cannot: the inactive XML before and after (exactly what
+   * `virsh define` would get), each change live or at next boot, the volumes it makes, grows and deletes, and
+   * the growth checked by the scheduler on the VM's host. Read from the host; changes nothing.
+   */
+  'vms.settingsPlan': { input: VmSettingsInput, output: out<VmSettingsPreview>(), mutates: false },
   /** A PNG of the VM's screen now (the VM page's thumbnail; `qhci vm screenshot`). */
   'vms.screenshot': { input: VmScreenshotInput, output: out<VmScreenshot>(), mutates: false },
   /** A VM's snapshots as a tree, the current one marked, read from its host now. */
