@@ -43,6 +43,7 @@ import { createHostsService, type HostsService } from './services/hosts';
 import { createPlacementService, type PlacementService } from './services/placement';
 import { createProjectsService } from './services/projects';
 import { createSpecsService } from './services/specs';
+import { createUsageService, type UsageService } from './services/usage';
 import { createVmPower } from './services/vm-power';
 
 export interface AppOptions {
@@ -101,6 +102,8 @@ export interface App {
   /** Open consoles: transports attach a port to a session that consoles.open started. */
   readonly consoles: ConsoleSessions;
   readonly screenshot: VmScreenshotService;
+  /** Live usage: watches, polling and history. */
+  readonly usage: UsageService;
   /** Resolves when start-up reconciliation of interrupted tasks has finished. */
   readonly ready: Promise<void>;
   subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
@@ -237,6 +240,12 @@ export function createApp(opts: AppOptions): App {
     driverFor: (id) => hosts.driverFor(id),
     shoot: takeScreenshot,
   });
+  const usage = createUsageService({
+    hosts: repos.hosts,
+    vms: repos.vms,
+    driverFor: (id) => hosts.driverFor(id),
+    events,
+  });
   const handlers = createHandlers({
     files,
     info,
@@ -254,6 +263,7 @@ export function createApp(opts: AppOptions): App {
     monitor,
     consoles,
     screenshot,
+    usage,
   });
 
   const dispatch = createDispatch(handlers, opts.logError ? { logError: opts.logError } : {});
@@ -269,6 +279,7 @@ export function createApp(opts: AppOptions): App {
     provisioning,
     consoles,
     screenshot,
+    usage,
     ready,
     subscribe: (listener) => events.subscribe(listener),
     close: () => {
@@ -276,6 +287,7 @@ export function createApp(opts: AppOptions): App {
       consoles.closeAll();
       provisioning.close();
       taskLog.close();
+      usage.close();
       monitor?.stopAll();
       hosts.close();
       inventory.close();

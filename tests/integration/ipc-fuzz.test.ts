@@ -106,6 +106,9 @@ beforeAll(async () => {
     'specs.update': { id: spec.id, description: 'x', adminPassword: 'password-2' },
     'specs.delete': { id: spec.id },
     'specs.duplicate': { id: spec.id, name: 'Copy' },
+    'usage.watch': { hostIds: ['5b6f1a9e-7c1f-4f44-9d0b-2a3c4d5e6f70'], intervalSeconds: 5 },
+    'usage.unwatch': { watchId: 'qhci-watch-1' },
+    'usage.history': { vmId: vm.id },
   };
   // Push everything to disk in a known state so later comparisons are stable.
   t.app.inventory.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -84,6 +84,9 @@ export function createVmsRepo(db: Db) {
   const uuidOf = db.prepare<[string], { uuid: string | null }>('SELECT uuid FROM vms WHERE id = ?');
   const setTemplate = db.prepare('UPDATE vms SET template = ?, updated_at = ? WHERE id = ?');
   const setParent = db.prepare('UPDATE vms SET parent_id = ?, linked = ?, updated_at = ? WHERE id = ?');
+  const namesOnHost = db.prepare<[string], { id: string; name: string }>(
+    'SELECT id, name FROM vms WHERE host_id = ? ORDER BY id',
+  );
   const linkedChildren = db.prepare<[string], VmRow>(
     `SELECT ${COLUMNS} FROM vms WHERE parent_id = ? AND linked = 1 ORDER BY name, id`,
   );
@@ -179,6 +182,10 @@ export function createVmsRepo(db: Db) {
         now,
       );
       return toVm(byId.get(id)!);
+    },
+    /** Every VM on a host (any project) by its domain name: live usage maps domains to VMs with it. */
+    idsByName(hostId: string): Map<string, string> {
+      return new Map(namesOnHost.all(hostId).map((r) => [r.name, r.id]));
     },
     /** Marks a VM a template, or a VM again. */
     setTemplate(id: string, template: boolean): void {

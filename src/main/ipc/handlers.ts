@@ -19,6 +19,7 @@ import type { HostsService } from '../services/hosts';
 import type { PlacementService } from '../services/placement';
 import type { ProjectsService } from '../services/projects';
 import type { SpecsService } from '../services/specs';
+import type { UsageService } from '../services/usage';
 import type { VmPower } from '../services/vm-power';
 import type { VmGuestStatus } from '../../shared/domain/vm';
 import type { Handlers } from './dispatch';
@@ -47,6 +48,7 @@ export interface HandlerServices {
   readonly files: FileTokens;
   readonly consoles: ConsoleSessions;
   readonly screenshot: VmScreenshotService;
+  readonly usage: UsageService;
 }
 
 export function createHandlers(s: HandlerServices): Handlers {
@@ -134,5 +136,8 @@ export function createHandlers(s: HandlerServices): Handlers {
     'specs.update': (i) => s.specs.update(i),
     'specs.delete': (i) => s.specs.delete(i.id),
     'specs.duplicate': (i) => s.specs.duplicate(i.id, i.name),
+    'usage.watch': (i) => s.usage.watch(i),
+    'usage.unwatch': (i) => s.usage.unwatch(i.watchId),
+    'usage.history': (i) => s.usage.history(i),
   };
 }

@@ -7,9 +7,11 @@ export {
   type DeviceCounters,
   type DomainCounters,
   type NodeCounters,
+  type PoolCounters,
   type UsageCommand,
   type UsageSample,
 } from './usage/counters';
 export { parseDomstats } from './usage/parse-domstats';
 export { parseNode, parseUsageBatch, type CommandResult } from './usage/parse-node';
+export { parsePools } from './usage/parse-pools';
 export { usageRates, type DomainRates, type NodeRates, type UsageRates } from './usage/rates';

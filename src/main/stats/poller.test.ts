@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchResult } from '../hosts/virsh';
-import { domainKey, hostKey, REFRESH_POLLS, UsagePoller, type HostUsage } from './poller';
+import { domainKey, hostKey, poolKey, REFRESH_POLLS, UsagePoller, type HostUsage } from './poller';
 
 /** A host that answers the usage batch with a domain whose CPU time grows 0.5 s per call, after `delayMs`. */
 class FakeHost {
@@ -79,6 +79,7 @@ describe('UsagePoller', () => {
     expect(got[0]!.warnings).toEqual([
       'nodecpustats: nodecpustats is not supported',
       'nodememstats: nodememstats is not supported',
+      'pools: pool-list is not supported',
     ]);
   });
 
@@ -179,6 +180,59 @@ describe('UsagePoller', () => {
     expect(p.latest('a')?.rates?.domains).toEqual([]);
   });
 
+  it('polls at the shortest interval any subscriber asks, and slows down when it leaves', async () => {
+    const a = new FakeHost();
+    const p = setup({ a }, 1000);
+    const offSlow = p.subscribe('a', () => undefined, 400);
+    await sleep(100);
+    expect(a.calls).toBe(1);
+    // A faster subscriber brings the next poll forward: 40 ms after the last one started.
+    const offFast = p.subscribe('a', () => undefined, 40);
+    expect(p.interval('a')).toBe(40);
+    await sleep(260);
+    expect(a.calls).toBeGreaterThanOrEqual(5);
+    offFast();
+    expect(p.interval('a')).toBe(400);
+    await sleep(60);
+    const calls = a.calls;
+    await sleep(300);
+    expect(a.calls).toBeLessThanOrEqual(calls + 1);
+    offSlow();
+    expect(p.interval('a')).toBeUndefined();
+  });
+
+  it('a subscriber that comes while a poll asked for directly is under way still gets polling', async () => {
+    const a = new FakeHost();
+    a.delayMs = 30;
+    const p = setup({ a });
+    const direct = p.pollOnce('a');
+    const got: HostUsage[] = [];
+    const off = p.subscribe('a', (u) => got.push(u));
+    await direct;
+    await sleep(150);
+    off();
+    expect(got.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("keeps each pool's allocation and drops a pool that is gone", async () => {
+    const a = new FakeHost();
+    let pools = ' Name State Autostart Persistent Capacity Allocation Available\n---------------\n';
+    pools +=
+      ' p1   running no yes 10.00 GiB 1.00 GiB 9.00 GiB\n p2   running no yes 10.00 GiB 2.00 GiB 8.00 GiB\n';
+    const base = a.virshBatch.bind(a);
+    a.virshBatch = async (commands) => {
+      const r = await base(commands);
+      return r.map((x, i) => (commands[i]![0] === 'pool-list' ? { ok: true, out: pools } : x));
+    };
+    const p = setup({ a });
+    await p.pollOnce('a');
+    expect(p.history('a', poolKey('p2')).v).toEqual([2 * 2 ** 30]);
+    pools = pools.split('\n').slice(0, 3).join('\n');
+    await p.pollOnce('a');
+    expect(p.history('a', poolKey('p1')).v).toEqual([2 ** 30, 2 ** 30]);
+    expect(p.keys('a').filter((k) => k.startsWith('pool/'))).toEqual([poolKey('p1')]);
+  });
+
   it('asks nodeinfo and what failed only now and then, keeping the CPU count in between', async () => {
     const a = new FakeHost();
     const p = setup({ a });
@@ -186,9 +240,9 @@ describe('UsagePoller', () => {
       const u = await p.pollOnce('a');
       expect(u.rates?.node.cpus).toBe(4);
     }
-    const all = ['domstats', 'nodecpustats', 'nodememstats', 'nodeinfo'];
+    const all = ['domstats', 'nodecpustats', 'nodememstats', 'nodeinfo', 'pool-list'];
     expect(a.asked[0]).toEqual(all);
-    // nodecpustats and nodememstats failed on the first poll: domstats alone until the refresh.
+    // nodecpustats, nodememstats and pool-list failed on the first poll: domstats alone until the refresh.
     expect(a.asked[1]).toEqual(['domstats']);
     expect(a.asked[REFRESH_POLLS - 1]).toEqual(['domstats']);
     expect(a.asked[REFRESH_POLLS]).toEqual(all);

@@ -5,7 +5,8 @@
  *     plus nodememstats where the host has it; nodeinfo (CPU count, memory size) and a command that
  *     failed are asked again only every REFRESH_POLLS polls;
  *   - only while it has subscribers: the first subscribe starts polling at once, the last unsubscribe
- *     stops it (a poll already under way finishes and is kept);
+ *     stops it (a poll already under way finishes and is kept); each subscriber names an interval and
+ *     the shortest one wins;
  *   - never two polls of one host at once: the next one is scheduled when the previous one has settled;
  *   - each host runs on its own timer, so a slow or dead host delays nobody else;
  *   - a failed poll is recorded (`error`) and reported to the subscribers, never thrown.
@@ -46,12 +47,14 @@ export const DOMAIN_METRICS = ['cpu', 'memory', 'diskRead', 'diskWrite', 'netRx'
 export type HostMetric = (typeof HOST_METRICS)[number];
 export type DomainMetric = (typeof DOMAIN_METRICS)[number];
 
-/** Ring keys: the domain's name last, so that any name is fine. */
+/** Ring keys: the domain's (or pool's) name last, so that any name is fine. */
 export const hostKey = (m: HostMetric) => `host/${m}`;
 export const domainKey = (m: DomainMetric, domain: string) => `vm/${m}/${domain}`;
+/** A storage pool's allocation (used bytes). */
+export const poolKey = (pool: string) => `pool/${pool}`;
 const HOST_KEYS = { cpu: hostKey('cpu'), memUsed: hostKey('memUsed') };
 
-const DOMAIN_VALUE: Record<DomainMetric, (d: DomainRates) => number | undefined> = {
+export const DOMAIN_VALUE: Record<DomainMetric, (d: DomainRates) => number | undefined> = {
   cpu: (d) => d.cpuPercent,
   // What the guest uses when it says so, otherwise what its QEMU process holds on the host.
   memory: (d) => d.guestUsedBytes ?? d.rssBytes ?? d.memoryBytes,
@@ -65,11 +68,12 @@ const DOMAIN_VALUE: Record<DomainMetric, (d: DomainRates) => number | undefined>
 export const REFRESH_POLLS = 60;
 
 /** running, blocked, paused, pmsuspended: a QEMU process that holds memory. */
-const LIVE_STATES = new Set([1, 2, 3, 7]);
+export const LIVE_STATES = new Set([1, 2, 3, 7]);
 
 export interface UsagePollerOptions {
   /** The host's driver (DriverPool.get); throwing counts as a failed poll. */
   readonly driverOf: (hostId: string) => Pick<HostDriver, 'virshBatch'>;
+  /** The interval of a subscriber that names none (default 5 s). */
   readonly intervalMs?: number;
   /** Longest a poll may take before subscribers hear it failed (default: 3 intervals, at least 15 s). */
   readonly timeoutMs?: number;
@@ -79,9 +83,14 @@ export interface UsagePollerOptions {
 
 interface HostState {
   readonly id: string;
-  readonly listeners: Set<UsageListener>;
+  /** Each subscriber and the interval it asked for. */
+  readonly listeners: Map<UsageListener, number>;
   readonly ring: UsageRing;
   timer: ReturnType<typeof setTimeout> | null;
+  /** When the timer fires (ms, this.now()), to bring it forward for a faster subscriber. */
+  dueAt: number;
+  /** When the last poll started. */
+  startedAt: number;
   inFlight: Promise<HostUsage> | null;
   prev: UsageSample | undefined;
   last: HostUsage | undefined;
@@ -92,6 +101,8 @@ interface HostState {
   readonly failing: Set<UsageCommand>;
   /** Ring keys of each domain with history (DOMAIN_METRICS order), made once per domain. */
   readonly keys: Map<string, { readonly keys: string[]; seen: number }>;
+  /** Ring keys of the pools last seen. */
+  poolKeys: ReadonlySet<string>;
   /** Counts polls stored, to tell which domains a poll saw. */
   stamp: number;
 }
@@ -102,6 +113,7 @@ export class UsagePoller {
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private closed = false;
+  private started = 0;
 
   constructor(private readonly opts: UsagePollerOptions) {
     this.intervalMs = opts.intervalMs ?? 5000;
@@ -114,14 +126,17 @@ export class UsagePoller {
     if (!s) {
       s = {
         id: hostId,
-        listeners: new Set(),
+        listeners: new Map(),
         ring: new UsageRing(this.opts.ring),
         timer: null,
+        dueAt: 0,
+        startedAt: Number.NEGATIVE_INFINITY,
         inFlight: null,
         prev: undefined,
         last: undefined,
         paused: false,
         keys: new Map(),
+        poolKeys: new Set(),
         stamp: 0,
         polls: 0,
         failing: new Set(),
@@ -133,21 +148,39 @@ export class UsagePoller {
 
   /**
    * Starts polling the host (if nobody was) and calls `listener` after every poll, and at once with the
-   * last result if there is one. Returns the unsubscribe function (calling it twice does nothing).
+   * last result if there is one. The host is polled every `intervalMs` or sooner if another subscriber
+   * asks. Returns the unsubscribe function (calling it twice does nothing).
    */
-  subscribe(hostId: string, listener: UsageListener): () => void {
+  subscribe(hostId: string, listener: UsageListener, intervalMs = this.intervalMs): () => void {
     if (this.closed) throw new Error('The usage poller is closed');
     const s = this.state(hostId);
     const wrapped: UsageListener = (u) => listener(u);
-    s.listeners.add(wrapped);
+    s.listeners.set(wrapped, intervalMs);
     if (s.last) deliver(wrapped, s.last);
     if (s.listeners.size === 1) this.schedule(s, 0);
+    else if (s.timer && s.startedAt + intervalMs < s.dueAt) {
+      // A faster subscriber: the next poll comes at its interval after the last one started.
+      clearTimeout(s.timer);
+      s.timer = null;
+      this.schedule(s, Math.max(0, s.startedAt + intervalMs - this.now()));
+    }
     return () => {
       if (!s.listeners.delete(wrapped) || s.listeners.size > 0) return;
       if (s.timer) clearTimeout(s.timer);
       s.timer = null;
       s.paused = true;
     };
+  }
+
+  /** The host's interval now: the shortest its subscribers asked for. */
+  interval(hostId: string): number | undefined {
+    const s = this.hosts.get(hostId);
+    return s && s.listeners.size > 0 ? Math.min(...s.listeners.values()) : undefined;
+  }
+
+  /** Polls started so far, over every host. */
+  get polls(): number {
+    return this.started;
   }
 
   /** Hosts being polled now (with at least one subscriber). */
@@ -165,6 +198,12 @@ export class UsagePoller {
     return this.hosts.get(hostId)?.ring.read(key, since) ?? { t: [], v: [] };
   }
 
+  /** The ring keys a host has history for (pools: poolKey). */
+  keys(hostId: string): string[] {
+    const s = this.hosts.get(hostId);
+    return s ? [...s.ring.keys()] : [];
+  }
+
   /** Bytes the rings of every host hold. */
   get byteLength(): number {
     let n = 0;
@@ -180,6 +219,9 @@ export class UsagePoller {
     const s = this.state(hostId);
     s.inFlight ??= this.poll(s).finally(() => {
       s.inFlight = null;
+      // The next poll of a watched host comes an interval after this one started, however it began.
+      const interval = this.interval(s.id);
+      if (interval !== undefined) this.schedule(s, Math.max(0, interval - (this.now() - s.startedAt)));
     });
     return s.inFlight;
   }
@@ -201,17 +243,17 @@ export class UsagePoller {
   private schedule(s: HostState, delayMs: number): void {
     if (this.closed || s.listeners.size === 0 || s.timer || s.inFlight) return;
     if (this.hosts.get(s.id) !== s) return;
+    s.dueAt = this.now() + delayMs;
     s.timer = setTimeout(() => {
       s.timer = null;
-      const started = this.now();
-      void this.pollOnce(s.id).then(() =>
-        this.schedule(s, Math.max(0, this.intervalMs - (this.now() - started))),
-      );
+      void this.pollOnce(s.id);
     }, delayMs);
   }
 
   private async poll(s: HostState): Promise<HostUsage> {
     const started = this.now();
+    s.startedAt = started;
+    this.started++;
     let usage: HostUsage;
     // Subscribers hear of a poll that takes too long at the deadline; the next poll still waits for it.
     let lateReported = false;
@@ -271,7 +313,7 @@ export class UsagePoller {
   private publish(s: HostState, usage: HostUsage): void {
     if (this.hosts.get(s.id) !== s) return;
     s.last = usage;
-    for (const l of [...s.listeners]) deliver(l, usage);
+    for (const l of [...s.listeners.keys()]) deliver(l, usage);
   }
 
   private store(s: HostState, rates: UsageRates): void {
@@ -280,6 +322,7 @@ export class UsagePoller {
     s.ring.append(rates.at, (set) => {
       if (rates.node.cpuPercent !== undefined) set(HOST_KEYS.cpu, rates.node.cpuPercent);
       if (rates.node.memUsedBytes !== undefined) set(HOST_KEYS.memUsed, rates.node.memUsedBytes);
+      for (const p of rates.pools ?? []) set(poolKey(p.name), p.allocationBytes);
       for (const d of rates.domains) {
         let k = keys.get(d.name);
         if (k) k.seen = stamp;
@@ -295,6 +338,12 @@ export class UsagePoller {
         }
       }
     });
+    // A pool that is gone (or stopped) loses its history, once the pools were read.
+    if (rates.pools) {
+      const now = new Set(rates.pools.map((p) => poolKey(p.name)));
+      for (const key of s.poolKeys) if (!now.has(key)) s.ring.delete(key);
+      s.poolKeys = now;
+    }
     // A domain that is gone (undefined, renamed) loses its history; one shut off keeps it.
     let gone = false;
     for (const [name, k] of keys) {

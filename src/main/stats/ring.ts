@@ -128,6 +128,11 @@ export class UsageRing {
     }
   }
 
+  /** Drops one column (a pool that is gone). */
+  delete(key: string): void {
+    this.columns.delete(key);
+  }
+
   /** Keeps only the columns `keep` says yes to (a domain that is gone loses its history). */
   retain(keep: (key: string) => boolean): void {
     for (const key of [...this.columns.keys()]) if (!keep(key)) this.columns.delete(key);

@@ -78,6 +78,8 @@ export interface UsageSample {
     readonly cpuPercent: number | null;
     readonly memUsedBytes: number | null;
     readonly memTotalBytes: number | null;
+    /** Used bytes of each active storage pool, when this poll read them (libvirt's own figure). */
+    readonly pools?: Readonly<Record<string, number>>;
   };
   readonly vms: readonly VmUsageNow[];
 }

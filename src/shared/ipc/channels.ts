@@ -60,9 +60,12 @@ export const CHANNELS = [
   'specs.update',
   'specs.delete',
   'specs.duplicate',
+  'usage.watch',
+  'usage.unwatch',
+  'usage.history',
 ] as const;
 
-export const EVENTS = ['inventory.changed', 'vm.state', 'task.progress'] as const;
+export const EVENTS = ['inventory.changed', 'vm.state', 'task.progress', 'usage.sample'] as const;
 
 /** The Electron IPC channel names that carry every call and every push event. */
 export const IPC_INVOKE = 'qhci:invoke';

@@ -79,6 +79,13 @@ import {
 } from '../domain/provision';
 import { AppSettings, type AppSettingsValue } from '../domain/settings';
 import {
+  UsageHistoryInput,
+  UsageUnwatchInput,
+  UsageWatchInput,
+  type UsageHistory,
+  type UsageSample,
+} from '../domain/usage';
+import {
   VmGetInput,
   VmListInput,
   VmPowerInput,
@@ -232,6 +239,19 @@ export const contract = {
   'specs.update': { input: SpecUpdateInput, output: out<CustomizationSpec>(), mutates: true },
   'specs.delete': { input: SpecDeleteInput, output: out<{ deleted: true }>(), mutates: true },
   'specs.duplicate': { input: SpecDuplicateInput, output: out<CustomizationSpec>(), mutates: true },
+  /**
+   * Asks main to poll the live usage of these hosts (every host when none are named) for a lease; calling
+   * again with the watchId before it lapses renews it. Samples come as `usage.sample`.
+   */
+  'usage.watch': {
+    input: UsageWatchInput,
+    output: out<{ watchId: string; hostIds: string[] }>(),
+    mutates: false,
+  },
+  /** Ends a watch at once (one that lapsed already is fine too). */
+  'usage.unwatch': { input: UsageUnwatchInput, output: out<{ unwatched: true }>(), mutates: false },
+  /** The last hour of a host's or a VM's usage, downsampled: what main polled while it was watched. */
+  'usage.history': { input: UsageHistoryInput, output: out<UsageHistory>(), mutates: false },
 } as const satisfies Record<ChannelName, ChannelDef>;
 
 export type InventoryEntity = 'projects' | 'folders' | 'vms' | 'specs' | 'hosts' | 'tasks' | 'images';
@@ -242,6 +262,8 @@ export const events = {
   'vm.state': out<{ vmId: string; hostId: string; state: VmState }>(),
   /** A task started, moved a step, finished or failed: the whole task as it is now. */
   'task.progress': out<{ task: Task }>(),
+  /** A watched host was polled (or its poll failed): its usage now, VMs by id. */
+  'usage.sample': out<UsageSample>(),
 } as const satisfies Record<EventName, unknown>;
 
 export type Contract = typeof contract;

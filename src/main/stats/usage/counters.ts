@@ -6,6 +6,7 @@
  *   nodecpustats                                                              the host's CPU time counters
  *   nodememstats                                        the host's memory (absent from the test driver)
  *   nodeinfo                                          the host's CPU count and memory size (every driver)
+ *   pool-list --details                  each active storage pool's capacity and allocation (as libvirt knows it)
  *
  * Counters are nanoseconds and bytes since the domain (or the host) started. Numbers are JS numbers:
  * exact to 2^53 (104 days of CPU time in ns); beyond that a counter is still within 1 part in 10^15,
@@ -28,6 +29,7 @@ export const USAGE_COMMANDS = {
   nodecpustats: ['nodecpustats'],
   nodememstats: ['nodememstats'],
   nodeinfo: ['nodeinfo'],
+  pools: ['pool-list', '--details'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type UsageCommand = keyof typeof USAGE_COMMANDS;
@@ -72,11 +74,20 @@ export interface NodeCounters {
   readonly memUsedKiB?: number;
 }
 
+/** One active storage pool's space, bytes (virsh prints it to 3 significant figures or better). */
+export interface PoolCounters {
+  readonly name: string;
+  readonly capacityBytes: number;
+  readonly allocationBytes: number;
+}
+
 /** One poll of one host. `at` is a monotonic millisecond time chosen by the poller. */
 export interface UsageSample {
   readonly at: number;
   readonly domains: readonly DomainCounters[];
   readonly node: NodeCounters;
+  /** The host's active pools; absent when pool-list was not asked or failed. */
+  readonly pools?: readonly PoolCounters[];
   /** Commands that failed (a node stat the driver does not have…): reported, not fatal. */
   readonly warnings: readonly string[];
 }

@@ -1,6 +1,7 @@
 /** The host's counters (nodecpustats, nodememstats, nodeinfo), and one poll's results → a sample. */
 import type { Mutable, NodeCounters, UsageCommand, UsageSample } from './counters';
 import { num, parseDomstats } from './parse-domstats';
+import { parsePools } from './parse-pools';
 
 /** `label: value [unit]` lines (nodecpustats, nodememstats, nodeinfo) → label → first number. */
 function labelled(text: string): Map<string, number> {
@@ -89,5 +90,12 @@ export function parseUsageBatch(
     if (merged.memTotalKiB === undefined && known.memTotalKiB !== undefined)
       merged.memTotalKiB = known.memTotalKiB;
   }
-  return { at, domains: parseDomstats(dom.out), node: merged, warnings };
+  const pools = text('pools');
+  return {
+    at,
+    domains: parseDomstats(dom.out),
+    node: merged,
+    ...(pools !== null ? { pools: parsePools(pools) } : {}),
+    warnings,
+  };
 }

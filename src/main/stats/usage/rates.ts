@@ -1,5 +1,12 @@
 /** Rates between two samples: CPU shares and byte rates over the interval, levels as they are. */
-import type { DeviceCounters, DomainCounters, Mutable, NodeCounters, UsageSample } from './counters';
+import type {
+  DeviceCounters,
+  DomainCounters,
+  Mutable,
+  NodeCounters,
+  PoolCounters,
+  UsageSample,
+} from './counters';
 
 /** One domain's usage over the interval between two samples. A value that cannot be known is absent. */
 export interface DomainRates {
@@ -35,6 +42,8 @@ export interface UsageRates {
   readonly intervalMs: number;
   readonly domains: readonly DomainRates[];
   readonly node: NodeRates;
+  /** Storage pools as this poll saw them (levels); absent when they were not read this time. */
+  readonly pools?: readonly PoolCounters[];
 }
 
 /**
@@ -146,5 +155,6 @@ export function usageRates(prev: UsageSample | undefined, cur: UsageSample): Usa
     intervalMs: Math.max(0, intervalMs),
     domains,
     node: nodeRates(seconds > 0 ? prev?.node : undefined, cur.node),
+    ...(cur.pools ? { pools: cur.pools } : {}),
   };
 }

@@ -27,6 +27,8 @@ const ENTITY_BY_PREFIX: Record<ChannelPrefix, QueryEntity> = {
   consoles: 'app',
   // Snapshot changes announce the VM's entity (inventory.changed 'vms').
   snapshots: 'vms',
+  // Usage history is fed by usage.sample, not by inventory events.
+  usage: 'app',
 };
 
 export function entityOf(channel: Channel): QueryEntity {
