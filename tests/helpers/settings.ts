@@ -31,7 +31,7 @@ export function settingsVmXml(
   opts: { rootPorts?: number } = {},
 ): string {
   const ports = Array.from(
-    { length: opts.rootPorts ?? 4 },
+    { length: opts.rootPorts ?? 8 },
     (_, i) => `    <controller type='pci' index='${i + 1}' model='pcie-root-port'/>`,
   ).join('\n');
   return `<domain type='qemu'>

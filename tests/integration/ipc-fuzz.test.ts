@@ -74,6 +74,7 @@ beforeAll(async () => {
     'vms.convertToTemplate': { vmId: vm.id, shutDown: true },
     'vms.detach': { vmId: vm.id },
     'vms.settingsPlan': { vmId: vm.id, changes: [{ kind: 'vcpus', current: 2, maximum: 4 }] },
+    'vms.updateSettings': { vmId: vm.id, changes: [{ kind: 'labels', labels: { env: 'prod' } }] },
     'snapshots.list': { vmId: vm.id },
     'snapshots.plan': { vmId: vm.id, memory: true },
     'snapshots.create': { vmId: vm.id, name: 'before upgrade', description: 'kernel', memory: false },

@@ -70,6 +70,16 @@ const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'vol-pool': ['vol'],
   'pool-info': ['pool'],
   screenshot: ['domain', 'file', 'screen'],
+  setvcpus: ['domain', 'count'],
+  setmem: ['domain', 'size'],
+  'attach-device': ['domain', 'file'],
+  'detach-device': ['domain', 'file'],
+  'update-device': ['domain', 'file'],
+  blockresize: ['domain', 'path', 'size'],
+  'change-media': ['domain', 'path', 'source'],
+  desc: ['domain', 'new-desc'],
+  autostart: ['domain'],
+  'vol-resize': ['vol', 'capacity', 'pool'],
 };
 
 /**

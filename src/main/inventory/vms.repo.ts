@@ -87,6 +87,13 @@ export function createVmsRepo(db: Db) {
   const namesOnHost = db.prepare<[string], { id: string; name: string }>(
     'SELECT id, name FROM vms WHERE host_id = ? ORDER BY id',
   );
+  const setSettings = db.prepare(
+    `UPDATE vms SET labels = COALESCE(@labels, labels), vcpus = COALESCE(@vcpus, vcpus),
+       memory_bytes = COALESCE(@memory, memory_bytes),
+       request = CASE WHEN @description IS NULL THEN request
+         ELSE json_set(COALESCE(request, '{}'), '$.description', @description) END,
+       updated_at = @now WHERE id = @id`,
+  );
   const linkedChildren = db.prepare<[string], VmRow>(
     `SELECT ${COLUMNS} FROM vms WHERE parent_id = ? AND linked = 1 ORDER BY name, id`,
   );
@@ -194,6 +201,25 @@ export function createVmsRepo(db: Db) {
     /** Records the VM a clone was made from, and whether its disks are overlays on that VM's (linked). */
     setParent(id: string, parentId: string | null, linked: boolean): void {
       setParent.run(parentId, linked ? 1 : 0, nowIso(), id);
+    },
+    /** What a settings change records of a VM (each omitted one is left as it is). */
+    setSettings(
+      id: string,
+      s: {
+        labels?: Readonly<Record<string, string>>;
+        description?: string;
+        vcpus?: number;
+        memoryBytes?: number;
+      },
+    ): void {
+      setSettings.run({
+        id,
+        labels: s.labels === undefined ? null : JSON.stringify(s.labels),
+        description: s.description ?? null,
+        vcpus: s.vcpus ?? null,
+        memory: s.memoryBytes ?? null,
+        now: nowIso(),
+      });
     },
     /** The linked clones whose disks sit on this VM's (a template's): it cannot go while they exist. */
     linkedChildren(id: string): VmSummary[] {

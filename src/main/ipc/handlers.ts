@@ -103,6 +103,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     'vms.convertToTemplate': (i) => s.provisioning.templates.convert(i),
     'vms.detach': (i) => s.provisioning.templates.detach(i),
     'vms.settingsPlan': (i) => s.provisioning.settings.plan(i),
+    'vms.updateSettings': (i) => s.provisioning.settings.update(i),
     'vms.screenshot': async (i) => (await s.screenshot(i.vmId)).shot,
     'snapshots.list': (i) => s.provisioning.snapshots.list(i.vmId),
     'snapshots.plan': (i) => s.provisioning.snapshots.plan(i.vmId, i.memory),

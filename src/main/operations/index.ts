@@ -112,7 +112,7 @@ export function createOperations(deps: OperationsDeps) {
     clones,
     /** Convert to template and detach from template, as tasks. */
     templates,
-    /** A VM's settings: the preview of a change. */
+    /** A VM's settings: the preview of a change, and the change as a task. */
     settings,
     /** Rolls back tasks whose process is gone; resolves with how many. */
     reconcile: () => engine.reconcile(),

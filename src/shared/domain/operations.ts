@@ -78,6 +78,20 @@ export const OPERATIONS = {
       record: 'Record it as a full VM',
     },
   },
+  'vm.settings': {
+    label: 'Change VM settings',
+    steps: {
+      check: 'Read the VM again, plan the change and book its growth',
+      volumes: 'Create the new volumes',
+      grow: "Grow the shut-off VM's disks (a grown disk stays grown)",
+      define: 'Define the new configuration',
+      live: 'Change the running VM',
+      autostart: 'Set autostart',
+      record: 'Record labels, description, vCPUs and memory',
+      delete: 'Delete the volumes of detached disks',
+      refresh: 'Read the VM back into the inventory',
+    },
+  },
   'image.upload': {
     label: 'Upload image',
     steps: {

@@ -37,6 +37,7 @@ export const CHANNELS = [
   'vms.convertToTemplate',
   'vms.detach',
   'vms.settingsPlan',
+  'vms.updateSettings',
   'vms.screenshot',
   'snapshots.list',
   'snapshots.plan',

@@ -197,6 +197,12 @@ export const contract = {
    * the growth checked by the scheduler on the VM's host. Read from the host; changes nothing.
    */
   'vms.settingsPlan': { input: VmSettingsInput, output: out<VmSettingsPreview>(), mutates: false },
+  /**
+   * Makes a settings change as a task under the VM's lock: planned again there (a refusal fails it), new
+   * volumes, the new definition, the running VM's live changes, autostart, the inventory, then the volumes of
+   * detached disks deleted. A failure restores the previous definition and removes the volumes it created.
+   */
+  'vms.updateSettings': { input: VmSettingsInput, output: out<{ taskId: string }>(), mutates: true },
   /** A PNG of the VM's screen now (the VM page's thumbnail; `qhci vm screenshot`). */
   'vms.screenshot': { input: VmScreenshotInput, output: out<VmScreenshot>(), mutates: false },
   /** A VM's snapshots as a tree, the current one marked, read from its host now. */
