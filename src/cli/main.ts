@@ -14,6 +14,7 @@ import { IMAGE_USAGE, imageCommand } from './commands/images';
 import { PLACE_USAGE, placeCommand } from './commands/place';
 import { SPEC_USAGE, specCommand } from './commands/specs';
 import { TASK_USAGE, taskCommand } from './commands/tasks';
+import { TOP_USAGE, topCommand } from './commands/top';
 import { VM_USAGE, vmCommand } from './commands/vms';
 import { print, type Ctx } from './context';
 import { parseCli } from './options';
@@ -34,6 +35,8 @@ ${TASK_USAGE}
 ${FOLDER_USAGE}
 
 ${SPEC_USAGE}
+
+${TOP_USAGE}
 
 Other
   info                                   data directory and schema version
@@ -95,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (group === 'image' || group === 'images') code = await imageCommand(ctx, rest, values);
     else if (group === 'task' || group === 'tasks') code = await taskCommand(ctx, rest);
     else if (group === 'place') code = await placeCommand(ctx, values);
+    else if (group === 'top') code = await topCommand(ctx, values);
     else if (group === 'info') {
       const info = await ctx.client.call('app.info', {});
       print(

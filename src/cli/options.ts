@@ -70,6 +70,10 @@ export const OPTIONS = {
   pool: str,
   'from-image': str,
   name: str,
+  // top
+  interval: str,
+  sort: str,
+  once: bool,
 } as const;
 
 export function parseCli(argv: readonly string[]) {

@@ -9,7 +9,9 @@ export type PageId = (typeof PAGES)[number];
 /** What the inventory tree on the Virtual Machines page groups VMs by. */
 export type VmTreeMode = 'hosts' | 'folders';
 
-export type VmSortKey = 'name' | 'state' | 'host' | 'folder' | 'labels' | 'vcpus' | 'memory';
+/** cpu and memUsed sort by live usage (the last sample), as it is when the list is sorted. */
+export type VmSortKey =
+  'name' | 'state' | 'host' | 'folder' | 'labels' | 'vcpus' | 'memory' | 'cpu' | 'memUsed';
 
 /** The VM list's filters; empty strings and null mean "any". */
 export interface VmFilters {
@@ -29,7 +31,7 @@ export interface VmFilters {
 export type VmKindFilter = 'vm' | 'template' | 'linked';
 
 /** The tabs of a VM's page. */
-export type VmTab = 'overview' | 'console' | 'serial' | 'snapshots';
+export type VmTab = 'overview' | 'console' | 'serial' | 'snapshots' | 'settings';
 
 /** A console shown alone in the window (the VM page's "Detach"), in place of the whole shell. */
 export interface DetachedConsole {

@@ -30,6 +30,7 @@ import { HostVms } from './HostVms';
 import { formatConnection, formatTime, KIND_LABEL } from './format';
 import { SyncOutcomeAlert } from './SyncOutcomeAlert';
 import { useHostSync } from './useHostSync';
+import { HostUsage } from '../usage/HostUsage';
 
 /** One host: its state, capacity, storage, networks, images and virtual machines (with power actions). */
 export function HostDetail(props: { hostId: string }) {
@@ -160,6 +161,9 @@ export function HostDetail(props: { hostId: string }) {
         <Grid hasGutter>
           <GridItem span={12}>
             <HostCapacity host={host} pools={pools} vms={hostVms} />
+          </GridItem>
+          <GridItem span={12}>
+            <HostUsage hostId={host.id} hostName={host.name} pools={pools.map((p) => p.name)} />
           </GridItem>
           <GridItem span={12}>
             <HostVms vms={hostVms} loading={vms.isPending} error={vms.error?.message} />

@@ -50,6 +50,7 @@ import { PowerFailures } from './PowerFailures';
 import { VmGuest } from './VmGuest';
 import { VmPowerButtons } from './VmPowerButtons';
 import { Disks, Nics } from './VmDevices';
+import { VmUsage } from '../usage/VmUsage';
 
 /** One VM: what it is, where it runs, its devices and how it was created; power, move and delete. */
 export function VmDetail(props: { vmId: string }) {
@@ -298,6 +299,16 @@ export function VmDetail(props: { vmId: string }) {
                     </Card>
                   </Stack>
                 </GridItem>
+                {!vm.template && (
+                  <GridItem span={12}>
+                    <VmUsage
+                      vmId={vm.id}
+                      vmName={vm.name}
+                      hostId={vm.hostId}
+                      running={vm.state === 'running'}
+                    />
+                  </GridItem>
+                )}
                 <GridItem span={12}>
                   <Disks vm={vm} />
                 </GridItem>

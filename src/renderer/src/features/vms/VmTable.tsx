@@ -21,6 +21,7 @@ import type { VmRow } from './filter';
 import { VmPowerMenu } from './VmPowerMenu';
 import { VmRowPower } from './VmRowPower';
 import { VmStateBadge } from './VmStateBadge';
+import { CpuSparkCell, MemUsedCell } from '../usage/VmUsageCells';
 
 /** The power menu's toggle while it is closed. */
 const NO_TOGGLE: RefObject<HTMLButtonElement | null> = { current: null };
@@ -35,6 +36,8 @@ const COLUMNS: readonly { key: VmSortKey | null; title: string }[] = [
   { key: 'host', title: 'Host' },
   { key: 'folder', title: 'Folder' },
   { key: 'labels', title: 'Labels' },
+  { key: 'cpu', title: 'CPU' },
+  { key: 'memUsed', title: 'Memory' },
   { key: null, title: 'Power' },
 ];
 
@@ -136,6 +139,12 @@ const VmTableRow = memo(function VmTableRow(props: RowProps) {
             +{labels.length - 2}
           </span>
         )}
+      </td>
+      <td className="pf-v6-c-table__td qhci-cell-clip" data-label="CPU">
+        <CpuSparkCell vmId={vm.id} name={vm.name} live={!props.spare} />
+      </td>
+      <td className="pf-v6-c-table__td qhci-cell-clip" data-label="Memory">
+        <MemUsedCell vmId={vm.id} name={vm.name} live={!props.spare} />
       </td>
       <td className="pf-v6-c-table__td pf-m-fit-content" data-label="Power">
         <VmRowPower

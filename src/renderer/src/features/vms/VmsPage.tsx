@@ -19,6 +19,8 @@ import { useProjectInput } from '../../stores/project';
 import type { VmActionName } from '../clones/actions';
 import { VmActionDialog } from '../clones/VmActionDialog';
 import { useUi } from '../../stores/ui';
+import { useUsageWatch } from '../usage/hooks';
+import { hostsOf, usageLookup } from '../usage/lookup';
 import { filterRowsOnce, sortRows, toRows } from './filter';
 import { useInventoryLookups } from './lookups';
 import { POWER_LABEL } from './power';
@@ -56,7 +58,10 @@ function VmList() {
 
   const all = vms.data ?? NO_VMS;
   const rows = useMemo(() => toRows(all, inventory), [all, inventory]);
-  const sorted = useMemo(() => sortRows(rows, sort.key, sort.direction), [rows, sort]);
+  // Sorting by CPU or memory in use orders the VMs by their last sample when the sort is chosen: rows that
+  // moved at every poll could not be read or clicked.
+  const sorted = useMemo(() => sortRows(rows, sort.key, sort.direction, usageLookup), [rows, sort]);
+  useUsageWatch(useMemo(() => hostsOf(all), [all]));
   // Checked VMs that no longer exist do not count.
   const checked = useMemo(() => all.filter((v) => selection.has(v.id)), [all, selection]);
 

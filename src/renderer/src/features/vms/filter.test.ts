@@ -65,6 +65,20 @@ describe('sorting the VM list', () => {
     expect(names(sortRows(rows, 'state', 'asc'))).toEqual(['web-10', 'db-1', 'web-2']);
     expect(names(sortRows(rows, 'vcpus', 'desc'))).toEqual(['db-1', 'web-10', 'web-2']);
   });
+
+  it('sorts by live CPU and memory in use, VMs with no sample first when ascending', () => {
+    const byName = new Map(rows.map((r) => [r.vm.name, r.vm.id]));
+    const usage = new Map([
+      [byName.get('web-2')!, { cpu: 80, memUsed: 1024 }],
+      [byName.get('db-1')!, { cpu: 5.5, memUsed: 4096 }],
+    ]);
+    const lookup = (id: string) => usage.get(id);
+    expect(names(sortRows(rows, 'cpu', 'desc', lookup))).toEqual(['web-2', 'db-1', 'web-10']);
+    expect(names(sortRows(rows, 'cpu', 'asc', lookup))).toEqual(['web-10', 'db-1', 'web-2']);
+    expect(names(sortRows(rows, 'memUsed', 'desc', lookup))).toEqual(['db-1', 'web-2', 'web-10']);
+    // Without usage, every VM is unknown: the order falls back to the names.
+    expect(names(sortRows(rows, 'cpu', 'desc'))).toEqual(['db-1', 'web-2', 'web-10']);
+  });
 });
 
 describe('filtering the VM list', () => {

@@ -71,7 +71,13 @@ function labelKeyOf(labels: Readonly<Record<string, string>>): string {
 const STATE_ORDER = new Map(VM_STATES.map((s, i) => [s, i]));
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-const COMPARE: Record<VmSortKey, (a: VmRow, b: VmRow) => number> = {
+/** A VM's live usage now, for sorting by it (features/usage); null or absent: unknown, sorted first. */
+export type UsageLookup = (vmId: string) => { cpu: number | null; memUsed: number | null } | undefined;
+
+const NO_USAGE: UsageLookup = () => undefined;
+const usageOf = (usage: UsageLookup, row: VmRow, key: 'cpu' | 'memUsed') => usage(row.vm.id)?.[key] ?? -1;
+
+const COMPARE: Record<VmSortKey, (a: VmRow, b: VmRow, usage: UsageLookup) => number> = {
   name: () => 0,
   state: (a, b) => STATE_ORDER.get(a.vm.state)! - STATE_ORDER.get(b.vm.state)!,
   host: (a, b) => cmp(a.hostKey, b.hostKey),
@@ -79,14 +85,21 @@ const COMPARE: Record<VmSortKey, (a: VmRow, b: VmRow) => number> = {
   labels: (a, b) => cmp(a.labelKey, b.labelKey),
   vcpus: (a, b) => (a.vm.vcpus ?? -1) - (b.vm.vcpus ?? -1),
   memory: (a, b) => (a.vm.memoryBytes ?? -1) - (b.vm.memoryBytes ?? -1),
+  cpu: (a, b, u) => usageOf(u, a, 'cpu') - usageOf(u, b, 'cpu'),
+  memUsed: (a, b, u) => usageOf(u, a, 'memUsed') - usageOf(u, b, 'memUsed'),
 };
 
 /** A new array sorted by the key, then by name (then id, so the order is total). */
-export function sortRows(rows: readonly VmRow[], key: VmSortKey, direction: 'asc' | 'desc'): VmRow[] {
+export function sortRows(
+  rows: readonly VmRow[],
+  key: VmSortKey,
+  direction: 'asc' | 'desc',
+  usage: UsageLookup = NO_USAGE,
+): VmRow[] {
   const sign = direction === 'asc' ? 1 : -1;
   const byKey = COMPARE[key];
   return rows.slice().sort((a, b) => {
-    const k = byKey(a, b);
+    const k = byKey(a, b, usage);
     if (k !== 0) return sign * k;
     const n = cmp(a.nameKey, b.nameKey) || cmp(a.vm.name, b.vm.name);
     if (n !== 0) return key === 'name' ? sign * n : n;
