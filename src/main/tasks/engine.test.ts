@@ -144,6 +144,97 @@ describe('the operation engine', () => {
     alive.tasks.close();
   });
 
+  it('runs a step that starts early beside the steps from there on, and waits for it', async () => {
+    const host = new Set<string>();
+    const { engine: e, tasks } = engine();
+    const order: string[] = [];
+    let release = (): void => undefined;
+    const base = toyOp(host);
+    const [check, del, record] = base.steps;
+    const op = e.register({
+      ...base,
+      steps: [
+        check!,
+        {
+          ...del!,
+          async run(ctx, step) {
+            order.push('delete starts');
+            // The early step runs meanwhile: this one ends once it has.
+            await new Promise<void>((r) => (release = r));
+            await del!.run(ctx, step);
+            order.push('delete ends');
+          },
+        },
+        {
+          ...record!,
+          early: 'delete',
+          async run(ctx, step) {
+            order.push('record starts');
+            await record!.run(ctx, step);
+            order.push('record ends');
+            release();
+          },
+        },
+      ],
+    });
+    const task = e.start(op, meta());
+    const outcome = await e.run(op, task, { host });
+    expect(outcome.ok).toBe(true);
+    expect(order).toEqual(['delete starts', 'record starts', 'record ends', 'delete ends']);
+    const stored = await t.client.call('tasks.get', { id: task.id });
+    expect(stored.steps.map((s) => s.state)).toEqual(['done', 'done', 'done']);
+    expect(stored.progress).toBe(1);
+    tasks.close();
+  });
+
+  it('when a step running early fails, waits for the one beside it, then undoes both', async () => {
+    const host = new Set<string>();
+    const { engine: e, tasks } = engine();
+    const base = toyOp(host);
+    const [check, del, record] = base.steps;
+    let deleteEnded = false;
+    const op = e.register({
+      ...base,
+      steps: [
+        check!,
+        {
+          ...del!,
+          async run(ctx, step) {
+            await new Promise((r) => setTimeout(r, 50));
+            await del!.run(ctx, step);
+            deleteEnded = true;
+          },
+        },
+        { ...record!, early: 'delete' },
+      ],
+    });
+    const task = e.start(op, meta());
+    const outcome = await e.run(op, task, { host, failAt: 'record' });
+    expect(deleteEnded).toBe(true);
+    expect(host.size).toBe(0);
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) {
+      expect(outcome.error.message).toBe('record broke');
+      expect([...(outcome.error.rolledBack ?? [])].sort()).toEqual([
+        'thing check',
+        'thing delete',
+        'thing record',
+      ]);
+    }
+    const stored = await t.client.call('tasks.get', { id: task.id });
+    expect(stored.steps.map((s) => s.state)).toEqual(['rolled-back', 'rolled-back', 'failed']);
+    tasks.close();
+  });
+
+  it('refuses a step that starts early with one that is not before it', () => {
+    const { engine: e, tasks } = engine();
+    const base = toyOp(new Set());
+    const [check, del, record] = base.steps;
+    const bad = { ...base, steps: [check!, { ...del!, early: 'record' as const }, record!] };
+    expect(() => e.register(bad)).toThrow(/starts early with record/);
+    tasks.close();
+  });
+
   it("refuses a definition whose steps are not the catalogue's", () => {
     const { engine: e, tasks } = engine();
     const bad = { ...toyOp(new Set()), steps: toyOp(new Set()).steps.slice(1) };

@@ -21,6 +21,12 @@ export type { Undoer } from './rollback';
 
 export interface OperationStep<K extends OperationKind, C, U> {
   readonly name: StepName<K>;
+  /**
+   * Starts with this earlier step instead of after the step before it, and runs beside the steps from there
+   * on (what it does must not depend on them); the engine waits for it at its own turn. A failure of either
+   * waits for the other before the rollback.
+   */
+  readonly early?: StepName<K>;
   /** The engine marks the step running before and done after, unless the step marked itself done or skipped. */
   run(ctx: C, step: StepHandle<U>): Promise<void>;
 }
@@ -78,6 +84,14 @@ export interface EngineDeps {
 /** Every step of the definition, prelude first, must be the catalogue's steps for its kind, in order. */
 function checkSteps<K extends OperationKind, C, U>(def: OperationDef<K, C, U>): string[] {
   const names = [...(def.prelude ?? []), ...def.steps.map((s) => s.name)];
+  for (const [i, s] of def.steps.entries()) {
+    if (s.early && !def.steps.slice(0, i).some((e) => e.name === s.early)) {
+      throw new AppError(
+        'INTERNAL',
+        `Step ${s.name} of ${def.kind} starts early with ${s.early}, not a step before it`,
+      );
+    }
+  }
   const expected = operationSteps(def.kind);
   if (names.join() !== expected.join()) {
     throw new AppError(
@@ -131,26 +145,87 @@ function refusal(rt: Runtime, lock: Lock, holder: TaskRow, reconcile: () => unkn
   return new AppError('CONFLICT', `${lock.label} is busy: "${holder.title}" is running${since}`);
 }
 
+/** A step under way: its handle, and its run (which never rejects: its error is kept). */
+interface Running<U> {
+  readonly handle: StepHandle<U>;
+  readonly ended: () => boolean;
+  done: Promise<{ err: unknown } | null>;
+  /** Its error once it failed. */
+  failed: { err: unknown } | null;
+}
+
+/** Marks the step running and runs it; resolves with its error, or null once it is done. */
+function begin<K extends OperationKind, C, U>(
+  task: TaskHandle<U>,
+  s: OperationStep<K, C, U>,
+  ctx: C,
+): Running<U> {
+  const { handle, ended } = tracked(task.step(s.name));
+  handle.start();
+  const r: Running<U> = { handle, ended, done: Promise.resolve(null), failed: null };
+  let run: Promise<void>;
+  try {
+    run = s.run(ctx, handle);
+  } catch (err) {
+    run = Promise.reject(err);
+  }
+  r.done = run.then(
+    () => {
+      // Marked done as it ends, even when it ran beside the others (before its turn).
+      if (!ended()) handle.done();
+      return null;
+    },
+    (err: unknown) => (r.failed = { err }),
+  );
+  return r;
+}
+
+/** Waits for every step under way; each but `current` shows how it ended (done, or failed with its error). */
+async function settle<U>(
+  task: TaskHandle<U>,
+  started: Map<string, Running<U>>,
+  current: StepHandle<U> | null,
+) {
+  await Promise.all([...started.values()].map((r) => r.done));
+  for (const r of started.values()) {
+    if (r.handle === current) continue;
+    if (r.failed) task.markFailed(r.handle.seq, (r.failed.err as Error).message);
+  }
+}
+
 async function execute<K extends OperationKind, C, U>(
   rt: Runtime,
   def: OperationDef<K, C, U>,
   task: TaskHandle<U>,
   ctx: C,
 ): Promise<Outcome> {
+  const started = new Map<string, Running<U>>();
   let current: StepHandle<U> | null = null;
   try {
     for (const s of def.steps) {
-      const { handle, ended } = tracked(task.step(s.name));
-      current = handle;
-      handle.start();
-      await s.run(ctx, handle);
-      if (!ended()) handle.done();
+      // A step running beside the others that failed already: nothing more starts.
+      const early = [...started.values()].find((x) => x.failed);
+      if (early) {
+        current = early.handle;
+        throw early.failed!.err;
+      }
+      const r = started.get(s.name) ?? begin(task, s, ctx);
+      started.set(s.name, r);
+      current = r.handle;
+      // The steps that start with this one (early), beside it.
+      for (const e of def.steps) {
+        if (e.early === s.name && !started.has(e.name)) started.set(e.name, begin(task, e, ctx));
+      }
+      const failed = await r.done;
+      if (failed) throw failed.err;
     }
     const result = def.result(ctx);
     def.finally?.(ctx);
     task.succeed(result);
     return { ok: true, result };
   } catch (err) {
+    // What runs beside the failed step ends first: nothing is undone while it may still make something.
+    await settle(task, started, current);
     const seq = (current as StepHandle<U> | null)?.seq;
     if (seq !== undefined) task.markFailed(seq, (err as Error).message);
     await def.beforeRollback?.(ctx).catch(() => undefined);

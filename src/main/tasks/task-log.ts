@@ -193,7 +193,12 @@ export class TaskLog {
     const checkpoint = this.checkpoint;
     const total = steps.length;
     const emit = () => this.emit(id, projectId);
-    const overall = (seq: number, fraction: number) => repo.setProgress(id, (seq + fraction) / total);
+    // Each step's own fraction: the task's progress is their sum (steps may run beside each other).
+    const fractions = steps.map(() => 0);
+    const overall = (seq: number, fraction: number) => {
+      fractions[seq] = fraction;
+      repo.setProgress(id, fractions.reduce((a, b) => a + b, 0) / total);
+    };
     const finished = () => {
       this.live.delete(id);
       this.beat();
