@@ -50,7 +50,8 @@ export function vmCloneOperation(deps: CloneDeps): OperationDef<'vm.clone', Clon
       { name: 'check', run: (ctx, step) => checkStep(deps, ctx, step) },
       { name: 'volumes', run: (ctx, step) => volumesStep(deps, ctx, step) },
       { name: 'files', run: (ctx, step) => filesStep(deps, ctx, step) },
-      { name: 'seed', run: (ctx, step) => seedStep(deps, ctx, step) },
+      // The seed needs only the check's plan: it is made while the disks are copied.
+      { name: 'seed', early: 'volumes', run: (ctx, step) => seedStep(deps, ctx, step) },
       { name: 'define', run: (ctx, step) => defineStep(deps, ctx, step) },
       { name: 'record', run: (ctx, step) => recordStep(deps, ctx, step) },
     ],
