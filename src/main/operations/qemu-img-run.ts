@@ -61,15 +61,19 @@ export async function runQemuImg(
     const r = await ops.driver.exec(['tail', '-c', '256', '--', log]);
     return qemuImgProgress(r.stdout);
   }, onFraction);
+  // Whether the shell ran to its end (and so removed the file itself).
+  let ended = false;
   try {
     const script =
       'log=$1; shift; umask 077; set -C; : >"$log" || exit 125; set +C; ' +
       'qemu-img "$@" >"$log"; r=$?; rm -f -- "$log"; exit $r';
     const r = await ops.driver.exec(['sh', '-c', script, 'sh', log, ...args], { timeoutMs: 24 * 3600_000 });
+    // An exit status of its own (not a signal's -1): the shell got to its end.
+    ended = r.code >= 0;
     if (r.code !== 0) throw new AppError('HOST_ERROR', `${what}: ${(r.stderr || r.stdout).trim()}`);
   } finally {
     poll.stop();
-    // The shell removed it; this is for a shell that lost its connection before it could (not waited for).
-    void ops.driver.exec(['rm', '-f', '--', log]).catch(() => undefined);
+    // For a shell that lost its connection or was killed before it could remove it (not waited for).
+    if (!ended) void ops.driver.exec(['rm', '-f', '--', log]).catch(() => undefined);
   }
 }
