@@ -9,6 +9,7 @@ import { writeSync } from 'node:fs';
 import { createApp } from '../../src/main/app';
 import { CreateVmRequest } from '../../src/shared/domain/provision';
 import { VmCloneInput } from '../../src/shared/domain/clone';
+import { VmSettingsInput } from '../../src/shared/domain/vm-settings';
 import { MIGRATIONS_DIR } from './app';
 
 export type ChildOp =
@@ -21,6 +22,7 @@ export type ChildOp =
   | { readonly op: 'snapshot-delete'; readonly vmId: string; readonly names: string[] }
   | { readonly op: 'template'; readonly vmId: string; readonly shutDown?: boolean }
   | { readonly op: 'detach'; readonly vmId: string }
+  | { readonly op: 'settings'; readonly vmId: string; readonly changes: readonly unknown[] }
   | {
       readonly op: 'clone';
       readonly vmId: string;
@@ -71,6 +73,8 @@ async function run(): Promise<void> {
     );
   else if (op.op === 'template') await p.templates.convert({ vmId: op.vmId, shutDown: op.shutDown ?? false });
   else if (op.op === 'detach') await p.templates.detach({ vmId: op.vmId });
+  else if (op.op === 'settings')
+    await p.settings.update(VmSettingsInput.parse({ vmId: op.vmId, changes: op.changes }));
   else await p.snapshots.delete(op.vmId, op.names);
   await p.drain();
 }

@@ -175,6 +175,15 @@ describe.skipIf(!testbed)(`vms.updateSettings on the real host ${NO_TESTBED}`, (
     expect(capacity(vm.disk)).toBe(24 * MiB);
     expect(virsh('domblkinfo', vm.uuid, 'vda')).toMatch(/Capacity:\s+25165824/);
 
+    // Fewer vCPUs: where QEMU cannot unplug one (this TCG guest's qemu64 vCPUs), the next boot has them.
+    const fewer = await apply(vmId, [{ kind: 'vcpus', current: 1 }]);
+    expect(fewer.state).toBe('succeeded');
+    expect(text(node(dom(inactive(vm)), 'vcpu'), '@current')).toBe('1');
+    const deferred = (fewer.result as { deferred: string[] }).deferred;
+    const liveNow = text(node(dom(live(vm)), 'vcpu'), '@current');
+    if (liveNow === '2') expect(deferred).toEqual([expect.stringMatching(/^vCPUs 2 → 1: at next boot \(/)]);
+    else expect(deferred).toEqual([]);
+
     // A detach needs the guest to let the device go: with no guest OS it is requested and stays pending.
     const mac = text(
       node(

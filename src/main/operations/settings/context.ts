@@ -25,6 +25,8 @@ export interface SettingsCtx {
   release: (() => void) | null;
   /** Device detaches the guest has not completed yet ("disk vdb", "NIC 52:54:…"). */
   pending: string[];
+  /** Live changes the running VM refused that come at its next boot instead, with why. */
+  deferred: string[];
   /** The files of detached disks the running VM still holds: their volumes are not deleted. */
   held: string[];
   /** Volumes (pool/name) deleted, and those left with why. */

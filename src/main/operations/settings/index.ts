@@ -47,6 +47,7 @@ export function createSettingsOps(deps: SettingsDeps) {
         planned: null,
         release: null,
         pending: [],
+        deferred: [],
         held: [],
         deleted: [],
         left: [],

@@ -86,6 +86,12 @@ export async function liveStep(
       await runLive(ops, vm.uuid, a);
     } catch (err) {
       const why = err instanceof AppError ? err.message : String(err);
+      // Fewer vCPUs need QEMU to unplug one, which many CPU models (and guests) refuse: the new count is in
+      // the definition already, so it comes at the next boot instead.
+      if (a.kind === 'setvcpus' && a.count < headOf(live).vcpuCurrent) {
+        ctx.deferred.push(`${summary}: at next boot (${why})`);
+        continue;
+      }
       throw new AppError('HOST_ERROR', `${summary} on the running VM failed: ${why}`);
     }
     done.push(a.kind);
@@ -100,8 +106,9 @@ export async function liveStep(
       if (file && !/^\s*<interface\b/.test(d.xml)) ctx.held.push(file);
     }
   }
+  const deferred = ctx.deferred.length ? `; ${ctx.deferred.join('; ')}` : '';
   const pending = ctx.pending.length
     ? `; the guest has not released ${ctx.pending.join(', ')} yet (it goes when the guest lets it, or at next boot)`
     : '';
-  step.done(`${done.join(', ')}${pending}`);
+  step.done(`${done.join(', ')}${deferred}${pending}`);
 }

@@ -55,6 +55,7 @@ export function settingsOperation(
         deleted: ctx.deleted,
         left: ctx.left,
         pendingDetach: ctx.pending,
+        deferred: ctx.deferred,
       };
     },
     finally: (ctx) => {
