@@ -97,6 +97,11 @@ export class HostOps {
     await this.withHostFile(xml, (file) => this.virsh(['define', '--file', file]));
   }
 
+  /** define from a file stageOnHost wrote before: one command in the host's virsh session. */
+  async defineStaged(path: string): Promise<void> {
+    await this.virsh(['define', '--file', path]);
+  }
+
   /**
    * Several commands in one virsh process (one round trip). virsh goes on after a failing command, so use it
    * only where later commands are harmless when an earlier one failed. Returns each command's result.

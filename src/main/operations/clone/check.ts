@@ -10,6 +10,7 @@ import type { StepHandle } from '../../tasks/task-log';
 import { cloneFacts, type CloneFacts } from '../../virt/clone-xml';
 import type { HostOps } from '../host-ops';
 import { vmLock } from '../snapshots/context';
+import { stageDefine } from './define';
 import { startSeed } from './files';
 import { crossHost, type CloneCtx, type CloneDeps, type CloneUndo, type DiskCopy } from './context';
 import { planCloneDisks, readHosts, refuseUnlessTemplate, shutOffXml, sourceDisks, sourceNow } from './plan';
@@ -124,6 +125,8 @@ export async function checkStep(deps: CloneDeps, ctx: CloneCtx, step: StepHandle
     const busy = deps.engine.busy(vmLock(vm));
     if (busy) throw busy;
   }
+  // On an SSH host the clone's XML is written there from here on, beside its disks and seed.
+  await stageDefine(deps, ctx);
   const ways = new Set(disks.map((d) => d.way));
   const how = ways.has('overlay') ? 'to overlay' : ways.has('transfer') ? 'to send to the host' : 'to copy';
   step.done(`${disks.length} disk${disks.length === 1 ? '' : 's'} ${how} into ${pool ?? 'no pool'}`);

@@ -124,6 +124,17 @@ export interface CloneCtx {
   seedPath: string | null;
   /** The clone's seed ISO, built while the check and the disks run (files.ts startSeed); null until then. */
   seedIso: SeedBuild | null;
+  /** The clone's new MACs, chosen once (define.ts). */
+  macs: readonly string[] | null;
+  /** Its XML written on an SSH host ahead of the define, the new files' paths foreseen (define.ts). */
+  defineFile: StagedDefine | null;
+}
+
+/** The clone's XML as it was written on the host ahead of its define; `path` fails when it could not be. */
+export interface StagedDefine {
+  readonly xml: string;
+  readonly path: Promise<string>;
+  readonly ops: HostOps;
 }
 
 /** A seed ISO ready to upload: its bytes, or its file on the host; its size when known without asking the host. */

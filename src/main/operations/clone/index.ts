@@ -21,7 +21,7 @@ import { toTaskError, type TaskHandle } from '../../tasks/task-log';
 import { vmLock, vmOnHost, type VmOnHost } from '../snapshots/context';
 import { checkStep } from './check';
 import { cloneUndoer, type CloneCtx, type CloneDeps, type CloneJob, type CloneUndo } from './context';
-import { defineStep, recordStep } from './define';
+import { defineStep, dropStagedDefine, recordStep } from './define';
 import { dropUnusedSeed, filesStep, seedStep } from './files';
 import type { ReservedPlacement } from '../../services/reservations';
 import { placeClones } from './place';
@@ -65,6 +65,7 @@ export function vmCloneOperation(deps: CloneDeps): OperationDef<'vm.clone', Clon
     finally: (ctx) => {
       release(ctx.job.ticketId);
       deps.engine.track(dropUnusedSeed(ctx));
+      deps.engine.track(dropStagedDefine(ctx));
     },
     interrupted: (taskId) => void deps.reservations.releaseForTask(taskId),
     interruptedMessage:
@@ -181,6 +182,8 @@ export function createCloneOps(deps: CloneDeps) {
       plan: null,
       seedPath: null,
       seedIso: null,
+      macs: null,
+      defineFile: null,
     }));
     deps.engine.track(
       (async () => {
