@@ -41,7 +41,7 @@ const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
  * Where libvirt will put the clone's new volumes, foreseen on the source's host: in the pool of a source
  * disk, beside it (a pool's volumes are the files of its directory); null when one cannot be foreseen.
  */
-function foreseenPaths(ctx: CloneCtx): { disks: Record<string, string>; seed: string | null } | null {
+export function foreseenPaths(ctx: CloneCtx): { disks: Record<string, string>; seed: string | null } | null {
   const plan = planOf(ctx);
   if (crossHost(ctx)) return null;
   const dirs = new Map(plan.disks.map((d) => [d.sourcePool, dirOf(d.source)]));
