@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VmDetail } from '../../../../shared/domain/vm';
 import { GiB, MiB } from '../../../../shared/domain/provision';
 import {
+  changeTitle,
   destructiveChanges,
   draftChanges,
   gibToBytes,
@@ -72,13 +73,18 @@ describe('settings draft', () => {
     expect(validateDraft(d, ctx)).toEqual({});
   });
 
-  it('memory and vCPUs are sent only when changed, with a maximum only when one is given', () => {
-    expect(draftChanges(edit({ memoryMiB: '4096' }), vm)).toEqual([
-      { kind: 'memory', currentBytes: 4096 * MiB },
+  it('memory and vCPUs are sent only when changed, with a maximum when given or passed', () => {
+    expect(draftChanges(edit({ memoryMiB: '1024' }), vm)).toEqual([
+      { kind: 'memory', currentBytes: 1024 * MiB },
     ]);
+    // Above the maximum the VM has (its <memory>, 2 GiB here), the maximum rises along, as virt-manager does.
+    expect(draftChanges(edit({ memoryMiB: '4096' }), vm)).toEqual([
+      { kind: 'memory', currentBytes: 4096 * MiB, maximumBytes: 4096 * MiB },
+    ]);
+    expect(draftChanges(edit({ vcpus: '3' }), vm)).toEqual([{ kind: 'vcpus', current: 3, maximum: 3 }]);
     expect(draftChanges(edit({ vcpuMax: '8' }), vm)).toEqual([{ kind: 'vcpus', current: 2, maximum: 8 }]);
-    expect(draftChanges(edit({ vcpus: '4', memoryMaxMiB: '8192' }), vm)).toEqual([
-      { kind: 'vcpus', current: 4 },
+    expect(draftChanges(edit({ vcpus: '1', memoryMaxMiB: '8192' }), vm)).toEqual([
+      { kind: 'vcpus', current: 1 },
       { kind: 'memory', currentBytes: 2048 * MiB, maximumBytes: 8192 * MiB },
     ]);
   });
@@ -202,5 +208,17 @@ describe('settings draft', () => {
     expect(gibToBytes('0')).toBeNull();
     expect(gibToBytes('-1')).toBeNull();
     expect(gibToBytes('1e3')).toBeNull();
+  });
+
+  it('a refused change is named by its kind and what it is about', () => {
+    expect(changeTitle({ kind: 'disk-grow', target: 'vda', sizeBytes: GiB })).toBe('Grow disk vda');
+    expect(changeTitle({ kind: 'nic-remove', mac: '52:54:00:aa:bb:cc' })).toBe(
+      'Remove NIC 52:54:00:aa:bb:cc',
+    );
+    expect(changeTitle({ kind: 'disk-add-new', pool: 'default', sizeBytes: GiB })).toBe(
+      'New disk in default',
+    );
+    expect(changeTitle({ kind: 'nic-add', network: 'lan', model: 'virtio' })).toBe('New NIC on lan');
+    expect(changeTitle({ kind: 'memory', currentBytes: GiB })).toBe('Memory');
   });
 });

@@ -200,22 +200,29 @@ const splitVolume = (v: string): { pool: string; volume: string } => {
   return { pool: v.slice(0, at), volume: v.slice(at + 1) };
 };
 
+/**
+ * The maximum to send: the one typed, else the value itself when it passes the maximum the VM has (what the
+ * inventory reads as its vCPUs and memory is libvirt's `<vcpu>` and `<memory>`, the maxima), as virt-manager
+ * raises "maximum allocation" along; else none (kept).
+ */
+function maximumFor(value: number, typed: number | null, now: number | null): number | null {
+  if (typed !== null) return typed;
+  return now !== null && value > now ? value : null;
+}
+
 function computeChanges(d: SettingsDraft, vm: VmDetail): VmSettingsChange[] {
   const out: VmSettingsChange[] = [];
   const vcpus = wholeNumber(d.vcpus);
-  const vcpuMax = wholeNumber(d.vcpuMax);
-  if (vcpus !== null && (vcpus !== vm.vcpus || vcpuMax !== null)) {
-    out.push({ kind: 'vcpus', current: vcpus, ...(vcpuMax === null ? {} : { maximum: vcpuMax }) });
+  if (vcpus !== null && (vcpus !== vm.vcpus || d.vcpuMax.trim() !== '')) {
+    const maximum = maximumFor(vcpus, wholeNumber(d.vcpuMax), vm.vcpus);
+    out.push({ kind: 'vcpus', current: vcpus, ...(maximum === null ? {} : { maximum }) });
   }
   const mem = wholeNumber(d.memoryMiB);
-  const memMax = wholeNumber(d.memoryMaxMiB);
   const memBytes = mem === null ? null : mem * MiB;
-  if (memBytes !== null && (memBytes !== vm.memoryBytes || memMax !== null)) {
-    out.push({
-      kind: 'memory',
-      currentBytes: memBytes,
-      ...(memMax === null ? {} : { maximumBytes: memMax * MiB }),
-    });
+  if (memBytes !== null && (memBytes !== vm.memoryBytes || d.memoryMaxMiB.trim() !== '')) {
+    const typed = wholeNumber(d.memoryMaxMiB);
+    const maximumBytes = maximumFor(memBytes, typed === null ? null : typed * MiB, vm.memoryBytes);
+    out.push({ kind: 'memory', currentBytes: memBytes, ...(maximumBytes === null ? {} : { maximumBytes }) });
   }
   return out;
 }
@@ -313,4 +320,34 @@ export function destructiveChanges(changes: readonly VmSettingsChange[], vm: VmD
     }
     return [];
   });
+}
+
+const KIND_TITLES: Record<VmSettingsChange['kind'], string> = {
+  vcpus: 'vCPUs',
+  memory: 'Memory',
+  'disk-add-new': 'New disk',
+  'disk-add-existing': 'Existing volume',
+  'disk-grow': 'Grow disk',
+  'disk-detach': 'Detach disk',
+  'nic-add': 'New NIC',
+  'nic-remove': 'Remove NIC',
+  'nic-update': 'Change NIC',
+  'cdrom-insert': 'Insert ISO',
+  'cdrom-eject': 'Eject CD-ROM',
+  'boot-order': 'Boot order',
+  autostart: 'Autostart',
+  description: 'Description',
+  labels: 'Labels',
+};
+
+/** A short name for a requested change, for a refusal that names it ("Grow disk vda"). */
+export function changeTitle(c: VmSettingsChange): string {
+  const title = KIND_TITLES[c.kind];
+  if ('target' in c && c.target !== undefined) return `${title} ${c.target}`;
+  if ('mac' in c) return `${title} ${c.mac}`;
+  if (c.kind === 'disk-add-new' || c.kind === 'disk-add-existing' || c.kind === 'cdrom-insert') {
+    return `${title} in ${c.pool}`;
+  }
+  if (c.kind === 'nic-add') return `${title} on ${c.network}`;
+  return title;
 }

@@ -41,6 +41,7 @@ import { ParentLink, parentTerm, TemplateClonesCard, TemplateLabel } from '../cl
 import { VmActionDialog } from '../clones/VmActionDialog';
 import { VmCloneActions } from '../clones/VmCloneActions';
 import { SnapshotsTab } from '../snapshots/SnapshotsTab';
+import { SettingsTab } from '../settings/SettingsTab';
 import { VmStateLabel } from '../hosts/HostVms';
 import { useInventoryLookups } from './lookups';
 import { usePower } from './usePower';
@@ -100,8 +101,8 @@ export function VmDetail(props: { vmId: string }) {
   }
 
   const vm = detail.data;
-  // A VM that became a template while its console was open shows its overview.
-  const shownTab = vm.template ? 'overview' : tab;
+  // A VM that became a template while its console was open shows its overview (Settings says why not).
+  const shownTab = vm.template && tab !== 'settings' ? 'overview' : tab;
   const hostName = vm.hostId === null ? null : (inventory.hostNames.get(vm.hostId) ?? vm.hostId);
   const folderPath = vm.folderId === null ? null : (inventory.folderPaths.get(vm.folderId) ?? null);
   const labels = Object.entries(vm.labels);
@@ -351,6 +352,15 @@ export function VmDetail(props: { vmId: string }) {
           >
             <div className="qhci-vm-tab-body">
               <SnapshotsTab vmId={vm.id} vmName={vm.name} vmState={vm.state} />
+            </div>
+          </Tab>
+          <Tab
+            eventKey="settings"
+            title={<TabTitleText>Settings</TabTitleText>}
+            data-testid="vm-tab-settings"
+          >
+            <div className="qhci-vm-tab-body">
+              <SettingsTab vm={vm} />
             </div>
           </Tab>
         </Tabs>
