@@ -65,6 +65,21 @@ export const OPTIONS = {
   linked: bool,
   // vm snapshot (--memory takes no value there: see normalizeOptionalValues)
   'disk-only': bool,
+  // vm set
+  vcpus: str,
+  'add-disk': strs,
+  'attach-volume': strs,
+  'grow-disk': strs,
+  'detach-disk': strs,
+  'delete-volume': bool,
+  'add-nic': strs,
+  'remove-nic': strs,
+  nic: strs,
+  'insert-iso': strs,
+  eject: strs,
+  boot: str,
+  autostart: str,
+  yes: bool,
   // images
   kind: str,
   pool: str,

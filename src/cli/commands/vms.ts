@@ -12,6 +12,7 @@ import { folderPaths, resolveVm } from '../resolve';
 import { CLONE_USAGE, vmClone } from './clone';
 import { CONSOLE_USAGE, vmConsole, vmScreenshot } from './console';
 import { CREATE_USAGE, vmCreate } from './create';
+import { SET_USAGE, vmSet } from './set';
 import { SNAPSHOT_USAGE, snapshotCommand } from './snapshots';
 import { TEMPLATE_USAGE, vmDetach, vmTemplate } from './template';
 
@@ -27,6 +28,7 @@ ${CREATE_USAGE}
                                          compatible CPU mode (the original is kept if none starts), start it
   vm delete NAME|ID [--keep-disks] [--host NAME]
                                          stops and undefines it and deletes its own volumes
+${SET_USAGE}
 ${CLONE_USAGE}
 ${TEMPLATE_USAGE}
 ${SNAPSHOT_USAGE}
@@ -135,6 +137,7 @@ export async function vmCommand(ctx: Ctx, args: string[], o: Opts): Promise<numb
   }
   if (verb === 'create') return vmCreate(ctx, a, o);
   if (verb === 'clone') return vmClone(ctx, args.slice(1), o);
+  if (verb === 'set') return vmSet(ctx, args.slice(1), o);
   if (verb === 'snapshot') return snapshotCommand(ctx, args.slice(1), o);
   if (verb === 'template') return vmTemplate(ctx, args.slice(1), o);
   if (verb === 'detach') return vmDetach(ctx, args.slice(1), o);
