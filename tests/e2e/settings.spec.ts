@@ -173,3 +173,23 @@ test('a template has no settings to edit, and its tab says why', async ({ page, 
   await settle(page, true);
   await qhci.screenshot('settings-template-read-only', { height: 900 });
 });
+
+test('removing a NIC asks for a confirmation before Apply, then the NIC is gone', async ({ page, qhci }) => {
+  test.setTimeout(120_000);
+  const s = make();
+  await openSettings(page, qhci, s);
+  const mac = /<mac address='([0-9a-f:]+)'\/>/.exec(inactiveXml(s.name))![1]!;
+  await page.getByTestId(`settings-nic-${mac}-remove`).check();
+  await page.getByTestId('settings-review').click();
+  const modal = page.getByTestId('settings-review-modal');
+  await expect(modal.getByTestId('settings-destructive')).toContainText(`NIC ${mac} (on default) is removed`);
+  await expect(modal.getByTestId('settings-diff-remove').filter({ hasText: mac })).toHaveCount(1);
+  await expect(modal.getByTestId('settings-apply')).toBeDisabled();
+  await modal.getByTestId('settings-destructive-confirm').check();
+  await expect(modal.getByTestId('settings-apply')).toBeEnabled();
+  await settle(page);
+  await qhci.screenshot('settings-confirm-destructive', { height: 1200 });
+  await modal.getByTestId('settings-apply').click();
+  await expect(modal.getByTestId('settings-succeeded')).toBeVisible({ timeout: 120_000 });
+  expect(inactiveXml(s.name)).not.toContain('<interface');
+});
