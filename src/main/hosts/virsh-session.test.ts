@@ -1,8 +1,10 @@
+import fc from 'fast-check';
+import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnLocalVirsh } from './local-process';
 import { runVirshBatch } from './virsh';
 import { localVirshRunner } from './local-process';
-import { fitsSession, VirshSessions, type VirshProcess } from './virsh-session';
+import { fitsSession, VirshSession, VirshSessions, type VirshProcess } from './virsh-session';
 
 const URI = 'test:///default';
 
@@ -172,5 +174,103 @@ describe('interactive virsh sessions (libvirt test driver)', () => {
     expect(fitsSession(['vol-create-as', 'pool', 'name', '1024'])).toBe(true);
     expect(fitsSession(['echo', 'a\tb'])).toBe(false);
     expect(fitsSession(['echo', 'a\u0001'])).toBe(false);
+  });
+});
+
+/** A VirshProcess whose output the test writes, chunk by chunk, as virsh would answer what was sent. */
+function scripted() {
+  const cb = { out: (_: string) => undefined as void, err: (_: string) => undefined as void };
+  const sent: string[] = [];
+  const proc: VirshProcess = {
+    write: (d) => void sent.push(d),
+    onStdout: (f) => void (cb.out = f),
+    onStderr: (f) => void (cb.err = f),
+    onExit: () => undefined,
+    end: () => undefined,
+    kill: () => undefined,
+    ref: () => undefined,
+  };
+  /** What virsh prints for the lines sent: the prompt and echo, then each command's output and error. */
+  const answer = (outputs: readonly { out: string; err: string }[]) => {
+    const marks = [...sent.join('').matchAll(/echo (QHCI-[0-9a-f]+-\d+)-b/g)].map((m) => m[1]!);
+    sent.length = 0;
+    let stdout = '';
+    let stderr = '';
+    marks.forEach((m, i) => {
+      stdout += `virsh # echo ${m}-b ; …\n${m}-b\n${outputs[i]!.out}\n${m}\n`;
+      stderr += `${outputs[i]!.err}error: ${m}\n`;
+    });
+    return { stdout, stderr };
+  };
+  return { proc, answer, cb };
+}
+
+const cut = (text: string, sizes: readonly number[]) => {
+  const parts: string[] = [];
+  let i = 0;
+  for (let k = 0; i < text.length; k++) {
+    const n = sizes.length ? sizes[k % sizes.length]! : text.length;
+    parts.push(text.slice(i, i + n));
+    i += n;
+  }
+  return parts;
+};
+
+describe('a virsh session reading its output', () => {
+  it('gives every command its own output however the output is cut into chunks', async () => {
+    const output = fc.record({
+      out: fc.oneof(fc.constant(''), fc.string({ maxLength: 300 }), fc.constant('x'.repeat(5000))),
+      err: fc.constantFrom('', 'error: failed to get domain\n'),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(output, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 700 }), { maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 50 }), { maxLength: 4 }),
+        async (outputs, outSizes, errSizes) => {
+          const v = scripted();
+          const session = new VirshSession(v.proc);
+          const results = session.send(outputs.map((_, i) => ['echo', String(i)]));
+          const { stdout, stderr } = v.answer(outputs);
+          const outs = cut(stdout, outSizes);
+          const errs = cut(stderr, errSizes);
+          // Both streams interleaved, as they come from a process.
+          for (let i = 0; i < Math.max(outs.length, errs.length); i++) {
+            if (outs[i] !== undefined) v.cb.out(outs[i]!);
+            if (errs[i] !== undefined) v.cb.err(errs[i]!);
+          }
+          const got = await results;
+          got.forEach((r, i) => {
+            const o = outputs[i]!;
+            if (o.err) expect(r).toEqual({ ok: false, error: 'failed to get domain' });
+            else expect(r).toEqual({ ok: true, out: o.out });
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads megabytes of output in small chunks in one pass, not one pass per chunk', async () => {
+    const time = async (bytes: number) => {
+      const v = scripted();
+      const session = new VirshSession(v.proc);
+      const body = "Domain: 'vm'\n  state.state=1\n  cpu.time=1234567890\n".repeat(bytes / 50);
+      const result = session.send([['domstats']]);
+      const { stdout, stderr } = v.answer([{ out: body, err: '' }]);
+      const chunks = cut(stdout, [4096]);
+      const t0 = performance.now();
+      for (const c of chunks) v.cb.out(c);
+      v.cb.err(stderr);
+      const [r] = await result;
+      const ms = performance.now() - t0;
+      expect(r).toEqual({ ok: true, out: body });
+      return ms;
+    };
+    await time(100_000);
+    const small = Math.min(await time(200_000), await time(200_000));
+    const large = Math.min(await time(2_000_000), await time(2_000_000));
+    // Ten times the output, in ten times the chunks: about ten times the work (quadratic would be 100).
+    expect(large).toBeLessThan(small * 30 + 20);
   });
 });

@@ -54,27 +54,70 @@ interface Pending {
   readonly end: string;
   readonly errEnd: string;
   readonly done: (r: BatchResult) => void;
+  /** Where its output starts in stdout (after the begin marker), and where its end marker is; -1 until found. */
+  from: number;
+  endAt: number;
+}
+
+/**
+ * Text arriving in chunks, kept as the chunks (appending never copies what came before) and searched only
+ * where it was not searched yet: a command's output of megabytes costs one pass, not one per chunk.
+ */
+class ChunkedText {
+  private parts: string[] = [];
+  private starts: number[] = [];
+  length = 0;
+  /** Where the next search resumes: before it, the needle of the last failed search is known absent. */
+  private scanned = 0;
+
+  push(chunk: string): void {
+    this.parts.push(chunk);
+    this.starts.push(this.length);
+    this.length += chunk.length;
+  }
+
+  /** Index of `needle` at or after `from`, looking only at what is new since the last failed search. */
+  find(needle: string, from: number): number {
+    const start = Math.max(from, this.scanned);
+    let k = this.parts.length - 1;
+    while (k > 0 && this.starts[k]! > start) k--;
+    if (k < 0) return -1;
+    const base = this.starts[k]!;
+    const window = k === this.parts.length - 1 ? this.parts[k]! : this.parts.slice(k).join('');
+    const i = window.indexOf(needle, start - base);
+    if (i !== -1) return base + i;
+    this.scanned = Math.max(start, this.length - needle.length + 1);
+    return -1;
+  }
+
+  /** Removes text[0, to) and returns text[from, to); what is left is searched afresh. */
+  take(from: number, to: number): string {
+    const all = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+    const rest = all.slice(to);
+    this.parts = rest ? [rest] : [];
+    this.starts = rest ? [0] : [];
+    this.length = rest.length;
+    this.scanned = 0;
+    return all.slice(from, Math.max(from, to));
+  }
 }
 
 export class VirshSession {
   private readonly nonce = randomBytes(6).toString('hex');
   private seq = 0;
-  private out = '';
-  private err = '';
-  /** Where the search for the first pending command's markers resumes (what was scanned had none). */
-  private outScan = 0;
-  private errScan = 0;
+  private readonly out = new ChunkedText();
+  private readonly err = new ChunkedText();
   private readonly queue: Pending[] = [];
   private deadReason: string | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly proc: VirshProcess) {
     proc.onStdout((chunk) => {
-      this.out += chunk;
+      this.out.push(chunk);
       this.settle();
     });
     proc.onStderr((chunk) => {
-      this.err += chunk;
+      this.err.push(chunk);
       this.settle();
     });
     proc.onExit((reason) => this.die(reason));
@@ -98,7 +141,14 @@ export class VirshSession {
         `echo ${mark}-b ; ${cmd.map(quoteVirshArg).join(' ')} ; echo --err ${mark} ; echo ${mark}\n`,
       );
       return new Promise<BatchResult>((done) =>
-        this.queue.push({ begin: `${mark}-b\n`, end: `\n${mark}\n`, errEnd: `error: ${mark}\n`, done }),
+        this.queue.push({
+          begin: `${mark}-b\n`,
+          end: `\n${mark}\n`,
+          errEnd: `error: ${mark}\n`,
+          done,
+          from: -1,
+          endAt: -1,
+        }),
       );
     });
     this.proc.ref(true);
@@ -137,28 +187,23 @@ export class VirshSession {
   private settle(): void {
     while (this.queue.length) {
       const p = this.queue[0]!;
-      const b = this.out.indexOf(p.begin, this.outScan);
-      if (b === -1) {
-        this.outScan = Math.max(0, this.out.length - p.begin.length);
-        return;
+      if (p.from === -1) {
+        const b = this.out.find(p.begin, 0);
+        if (b === -1) return;
+        p.from = b + p.begin.length;
       }
-      const from = b + p.begin.length;
       // The "\n" that ends the begin line may be the one that starts the end marker (no output at all).
-      const e = this.out.indexOf(p.end, from - 1);
-      const ee = this.err.indexOf(p.errEnd, this.errScan);
-      if (e === -1 || ee === -1) {
-        // Keep scanning from just before the end of what arrived; the begin marker is known to be there.
-        if (e === -1) this.out = this.out.slice(b);
-        this.outScan = 0;
-        if (ee === -1) this.errScan = Math.max(0, this.err.length - p.errEnd.length);
-        return;
+      if (p.endAt === -1) {
+        p.endAt = this.out.find(p.end, p.from - 1);
+        if (p.endAt === -1) return;
       }
-      const out = this.out.slice(from, Math.max(from, e + 1)).replace(/\n$/, '');
-      const errText = this.err.slice(0, ee);
-      this.out = this.out.slice(e + p.end.length);
-      this.err = this.err.slice(ee + p.errEnd.length);
-      this.outScan = 0;
-      this.errScan = 0;
+      const ee = this.err.find(p.errEnd, 0);
+      if (ee === -1) return;
+      let out = this.out.take(p.from, p.endAt + 1);
+      this.out.take(0, p.end.length - 1);
+      if (out.endsWith('\n')) out = out.slice(0, -1);
+      const errText = this.err.take(0, ee);
+      this.err.take(0, p.errEnd.length);
       this.queue.shift();
       p.done(errText.trim() === '' ? { ok: true, out } : { ok: false, error: virshErrorText(errText) });
     }
