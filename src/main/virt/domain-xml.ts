@@ -247,6 +247,33 @@ function clock(plan: DomainPlan): El {
   return { '@offset': plan.profile.clock, timer };
 }
 
+/** Empty PCIe root ports left for devices added while the VM runs (QEMU adds none to a running VM). */
+export const SPARE_PCIE_ROOT_PORTS = 4;
+
+/**
+ * The q35 machine's PCIe root and its root ports: one for each device libvirt puts behind a port (virtio
+ * disks, the SCSI and USB controllers, NICs, the virtio-serial of the agent channel, the balloon, the RNG),
+ * plus the spare ones. libvirt gives unaddressed ports to the devices first and adds none beyond what they
+ * take, so the spares are only there if they are counted in.
+ */
+function pcieRootPorts(plan: DomainPlan, virtioDisks: number): El[] {
+  const { profile } = plan;
+  const taken =
+    virtioDisks +
+    (plan.disks.some((d) => d.bus === 'scsi') ? 1 : 0) +
+    1 + // qemu-xhci
+    plan.nics.length +
+    1 + // virtio-serial, for the guest agent's channel
+    (hasVirtioDrivers(profile) ? 1 : 0) + // the balloon
+    (isLinux(profile) ? 1 : 0); // the RNG
+  const ports = Array.from({ length: taken + SPARE_PCIE_ROOT_PORTS }, (_, i) => ({
+    '@type': 'pci',
+    '@index': String(i + 1),
+    '@model': 'pcie-root-port',
+  }));
+  return [{ '@type': 'pci', '@index': '0', '@model': 'pcie-root' }, ...ports];
+}
+
 function devices(plan: DomainPlan): El {
   const { profile } = plan;
   let vd = 0;
@@ -277,6 +304,7 @@ function devices(plan: DomainPlan): El {
   if (plan.disks.some((d) => d.bus === 'scsi'))
     controller.push({ '@type': 'scsi', '@index': '0', '@model': 'virtio-scsi' });
   controller.push({ '@type': 'usb', '@index': '0', '@model': 'qemu-xhci', '@ports': '15' });
+  controller.push(...pcieRootPorts(plan, vd));
 
   const iface: El[] = plan.nics.map((n, i) => ({
     '@type': 'network',

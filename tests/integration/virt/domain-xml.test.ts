@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDomainMetadata, parseDomainXml } from '../../../src/main/virt/parse';
+import { SPARE_PCIE_ROOT_PORTS } from '../../../src/main/virt/domain-xml';
+import { freePcieSlots } from '../../../src/main/virt/settings/pcie';
 import { node, nodes, parseXml, text } from '../../../src/main/virt/xml';
 import { NO_TESTBED, testbed } from '../../helpers/testbed';
 
@@ -162,7 +164,10 @@ describe.skipIf(!testbed)(`golden domain XML on the testbed's qemu:///system ${N
       () => {
         try {
           execFileSync('virsh', ['-c', QEMU, 'define', g.path], { stdio: 'pipe' });
-          expectSameDomain(virsh(QEMU, 'dumpxml', g.name), g);
+          const dumped = virsh(QEMU, 'dumpxml', g.name);
+          expectSameDomain(dumped, g);
+          // libvirt gave the devices their ports and left the spare ones empty, for devices added live.
+          expect(freePcieSlots(dumped)).toBe(SPARE_PCIE_ROOT_PORTS);
           expect(virsh(QEMU, 'domstate', g.name).trim()).toBe('shut off');
         } finally {
           spawnSync('virsh', ['-c', QEMU, 'undefine', g.uuid, '--nvram'], { stdio: 'ignore' });
