@@ -99,7 +99,8 @@ describe.skipIf(!testbed || !kvmB.host)(
         mode: 'linked' as const,
         placement: { hostId: hostB, pool: POOL },
       };
-      expect(await crashAt(dataDir, op, ['seed', 'undo'])).toBe('KILL vm.clone:seed:undo');
+      // Killed as it is about to define the clone: its base and its seed are made (the seed beside the base).
+      expect(await crashAt(dataDir, op, ['define', 'undo'])).toBe('KILL vm.clone:define:undo');
       const { app, client } = await reopen(dataDir);
       try {
         expect(await lastTask(client, 'vm.clone')).toMatchObject({ state: 'failed', interrupted: true });
