@@ -82,6 +82,15 @@ export interface AppOptions {
    * that only a later look can see as abandoned.
    */
   readonly reconcileEveryMs?: number;
+  /**
+   * Hosts: how long an SSH host may take to answer a connection (default 15 s), how many hosts sync at once
+   * (default 16) and how long one host's sync may read (default 120 s).
+   */
+  readonly hosts?: {
+    readonly connectTimeoutMs?: number;
+    readonly concurrentSyncs?: number;
+    readonly syncTimeoutMs?: number;
+  };
   /** Console sessions: how long an opened stream waits for its port, how many may be open (tests). */
   readonly consoles?: { readonly attachTimeoutMs?: number; readonly maxSessions?: number };
 }
@@ -146,7 +155,9 @@ export function createApp(opts: AppOptions): App {
       knownHosts: new KnownHosts(join(opts.dataDir, 'known_hosts')),
       secrets,
       log,
+      ...(opts.hosts?.connectTimeoutMs ? { connectTimeoutMs: opts.hosts.connectTimeoutMs } : {}),
     },
+    ...(opts.hosts ? { limits: opts.hosts } : {}),
   });
   const reservations = createCapacityBook({
     db,

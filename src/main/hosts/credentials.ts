@@ -26,6 +26,8 @@ export interface DriverContext {
   readonly trust?: HostKeyTrust;
   readonly secrets: SecretStore;
   readonly log?: (msg: string) => void;
+  /** How long an SSH host may take to answer a connection (TCP, handshake, login; default 15 s). */
+  readonly connectTimeoutMs?: number;
 }
 
 /** Private keys are small; anything bigger (or /dev/zero, a FIFO, a directory) is not one. */
@@ -93,6 +95,7 @@ export function createDriver(spec: DriverSpec, ctx: DriverContext, acceptFingerp
       knownHosts: ctx.trust ?? ctx.knownHosts,
       allowSha1: spec.allowSha1 === true,
       ...(acceptFingerprint ? { acceptFingerprint } : {}),
+      ...(ctx.connectTimeoutMs ? { readyTimeoutMs: ctx.connectTimeoutMs } : {}),
     },
   );
   return new SshDriver(conn, spec.uri);

@@ -45,6 +45,16 @@ export interface RawHostData {
   readonly warnings: readonly string[];
 }
 
+/** How a full sync reads a host. */
+export interface CollectOptions {
+  /**
+   * Other hosts are being read at the same time (the CPU and the network are shared already): one virsh
+   * on the host, its round trips one after the other, instead of a few side by side. On a cold connection
+   * each virsh is a new libvirt connection on the host.
+   */
+  readonly crowded?: boolean;
+}
+
 export interface HostDriver {
   readonly kind: HostKind;
   /** The libvirt URI virsh uses (on the host, for SSH hosts). */
@@ -58,7 +68,7 @@ export interface HostDriver {
   ): Promise<BatchResult[]>;
   /** Runs a tool where the host's files are (qemu-img, genisoimage). */
   exec(argv: readonly string[], opts?: { timeoutMs?: number; stdin?: string | Buffer }): Promise<ExecResult>;
-  collect(): Promise<RawHostData>;
+  collect(opts?: CollectOptions): Promise<RawHostData>;
   power(uuid: string, action: PowerAction): Promise<void>;
   /** Streams lifecycle events until the returned stop function is called or the connection drops. */
   watchEvents(onEvent: (e: DomainEvent) => void, onEnd: (reason: string) => void): Promise<() => void>;
@@ -110,12 +120,16 @@ export async function collectWithVirsh(
   batch: VirshBatch,
   cache: HypervisorFactsCache,
   domainsOverride?: () => Promise<RawHostData['domains']>,
+  opts: CollectOptions = {},
 ): Promise<RawHostData> {
-  const [host, domains] = await Promise.all([
-    collectHost(batch, cache),
-    domainsOverride ? domainsOverride() : collectDomains(batch),
-  ]);
-  return { ...host, domains };
+  const domains = () =>
+    domainsOverride ? domainsOverride() : collectDomains(batch, opts.crowded ? 1 : DOMAIN_READERS);
+  if (opts.crowded) {
+    const host = await collectHost(batch, cache);
+    return { ...host, domains: await domains() };
+  }
+  const [host, list] = await Promise.all([collectHost(batch, cache), domains()]);
+  return { ...host, domains: list };
 }
 
 /**
@@ -126,7 +140,7 @@ export interface HypervisorFactsCache {
   value?: { capabilitiesXml: string; libvirtVersion: string; domcapsXml: string; kvmUsable: boolean };
 }
 
-async function collectDomains(batch: VirshBatch): Promise<RawHostData['domains']> {
+async function collectDomains(batch: VirshBatch, readers: number): Promise<RawHostData['domains']> {
   const lists = await batch([
     ['list', '--all', '--uuid'],
     ...STATE_FILTERS.map(([, flag]) => ['list', '--uuid', flag]),
@@ -145,7 +159,7 @@ async function collectDomains(batch: VirshBatch): Promise<RawHostData['domains']
   // virsh more than it saves.
   const xml = await batch(
     uuids.map((u) => ['dumpxml', '--domain', u]),
-    { parallel: DOMAIN_READERS },
+    { parallel: readers },
   );
   // A domain undefined between the list and its dumpxml is simply gone.
   return uuids.flatMap((uuid, i) => {

@@ -1,11 +1,13 @@
 /**
- * Keeping a host's inventory rows in step with the host: a full sync (one at a time per host), and a
- * targeted refresh of what a change touched. Parses with src/main/virt; writes through the repositories.
+ * Keeping a host's inventory rows in step with the host: a full sync (one at a time per host, and a bounded
+ * number of hosts at once), and a targeted refresh of what a change touched. Parses with src/main/virt;
+ * writes through the repositories.
  */
 import { AppError } from '../../shared/domain/errors';
 import type { HostSummary, HostSyncReport } from '../../shared/domain/host';
 import type { VmState } from '../../shared/domain/vm';
 import type { HostDriver, RawHostData } from '../hosts/driver';
+import { Limiter } from '../hosts/limiter';
 import type { BatchResult } from '../hosts/virsh';
 import type { Db } from '../inventory/db';
 import { inTransaction } from '../inventory/db';
@@ -34,7 +36,29 @@ export interface HostSyncDeps {
   readonly driverFor: (id: string) => Promise<HostDriver>;
   /** The app closed: the inventory is gone and nothing more is written. */
   readonly closed: () => boolean;
+  /** Closes a host's connection (its sync ran out of time): whatever it still waited for fails. */
+  readonly dropDriver?: (id: string) => void;
+  readonly limits?: SyncLimits;
 }
+
+export interface SyncLimits {
+  /**
+   * How many hosts sync at once (default 16). Each sync connects, reads and parses a whole host; unbounded,
+   * fifty hosts at start-up would open fifty handshakes and hold fifty hosts' XML in memory together. A dead
+   * host holds one slot for at most its connect timeout; the others go on in the rest.
+   */
+  readonly concurrentSyncs?: number;
+  /** How long one host's sync may read before it fails and its connection is dropped (default 120 s). */
+  readonly syncTimeoutMs?: number;
+}
+
+/** How one host's sync among many ended. */
+export type HostSyncOutcome =
+  | { readonly hostId: string; readonly ok: true; readonly report: HostSyncReport }
+  | { readonly hostId: string; readonly ok: false; readonly code: string; readonly message: string };
+
+export const DEFAULT_CONCURRENT_SYNCS = 16;
+const DEFAULT_SYNC_TIMEOUT_MS = 120_000;
 
 export function mustGetHost(hosts: HostsRepo, id: string): HostSummary {
   const h = hosts.get(id);
@@ -49,15 +73,46 @@ export const inventoryChanged = (events: AppEvents, entity: 'hosts' | 'vms', pro
 export function createHostSync(deps: HostSyncDeps) {
   const { hosts, inventory, closed } = deps;
   const syncing = new Map<string, Promise<HostSyncReport>>();
+  const gate = new Limiter(deps.limits?.concurrentSyncs ?? DEFAULT_CONCURRENT_SYNCS);
+  const timeoutMs = deps.limits?.syncTimeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS;
 
   const sync = {
-    /** A full sync; concurrent calls for one host share the same run. */
+    /**
+     * A full sync; concurrent calls for one host share the same run (also while it waits for its turn
+     * among the hosts being synced).
+     */
     sync(id: string): Promise<HostSyncReport> {
       const running = syncing.get(id);
       if (running) return running;
-      const p = fullSync(deps, id).finally(() => syncing.delete(id));
+      // Other hosts syncing at the same time: each reads with one virsh (CollectOptions.crowded).
+      const p = gate
+        .run(() => fullSync(deps, id, timeoutMs, () => gate.active + gate.waiting > 1))
+        .finally(() => syncing.delete(id));
       syncing.set(id, p);
       return p;
+    },
+
+    /** How many full syncs run now and how many wait for their turn. */
+    syncLoad(): { running: number; waiting: number } {
+      return { running: gate.active, waiting: gate.waiting };
+    },
+
+    /**
+     * Syncs the given hosts (a bounded number at once) and reports how each ended: one that fails (dead,
+     * slow past its time) fails alone, with its reason, and never holds up the others beyond its own slot.
+     */
+    syncAll(ids: readonly string[]): Promise<HostSyncOutcome[]> {
+      return Promise.all(
+        ids.map((hostId) =>
+          sync.sync(hostId).then(
+            (report): HostSyncOutcome => ({ hostId, ok: true, report }),
+            (err: unknown): HostSyncOutcome => {
+              const e = err instanceof AppError ? err : new AppError('HOST_ERROR', String(err));
+              return { hostId, ok: false, code: e.code, message: e.message };
+            },
+          ),
+        ),
+      );
     },
 
     /** Re-reads one domain after an event (or removes it when it was undefined). */
@@ -117,16 +172,52 @@ export function createHostSync(deps: HostSyncDeps) {
   return sync;
 }
 
+/**
+ * Connects (bounded by the connection's own timeout) and reads the whole host, within `timeoutMs`: past it,
+ * the host's connection is dropped, which fails whatever it still waited for.
+ */
+async function readHost(
+  deps: HostSyncDeps,
+  id: string,
+  name: string,
+  timeoutMs: number,
+  crowded: () => boolean,
+) {
+  let timer: NodeJS.Timeout | undefined;
+  const read = (async () => {
+    const d = await deps.driverFor(id);
+    await d.connect();
+    // Asked once connected: by then every host of a sync-all is running or waiting.
+    return d.collect({ crowded: crowded() });
+  })();
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      deps.dropDriver?.(id);
+      reject(new AppError('HOST_ERROR', `${name} did not finish its sync within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+  });
+  // The read may still fail after the deadline (its connection dropped): that rejection is not wanted.
+  read.catch(() => undefined);
+  try {
+    return await Promise.race([read, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Reads the whole host and replaces its inventory rows; a failure marks the host stale. */
-async function fullSync(deps: HostSyncDeps, id: string): Promise<HostSyncReport> {
+async function fullSync(
+  deps: HostSyncDeps,
+  id: string,
+  timeoutMs: number,
+  crowded: () => boolean,
+): Promise<HostSyncReport> {
   const { db, hosts, inventory } = deps;
   const host = mustGetHost(hosts, id);
   const t0 = performance.now();
   let raw: RawHostData;
   try {
-    const d = await deps.driverFor(id);
-    await d.connect();
-    raw = await d.collect();
+    raw = await readHost(deps, id, host.name, timeoutMs, crowded);
   } catch (err) {
     const message = err instanceof AppError ? err.message : `Sync failed: ${(err as Error).message}`;
     hosts.setState(id, { state: 'disconnected', stale: true, lastError: message, seen: false });

@@ -30,10 +30,10 @@ import {
   testConnection,
   type ConnectionInput,
 } from './host-connect';
-import { createHostSync, inventoryChanged, mustGetHost } from './host-sync';
+import { createHostSync, inventoryChanged, mustGetHost, type SyncLimits } from './host-sync';
 import type { ProjectsService } from './projects';
 
-export type { ChangedParts } from './host-sync';
+export type { ChangedParts, HostSyncOutcome, SyncLimits } from './host-sync';
 
 export interface HostsServiceDeps {
   readonly db: Db;
@@ -44,6 +44,8 @@ export interface HostsServiceDeps {
   readonly events: AppEvents;
   readonly driverContext: DriverContext;
   readonly log: (msg: string) => void;
+  /** How many hosts sync at once and how long one sync may take (host-sync.ts). */
+  readonly limits?: SyncLimits;
 }
 
 /** What the operations below share: the dependencies, the pool of live drivers, the sync and the monitors. */
@@ -62,7 +64,12 @@ export function createHostsService(deps: HostsServiceDeps) {
 
   /** The live driver of a host, connected on first use. */
   const driverFor = async (id: string): Promise<HostDriver> => drivers.get(id);
-  const sync = createHostSync({ ...deps, driverFor, closed: () => closed });
+  const sync = createHostSync({
+    ...deps,
+    driverFor,
+    dropDriver: (id) => drivers.drop(id),
+    closed: () => closed,
+  });
 
   /** Live state: lifecycle events where the stream works, polling where it does not, reconnect with backoff. */
   const monitors = new Map<string, { stop(): void }>();

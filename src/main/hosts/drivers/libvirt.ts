@@ -20,6 +20,7 @@ import {
 import {
   collectWithVirsh,
   eventLineReader,
+  type CollectOptions,
   type DomainEvent,
   type HostDriver,
   type HypervisorFactsCache,
@@ -250,12 +251,13 @@ export class LibvirtDriver implements HostDriver {
     return out.flat();
   }
 
-  async collect(): Promise<RawHostData> {
+  async collect(opts?: CollectOptions): Promise<RawHostData> {
     const hv = await this.binding();
     return collectWithVirsh(
       (c, o) => this.virshBatch(c, o),
       this.facts,
       hv ? () => this.bindingDomains(hv) : undefined,
+      opts,
     );
   }
 

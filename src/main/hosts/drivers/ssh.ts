@@ -6,6 +6,7 @@ import {
   eventLineReader,
   type DomainEvent,
   type HostDriver,
+  type CollectOptions,
   type HypervisorFactsCache,
   type PowerAction,
 } from '../driver';
@@ -129,8 +130,8 @@ export class SshDriver implements HostDriver {
     return this.conn.exec(argv, opts ?? {});
   }
 
-  collect() {
-    return collectWithVirsh((c, o) => this.virshBatch(c, o), this.facts);
+  collect(opts?: CollectOptions) {
+    return collectWithVirsh((c, o) => this.virshBatch(c, o), this.facts, undefined, opts);
   }
 
   async power(uuid: string, action: PowerAction): Promise<void> {
