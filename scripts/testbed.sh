@@ -536,9 +536,8 @@ up_many() {
   setup_keys
   setup_user
   mkdir -p "$MANY_DIR" /run/sshd
-  # Hosts beyond the new N (an earlier, bigger up-many) stop.
-  for ((i = n + 1; i <= $(many_count); i++)); do stop_pid "$MANY_DIR/$(many_name "$i")/sshd.pid"; done
-  echo "$n" >"$MANY_DIR/count"
+  # Hosts beyond N (an earlier, bigger up-many: a bench may be using them) keep running.
+  (($(many_count) > n)) || echo "$n" >"$MANY_DIR/count"
   # Node files and keys in parallel (awk and ssh-keygen per host), then every missing sshd at once.
   for ((i = 1; i <= n; i++)); do
     { write_many_node "$i" "$d" && prepare_many_host "$i"; } &
