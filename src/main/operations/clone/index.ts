@@ -1,6 +1,6 @@
 /**
  * Cloning a VM as operations on the engine: one task per clone (check → volumes → files → seed → define →
- * record). A full clone copies the source's writable disks; a linked clone (of a template) is a qcow2 overlay
+ * record; the seed made beside the volumes). A full clone copies the source's writable disks; a linked clone (of a template) is a qcow2 overlay
  * on each of its disks. The clones go to the source's host and pools, or where the scheduler places them
  * (booked in the inventory like a creation); a disk bound for another host travels through the workstation,
  * checksum-verified. The whole request is checked before any task starts (every name free, every pool with
