@@ -1,6 +1,8 @@
 /**
  * Keeps the inventory live: each host's lifecycle events update single domains; when a host's event stream
  * cannot run, a full sync every `pollMs` is the fallback; a lost host is retried with exponential backoff.
+ * A burst of events on a host (a host's reboot starts its 200 VMs) becomes one refresh of the domains it
+ * names, in one round trip, not one per domain.
  */
 import type { HostsService } from './hosts';
 
@@ -15,8 +17,15 @@ interface Watch {
   stopEvents: (() => void) | null;
   timer: NodeJS.Timeout | null;
   failures: number;
-  pending: Map<string, NodeJS.Timeout>;
+  /** Domains named by events since the last refresh, and when that refresh is due. */
+  pending: Set<string>;
+  flush: NodeJS.Timeout | null;
+  burstStart: number;
 }
+
+/** Quiet time that ends a burst of events, and the longest a burst can put its refresh off. */
+const QUIET_MS = 150;
+const MAX_DELAY_MS = 1000;
 
 export function createHostMonitor(hosts: HostsService, listHostIds: () => string[], opts: MonitorOptions) {
   const watches = new Map<string, Watch>();
@@ -33,20 +42,7 @@ export function createHostMonitor(hosts: HostsService, listHostIds: () => string
       await hosts.sync(id);
       const driver = await hosts.driverFor(id);
       w.stopEvents = await driver.watchEvents(
-        (e) => {
-          // Several events for one domain in a burst (define, start…) become one refresh.
-          const t = w.pending.get(e.domain);
-          if (t) clearTimeout(t);
-          w.pending.set(
-            e.domain,
-            setTimeout(() => {
-              w.pending.delete(e.domain);
-              hosts
-                .refreshDomain(id, e.domain)
-                .catch((err: Error) => opts.log(`refresh of ${e.domain} failed: ${err.message}`));
-            }, 150),
-          );
-        },
+        (e) => noteEvent(id, w, e.domain),
         (reason) => {
           w.stopEvents = null;
           if (w.stopped) return;
@@ -61,6 +57,24 @@ export function createHostMonitor(hosts: HostsService, listHostIds: () => string
       opts.log(`host ${id} is unreachable: ${(err as Error).message}`);
       retry(id, w);
     }
+  };
+
+  /** Events for one domain or many in a burst (define, start…) become one refresh once they stop. */
+  const noteEvent = (id: string, w: Watch, domain: string) => {
+    if (!w.pending.size) w.burstStart = Date.now();
+    w.pending.add(domain);
+    if (w.flush) clearTimeout(w.flush);
+    const wait = Math.max(0, Math.min(QUIET_MS, w.burstStart + MAX_DELAY_MS - Date.now()));
+    w.flush = setTimeout(() => {
+      w.flush = null;
+      const domains = [...w.pending];
+      w.pending.clear();
+      hosts
+        .refresh(id, { domains })
+        .catch((err: Error) =>
+          opts.log(`refresh of ${domains.length} domain(s) on host ${id} failed: ${err.message}`),
+        );
+    }, wait);
   };
 
   const retry = (id: string, w: Watch) => {
@@ -85,7 +99,15 @@ export function createHostMonitor(hosts: HostsService, listHostIds: () => string
       const ids = new Set(listHostIds());
       for (const id of ids) {
         if (watches.has(id)) continue;
-        const w: Watch = { stopped: false, stopEvents: null, timer: null, failures: 0, pending: new Map() };
+        const w: Watch = {
+          stopped: false,
+          stopEvents: null,
+          timer: null,
+          failures: 0,
+          pending: new Set(),
+          flush: null,
+          burstStart: 0,
+        };
         watches.set(id, w);
         void attach(id, w);
       }
@@ -100,7 +122,8 @@ export function createHostMonitor(hosts: HostsService, listHostIds: () => string
     w.stopped = true;
     w.stopEvents?.();
     if (w.timer) clearTimeout(w.timer);
-    for (const t of w.pending.values()) clearTimeout(t);
+    if (w.flush) clearTimeout(w.flush);
+    w.pending.clear();
     watches.delete(id);
   }
 }
