@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { eventLineReader, parseEventLine, parseVolList, type DomainEvent } from './driver';
+import {
+  collectWithVirsh,
+  eventLineReader,
+  parseEventLine,
+  parseVolList,
+  type DomainEvent,
+  type VirshBatch,
+} from './driver';
 
 describe('virsh output readers', () => {
   it('vol-list columns survive spaces in names and paths', () => {
@@ -38,5 +45,60 @@ describe('virsh output readers', () => {
       ['a', 'Stopped Destroyed'],
       ['b', ''],
     ]);
+  });
+});
+
+describe('collectWithVirsh', () => {
+  /** A host of n domains as virsh answers (every third shut off; domain 7 gone before its dumpxml). */
+  const host = (n: number) => {
+    const uuids = Array.from({ length: n }, (_, i) => `u${i}`);
+    const calls: string[][][] = [];
+    const batch: VirshBatch = (commands) => {
+      calls.push(commands.map((c) => [...c]));
+      return Promise.resolve(
+        commands.map(([verb, ...args]) => {
+          const last = args[args.length - 1] ?? '';
+          if (verb === 'list' && args.includes('--all')) return { ok: true, out: uuids.join('\n') };
+          if (verb === 'list' && last === '--state-shutoff')
+            return { ok: true, out: uuids.filter((_, i) => i % 3 === 0).join('\n') };
+          if (verb === 'list' && last === '--state-running')
+            return { ok: true, out: uuids.filter((_, i) => i % 3 !== 0).join('\n') };
+          if (verb === 'dumpxml')
+            return last === 'u7'
+              ? { ok: false, error: 'no domain' }
+              : { ok: true, out: `<domain>${last}</domain>` };
+          if (verb === 'capabilities') return { ok: true, out: '<capabilities/>' };
+          return { ok: true, out: '' };
+        }),
+      );
+    };
+    return { batch, calls };
+  };
+
+  it('hands each domain on as its chunk arrives, in order, the same as it returns', async () => {
+    const { batch, calls } = host(230);
+    const seen: string[] = [];
+    const raw = await collectWithVirsh(batch, {}, undefined, {
+      onDomain: (d) => seen.push(`${d.uuid}:${d.state}:${d.xml}`),
+    });
+    const all = raw.domains.map((d) => `${d.uuid}:${d.state}:${d.xml}`);
+    expect(all).toHaveLength(229);
+    expect(new Set(seen)).toEqual(new Set(all));
+    expect(all[0]).toBe('u0:shutoff:<domain>u0</domain>');
+    expect(all[1]).toBe('u1:running:<domain>u1</domain>');
+    // Four readers, about four chunks each (at least 25 domains a chunk).
+    const chunks = calls.filter((c) => c[0]?.[0] === 'dumpxml');
+    expect(chunks.length).toBe(Math.ceil(230 / 25));
+    expect(chunks.flat().map((c) => c[2])).toEqual(Array.from({ length: 230 }, (_, i) => `u${i}`));
+  });
+
+  it('crowded: reads the host first, then the domains, as one reader', async () => {
+    const { batch, calls } = host(60);
+    const raw = await collectWithVirsh(batch, {}, undefined, { crowded: true, onDomain: () => undefined });
+    expect(raw.domains).toHaveLength(59);
+    const verbs = calls.map((c) => c[0]?.[0]);
+    // Host facts first, then the lists, then the XML in chunks of at least 25.
+    expect(verbs.indexOf('list')).toBeGreaterThan(verbs.indexOf('capabilities'));
+    expect(calls.filter((c) => c[0]?.[0] === 'dumpxml').map((c) => c.length)).toEqual([25, 25, 10]);
   });
 });

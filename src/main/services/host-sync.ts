@@ -4,9 +4,9 @@
  * writes through the repositories.
  */
 import { AppError } from '../../shared/domain/errors';
-import type { HostSummary, HostSyncReport } from '../../shared/domain/host';
+import type { DomainInfo, HostSummary, HostSyncReport } from '../../shared/domain/host';
 import type { VmState } from '../../shared/domain/vm';
-import type { HostDriver, RawHostData } from '../hosts/driver';
+import type { CollectOptions, HostDriver, RawHostData } from '../hosts/driver';
 import { Limiter } from '../hosts/limiter';
 import type { BatchResult } from '../hosts/virsh';
 import type { Db } from '../inventory/db';
@@ -16,7 +16,7 @@ import type { HostsRepo } from '../inventory/hosts.repo';
 import type { VmsRepo } from '../inventory/vms.repo';
 import { nodeFacts, parseDomainXml, parsePoolXml, parseVolumeXml } from '../virt/parse';
 import type { AppEvents } from './events';
-import { classifyVolumes, toInventory, vmState } from './inventory-parse';
+import { classifyVolumes, parseDomain, toInventory, vmState } from './inventory-parse';
 
 /** What a change on a host touched, for a targeted refresh. */
 export interface ChangedParts {
@@ -182,13 +182,14 @@ async function readHost(
   name: string,
   timeoutMs: number,
   crowded: () => boolean,
+  onDomain: CollectOptions['onDomain'],
 ) {
   let timer: NodeJS.Timeout | undefined;
   const read = (async () => {
     const d = await deps.driverFor(id);
     await d.connect();
     // Asked once connected: by then every host of a sync-all is running or waiting.
-    return d.collect({ crowded: crowded() });
+    return d.collect({ crowded: crowded(), onDomain });
   })();
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -216,8 +217,12 @@ async function fullSync(
   const host = mustGetHost(hosts, id);
   const t0 = performance.now();
   let raw: RawHostData;
+  // Each domain is parsed as its XML arrives, while the rest is still being read.
+  const parsed = new Map<string, DomainInfo | Error>();
   try {
-    raw = await readHost(deps, id, host.name, timeoutMs, crowded);
+    raw = await readHost(deps, id, host.name, timeoutMs, crowded, (d) =>
+      parsed.set(d.uuid, parseDomain(d.xml)),
+    );
   } catch (err) {
     const message = err instanceof AppError ? err.message : `Sync failed: ${(err as Error).message}`;
     hosts.setState(id, { state: 'disconnected', stale: true, lastError: message, seen: false });
@@ -227,7 +232,7 @@ async function fullSync(
     throw err instanceof AppError ? err : new AppError('HOST_ERROR', message);
   }
   const t1 = performance.now();
-  const inv = toInventory(raw);
+  const inv = toInventory(raw, parsed);
   const facts = nodeFacts(raw);
   const t2 = performance.now();
   inTransaction(db, () => {

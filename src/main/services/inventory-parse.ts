@@ -2,7 +2,7 @@
  * What a sync read, turned into inventory rows: domain states by name, and every pool, volume (classified),
  * network and domain parsed. Pure parsing and classification; the hosts service writes the result.
  */
-import type { Volume } from '../../shared/domain/host';
+import type { DomainInfo, Volume } from '../../shared/domain/host';
 import type { VmState } from '../../shared/domain/vm';
 import type { RawHostData } from '../hosts/driver';
 import type { HostInventory, SyncedDomain } from '../inventory/host-inventory.repo';
@@ -25,16 +25,29 @@ export function vmState(text: string): VmState {
   return VM_STATES[text.trim().toLowerCase()] ?? 'unknown';
 }
 
-/** Turns what a sync read into inventory rows (pure: parsing and classification only). */
-export function toInventory(raw: RawHostData): HostInventory & { warnings: string[] } {
+/** A domain's XML parsed (or why it could not be), as a sync parses each one while it reads the rest. */
+export function parseDomain(xml: string): DomainInfo | Error {
+  try {
+    return parseDomainXml(xml);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/**
+ * Turns what a sync read into inventory rows (pure: parsing and classification only). `parsed` holds the
+ * domains already parsed (by uuid) while the rest was read.
+ */
+export function toInventory(
+  raw: RawHostData,
+  parsed?: ReadonlyMap<string, DomainInfo | Error>,
+): HostInventory & { warnings: string[] } {
   const warnings = [...raw.warnings];
   const domains: SyncedDomain[] = [];
   for (const d of raw.domains) {
-    try {
-      domains.push({ info: parseDomainXml(d.xml), state: vmState(d.state) });
-    } catch (err) {
-      warnings.push(`domain ${d.uuid}: ${(err as Error).message}`);
-    }
+    const info = parsed?.get(d.uuid) ?? parseDomain(d.xml);
+    if (info instanceof Error) warnings.push(`domain ${d.uuid}: ${info.message}`);
+    else domains.push({ info, state: vmState(d.state) });
   }
   const pools = raw.pools.map((p) => parsePoolXml(p.xml, p.active ? 'running' : 'inactive'));
   const parsedVols = raw.pools.flatMap((p) => p.volumes.map((v) => parseVolumeXml(v.xml, p.name)));
