@@ -23,6 +23,7 @@ import { createHostsRepo } from './inventory/hosts.repo';
 import { createSnapshotRepo } from './inventory/snapshot.repo';
 import { createSpecsRepo } from './inventory/specs.repo';
 import { createVmsRepo, type VmsRepo } from './inventory/vms.repo';
+import { createVmMoveRepo } from './inventory/vm-move.repo';
 import { createImagesRepo } from './inventory/images.repo';
 import { createSettingsRepo } from './inventory/settings.repo';
 import { createTasksRepo } from './inventory/tasks.repo';
@@ -139,6 +140,7 @@ export function createApp(opts: AppOptions): App {
     images: createImagesRepo(db),
     settings: createSettingsRepo(db),
     templateBases: createTemplateBasesRepo(db),
+    vmMove: createVmMoveRepo(db),
   };
   const projects = createProjectsService({ db, projects: repos.projects, events });
   const folders = createFoldersService({ db, folders: repos.folders, vms: repos.vms, projects, events });
@@ -181,6 +183,7 @@ export function createApp(opts: AppOptions): App {
     vms: repos.vms,
     vmsRepo: repos.vms,
     templateBases: repos.templateBases,
+    vmMove: repos.vmMove,
     placement,
     reservations,
     settings,

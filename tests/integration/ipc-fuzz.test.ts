@@ -73,6 +73,8 @@ beforeAll(async () => {
     'vms.clone': { vmId: vm.id, name: 'web-2', description: 'a copy' },
     'vms.convertToTemplate': { vmId: vm.id, shutDown: true },
     'vms.detach': { vmId: vm.id },
+    'vms.migratePreflight': { vmId: vm.id },
+    'vms.migrate': { vmId: vm.id, transport: 'direct' },
     'vms.settingsPlan': { vmId: vm.id, changes: [{ kind: 'vcpus', current: 2, maximum: 4 }] },
     'vms.updateSettings': { vmId: vm.id, changes: [{ kind: 'labels', labels: { env: 'prod' } }] },
     'snapshots.list': { vmId: vm.id },

@@ -102,6 +102,8 @@ export function createHandlers(s: HandlerServices): Handlers {
     'vms.clone': (i) => s.provisioning.clones.clone(i),
     'vms.convertToTemplate': (i) => s.provisioning.templates.convert(i),
     'vms.detach': (i) => s.provisioning.templates.detach(i),
+    'vms.migratePreflight': (i) => s.provisioning.migrations.preflight(i),
+    'vms.migrate': (i) => Promise.resolve(s.provisioning.migrations.migrate(i)),
     'vms.settingsPlan': (i) => s.provisioning.settings.plan(i),
     'vms.updateSettings': (i) => s.provisioning.settings.update(i),
     'vms.screenshot': async (i) => (await s.screenshot(i.vmId)).shot,

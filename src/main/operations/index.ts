@@ -20,6 +20,8 @@ import { createSnapshotOps } from './snapshots';
 import { createCloneOps } from './clone';
 import { createSettingsOps } from './settings';
 import { createTemplateOps, refuseTemplateDelete } from './template';
+import { createMigrationOps } from './migrate';
+import type { VmMoveRepo } from '../inventory/vm-move.repo';
 
 export interface OperationsOptions extends Partial<CreateOptions> {
   /** How long rollback keeps retrying a host that does not answer (sshd restarting, a network blip). */
@@ -34,11 +36,22 @@ export interface OperationsDeps extends PlanDeps {
   readonly imagesRepo: ImagesRepo;
   /** A template's bases copied to other hosts (linked clones there). */
   readonly templateBases: TemplateBasesRepo;
+  /** A migrated VM's row, kept across the move. */
+  readonly vmMove: VmMoveRepo;
   readonly tasks: TaskLog;
   readonly events: AppEvents;
   readonly log: (msg: string) => void;
   readonly options?: OperationsOptions;
 }
+
+/** A host's operations, its connection opened first. */
+const hostOpsFor =
+  (hostsService: HostsService) =>
+  async (hostId: string): Promise<HostOps> => {
+    const d = await hostsService.driverFor(hostId);
+    await d.connect();
+    return new HostOps(d);
+  };
 
 export function createOperations(deps: OperationsDeps) {
   const engine = createEngine({
@@ -46,11 +59,7 @@ export function createOperations(deps: OperationsDeps) {
     log: deps.log,
     rollbackRetryMs: deps.options?.rollbackRetryMs ?? 120_000,
   });
-  const opsFor = async (hostId: string): Promise<HostOps> => {
-    const d = await deps.hostsService.driverFor(hostId);
-    await d.connect();
-    return new HostOps(d);
-  };
+  const opsFor = hostOpsFor(deps.hostsService);
   const creation = createVmCreation({
     ...deps,
     engine,
@@ -96,6 +105,12 @@ export function createOperations(deps: OperationsDeps) {
     ...vmOpsDeps,
     ...(deps.options?.shutdownTimeoutMs ? { shutdownTimeoutMs: deps.options.shutdownTimeoutMs } : {}),
   });
+  const migrations = createMigrationOps({
+    ...vmOpsDeps,
+    vmMove: deps.vmMove,
+    hosts: deps.hosts,
+    placement: deps.placement,
+  });
   return {
     engine,
     preview: creation.preview,
@@ -114,6 +129,8 @@ export function createOperations(deps: OperationsDeps) {
     templates,
     /** A VM's settings: the preview of a change, and the change as a task. */
     settings,
+    /** Migration of a VM to another host: the preflight, and the move as a task. */
+    migrations,
     /** Rolls back tasks whose process is gone; resolves with how many. */
     reconcile: () => engine.reconcile(),
     /** Waits for every task this process runs (the CLI before it exits; tests). */

@@ -20,8 +20,6 @@ export const VmMigrateInput = z.strictObject({
    * own two connections (checksum-verified). auto: direct when the source reaches the destination.
    */
   transport: MigrationTransport.default('auto'),
-  /** A host-passthrough VM whose CPU the destination lacks may switch to host-model (it asks first). */
-  cpuFallback: z.boolean().default(false),
 });
 export type VmMigrateInput = z.output<typeof VmMigrateInput>;
 

@@ -78,6 +78,16 @@ export const OPERATIONS = {
       record: 'Record it as a full VM',
     },
   },
+  'vm.migrate': {
+    label: 'Migrate VM',
+    steps: {
+      check: 'Check both hosts (the preflight, again under the lock)',
+      prepare: 'Place bases, ISOs, NVRAM and empty overlays on the destination',
+      migrate: 'Move the VM (live: memory and top layers stream host to host)',
+      cleanup: "Remove the VM's own files from the source",
+      record: 'Record the VM on its new host',
+    },
+  },
   'vm.settings': {
     label: 'Change VM settings',
     steps: {

@@ -36,6 +36,8 @@ export const CHANNELS = [
   'vms.clone',
   'vms.convertToTemplate',
   'vms.detach',
+  'vms.migratePreflight',
+  'vms.migrate',
   'vms.settingsPlan',
   'vms.updateSettings',
   'vms.screenshot',

@@ -13,6 +13,7 @@ import {
 import { FilePickInput, type PickedFile } from '../domain/files';
 import { VmCloneInput, type VmCloneStarted } from '../domain/clone';
 import { VmConvertToTemplateInput, VmDetachInput } from '../domain/template';
+import { VmMigrateInput, type MigrationPreflight } from '../domain/migration';
 import { VmSettingsInput, type VmSettingsPreview } from '../domain/vm-settings';
 import {
   SnapshotCreateInput,
@@ -191,6 +192,13 @@ export const contract = {
   },
   /** Turns a shut-off linked clone into a full VM (its disks rebased onto no backing), as a task. */
   'vms.detach': { input: VmDetachInput, output: out<{ taskId: string }>(), mutates: true },
+  /**
+   * What migrating the VM would do now, changing nothing: the destination (given, or the scheduler's choice)
+   * with the scheduler's judgement, every check of both hosts, and the files placed there first.
+   */
+  'vms.migratePreflight': { input: VmMigrateInput, output: out<MigrationPreflight>(), mutates: false },
+  /** Migrates the VM (live when it runs, cold when shut off) as a task; the preflight runs again first. */
+  'vms.migrate': { input: VmMigrateInput, output: out<{ taskId: string }>(), mutates: true },
   /**
    * What a settings change would do now, or why it cannot: the inactive XML before and after (exactly what
    * `virsh define` would get), each change live or at next boot, the volumes it makes, grows and deletes, and

@@ -57,7 +57,6 @@ function input(over: Partial<PreflightInput> = {}): PreflightInput {
     cpuCompare: 'identical',
     reachable: true,
     transport: 'auto',
-    cpuFallback: false,
     ...over,
   };
 }
@@ -100,9 +99,9 @@ describe('preflight', () => {
     expect(r.ok).toBe(true);
     expect(r.transport).toBe('direct');
     expect(r.copies.map((c) => [c.what, c.path])).toEqual([
-      ['overlay', `${DIR}/web-1.qcow2`],
       ['iso', `${DIR}/web-1-seed.iso`],
       ['nvram', NVRAM],
+      ['overlay', `${DIR}/web-1.qcow2`],
     ]);
     expect(status(r, `file:${DIR}/debian.qcow2`)).toBe('ok');
     expect(status(r, `file:${DIR}/web-1-seed.iso`)).toBe('todo');
@@ -128,7 +127,7 @@ describe('preflight', () => {
     const r = preflight(
       input({
         destFiles: new Map([[`${DIR}/debian.qcow2`, file(2 * GiB, null, 'different')]]),
-        destPools: [{ name: 'default', path: DIR, availableBytes: 100 * GiB }],
+        destPools: [{ name: 'other', path: '/srv/images', availableBytes: 100 * GiB }],
         destTaken: { name: true, uuid: false },
         snapshots: 2,
       }),
@@ -138,14 +137,14 @@ describe('preflight', () => {
     expect(failed).toEqual([
       'It has 2 snapshots: libvirt does not migrate snapshots; delete them first',
       'kvm-b already defines a VM named web-1',
+      `kvm-b has no storage pool at ${DIR}, where ${DIR}/web-1.qcow2 must go`,
       `kvm-b has a different file at ${DIR}/debian.qcow2`,
-      `kvm-b has no storage pool at /var/lib/libvirt/qemu/nvram, where ${NVRAM} must go`,
+      `kvm-b has no storage pool at ${DIR}, where ${DIR}/web-1-seed.iso must go`,
     ]);
   });
 
-  it('host-passthrough on a lesser CPU fails unless the fallback is accepted; a shut-off VM does not care', () => {
+  it('host-passthrough on a lesser CPU fails; host-model warns; a shut-off VM does not care', () => {
     expect(status(preflight(input({ cpuCompare: 'incompatible' })), 'cpu')).toBe('fail');
-    expect(status(preflight(input({ cpuCompare: 'incompatible', cpuFallback: true })), 'cpu')).toBe('todo');
     expect(status(preflight(input({ cpuCompare: 'incompatible', running: false })), 'cpu')).toBe('ok');
     const model = input({
       vm: migrationNeeds(domain('', '<cpu mode="host-model"/>')),
@@ -164,9 +163,12 @@ describe('preflight', () => {
     expect(status(r, 'versions')).toBe('warn');
   });
 
-  it('goes through the console when the hosts cannot reach each other, and fails if direct was demanded', () => {
-    expect(preflight(input({ reachable: false })).transport).toBe('console');
-    const direct = preflight(input({ reachable: false, transport: 'direct' }));
-    expect(status(direct, 'transport')).toBe('fail');
+  it('copies a shut-off VM through the console; refuses a live one the hosts cannot carry', () => {
+    expect(preflight(input({ running: false })).transport).toBe('console');
+    expect(status(preflight(input({ running: false, transport: 'direct' })), 'transport')).toBe('fail');
+    expect(status(preflight(input({ reachable: false })), 'transport')).toBe('fail');
+    expect(status(preflight(input({ transport: 'console' })), 'transport')).toBe('fail');
+    expect(status(preflight(input({ reachable: null })), 'transport')).toBe('warn');
+    expect(preflight(input()).transport).toBe('direct');
   });
 });

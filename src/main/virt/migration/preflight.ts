@@ -47,7 +47,6 @@ export interface PreflightInput {
   /** The source reaches the destination's migration ports; null: not checked. */
   readonly reachable: boolean | null;
   readonly transport: 'auto' | 'direct' | 'console';
-  readonly cpuFallback: boolean;
 }
 
 export interface PreflightResult {
@@ -129,19 +128,12 @@ function cpuCheck(c: Checks, i: PreflightInput): void {
       'warn',
       'The CPUs of the two hosts could not be compared; libvirt checks them when migration starts',
     );
-  } else if (passthrough && i.cpuFallback) {
-    c.add(
-      'cpu',
-      'CPU',
-      'todo',
-      `${i.dest.name}'s CPU lacks features of the source's: the VM's next boot uses host-model (live migration keeps the running CPU only if libvirt accepts it)`,
-    );
   } else if (passthrough) {
     c.add(
       'cpu',
       'CPU',
       'fail',
-      `The VM passes the host CPU through and ${i.dest.name}'s CPU lacks features of the source's: switch it to host-model (a restart) or choose another host`,
+      `The VM passes the host CPU through and ${i.dest.name}'s CPU lacks features of the source's: switch its CPU to host-model (it takes a restart) or choose another host`,
     );
   } else {
     c.add(
@@ -230,12 +222,16 @@ function storageChecks(c: Checks, i: PreflightInput, copies: MigrationCopy[]): v
     });
   }
   if (i.vm.nvram !== null) {
+    // A small file outside any pool (libvirt's nvram directory): copied as a file, not a volume.
     const src = i.sourceFiles.get(i.vm.nvram);
-    if (src && into(i.vm.nvram, src.allocationBytes, 'nvram')) {
+    if (src) {
+      copies.push({ path: i.vm.nvram, bytes: src.allocationBytes, what: 'nvram' });
       c.add('nvram', 'UEFI variables', 'todo', `${i.vm.nvram} is copied to ${i.dest.name}`);
-    } else if (!src)
-      c.add('nvram', 'UEFI variables', 'fail', `${i.vm.nvram} could not be read on the source`);
+    } else c.add('nvram', 'UEFI variables', 'fail', `${i.vm.nvram} could not be read on the source`);
   }
+  // What others stand on goes first: an overlay is made (or copied) over a base already in place.
+  const ORDER: readonly MigrationCopy['what'][] = ['base', 'iso', 'nvram', 'overlay', 'disk'];
+  copies.sort((x, y) => ORDER.indexOf(x.what) - ORDER.indexOf(y.what));
   for (const [name, bytes] of need) {
     const pool = i.destPools.find((p) => p.name === name)!;
     const fits = bytes <= pool.availableBytes;
@@ -249,24 +245,47 @@ function storageChecks(c: Checks, i: PreflightInput, copies: MigrationCopy[]): v
 }
 
 function transportOf(c: Checks, i: PreflightInput): 'direct' | 'console' {
-  if (i.transport === 'console' || (i.transport === 'auto' && i.reachable !== true)) {
-    const why =
-      i.transport === 'console'
-        ? 'as asked'
-        : i.reachable === false
-          ? `the source cannot reach ${i.dest.name}`
-          : 'the hosts were not checked for reachability';
-    c.add('transport', 'Transport', 'ok', `Data travels through the console's own connections (${why})`);
+  const { source, dest } = i;
+  if (!i.running) {
+    if (i.transport === 'direct') {
+      c.add(
+        'transport',
+        'Transport',
+        'fail',
+        "A shut-off VM's disks travel through the console; direct copy is for live migration",
+      );
+    } else
+      c.add(
+        'transport',
+        'Transport',
+        'ok',
+        "The disks travel through the console's own connections, checksum-verified",
+      );
     return 'console';
   }
-  if (i.reachable === false) {
+  // Live: the memory and the disks' top layers stream from QEMU to QEMU.
+  if (i.transport === 'console') {
     c.add(
       'transport',
       'Transport',
       'fail',
-      `The source cannot reach ${i.dest.name}'s migration port: use the console transport`,
+      'A live migration streams from host to host; the console does not carry it. Shut the VM down for a cold migration through the console',
     );
-  } else c.add('transport', 'Transport', 'ok', `The hosts copy directly (${i.source.name} → ${i.dest.name})`);
+  } else if (i.reachable === false) {
+    c.add(
+      'transport',
+      'Transport',
+      'fail',
+      `${source.name} cannot reach ${dest.name}: live migration needs the hosts to reach each other; shut the VM down to migrate it cold through the console`,
+    );
+  } else if (i.reachable === null) {
+    c.add(
+      'transport',
+      'Transport',
+      'warn',
+      `${source.name} → ${dest.name} directly; whether the hosts reach each other was not checked`,
+    );
+  } else c.add('transport', 'Transport', 'ok', `${source.name} → ${dest.name} directly`);
   return 'direct';
 }
 
