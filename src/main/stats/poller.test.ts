@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchResult } from '../hosts/virsh';
-import { domainKey, hostKey, poolKey, REFRESH_POLLS, UsagePoller, type HostUsage } from './poller';
+import {
+  domainKey,
+  hostKey,
+  POOL_POLLS,
+  poolKey,
+  REFRESH_POLLS,
+  UsagePoller,
+  type HostUsage,
+} from './poller';
 
 /** A host that answers the usage batch with a domain whose CPU time grows 0.5 s per call, after `delayMs`. */
 class FakeHost {
@@ -228,7 +236,10 @@ describe('UsagePoller', () => {
     await p.pollOnce('a');
     expect(p.history('a', poolKey('p2')).v).toEqual([2 * 2 ** 30]);
     pools = pools.split('\n').slice(0, 3).join('\n');
-    await p.pollOnce('a');
+    // The pools are read every POOL_POLLS polls (the first one included).
+    for (let i = 0; i < POOL_POLLS; i++) await p.pollOnce('a');
+    const read = a.asked.map((c) => c.includes('pool-list'));
+    expect(read).toEqual([true, ...Array<boolean>(POOL_POLLS - 1).fill(false), true]);
     expect(p.history('a', poolKey('p1')).v).toEqual([2 ** 30, 2 ** 30]);
     expect(p.keys('a').filter((k) => k.startsWith('pool/'))).toEqual([poolKey('p1')]);
   });

@@ -2,8 +2,8 @@
  * Polls the live usage of hosts while someone looks at it. Per host:
  *   - one batched virsh call per interval through the host's driver, parsed, turned into rates against the
  *     previous poll and stored in the host's ring (the last hour). The batch is domstats and nodecpustats,
- *     plus nodememstats where the host has it; nodeinfo (CPU count, memory size) and a command that
- *     failed are asked again only every REFRESH_POLLS polls;
+ *     plus nodememstats where the host has it, and pool-list every POOL_POLLS polls; nodeinfo (CPU count,
+ *     memory size) and a command that failed are asked again only every REFRESH_POLLS polls;
  *   - only while it has subscribers: the first subscribe starts polling at once, the last unsubscribe
  *     stops it (a poll already under way finishes and is kept); each subscriber names an interval and
  *     the shortest one wins;
@@ -22,7 +22,7 @@ import {
   type UsageRates,
   type UsageSample,
 } from './domstats';
-import { UsageRing, type RingOptions, type Series } from './ring';
+import { UsageRing, type ColumnRef, type RingOptions, type Series } from './ring';
 
 /** What subscribers get after each poll of a host. */
 export interface HostUsage {
@@ -64,8 +64,16 @@ export const DOMAIN_VALUE: Record<DomainMetric, (d: DomainRates) => number | und
   netTx: (d) => d.netTxBps,
 };
 
+/** Each metric's value, in DOMAIN_METRICS order (one call site per poll and domain). */
+const DOMAIN_GETTERS = DOMAIN_METRICS.map((m) => DOMAIN_VALUE[m]);
+
 /** Every this many polls of a host, nodeinfo and the commands that failed are asked again. */
 export const REFRESH_POLLS = 60;
+/**
+ * Every this many polls, the pools: libvirt's allocation of a pool moves only when a volume is made, grown
+ * or deleted (or the pool refreshed), and pool-list --details costs the host a few calls per pool.
+ */
+export const POOL_POLLS = 5;
 
 /** running, blocked, paused, pmsuspended: a QEMU process that holds memory. */
 export const LIVE_STATES = new Set([1, 2, 3, 7]);
@@ -99,12 +107,19 @@ interface HostState {
   polls: number;
   /** Commands that failed the last time they were asked (the test driver has no nodememstats). */
   readonly failing: Set<UsageCommand>;
-  /** Ring keys of each domain with history (DOMAIN_METRICS order), made once per domain. */
-  readonly keys: Map<string, { readonly keys: string[]; seen: number }>;
+  /** Ring keys of each domain with history (DOMAIN_METRICS order), made once per domain, and its columns. */
+  readonly keys: Map<string, DomainColumns>;
   /** Ring keys of the pools last seen. */
   poolKeys: ReadonlySet<string>;
   /** Counts polls stored, to tell which domains a poll saw. */
   stamp: number;
+}
+
+interface DomainColumns {
+  readonly keys: readonly string[];
+  /** Each metric's column once it had a value (a metric the host never reports gets none). */
+  readonly cols: (ColumnRef | undefined)[];
+  seen: number;
 }
 
 export class UsagePoller {
@@ -263,9 +278,13 @@ export class UsagePoller {
       this.publish(s, this.failure(s, started, why));
     }, this.timeoutMs);
     try {
-      const refresh = s.polls++ % REFRESH_POLLS === 0 || !s.prev;
+      const n = s.polls++;
+      const refresh = n % REFRESH_POLLS === 0 || !s.prev;
       const asked = (Object.keys(USAGE_COMMANDS) as UsageCommand[]).filter(
-        (c) => c === 'domstats' || refresh || (c !== 'nodeinfo' && !s.failing.has(c)),
+        (c) =>
+          c === 'domstats' ||
+          refresh ||
+          (c !== 'nodeinfo' && !s.failing.has(c) && (c !== 'pools' || n % POOL_POLLS === 0)),
       );
       const results = await this.opts.driverOf(s.id).virshBatch(
         asked.map((c) => USAGE_COMMANDS[c]),
@@ -317,7 +336,7 @@ export class UsagePoller {
   }
 
   private store(s: HostState, rates: UsageRates): void {
-    const keys = s.keys;
+    const { keys, ring } = s;
     const stamp = ++s.stamp;
     s.ring.append(rates.at, (set) => {
       if (rates.node.cpuPercent !== undefined) set(HOST_KEYS.cpu, rates.node.cpuPercent);
@@ -329,12 +348,13 @@ export class UsagePoller {
         // A domain shut off uses nothing (its balloon still reports what it would get).
         if (!LIVE_STATES.has(d.state)) continue;
         if (!k) {
-          k = { keys: DOMAIN_METRICS.map((m) => domainKey(m, d.name)), seen: stamp };
+          const names = DOMAIN_METRICS.map((m) => domainKey(m, d.name));
+          k = { keys: names, cols: names.map(() => undefined), seen: stamp };
           keys.set(d.name, k);
         }
-        for (let i = 0; i < DOMAIN_METRICS.length; i++) {
-          const v = DOMAIN_VALUE[DOMAIN_METRICS[i]!](d);
-          if (v !== undefined) set(k.keys[i]!, v);
+        for (let i = 0; i < DOMAIN_GETTERS.length; i++) {
+          const v = DOMAIN_GETTERS[i]!(d);
+          if (v !== undefined) set((k.cols[i] ??= ring.ref(k.keys[i]!)), v);
         }
       }
     });

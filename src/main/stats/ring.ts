@@ -27,6 +27,9 @@ export interface Series {
   readonly v: number[];
 }
 
+/** A column, as `ref` hands it out: writing through it skips the lookup by key. */
+export type ColumnRef = Column;
+
 interface Column {
   readonly recent: Float32Array;
   readonly buckets: Float32Array;
@@ -79,6 +82,11 @@ export class UsageRing {
     return this.columns.keys();
   }
 
+  /** The column of `key`, made if new (a column dropped by `retain` or `delete` must not be written after). */
+  ref(key: string): ColumnRef {
+    return this.column(key);
+  }
+
   private column(key: string): Column {
     let c = this.columns.get(key);
     if (!c) {
@@ -95,9 +103,9 @@ export class UsageRing {
 
   /**
    * Appends one sample at time `at` (milliseconds, not before the previous one). `values(set)` is called
-   * once and reports each known value with set(key, value); a column not set this time gets NaN.
+   * once and reports each known value with set(key or column, value); a column not set this time gets NaN.
    */
-  append(at: number, values: (set: (key: string, value: number) => void) => void): void {
+  append(at: number, values: (set: (key: string | ColumnRef, value: number) => void) => void): void {
     const bucket = Math.floor(at / this.bucketMs);
     if (bucket !== this.openBucket) {
       if (!Number.isNaN(this.openBucket)) this.closeBucket();
@@ -108,7 +116,7 @@ export class UsageRing {
     this.samples++;
     for (const c of this.columns.values()) c.recent[pos] = Number.NaN;
     values((key, value) => {
-      const c = this.column(key);
+      const c = typeof key === 'string' ? this.column(key) : key;
       c.recent[pos] = value;
       if (!Number.isNaN(value)) {
         c.sum += value;

@@ -69,15 +69,15 @@ describe.skipIf(!testbed)(`live usage through the contract ${NO_TESTBED}`, () =>
     expect(last.host!.cpuPercent!).toBeLessThanOrEqual(100);
     expect(last.host!.memUsedBytes!).toBeGreaterThan(0);
     expect(last.host!.memUsedBytes!).toBeLessThan(last.host!.memTotalBytes!);
-    // The testbed's own pool, with libvirt's figure for it.
-    expect(last.host!.pools!['qhci-testbed']).toBeGreaterThan(0);
+    // The testbed's own pool, with libvirt's figure for it (the pools are read every few polls).
+    expect(got[0]!.host!.pools!['qhci-testbed']).toBeGreaterThan(0);
     // About every 2 s: three samples took at least 4 s.
     expect(got.at(-1)!.at - got.at(-3)!.at).toBeGreaterThanOrEqual(3500);
 
     const h = await t.client.call('usage.history', { hostId: localId });
     expect(h.metrics.cpu!.v.length).toBeGreaterThanOrEqual(2);
     expect(h.metrics.memUsed!.t.length).toBe(h.metrics.memUsed!.v.length);
-    expect(h.pools!['qhci-testbed']!.v.length).toBeGreaterThanOrEqual(3);
+    expect(h.pools!['qhci-testbed']!.v.length).toBeGreaterThanOrEqual(1);
     const v = await t.client.call('usage.history', { vmId });
     expect(Object.keys(v.metrics).sort()).toEqual(
       ['cpu', 'diskRead', 'diskWrite', 'memory', 'netRx', 'netTx'].sort(),
