@@ -219,6 +219,7 @@ export default tseslint.config(
       'src/main/scheduler/**',
       'src/main/virt/**',
       'src/main/cloudinit/**',
+      'src/main/stats/usage/**',
       'src/main/services/**',
       'src/main/operations/**',
       'src/main/tasks/**',
@@ -239,6 +240,23 @@ export default tseslint.config(
   ),
   zone(
     ['src/main/scheduler/**', 'src/main/virt/**', 'src/main/cloudinit/**'],
+    [
+      R.renderer,
+      R.preload,
+      R.cli,
+      R.electron,
+      R.sqlite,
+      R.sockets,
+      R.ui,
+      R.inventory,
+      R.hosts,
+      R.services,
+      R.node,
+    ],
+  ),
+  // Live usage: the parsers and rates are pure (text in, records out); the poller around them brings I/O.
+  zone(
+    ['src/main/stats/usage/**'],
     [
       R.renderer,
       R.preload,
