@@ -202,8 +202,10 @@ describe.skipIf(!testbed)(`vms.updateSettings on the real host ${NO_TESTBED}`, (
     expect(diskAt(x, disk1)).toBeUndefined();
     expect(nicOf(x, mac)).toBeUndefined();
     const now = live(vm);
-    expect(result.pendingDetach.includes('disk vdb')).toBe(diskAt(now, disk1) !== undefined);
-    expect(result.pendingDetach.includes(`NIC ${mac}`)).toBe(nicOf(now, mac) !== undefined);
+    // What the task found pending may complete since (the guest's unplug is asynchronous); what it found
+    // done stays done.
+    if (!result.pendingDetach.includes('disk vdb')) expect(diskAt(now, disk1)).toBeUndefined();
+    if (!result.pendingDetach.includes(`NIC ${mac}`)) expect(nicOf(now, mac)).toBeUndefined();
     if (result.pendingDetach.includes('disk vdb')) {
       expect(result.left).toEqual([
         `${POOL}/${vm.name}-disk1.qcow2 (the guest has not released the disk yet)`,

@@ -49,6 +49,32 @@ export function inverseOf(a: LiveAction, live: string): LiveInverse | null {
   }
 }
 
+/** The guest agent answers: libvirt marks its channel connected in the live XML. */
+const agentConnected = (live: string) =>
+  /<target\b[^>]*name=["']org\.qemu\.guest_agent\.0["'][^>]*state=["']connected["']/.test(live);
+
+/**
+ * vCPUs added to a running guest are offline until something onlines them (Debian has no udev rule that
+ * does): with the guest agent answering, it is asked to (best effort: the vCPUs are there either way).
+ */
+async function onlineVcpus(
+  ops: HostOps,
+  uuid: string,
+  live: string,
+  actions: readonly LiveAction[],
+): Promise<string> {
+  const up = actions.find((a) => a.kind === 'setvcpus' && a.count > headOf(live).vcpuCurrent);
+  if (!up || up.kind !== 'setvcpus' || !agentConnected(live)) return '';
+  try {
+    await ops.driver.virsh(['setvcpus', '--domain', uuid, '--count', String(up.count), '--guest'], {
+      timeoutMs: 15_000,
+    });
+    return '; the guest agent brought the new vCPUs online';
+  } catch (err) {
+    return `; the guest onlines the new vCPUs itself (its agent did not: ${(err as Error).message})`;
+  }
+}
+
 /** What a detach names: a disk by its target, a NIC by its MAC. */
 function detachedName(xml: string): string {
   return /^\s*<interface\b/.test(xml) ? `NIC ${macOf(xml) ?? '?'}` : `disk ${targetOf(xml) ?? '?'}`;
@@ -96,6 +122,12 @@ export async function liveStep(
     }
     done.push(a.kind);
   }
+  const online = await onlineVcpus(
+    ops,
+    vm.uuid,
+    live,
+    actions.map(({ a }) => a),
+  );
   const detaches = actions.filter(({ a }) => a.kind === 'detach-device').map(({ a }) => a);
   if (detaches.length) {
     const now = await ops.driver.virsh(['dumpxml', '--domain', vm.uuid]);
@@ -110,5 +142,5 @@ export async function liveStep(
   const pending = ctx.pending.length
     ? `; the guest has not released ${ctx.pending.join(', ')} yet (it goes when the guest lets it, or at next boot)`
     : '';
-  step.done(`${done.join(', ')}${deferred}${pending}`);
+  step.done(`${done.join(', ')}${online}${deferred}${pending}`);
 }
