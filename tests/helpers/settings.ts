@@ -79,6 +79,9 @@ export function defineSettingsVm(
   try {
     writeFileSync(join(dir, 'domain.xml'), xml);
     run(uri, ['define', '--file', join(dir, 'domain.xml')]);
+  } catch (err) {
+    spawnSync('virsh', ['-c', uri, 'vol-delete', '--pool', pool, '--vol', vol]);
+    throw err;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
