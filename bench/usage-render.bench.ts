@@ -206,7 +206,7 @@ async function main() {
   try {
     const client = createClient(inProcessBridge(app));
     const plan = await seed(app, client);
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1800, height: 1000 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     await page.exposeBinding(INVOKE_BINDING, (_s, channel: unknown, input: unknown) =>
@@ -246,7 +246,7 @@ async function main() {
     await page.getByTestId('host-usage-cpu-chart').locator('canvas').waitFor();
     const hostPage = await ticks(page, EMIT_FUNCTION);
 
-    const blank = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const blank = await browser.newPage({ viewport: { width: 1800, height: 1000 } });
     await storeOnlyPage(blank);
     await installTicker(blank, plan);
     const storeOnly = await ticks(blank, '__storeEmit');

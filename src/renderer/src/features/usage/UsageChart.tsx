@@ -47,6 +47,8 @@ function options(
         label: s.label,
         stroke: s.color,
         width: 1.5,
+        // A moment with no figure (a poll that failed, a rate not known yet) is bridged, not a break.
+        spanGaps: true,
         fill: `${s.color}1a`,
         value: (_u: uPlot, v: number | null) => (v === null ? '—' : format(v)),
       })),

@@ -9,7 +9,7 @@ import { formatPercent } from './format';
 import { SPARK_POINTS, sparkPoints, tracePoints, type SparkRing } from './spark';
 import { usageStore } from './store';
 
-const W = 48;
+const W = 40;
 const H = 20;
 const STROKE = '#0066cc';
 

@@ -34,15 +34,11 @@ export function useUsageVersion(): number {
   return useSyncExternalStore(usageStore.subscribe, usageStore.getVersion);
 }
 
-/** How often a host page reads its pools' history again (a sample carries no pools). */
-const POOL_REFRESH_MS = 30_000;
-
-/** Reads a history and hands it to `apply`, again every `everyMs` if given; errors go to the store. */
+/** Reads a history once per `key` and hands it to `apply`; an error goes to the store. */
 function useHistory(
   read: (() => Promise<UsageHistory>) | null,
   apply: (h: UsageHistory) => void,
   key: string,
-  everyMs?: number,
 ) {
   useEffect(() => {
     if (read === null) return;
@@ -53,24 +49,21 @@ function useHistory(
         (err: unknown) => live && usageStore.setWatchError((err as Error).message),
       );
     void load();
-    const timer = everyMs === undefined ? null : setInterval(() => void load(), everyMs);
     return () => {
       live = false;
-      if (timer !== null) clearInterval(timer);
     };
     // The key names what read and apply read.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 }
 
-/** A host page: watches the host, seeds its hour from usage.history and reads its pools again now and then. */
+/** A host page: watches the host and seeds its hour (metrics and pools) from usage.history. */
 export function useHostUsage(hostId: string): void {
   useUsageWatch([hostId]);
   useHistory(
     () => qhci.call('usage.history', { hostId }),
     (h) => usageStore.seedHost(hostId, h),
     hostId,
-    POOL_REFRESH_MS,
   );
 }
 

@@ -13,6 +13,13 @@ export function hostValues(sample: UsageSample): Record<string, number | null> {
   return { cpu: sample.host?.cpuPercent ?? null, memUsed: sample.host?.memUsedBytes ?? null };
 }
 
+/** A host's pools in one sample (used bytes by pool name), under their ring names. */
+export function poolValues(pools: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name in pools) out[poolMetric(name)] = pools[name]!;
+  return out;
+}
+
 /** A VM's metrics in one sample, by the names usage.history uses (VM_USAGE_METRICS). */
 export function vmValues(vm: VmUsageNow): Record<string, number | null> {
   return {

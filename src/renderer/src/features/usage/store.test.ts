@@ -78,13 +78,18 @@ describe('the window usage store', () => {
     expect(store.vmRings.has('a')).toBe(false);
   });
 
-  it("takes a host's pools from its history, replaced at each read", () => {
+  it("keeps a host's pools from the samples that carry them, under their history", () => {
     const { store } = storeWithFrames();
-    store.seedHost('h1', { metrics: {}, pools: { default: { t: [1000, 2000], v: [10, 20] } } });
-    store.seedHost('h1', { metrics: {}, pools: { default: { t: [2000, 3000], v: [20, 30] } } });
+    const withPools = (at: number, used: number): UsageSample => ({
+      ...sample('h1', at, []),
+      host: { cpuPercent: 1, memUsedBytes: 1, memTotalBytes: 2, pools: { default: used } },
+    });
+    store.ingest(withPools(3000, 30));
+    store.ingest(sample('h1', 5000, []));
+    store.seedHost('h1', { metrics: {}, pools: { default: { t: [1000, 3000], v: [10, 99] } } });
     expect(store.poolRings.get('h1')?.aligned(['pool:default'])).toEqual([
-      [2, 3],
-      [20, 30],
+      [1, 3],
+      [10, 30],
     ]);
   });
 

@@ -5,15 +5,15 @@
  *   every VM sampled      its last sample and a CPU sparkline ring (600 B a VM: 6 MB at 10,000 VMs);
  *   VMs a page shows      an hour ring of all six metrics, seeded from usage.history when the page opens
  *                         and dropped when no page shows it;
- *   pools a page shows    per host, the used bytes of each pool over the hour, from usage.history (a sample
- *                         carries no pools), read again while the page is open.
+ *   every host's pools    an hour ring of each pool's used bytes, from the samples that carry them,
+ *                         seeded from usage.history when the host's page opens.
  *
  * Not React state: 10,000 VMs a tick would render too much. Samples are applied as they come, and the views
  * (charts, the list's visible cells) are told once per animation frame and redraw themselves.
  */
 import type { UsageHistory, UsageSample, VmUsageNow } from '../../../../shared/domain/usage';
 import { HOUR, UsageRing } from './ring';
-import { hostValues, seededRing, vmValues } from './seed';
+import { hostValues, poolValues, seededRing, vmValues } from './seed';
 import { SparkRing } from './spark';
 
 interface VmEntry {
@@ -74,6 +74,9 @@ export class UsageStore {
     });
     if (sample.error === undefined) {
       this.ringOf(this.hostRings, sample.hostId).append(sample.at, hostValues(sample));
+      const pools = sample.host?.pools;
+      if (pools !== undefined)
+        this.ringOf(this.poolRings, sample.hostId).append(sample.at, poolValues(pools));
       this.ingestVms(sample);
     }
     this.changed();
@@ -139,10 +142,11 @@ export class UsageStore {
     this.changed();
   }
 
-  /** Puts a host's history under its samples, and takes its pools' history as it is now. */
+  /** Puts a host's history (its metrics and its pools) under the samples that came while it was read. */
   seedHost(hostId: string, history: UsageHistory): void {
     this.hostRings.set(hostId, seededRing(this.hostRings.get(hostId), { metrics: history.metrics }));
-    this.poolRings.set(hostId, seededRing(undefined, { metrics: {}, pools: history.pools ?? {} }));
+    const pools = { metrics: {}, pools: history.pools ?? {} };
+    this.poolRings.set(hostId, seededRing(this.poolRings.get(hostId), pools));
     this.changed();
   }
 

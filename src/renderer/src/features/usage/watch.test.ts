@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { UsageSample } from '../../../../shared/domain/usage';
 import { UsageStore } from './store';
-import { LEASE_SECONDS, UsageWatcher, type WatchPort } from './watch';
+import { LEASE_SECONDS, UNWATCH_GRACE_MS, UsageWatcher, type WatchPort } from './watch';
 
 /** What main was asked, and a page whose visibility the test sets. */
 function recordingPort(fail?: string) {
@@ -55,11 +55,27 @@ describe('the window usage watch', () => {
     await settle();
     expect(calls[2]).toBe(`watch h1 lease ${LEASE_SECONDS}`);
     b();
+    // A moment's grace (the next page may be about to want the same hosts), then it unwatches.
     await settle();
+    expect(calls.length).toBe(3);
+    await vi.advanceTimersByTimeAsync(UNWATCH_GRACE_MS);
     expect(calls[3]).toBe('unwatch');
     expect(listening()).toBe(false);
     await vi.advanceTimersByTimeAsync(LEASE_SECONDS * 1000);
     expect(calls.length).toBe(4);
+  });
+
+  it('keeps the watch when another view wants it within the grace', async () => {
+    const { port, calls } = recordingPort();
+    const watcher = new UsageWatcher(port, new UsageStore(() => undefined));
+    const a = watcher.want(['h1']);
+    await settle();
+    a();
+    await vi.advanceTimersByTimeAsync(UNWATCH_GRACE_MS / 2);
+    watcher.want(['h1']);
+    await vi.advanceTimersByTimeAsync(UNWATCH_GRACE_MS);
+    expect(calls).toEqual(['watch h1 lease 30']);
+    expect(watcher.watching).toEqual(['h1']);
   });
 
   it('pauses while the window is hidden and resumes when it shows again', async () => {

@@ -10,6 +10,8 @@ import type { UsageStore } from './store';
 
 export const LEASE_SECONDS = 30;
 export const INTERVAL_SECONDS = 2;
+/** How long a watch outlives the last view that wanted it (going from one page to the next). */
+export const UNWATCH_GRACE_MS = 1500;
 
 export interface WatchPort {
   watch(input: {
@@ -38,6 +40,7 @@ export class UsageWatcher {
   private offSample: (() => void) | null = null;
   private offVisibility: (() => void) | null = null;
   private syncQueued = false;
+  private graceTimer: ReturnType<typeof setTimeout> | null = null;
   /** Calls to main run one after another, in order. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -69,12 +72,24 @@ export class UsageWatcher {
     return this.active === null ? [] : this.active.split(',');
   }
 
-  /** Many views mounting in one render make one call: the change is applied after them. */
+  /**
+   * Many views mounting in one render make one call: the change is applied after them. A page left for
+   * another that has not mounted its views yet (still reading its data) keeps the watch for a moment.
+   */
   private queueSync(): void {
     if (this.syncQueued) return;
     this.syncQueued = true;
     queueMicrotask(() => {
       this.syncQueued = false;
+      if (this.interest.size === 0 && this.port.visible() && this.active !== null) {
+        if (this.graceTimer === null) {
+          this.graceTimer = setTimeout(() => {
+            this.graceTimer = null;
+            this.chain = this.chain.then(() => this.sync());
+          }, UNWATCH_GRACE_MS);
+        }
+        return;
+      }
       this.chain = this.chain.then(() => this.sync());
     });
   }
