@@ -63,6 +63,9 @@ export const OPTIONS = {
   'shut-down': bool,
   // vm clone
   linked: bool,
+  // vm migrate
+  to: str,
+  transport: str,
   // vm snapshot (--memory takes no value there: see normalizeOptionalValues)
   'disk-only': bool,
   // vm set

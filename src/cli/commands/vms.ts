@@ -12,6 +12,7 @@ import { folderPaths, resolveVm } from '../resolve';
 import { CLONE_USAGE, vmClone } from './clone';
 import { CONSOLE_USAGE, vmConsole, vmScreenshot } from './console';
 import { CREATE_USAGE, vmCreate } from './create';
+import { MIGRATE_USAGE, vmMigrate } from './migrate';
 import { SET_USAGE, vmSet } from './set';
 import { SNAPSHOT_USAGE, snapshotCommand } from './snapshots';
 import { TEMPLATE_USAGE, vmDetach, vmTemplate } from './template';
@@ -31,6 +32,7 @@ ${CREATE_USAGE}
 ${SET_USAGE}
 ${CLONE_USAGE}
 ${TEMPLATE_USAGE}
+${MIGRATE_USAGE}
 ${SNAPSHOT_USAGE}
 ${CONSOLE_USAGE}`;
 
@@ -140,6 +142,7 @@ export async function vmCommand(ctx: Ctx, args: string[], o: Opts): Promise<numb
   if (verb === 'set') return vmSet(ctx, args.slice(1), o);
   if (verb === 'snapshot') return snapshotCommand(ctx, args.slice(1), o);
   if (verb === 'template') return vmTemplate(ctx, args.slice(1), o);
+  if (verb === 'migrate') return vmMigrate(ctx, args.slice(1), o);
   if (verb === 'detach') return vmDetach(ctx, args.slice(1), o);
   if (verb === 'show' && a) {
     const vm = await c.call('vms.get', { id: (await resolveVm(ctx, a, o.host)).id });
