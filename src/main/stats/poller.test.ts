@@ -47,6 +47,8 @@ class FakeHost {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until `f` holds (a loaded machine runs timers late; a test waits for what it needs, up to 5 s). */
+const until = (f: () => boolean) => expect.poll(f, { timeout: 5000, interval: 5 }).toBe(true);
 const pollers: UsagePoller[] = [];
 afterEach(() => pollers.splice(0).forEach((p) => p.close()));
 
@@ -72,7 +74,7 @@ describe('UsagePoller', () => {
     expect(a.calls).toBe(0);
     const got: HostUsage[] = [];
     const off = p.subscribe('a', (u) => got.push(u));
-    await sleep(120);
+    await until(() => got.length >= 3);
     off();
     const calls = a.calls;
     expect(calls).toBeGreaterThanOrEqual(3);
@@ -102,8 +104,7 @@ describe('UsagePoller', () => {
     off1();
     off1();
     const calls = a.calls;
-    await sleep(60);
-    expect(a.calls).toBeGreaterThan(calls);
+    await until(() => a.calls > calls);
     off2();
   });
 
@@ -128,7 +129,8 @@ describe('UsagePoller', () => {
     const fromDead: HostUsage[] = [];
     const offA = p.subscribe('a', (u) => fromA.push(u));
     const offD = p.subscribe('dead', (u) => fromDead.push(u));
-    await sleep(250);
+    await until(() => fromA.length >= 6 && fromDead.length >= 1);
+    await sleep(50);
     offA();
     offD();
     expect(fromA.filter((u) => !u.error).length).toBeGreaterThanOrEqual(6);
@@ -165,7 +167,7 @@ describe('UsagePoller', () => {
         throw new Error('boom');
       });
       const off2 = p.subscribe('a', () => n++);
-      await sleep(100);
+      await until(() => n >= 3);
       off1();
       off2();
     } finally {
@@ -197,8 +199,10 @@ describe('UsagePoller', () => {
     // A faster subscriber brings the next poll forward: 40 ms after the last one started.
     const offFast = p.subscribe('a', () => undefined, 40);
     expect(p.interval('a')).toBe(40);
-    await sleep(260);
-    expect(a.calls).toBeGreaterThanOrEqual(5);
+    const t0 = Date.now();
+    await until(() => a.calls >= 5);
+    // Four more polls at 40 ms, not at 400: well under one slow interval each (allowing a loaded machine).
+    expect(Date.now() - t0).toBeLessThan(1200);
     offFast();
     expect(p.interval('a')).toBe(400);
     await sleep(60);
@@ -217,9 +221,9 @@ describe('UsagePoller', () => {
     const got: HostUsage[] = [];
     const off = p.subscribe('a', (u) => got.push(u));
     await direct;
-    await sleep(150);
+    // Polls go on after the direct one ended (without the fix, the subscriber got that one only).
+    await expect.poll(() => got.length, { timeout: 3000, interval: 20 }).toBeGreaterThanOrEqual(3);
     off();
-    expect(got.length).toBeGreaterThanOrEqual(3);
   });
 
   it("keeps each pool's allocation and drops a pool that is gone", async () => {

@@ -102,7 +102,7 @@ interface HostState {
   inFlight: Promise<HostUsage> | null;
   prev: UsageSample | undefined;
   last: HostUsage | undefined;
-  /** Polling stopped since the previous sample: rates over the pause would hide it. */
+  /** Polling stopped since the previous poll started: rates over the pause would hide it. */
   paused: boolean;
   polls: number;
   /** Commands that failed the last time they were asked (the test driver has no nodememstats). */
@@ -269,6 +269,9 @@ export class UsagePoller {
     const started = this.now();
     s.startedAt = started;
     this.started++;
+    // A pause that began before this poll started; one that begins while it runs counts for the next.
+    const afterPause = s.paused;
+    s.paused = false;
     let usage: HostUsage;
     // Subscribers hear of a poll that takes too long at the deadline; the next poll still waits for it.
     let lateReported = false;
@@ -301,12 +304,13 @@ export class UsagePoller {
       // The moment the counters were read, as near as we know it; never before the previous sample.
       const at = Math.max((started + ended) / 2, s.prev ? s.prev.at : Number.NEGATIVE_INFINITY);
       const sample = parseUsageBatch(byCommand, at, s.prev?.node);
-      const rates = usageRates(s.paused ? undefined : s.prev, sample);
+      const rates = usageRates(afterPause ? undefined : s.prev, sample);
       s.prev = sample;
-      s.paused = false;
       this.store(s, rates);
       usage = { hostId: s.id, at: ended, pollMs: ended - started, rates, warnings: sample.warnings };
     } catch (err) {
+      // The previous sample stays the base of the next rates: so does the pause before it.
+      s.paused ||= afterPause;
       usage = this.failure(s, started, err instanceof Error ? err.message : String(err));
     } finally {
       clearTimeout(late);
