@@ -1,6 +1,7 @@
 import type { VmSummary } from '../../../../shared/domain/vm';
 import { useQhciQuery } from '../../api/hooks';
 import { useProjectInput } from '../../stores/project';
+import { MigrateModal } from '../migrate/MigrateModal';
 import type { VmActionName } from './actions';
 import { CloneModal } from './CloneModal';
 import { ConvertTemplateModal } from './ConvertTemplateModal';
@@ -18,6 +19,8 @@ export function VmActionDialog(props: { vm: VmSummary; action: VmActionName; onC
       return <ConvertTemplateModal vm={vm} onClose={onClose} />;
     case 'detach':
       return <DetachFromParent vm={vm} onClose={onClose} />;
+    case 'migrate':
+      return <MigrateModal vm={vm} onClose={onClose} />;
   }
 }
 

@@ -15,6 +15,7 @@ describe('the clone and template actions a VM offers', () => {
     expect(vmActions(vm()).map((a) => [a.action, a.state.enabled])).toEqual([
       ['clone', true],
       ['convert', true],
+      ['migrate', true],
     ]);
   });
 
@@ -25,6 +26,14 @@ describe('the clone and template actions a VM offers', () => {
     expect(vmActionState(vm({ state: 'paused' }), 'convert').reason).toMatch(/shut off or running/);
   });
 
+  it('a running or shut-off VM can be migrated; a paused one says why not; a template stays on its host', () => {
+    expect(vmActionState(vm({ state: 'running' }), 'migrate').enabled).toBe(true);
+    expect(vmActionState(vm({ state: 'paused' }), 'migrate').reason).toMatch(
+      /running or shut off to migrate/,
+    );
+    expect(vmActionState(vm({ template: true }), 'migrate').shown).toBe(false);
+  });
+
   it('a template offers only a new linked clone: never converted again, never detached', () => {
     const t = vm({ template: true });
     expect(vmActions(t).map((a) => a.action)).toEqual(['linked-clone']);
@@ -33,7 +42,7 @@ describe('the clone and template actions a VM offers', () => {
 
   it('a linked clone can be detached while shut off', () => {
     const l = vm({ linked: true });
-    expect(vmActions(l).map((a) => a.action)).toEqual(['clone', 'convert', 'detach']);
+    expect(vmActions(l).map((a) => a.action)).toEqual(['clone', 'convert', 'detach', 'migrate']);
     expect(vmActionState(l, 'detach').enabled).toBe(true);
     expect(vmActionState({ ...l, state: 'running' }, 'detach').reason).toMatch(/Shut web down first/);
   });

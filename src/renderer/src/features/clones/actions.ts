@@ -5,7 +5,7 @@
  */
 import type { VmSummary } from '../../../../shared/domain/vm';
 
-export const VM_ACTIONS = ['clone', 'linked-clone', 'convert', 'detach'] as const;
+export const VM_ACTIONS = ['clone', 'linked-clone', 'convert', 'detach', 'migrate'] as const;
 export type VmActionName = (typeof VM_ACTIONS)[number];
 
 export const VM_ACTION_LABEL: Record<VmActionName, string> = {
@@ -13,6 +13,7 @@ export const VM_ACTION_LABEL: Record<VmActionName, string> = {
   'linked-clone': 'New linked clone…',
   convert: 'Convert to template…',
   detach: 'Detach from template…',
+  migrate: 'Migrate…',
 };
 
 export const VM_ACTION_HINT: Record<VmActionName, string> = {
@@ -20,6 +21,7 @@ export const VM_ACTION_HINT: Record<VmActionName, string> = {
   'linked-clone': 'Make VMs whose disks are overlays on this template’s, in seconds',
   convert: 'Make this VM a template for linked clones; it can no longer be started',
   detach: 'Copy the template’s data into this clone, so that it no longer depends on it',
+  migrate: 'Move it to another host: live when it runs, cold when shut off',
 };
 
 export interface ActionState {
@@ -63,6 +65,13 @@ export function vmActionState(vm: VmFacts, action: VmActionName): ActionState {
       if (!vm.linked) return hidden;
       if (busy) return off(busy);
       return vm.state === 'shutoff' ? on : off(`Shut ${vm.name} down first: its disks are rewritten`);
+    case 'migrate':
+      // A template stays on its host: its linked clones stand on its disks there.
+      if (vm.template) return hidden;
+      if (busy) return off(busy);
+      return vm.state === 'shutoff' || vm.state === 'running'
+        ? on
+        : off(`${vm.name} must be running or shut off to migrate`);
   }
 }
 
