@@ -99,10 +99,12 @@ describe.skipIf(!testbed)(`live usage through the contract ${NO_TESTBED}`, () =>
     await sleep(3000);
     // Renewed with the same id: the lease runs 5 s from now.
     await t.client.call('usage.watch', { watchId: w.watchId, hostIds: [localId], leaseSeconds: 5 });
+    const renewed = Date.now();
     await sleep(4000);
-    expect(t.app.usage.polling().get(localId)).toBe(2000);
-    await sleep(2000);
-    expect(t.app.usage.polling().size).toBe(0);
+    // Past the first lease, within the renewed one.
+    if (Date.now() - renewed < 5000) expect(t.app.usage.polling().get(localId)).toBe(2000);
+    await expect.poll(() => t.app.usage.polling().size, { timeout: 5000 }).toBe(0);
+    expect(Date.now() - renewed).toBeGreaterThanOrEqual(5000);
     const n = calls();
     await sleep(4500);
     expect(calls()).toBeLessThanOrEqual(n + 1);
@@ -146,12 +148,13 @@ describe.skipIf(!testbed)(`live usage through the contract ${NO_TESTBED}`, () =>
         .toBe(true);
       const err = of(going.id, stopped).find((s) => s.error)!;
       expect(err.vms).toEqual([]);
-      // Meanwhile the local host kept its 2 s: no gap longer than one interval and a bit.
+      // Meanwhile the local host kept its 2 s: no gap near the dead host's connect or poll timeout (15 s),
+      // with room for a loaded machine.
       await expect.poll(() => of(localId, stopped).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
       const local = of(localId, stopped);
       expect(local.every((s) => s.error === undefined)).toBe(true);
       const gaps = local.slice(1).map((s, i) => s.at - local[i]!.at);
-      expect(Math.max(...gaps)).toBeLessThan(3500);
+      expect(Math.max(...gaps)).toBeLessThan(5000);
       // A removed host loses its history.
       await t.client.call('hosts.remove', { id: going.id });
       await expect(t.client.call('usage.history', { hostId: going.id })).rejects.toMatchObject({
