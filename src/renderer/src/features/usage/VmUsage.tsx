@@ -17,6 +17,10 @@ export function VmUsage(props: { vmId: string; vmName: string; hostId: string | 
   useVmUsage(vmId, props.hostId);
   useUsageVersion();
   const now = usageStore.vmNow(vmId);
+  // The figures above the charts: the last poll's, or the last known one when that poll had none (a rate
+  // main could not compute this time).
+  const ring = usageStore.vmRings.get(vmId);
+  const fig = (metric: string, v: number | null | undefined) => v ?? ring?.lastKnown(metric) ?? null;
   const note =
     props.hostId === null
       ? 'This VM is on no host: there is nothing to poll.'
@@ -42,25 +46,25 @@ export function VmUsage(props: { vmId: string; vmName: string; hostId: string | 
       cells={[
         {
           title: 'CPU',
-          now: orDash(now?.cpuPercent, formatPercent),
+          now: orDash(fig('cpu', now?.cpuPercent), formatPercent),
           testId: 'vm-usage-cpu',
           chart: chart(['cpu'], ['CPU'], formatPercent, 'CPU use'),
         },
         {
           title: 'Memory',
-          now: orDash(now?.memoryBytes, formatBytes),
+          now: orDash(fig('memory', now?.memoryBytes), formatBytes),
           testId: 'vm-usage-memory',
           chart: chart(['memory'], ['Memory'], formatBytesAxis, 'Memory'),
         },
         {
           title: 'Disk read / write',
-          now: pair(now?.diskReadBps, now?.diskWriteBps),
+          now: pair(fig('diskRead', now?.diskReadBps), fig('diskWrite', now?.diskWriteBps)),
           testId: 'vm-usage-disk',
           chart: chart(['diskRead', 'diskWrite'], ['Read', 'Write'], formatRate, 'Disk throughput'),
         },
         {
           title: 'Network in / out',
-          now: pair(now?.netRxBps, now?.netTxBps),
+          now: pair(fig('netRx', now?.netRxBps), fig('netTx', now?.netTxBps)),
           testId: 'vm-usage-net',
           chart: chart(['netRx', 'netTx'], ['In', 'Out'], formatRate, 'Network throughput'),
         },

@@ -16,6 +16,8 @@ describe('the renderer usage ring', () => {
     ]);
     expect(ring.latest('cpu')).toBe(30);
     expect(ring.latest('mem')).toBeNull();
+    expect(ring.lastKnown('mem')).toBe(200);
+    expect(ring.lastKnown('disk')).toBeNull();
   });
 
   it('folds samples that leave the recent window into means of their bucket', () => {

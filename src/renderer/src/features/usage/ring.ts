@@ -139,6 +139,18 @@ export class UsageRing {
     return Number.isNaN(v) ? null : v;
   }
 
+  /** The newest known value of a metric among the recent samples (a poll that had none is skipped), or null. */
+  lastKnown(name: string): number | null {
+    const c = this.columns.get(name);
+    if (!c) return null;
+    const n = Math.min(this.samples, this.shape.recent);
+    for (let k = this.samples - 1; k >= this.samples - n; k--) {
+      const v = c.recent[k % this.shape.recent]!;
+      if (!Number.isNaN(v)) return v;
+    }
+    return null;
+  }
+
   /**
    * Visits every moment kept, oldest first: the closed buckets, the open one, then the recent samples.
    * `at(name)` reads a metric's value at that moment (NaN: unknown).

@@ -29,6 +29,9 @@ describe('the list sparkline', () => {
     });
     expect(calls).toEqual(['M20,0', 'M40,10']);
     expect(ring.latest).toBe(-3);
+    // A poll with no figure keeps the last known one as the figure now.
+    ring.push(null);
+    expect(ring.latest).toBe(-3);
   });
 
   it('an empty ring has no points and no value', () => {

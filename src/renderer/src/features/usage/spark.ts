@@ -20,11 +20,14 @@ export class SparkRing {
     this.count++;
   }
 
-  /** The newest value, or null when unknown or empty. */
+  /** The newest known value (a poll that had none is skipped), or null. */
   get latest(): number | null {
-    if (this.count === 0) return null;
-    const v = this.values[(this.count - 1) % this.values.length]!;
-    return Number.isNaN(v) ? null : v;
+    const cap = this.values.length;
+    for (let k = this.count - 1; k >= Math.max(0, this.count - cap); k--) {
+      const v = this.values[k % cap]!;
+      if (!Number.isNaN(v)) return v;
+    }
+    return null;
   }
 }
 
