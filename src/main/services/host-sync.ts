@@ -187,9 +187,19 @@ async function readHost(
   let timer: NodeJS.Timeout | undefined;
   const read = (async () => {
     const d = await deps.driverFor(id);
-    await d.connect();
-    // Asked once connected: by then every host of a sync-all is running or waiting.
-    return d.collect({ crowded: crowded(), onDomain });
+    if (d.kind !== 'ssh') {
+      await d.connect();
+      return d.collect({ crowded: crowded(), onDomain });
+    }
+    // An SSH host checks its virsh in a process of its own once per connection: the reading shares the
+    // connection and need not wait for that check, but a failed check is what the sync reports.
+    const [ready, data] = await Promise.allSettled([
+      d.connect(),
+      d.collect({ crowded: crowded(), onDomain }),
+    ]);
+    if (ready.status === 'rejected') throw ready.reason;
+    if (data.status === 'rejected') throw data.reason;
+    return data.value;
   })();
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
