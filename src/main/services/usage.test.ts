@@ -92,7 +92,7 @@ describe('usage service', () => {
     expect(t.usage.poller.keys('h1')).toEqual([]);
     expect(t.usage.poller.byteLength).toBe(0);
 
-    t.usage.watch({ hostIds: ['h2'], intervalSeconds: 10 });
+    t.usage.watch({ hostIds: ['h2'], intervalSeconds: 10, leaseSeconds: 30 });
     await t.usage.poller.pollOnce('h2');
     t.hosts.delete('h2');
     t.events.emit('inventory.changed', { entity: 'hosts', projectId: null });
