@@ -7,14 +7,14 @@
  */
 import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { QhciClient } from '../../src/shared/ipc/transport';
 import { QEMU, virsh } from '../helpers/domains';
 import { addSshHost, POOL, POOL_DIR, uniq } from '../helpers/provision';
 import { pathOnB, secondHost, virshB } from '../helpers/second-host';
 import { defineOverlayVm } from '../helpers/templates';
-import { openVmOn } from './console-helpers';
 import { expect, test } from './fixtures';
 
 const kvmB = secondHost();
@@ -34,6 +34,21 @@ const stateOn = (run: (...a: string[]) => string, name: string) => {
     return null;
   }
 };
+
+/** A shut-off domain named `name` on kvm-b (its own UUID): the preflight's name check then fails. */
+function squatOnB(run: (...a: string[]) => string, name: string): void {
+  const dir = mkdtempSync(join(tmpdir(), 'qhci-migui-'));
+  try {
+    const file = join(dir, 'squatter.xml');
+    writeFileSync(
+      file,
+      `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os></domain>`,
+    );
+    run('define', file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Lets a modal's transitions finish before a screenshot. */
 async function settle(page: Page): Promise<void> {
@@ -56,8 +71,30 @@ test('migrate a running VM live to kvm-b from its page, the preflight shown firs
     const local = await qhci.call('hosts.add', { name: 'local', connection: { kind: 'libvirt', uri: QEMU } });
     await qhci.call('hosts.sync', { id: local.id });
     await addSshHost({ call: (c, i) => qhci.call(c, i) } as QhciClient, 'kvm-b');
-    await openVmOn(page, 'local', vm.name);
 
+    // From the list's row menu: a VM of that name on kvm-b fails the preflight, and Migrate stays off.
+    squatOnB(onB, vm.name);
+    await page.getByTestId('nav-vms').click();
+    await page.getByTestId('vm-tree-host-local').click();
+    await page.getByTestId('vm-filter-name').locator('input').fill(vm.name);
+    await page.getByTestId(`vm-power-menu-${vm.name}`).click();
+    await page.getByTestId(`vm-action-migrate-${vm.name}`).getByRole('menuitem').click();
+    const refused = page.getByTestId('migrate-modal');
+    await refused.getByTestId('migrate-dest').selectOption({ label: 'kvm-b' });
+    await refused.getByTestId('migrate-check').click();
+    await expect(refused.getByTestId('migrate-refused')).toContainText('Cannot migrate to kvm-b', {
+      timeout: 60_000,
+    });
+    await expect(refused.getByTestId('migrate-check-fail')).toContainText(vm.name);
+    await expect(refused.getByTestId('migrate-start')).toBeDisabled();
+    await settle(page);
+    await qhci.screenshot('migrate-refused', { height: 1300 });
+    await refused.getByTestId('migrate-cancel').click();
+    await expect(refused).toBeHidden();
+    onB('undefine', vm.name);
+
+    await page.getByTestId(`vm-open-${vm.name}`).click();
+    await expect(page.getByTestId('vm-detail-name')).toHaveText(vm.name);
     await page.getByTestId('vm-detail-more').click();
     await page.getByTestId('vm-detail-migrate').click();
     const modal = page.getByTestId('migrate-modal');

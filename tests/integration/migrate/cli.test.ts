@@ -1,11 +1,12 @@
 /**
  * `qhci vm migrate` as a user runs it: a real process against the testbed's two real libvirt hosts, kvm-a
  * (this machine's libvirtd) and kvm-b (over SSH). A small running domain (no guest OS) on a qcow2 overlay
- * over a base: --dry-run shows the preflight and moves nothing; without --yes and no terminal it refuses;
- * with --yes it migrates live, progress on stderr, and the VM is then listed on kvm-b.
+ * over a base: --dry-run shows the preflight and moves nothing; a failing check (a VM of that name on
+ * kvm-b) refuses with it; without --yes and no terminal it refuses; with --yes it migrates live, progress on
+ * stderr, and the VM is then listed on kvm-b.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/app';
@@ -77,6 +78,26 @@ describe.skipIf(!kvmB.host)(`qhci vm migrate between two real hosts ${kvmB.reaso
     expect(r.out).not.toMatch(/^FAIL/m);
     expect(stateOn(virshA, vm.name)).toBe('running');
     expect(stateOn(onB, vm.name)).toBeNull();
+    expect(existsSync(pathOnB(b, base))).toBe(false);
+  });
+
+  it('refuses with the failing checks when kvm-b has a VM of that name', () => {
+    const file = join(dataDir, 'squatter.xml');
+    writeFileSync(
+      file,
+      `<domain type='qemu'><name>${vm.name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os></domain>`,
+    );
+    onB('define', file);
+    try {
+      const r = qhci(['vm', 'migrate', vm.name, '--to', 'kvm-b', '--yes']);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^FAIL\s+Name\s+/m);
+      expect(r.err).toMatch(new RegExp(`cannot migrate to kvm-b:\\n  Name: .*${vm.name}`));
+      expect(r.out).toBe('');
+    } finally {
+      onB('undefine', vm.name);
+    }
+    expect(stateOn(virshA, vm.name)).toBe('running');
     expect(existsSync(pathOnB(b, base))).toBe(false);
   });
 
