@@ -47,6 +47,8 @@ export const MigrateUndo = z.discriminatedUnion('type', [
     sourceHostId: Text,
     uuid: Text,
     path: z.string().startsWith('/'),
+    /** A base or ISO: other VMs' files may come to stand on it, and keep it. */
+    shared: z.boolean().optional(),
   }),
   z.strictObject({ type: z.literal('dest-domain'), hostId: Text, sourceHostId: Text, uuid: Text }),
 ]);
@@ -56,6 +58,15 @@ export type MigrateUndo = z.infer<typeof MigrateUndo>;
 export async function removeFile(ops: HostOps, path: string): Promise<void> {
   const r = await ops.driver.exec(['rm', '-f', '--', path]);
   if (r.code !== 0) throw new Error(`Cannot remove ${path}: ${r.stderr.trim()}`);
+}
+
+/** Whether another file in the same directory has `path` as its backing file. */
+async function standsOn(ops: HostOps, path: string): Promise<boolean> {
+  const script =
+    'd=$(dirname -- "$0"); for f in "$d"/*; do [ "$f" = "$0" ] && continue; ' +
+    'qemu-img info -U --output=json -- "$f" 2>/dev/null | grep -qF "\\"backing-filename\\": \\"$0\\"" && exit 0; done; exit 1';
+  const r = await ops.driver.exec(['sh', '-c', script, path]);
+  return r.code === 0;
 }
 
 /** How long an undo waits for a destination that is still tearing down a failed incoming migration. */
@@ -90,6 +101,7 @@ export function migrateUndoer(deps: MigrateDeps): Undoer<MigrateUndo> {
       const ops = await deps.opsFor(r.hostId);
       if (r.type === 'dest-file') {
         if (await moved(await deps.opsFor(r.sourceHostId), ops, r.uuid)) return; // the file is the VM's now
+        if (r.shared && (await standsOn(ops, r.path))) return; // another VM's disk uses it now
         const how = await ops.deleteVolumeAt(r.path).catch(() => 'absent' as const);
         if (how === 'absent') await removeFile(ops, r.path);
         return;

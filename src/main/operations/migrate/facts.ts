@@ -62,7 +62,7 @@ async function hostFacts(ops: HostOps, name: string, arch: string | null) {
     qemuVersion: v.qemu,
     machines: parseMachines(out(caps) ?? '', arch),
   };
-  return { facts, capabilities: out(caps) ?? '' };
+  return facts;
 }
 
 /** qemu-img's view of a file and its backing chain; null when there is no such file. */
@@ -145,7 +145,7 @@ export async function readFacts(
     ['domuuid', '--domain', vm.name],
     ['domname', '--domain', uuid],
   ]);
-  const compare = running ? await cpuCompare(dest.ops, source.capabilities) : null;
+  const compare = running ? await compareCpu(src.ops, dest.ops, vm, xml) : null;
   return {
     xml,
     inactiveXml: out(inactive) ?? xml,
@@ -153,8 +153,8 @@ export async function readFacts(
       vm,
       running,
       snapshots: (out(snaps) ?? '').split('\n').filter((l) => l.trim() !== '').length,
-      source: source.facts,
-      dest: destination.facts,
+      source,
+      dest: destination,
       sourceFiles: files,
       destFiles,
       destPools: inventory
@@ -167,11 +167,30 @@ export async function readFacts(
   };
 }
 
-async function cpuCompare(ops: HostOps, capabilities: string): Promise<PreflightInput['cpuCompare']> {
-  if (!capabilities) return null;
+/**
+ * The CPU the VM runs with against the destination's hypervisor, for the VM's own domain type, architecture
+ * and machine: a host-passthrough VM has the source's host-model CPU (domcapabilities; the raw host CPU of
+ * `capabilities` lists features no hypervisor offers), any other VM its own live definition.
+ */
+async function compareCpu(
+  src: HostOps,
+  dest: HostOps,
+  vm: MigrationNeeds,
+  liveXml: string,
+): Promise<PreflightInput['cpuCompare']> {
+  const type = /<domain\b[^>]*\btype=["'](\w+)["']/.exec(liveXml)?.[1] ?? 'kvm';
+  const target = [
+    '--virttype',
+    type,
+    ...(vm.arch ? ['--arch', vm.arch] : []),
+    ...(vm.machine ? ['--machine', vm.machine] : []),
+  ];
   try {
-    const text = await ops.withHostFile(capabilities, (file) =>
-      ops.driver.virsh(['hypervisor-cpu-compare', '--file', file]),
+    const cpuXml = vm.cpu.startsWith('host-passthrough')
+      ? await src.driver.virsh(['domcapabilities', ...target])
+      : liveXml;
+    const text = await dest.withHostFile(cpuXml, (file) =>
+      dest.driver.virsh(['hypervisor-cpu-compare', '--file', file, ...target]),
     );
     return parseCpuCompare(text);
   } catch (err) {

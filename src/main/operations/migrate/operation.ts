@@ -12,12 +12,9 @@
  *   record   moves the VM's inventory row to the destination.
  */
 import { AppError } from '../../../shared/domain/errors';
-import type { StoredImage } from '../../inventory/images.repo';
 import type { OperationDef } from '../../tasks/engine';
 import type { StepHandle } from '../../tasks/task-log';
 import { preflight } from '../../virt/migration/preflight';
-import { copyImage } from '../copy-image';
-import type { HostOps } from '../host-ops';
 import {
   hostOf,
   removeFile,
@@ -30,19 +27,13 @@ import { openEndpoint } from '../../hosts/migration-endpoint';
 import { readFacts } from './facts';
 import { migrateLive } from '../../hosts/virsh-migrate';
 import { reachable } from './reach';
-
-const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
-const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-
-function poolAt(deps: MigrateDeps, hostId: string, path: string): string {
-  const pool = deps.hostInventory.pools(hostId).find((p) => p.path === dirOf(path));
-  if (!pool) throw new AppError('CONFLICT', `No storage pool holds ${path}`);
-  return pool.name;
-}
+import { copyAcross, copySmallFile, overlay, placeShared, placementsSettled, poolAt } from './place-files';
 
 async function checkStep(deps: MigrateDeps, ctx: MigrateCtx, step: StepHandle<MigrateUndo>) {
   const src = { ops: await deps.opsFor(ctx.vm.hostId), host: hostOf(deps, ctx.vm.hostId) };
   const dest = { ops: await deps.opsFor(ctx.destId), host: hostOf(deps, ctx.destId) };
+  // A file another migration of this process is placing there is read once it is whole.
+  await placementsSettled(ctx.destId);
   ctx.facts = await readFacts(src, dest, ctx.vm.uuid, deps.hostInventory);
   const reach = ctx.facts.input.running ? await reachable(src, dest.host) : null;
   ctx.preflight = preflight({ ...ctx.facts.input, transport: ctx.input.transport, reachable: reach });
@@ -58,68 +49,6 @@ async function checkStep(deps: MigrateDeps, ctx: MigrateCtx, step: StepHandle<Mi
   step.done(`${mode} migration to ${dest.host.name}; ${ctx.preflight.copies.length} files to place`);
 }
 
-/** Copies a file of a pool on the source into the pool at the same directory on the destination. */
-async function copyAcross(
-  deps: MigrateDeps,
-  ctx: MigrateCtx,
-  path: string,
-  step: StepHandle<MigrateUndo>,
-): Promise<void> {
-  const src = ctx.vm.hostId;
-  const info = ctx.facts!.input.sourceFiles.get(path)!;
-  const image: StoredImage = {
-    id: `migrate:${path}`,
-    hostId: src,
-    hostName: null,
-    pool: poolAt(deps, src, path),
-    name: baseName(path),
-    path,
-    kind: 'disk',
-    format: null,
-    virtualBytes: info.sizeBytes,
-    allocationBytes: null,
-    backingPath: null,
-    usedBy: 0,
-    attached: false,
-    poolPath: null,
-    poolType: null,
-  };
-  const to = { ops: await deps.opsFor(ctx.destId), hostId: ctx.destId, pool: poolAt(deps, ctx.destId, path) };
-  const sub: StepHandle<MigrateUndo> = { ...step, done: () => undefined, skip: () => undefined };
-  const got = await copyImage(
-    { imagesRepo: { find: () => undefined } as never, opsFor: deps.opsFor },
-    image,
-    to,
-    sub,
-    { type: 'dest-file', hostId: ctx.destId, sourceHostId: ctx.vm.hostId, uuid: ctx.vm.uuid, path },
-  );
-  if (got !== path) throw new AppError('HOST_ERROR', `The copy of ${path} landed at ${got}`);
-}
-
-/** A small file outside any pool (NVRAM), through the console as base64. */
-async function copySmallFile(src: HostOps, dest: HostOps, path: string): Promise<void> {
-  const r = await src.driver.exec(['base64', '-w0', '--', path]);
-  if (r.code !== 0) throw new AppError('HOST_ERROR', `Cannot read ${path}: ${r.stderr.trim()}`);
-  const script = 'umask 077; mkdir -p -- "$(dirname -- "$1")" && base64 -d > "$1"';
-  const w = await dest.driver.exec(['sh', '-c', script, 'sh', path], { stdin: r.stdout.trim() });
-  if (w.code !== 0) throw new AppError('HOST_ERROR', `Cannot write ${path}: ${w.stderr.trim()}`);
-}
-
-/** An empty layer at the disk's path on the destination, over the same backing file. */
-async function overlay(dest: HostOps, path: string, info: { sizeBytes: number; backing: string | null }) {
-  const argv = ['qemu-img', 'create', '-q', '-f', 'qcow2'];
-  if (info.backing) {
-    const fmt = await dest.driver.exec(['qemu-img', 'info', '-U', '--output=json', '--', info.backing]);
-    const format =
-      fmt.code === 0 ? ((JSON.parse(fmt.stdout) as { format?: string }).format ?? 'qcow2') : 'qcow2';
-    argv.push('-F', format, '-b', info.backing);
-  }
-  argv.push('--', path, String(info.sizeBytes));
-  const r = await dest.driver.exec(argv);
-  if (r.code !== 0)
-    throw new AppError('HOST_ERROR', `Cannot create ${path} on the destination: ${r.stderr.trim()}`);
-}
-
 async function prepareStep(deps: MigrateDeps, ctx: MigrateCtx, step: StepHandle<MigrateUndo>) {
   const { copies } = ctx.preflight!;
   const live = ctx.facts!.input.running;
@@ -130,18 +59,21 @@ async function prepareStep(deps: MigrateDeps, ctx: MigrateCtx, step: StepHandle<
   for (const c of copies) {
     const what = `${c.what === 'overlay' || c.what === 'disk' ? 'Disk' : c.what === 'nvram' ? 'NVRAM' : 'Copy of'} ${c.path}`;
     step.progress(done / total, what);
-    step.addUndo({
+    const undo: MigrateUndo = {
       type: 'dest-file',
       hostId: ctx.destId,
       sourceHostId: ctx.vm.hostId,
       uuid: ctx.vm.uuid,
       path: c.path,
-    });
-    if (c.what === 'nvram') await copySmallFile(src, dest, c.path);
-    else if ((c.what === 'overlay' || c.what === 'disk') && live) {
-      const info = ctx.facts!.input.sourceFiles.get(c.path)!;
-      await overlay(dest, c.path, info);
-    } else await copyAcross(deps, ctx, c.path, step);
+    };
+    if (c.what === 'base' || c.what === 'iso') await placeShared(deps, ctx, c.path, step, undo);
+    else if (c.what === 'nvram') {
+      step.addUndo(undo);
+      await copySmallFile(src, dest, c.path);
+    } else if (live) {
+      step.addUndo(undo);
+      await overlay(dest, c.path, ctx.facts!.input.sourceFiles.get(c.path)!);
+    } else await copyAcross(deps, ctx, c.path, step, undo);
     done += Math.max(c.bytes, 1);
   }
   const pools = [
