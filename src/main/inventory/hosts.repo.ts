@@ -115,6 +115,7 @@ export function createHostsRepo(db: Db) {
   );
   const setPolicy = db.prepare('UPDATE hosts SET policy = @policy, updated_at = @now WHERE id = @id');
   const setCpuMode = db.prepare('UPDATE hosts SET cpu_mode = @mode WHERE id = @id');
+  const setMaintenance = db.prepare('UPDATE hosts SET maintenance = @on, updated_at = @now WHERE id = @id');
   const remove = db.prepare('DELETE FROM hosts WHERE id = ?');
 
   const record = (r: HostRow): HostRecord => ({
@@ -206,6 +207,10 @@ export function createHostsRepo(db: Db) {
     /** Stores the whole policy (validated by the caller: see HostPolicy). */
     setPolicy(id: string, policy: HostPolicy): void {
       setPolicy.run({ id, policy: JSON.stringify(policy), now: nowIso() });
+    },
+    /** In maintenance, placement skips the host (it keeps its VMs until they are moved). */
+    setMaintenance(id: string, on: boolean): void {
+      setMaintenance.run({ id, on: on ? 1 : 0, now: nowIso() });
     },
     /** Records the CPU variant that started under KVM here (null forgets it). */
     setCpuMode(id: string, mode: CpuVariant | null): void {

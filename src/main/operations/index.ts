@@ -20,7 +20,9 @@ import { createSnapshotOps } from './snapshots';
 import { createCloneOps } from './clone';
 import { createSettingsOps } from './settings';
 import { createTemplateOps, refuseTemplateDelete } from './template';
-import { createMigrationOps } from './migrate';
+import { createMigrationOps, type MigrationOps } from './migrate';
+import { createMaintenanceOps } from './maintenance';
+import type { Engine } from '../tasks/engine';
 import type { VmMoveRepo } from '../inventory/vm-move.repo';
 
 export interface OperationsOptions extends Partial<CreateOptions> {
@@ -52,6 +54,27 @@ const hostOpsFor =
     await d.connect();
     return new HostOps(d);
   };
+
+/** Maintenance mode, its VMs moved by the migration operation. */
+function maintenanceFor(
+  deps: OperationsDeps,
+  engine: Engine,
+  opsFor: (hostId: string) => Promise<HostOps>,
+  migrations: MigrationOps,
+) {
+  return createMaintenanceOps({
+    vms: deps.vmsRepo,
+    images: deps.imagesRepo,
+    hostInventory: deps.hostInventory,
+    placement: deps.placement,
+    reservations: deps.reservations,
+    hosts: deps.hosts,
+    events: deps.events,
+    engine,
+    opsFor,
+    migrate: (input) => migrations.start({ ...input, transport: 'auto' }),
+  });
+}
 
 export function createOperations(deps: OperationsDeps) {
   const engine = createEngine({
@@ -131,6 +154,8 @@ export function createOperations(deps: OperationsDeps) {
     settings,
     /** Migration of a VM to another host: the preflight, and the move as a task. */
     migrations,
+    /** A host's maintenance mode: the evacuation plan, entering it as a task, leaving it. */
+    maintenance: maintenanceFor(deps, engine, opsFor, migrations),
     /** Rolls back tasks whose process is gone; resolves with how many. */
     reconcile: () => engine.reconcile(),
     /** Waits for every task this process runs (the CLI before it exits; tests). */

@@ -2,6 +2,8 @@
  * Emptying a host for maintenance: what the scheduler is told about each VM on it, and the plan it makes.
  * The plan crosses IPC as is (the host page shows it before anything moves).
  */
+import { z } from 'zod';
+import { Id } from './names';
 import type { HostEvaluation } from './placement';
 
 /** A VM of the host being emptied, as the planner needs it. */
@@ -57,3 +59,13 @@ export interface EvacuationPlan {
   /** Destinations by name. */
   readonly targets: readonly EvacuationTarget[];
 }
+
+export const HostMaintenanceInput = z.strictObject({
+  id: Id,
+  /**
+   * What to do with the VMs that cannot move: `abort` (the default) refuses to start while there are any;
+   * `shut-down` shuts them down cleanly once the others have moved.
+   */
+  stuck: z.enum(['abort', 'shut-down'], { message: 'stuck must be abort or shut-down' }).default('abort'),
+});
+export type HostMaintenanceInput = z.output<typeof HostMaintenanceInput>;

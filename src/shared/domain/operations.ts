@@ -88,6 +88,15 @@ export const OPERATIONS = {
       record: 'Record the VM on its new host',
     },
   },
+  'host.maintenance': {
+    label: 'Enter maintenance',
+    steps: {
+      plan: 'Plan a destination for every VM (the whole plan at once)',
+      mark: 'Mark the host in maintenance: nothing new is placed on it',
+      evacuate: 'Migrate the VMs, a few at a time',
+      stuck: 'Shut down the VMs that cannot move (if chosen)',
+    },
+  },
   'vm.settings': {
     label: 'Change VM settings',
     steps: {

@@ -14,6 +14,7 @@ import { FilePickInput, type PickedFile } from '../domain/files';
 import { VmCloneInput, type VmCloneStarted } from '../domain/clone';
 import { VmConvertToTemplateInput, VmDetachInput } from '../domain/template';
 import { VmMigrateInput, type MigrationPreflight } from '../domain/migration';
+import { HostMaintenanceInput, type EvacuationPlan } from '../domain/evacuation';
 import { VmSettingsInput, type VmSettingsPreview } from '../domain/vm-settings';
 import {
   SnapshotCreateInput,
@@ -147,6 +148,15 @@ export const contract = {
   'hosts.sync': { input: HostIdInput, output: out<HostSyncReport>(), mutates: true },
   /** Opens the connection to a host now (otherwise it opens on first use); fails with the reason. */
   'hosts.connect': { input: HostIdInput, output: out<{ connected: true }>(), mutates: false },
+  /**
+   * The plan for emptying a host for maintenance, changing nothing: a destination per VM (capacity, pools
+   * and anti-affinity across the whole plan) and the VMs that cannot move, with why.
+   */
+  'hosts.maintenancePlan': { input: HostIdInput, output: out<EvacuationPlan>(), mutates: false },
+  /** Marks the host in maintenance and migrates its VMs away a few at a time, as a task. */
+  'hosts.enterMaintenance': { input: HostMaintenanceInput, output: out<{ taskId: string }>(), mutates: true },
+  /** The host takes new VMs again. */
+  'hosts.exitMaintenance': { input: HostIdInput, output: out<HostSummary>(), mutates: true },
   /** Forgets a trusted SSH host key (a rebuilt host); the next connection asks to trust the new one. */
   'hosts.forgetKey': { input: HostProbeInput, output: out<{ forgotten: true }>(), mutates: true },
   /** First run: the workstation's own libvirt, when it answers and is not in the inventory yet. */

@@ -7,6 +7,7 @@
 import { AppError } from '../../../shared/domain/errors';
 import type { MigrationPreflight, VmMigrateInput } from '../../../shared/domain/migration';
 import type { HostEvaluation, PlacementRequest } from '../../../shared/domain/placement';
+import type { Outcome } from '../../tasks/engine';
 import { preflight } from '../../virt/migration/preflight';
 import { refuseBusy, vmOnHost, vmTaskMeta, type VmOnHost } from '../snapshots/context';
 import { hostOf, type MigrateCtx, type MigrateDeps } from './context';
@@ -71,6 +72,22 @@ function destination(
 
 export function createMigrationOps(deps: MigrateDeps) {
   const op = deps.engine.register(migrateOperation(deps));
+  const start = (input: VmMigrateInput): { taskId: string; done: Promise<Outcome> } => {
+    const vm = open(deps, input.vmId);
+    refuseBusy(deps.engine, vm);
+    const { hostId, row } = destination(deps, vm, input);
+    if (row && !row.feasible) {
+      throw new AppError(
+        'CONFLICT',
+        `${row.hostName} cannot take VM ${vm.name}: ${row.reasons.join('; ')}`,
+        'toHostId',
+      );
+    }
+    const title = `Migrate VM ${vm.name} to ${hostOf(deps, hostId).name}`;
+    const task = deps.engine.start(op, vmTaskMeta(vm, title, input));
+    const ctx: MigrateCtx = { vm, input, destId: hostId, moved: false };
+    return { taskId: task.id, done: deps.engine.run(op, task, ctx) };
+  };
   return {
     async preflight(input: VmMigrateInput): Promise<MigrationPreflight> {
       const vm = open(deps, input.vmId);
@@ -104,22 +121,10 @@ export function createMigrationOps(deps: MigrateDeps) {
     },
     /** Starts the migration task; the preflight runs again under the lock (its refusal fails the task). */
     migrate(input: VmMigrateInput): { taskId: string } {
-      const vm = open(deps, input.vmId);
-      refuseBusy(deps.engine, vm);
-      const { hostId, row } = destination(deps, vm, input);
-      if (row && !row.feasible) {
-        throw new AppError(
-          'CONFLICT',
-          `${row.hostName} cannot take VM ${vm.name}: ${row.reasons.join('; ')}`,
-          'toHostId',
-        );
-      }
-      const title = `Migrate VM ${vm.name} to ${hostOf(deps, hostId).name}`;
-      const task = deps.engine.start(op, vmTaskMeta(vm, title, input));
-      const ctx: MigrateCtx = { vm, input, destId: hostId, moved: false };
-      void deps.engine.run(op, task, ctx);
-      return { taskId: task.id };
+      return { taskId: start(input).taskId };
     },
+    /** The same, with the task's outcome (maintenance mode moves VMs a few at a time). */
+    start,
   };
 }
 
