@@ -93,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     let code: number | void = 0;
     if (group === 'folder' || group === 'folders') await folderCommand(ctx, rest);
     else if (group === 'spec' || group === 'specs') await specCommand(ctx, rest, values);
-    else if (group === 'host' || group === 'hosts') await hostCommand(ctx, rest, values);
+    else if (group === 'host' || group === 'hosts') code = await hostCommand(ctx, rest, values);
     else if (group === 'vm' || group === 'vms') code = await vmCommand(ctx, rest, values);
     else if (group === 'image' || group === 'images') code = await imageCommand(ctx, rest, values);
     else if (group === 'task' || group === 'tasks') code = await taskCommand(ctx, rest);

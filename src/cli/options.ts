@@ -33,6 +33,11 @@ export const OPTIONS = {
   accept: str,
   'allow-sha1': bool,
   host: str,
+  // host maintenance
+  plan: bool,
+  enter: bool,
+  exit: bool,
+  'shut-down-stuck': bool,
   // vm create and place
   folder: str,
   strategy: str,

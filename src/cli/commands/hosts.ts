@@ -3,6 +3,8 @@ import { AppError } from '../../shared/domain/errors';
 import type { HostSummary } from '../../shared/domain/host';
 import { describeCpuVariant, type Accelerator } from '../../shared/domain/cpu';
 import { gib, print, readStdin, table, type Ctx } from '../context';
+import type { Opts } from '../options';
+import { hostMaintenance, MAINTENANCE_USAGE } from './maintenance';
 
 export const HOST_USAGE = `Hosts
   host list
@@ -17,7 +19,8 @@ export const HOST_USAGE = `Hosts
   host sync NAME
   host set NAME --accel auto|kvm|tcg     how its VMs run: KVM where offered (auto), only KVM, or TCG
                                          (emulation, for a host whose KVM cannot run a real guest)
-  host remove NAME                       forgets the host and its inventory; the host is not touched`;
+  host remove NAME                       forgets the host and its inventory; the host is not touched
+${MAINTENANCE_USAGE}`;
 
 export async function findHost(ctx: Ctx, name: string): Promise<HostSummary> {
   const hosts = await ctx.client.call('hosts.list', { projectId: ctx.projectId });
@@ -37,7 +40,7 @@ function hostLine(h: HostSummary): string[] {
   return [
     h.name,
     h.kind,
-    h.stale ? `${h.state} (stale)` : h.state,
+    `${h.state}${h.stale ? ' (stale)' : ''}${h.maintenance ? ' MAINTENANCE' : ''}`,
     f ? String(f.cpus) : '-',
     f ? gib(f.memoryBytes) : '-',
     String(h.vmCount),
@@ -71,9 +74,10 @@ function accelText(h: HostSummary): string {
   return `${used} (offers ${offers}, policy ${h.policy.accelerator})${cpu}`;
 }
 
-export async function hostCommand(ctx: Ctx, args: string[], opts: Record<string, unknown>): Promise<void> {
+export async function hostCommand(ctx: Ctx, args: string[], opts: Opts): Promise<number | void> {
   const [verb, a] = args;
   const c = ctx.client;
+  if (verb === 'maintenance' && a) return hostMaintenance(ctx, await findHost(ctx, a), opts);
   if (verb === 'list') {
     const hosts = await c.call('hosts.list', { projectId: ctx.projectId });
     return print(ctx, hosts, () =>
