@@ -31,6 +31,7 @@ import { formatConnection, formatTime, KIND_LABEL } from './format';
 import { SyncOutcomeAlert } from './SyncOutcomeAlert';
 import { useHostSync } from './useHostSync';
 import { HostUsage } from '../usage/HostUsage';
+import { MaintenanceAction } from '../maintenance/MaintenanceAction';
 
 /** One host: its state, capacity, storage, networks, images and virtual machines (with power actions). */
 export function HostDetail(props: { hostId: string }) {
@@ -120,6 +121,7 @@ export function HostDetail(props: { hostId: string }) {
               >
                 Sync now
               </Button>
+              <MaintenanceAction host={host} />
               <Button
                 variant="secondary"
                 icon={<PencilAltIcon />}

@@ -1,4 +1,5 @@
 import { Label, LabelGroup, Tooltip } from '@patternfly/react-core';
+import MaintenanceIcon from '@patternfly/react-icons/dist/esm/icons/maintenance-icon';
 import { useRef } from 'react';
 import type { HostState, HostSummary } from '../../../../shared/domain/host';
 import { formatTime } from './format';
@@ -55,6 +56,16 @@ export function HostStateLabel(props: { host: HostSummary }) {
         {s.text}
       </Label>
       {host.stale && <StaleLabel host={host} />}
+      {host.maintenance && (
+        <Label
+          isCompact
+          color="orange"
+          icon={<MaintenanceIcon />}
+          data-testid={`host-maintenance-${host.name}`}
+        >
+          Maintenance
+        </Label>
+      )}
     </LabelGroup>
   );
 }

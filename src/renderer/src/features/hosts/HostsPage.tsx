@@ -1,5 +1,6 @@
 import {
   Alert,
+  AlertActionCloseButton,
   Button,
   Card,
   EmptyState,
@@ -20,6 +21,8 @@ import type { HostSummary } from '../../../../shared/domain/host';
 import { useQhciQuery } from '../../api/hooks';
 import { useProjectInput } from '../../stores/project';
 import { useUi } from '../../stores/ui';
+import { MaintenanceModal } from '../maintenance/MaintenanceModal';
+import { useExitMaintenance } from '../maintenance/MaintenanceAction';
 import type { FormMode } from './draft';
 import { HostDetail } from './HostDetail';
 import { HostFormModal } from './HostFormModal';
@@ -30,7 +33,11 @@ import './hosts.css';
 import { SyncOutcomeAlert } from './SyncOutcomeAlert';
 import { useHostSync } from './useHostSync';
 
-type Dialog = { kind: 'form'; mode: FormMode } | { kind: 'remove'; host: HostSummary } | null;
+type Dialog =
+  | { kind: 'form'; mode: FormMode }
+  | { kind: 'remove'; host: HostSummary }
+  | { kind: 'maintenance'; host: HostSummary }
+  | null;
 
 export function HostsPage() {
   const selected = useUi((s) => s.selectedHostId);
@@ -43,6 +50,7 @@ function HostList() {
   const openHost = useUi((s) => s.openHost);
   const sync = useHostSync();
   const [dialog, setDialog] = useState<Dialog>(null);
+  const exitMaintenance = useExitMaintenance();
   const close = () => setDialog(null);
   const addHost = () => setDialog({ kind: 'form', mode: { kind: 'add' } });
 
@@ -50,7 +58,10 @@ function HostList() {
     if (action === 'open') openHost(host.id);
     else if (action === 'sync') sync.start(host);
     else if (action === 'edit') setDialog({ kind: 'form', mode: { kind: 'edit', host } });
-    else setDialog({ kind: 'remove', host });
+    else if (action === 'maintenance') {
+      if (host.maintenance) exitMaintenance.exit(host);
+      else setDialog({ kind: 'maintenance', host });
+    } else setDialog({ kind: 'remove', host });
   };
 
   return (
@@ -70,6 +81,15 @@ function HostList() {
             </ToolbarContent>
           </Toolbar>
           <SyncOutcomeAlert outcome={sync.outcome} onClose={sync.dismiss} />
+          {exitMaintenance.error !== null && (
+            <Alert
+              variant="danger"
+              isInline
+              title={exitMaintenance.error}
+              actionClose={<AlertActionCloseButton onClose={exitMaintenance.dismiss} />}
+              data-testid="maintenance-exit-error"
+            />
+          )}
           <LocalHostSuggestion />
           {hosts.isPending && <Spinner aria-label="Loading hosts" />}
           {hosts.isError && (
@@ -103,6 +123,7 @@ function HostList() {
 
       {dialog?.kind === 'form' && <HostFormModal mode={dialog.mode} onClose={close} />}
       {dialog?.kind === 'remove' && <HostRemoveModal host={dialog.host} onClose={close} />}
+      {dialog?.kind === 'maintenance' && <MaintenanceModal host={dialog.host} onClose={close} />}
     </>
   );
 }

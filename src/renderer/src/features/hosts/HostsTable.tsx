@@ -5,7 +5,7 @@ import type { HostSummary } from '../../../../shared/domain/host';
 import { formatBytes, formatConnection, KIND_LABEL } from './format';
 import { HostStateLabel } from './HostStateLabel';
 
-export type HostAction = 'open' | 'sync' | 'edit' | 'remove';
+export type HostAction = 'open' | 'sync' | 'edit' | 'remove' | 'maintenance';
 
 const COLUMNS = ['Name', 'Kind', 'Connection', 'State', 'CPUs', 'Memory', 'VMs'];
 
@@ -93,6 +93,14 @@ export function HostsTable(props: {
                   {
                     title: <span data-testid={`host-edit-${h.name}`}>Edit</span>,
                     onClick: () => props.onAction('edit', h),
+                  },
+                  {
+                    title: (
+                      <span data-testid={`host-maintenance-action-${h.name}`}>
+                        {h.maintenance ? 'Exit maintenance' : 'Enter maintenance…'}
+                      </span>
+                    ),
+                    onClick: () => props.onAction('maintenance', h),
                   },
                   { isSeparator: true },
                   {
