@@ -15,25 +15,11 @@ import { QEMU, virsh } from '../helpers/domains';
 import { addSshHost, POOL, POOL_DIR, uniq } from '../helpers/provision';
 import { pathOnB, secondHost, virshB } from '../helpers/second-host';
 import { defineOverlayVm } from '../helpers/templates';
+import { quiet, stateOn } from '../helpers/two-hosts';
 import { expect, test } from './fixtures';
 
 const kvmB = secondHost();
 test.skip(kvmB.host === null, `migration e2e needs the testbed's second host ${kvmB.reason}`);
-
-const quiet = (f: () => unknown) => {
-  try {
-    f();
-  } catch {
-    // not there
-  }
-};
-const stateOn = (run: (...a: string[]) => string, name: string) => {
-  try {
-    return run('domstate', name).trim();
-  } catch {
-    return null;
-  }
-};
 
 /** A shut-off domain named `name` on kvm-b (its own UUID): the preflight's name check then fails. */
 function squatOnB(run: (...a: string[]) => string, name: string): void {

@@ -14,29 +14,11 @@ import { runQhci } from '../../helpers/cli';
 import { POOL, POOL_DIR, sshHostAddArgs, uniq } from '../../helpers/provision';
 import { pathOnB, secondHost, virshB, type SecondHost } from '../../helpers/second-host';
 import { defineOverlayVm } from '../../helpers/templates';
+import { quiet, stateOn, virshA } from '../../helpers/two-hosts';
 
 const kvmB = secondHost();
 const dataDir = tempDir('qhci-cli-migrate-');
 const qhci = (args: string[]) => runQhci(dataDir, args);
-const virshA = (...args: string[]) =>
-  execFileSync('virsh', ['-c', 'qemu:///system', ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-const quiet = (f: () => unknown) => {
-  try {
-    f();
-  } catch {
-    // not there
-  }
-};
-const stateOn = (run: (...a: string[]) => string, name: string) => {
-  try {
-    return run('domstate', name).trim();
-  } catch {
-    return null;
-  }
-};
 
 describe.skipIf(!kvmB.host)(`qhci vm migrate between two real hosts ${kvmB.reason}`, () => {
   let b: SecondHost;

@@ -13,24 +13,9 @@ import { startTestApp, type TestApp } from '../../helpers/app';
 import { addLocalHost, addSshHost, POOL, POOL_DIR, uniq, waitTask } from '../../helpers/provision';
 import { pathOnB, secondHost, virshB, type SecondHost } from '../../helpers/second-host';
 import { vmIdOf } from '../../helpers/snapshots';
+import { removeFromBoth, stateOn, virshA } from '../../helpers/two-hosts';
 
 const kvmB = secondHost();
-const virshA = (...args: string[]) =>
-  execFileSync('virsh', ['-c', 'qemu:///system', ...args], { encoding: 'utf8' });
-const quiet = (f: () => unknown) => {
-  try {
-    f();
-  } catch {
-    // not there
-  }
-};
-const stateOn = (run: (...a: string[]) => string, name: string) => {
-  try {
-    return run('domstate', name).trim();
-  } catch {
-    return null;
-  }
-};
 
 describe.skipIf(!kvmB.host)(`maintenance mode empties a real host ${kvmB.reason}`, () => {
   let t: TestApp;
@@ -86,16 +71,7 @@ describe.skipIf(!kvmB.host)(`maintenance mode empties a real host ${kvmB.reason}
   }, 180_000);
 
   afterAll(() => {
-    for (const run of [virshA, onB]) {
-      for (const name of names) {
-        quiet(() => run('destroy', name));
-        quiet(() => run('undefine', name));
-      }
-    }
-    for (const f of [...names.map(disk), base])
-      quiet(() => execFileSync('rm', ['-f', '--', f, pathOnB(b, f)]));
-    quiet(() => virshA('pool-refresh', POOL));
-    quiet(() => onB('pool-refresh', POOL));
+    removeFromBoth(b, names, [...names.map(disk), base]);
     t.dispose();
   });
 

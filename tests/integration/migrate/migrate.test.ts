@@ -15,21 +15,13 @@ import { createClient, type QhciClient } from '../../../src/shared/ipc/transport
 import { inProcessBridge } from '../../../src/main/ipc/in-process';
 import { MIGRATIONS_DIR, tempDir } from '../../helpers/app';
 import { sha256 } from '../../helpers/clones';
-import { addLocalHost, addSshHost, POOL, POOL_DIR, uniq, waitTask } from '../../helpers/provision';
+import { addLocalHost, addSshHost, POOL_DIR, uniq, waitTask } from '../../helpers/provision';
 import { pathOnB, secondHost, virshB, type SecondHost } from '../../helpers/second-host';
 import { vmIdOf } from '../../helpers/snapshots';
 import { defineOverlayVm } from '../../helpers/templates';
+import { quiet, removeFromBoth, stateOn, virshA } from '../../helpers/two-hosts';
 
 const kvmB = secondHost();
-const virshA = (...args: string[]) =>
-  execFileSync('virsh', ['-c', 'qemu:///system', ...args], { encoding: 'utf8' });
-const quiet = (f: () => unknown) => {
-  try {
-    f();
-  } catch {
-    // not there
-  }
-};
 /** qemu-io reads a pattern back (read-only, sharing the image with a running QEMU). */
 const reads = (file: string, pattern: string, offset: string, len: string) =>
   !/Pattern verification failed|error/i.test(
@@ -43,13 +35,6 @@ const backingOf = (file: string) =>
       'backing-filename'?: string;
     }
   )['backing-filename'] ?? null;
-const stateOn = (run: (...a: string[]) => string, name: string) => {
-  try {
-    return run('domstate', name).trim();
-  } catch {
-    return null;
-  }
-};
 
 describe.skipIf(!kvmB.host)(`migration between two real hosts ${kvmB.reason}`, () => {
   let app: App;
@@ -84,15 +69,7 @@ describe.skipIf(!kvmB.host)(`migration between two real hosts ${kvmB.reason}`, (
   }, 120_000);
 
   afterAll(() => {
-    for (const run of [virshA, (...a: string[]) => virshB(b, ...a)]) {
-      quiet(() => run('destroy', vm.name));
-      quiet(() => run('undefine', vm.name));
-    }
-    for (const f of [vm.disk, base]) {
-      quiet(() => execFileSync('rm', ['-f', '--', f, pathOnB(b, f)]));
-    }
-    quiet(() => virshA('pool-refresh', POOL));
-    quiet(() => virshB(b, 'pool-refresh', POOL));
+    removeFromBoth(b, [vm.name], [vm.disk, base]);
     app.close();
   });
 
