@@ -100,6 +100,26 @@ async function sourceFiles(ops: HostOps, vm: MigrationNeeds): Promise<Map<string
   return files;
 }
 
+/**
+ * SHA-256 of a file, remembered by host, path, size and modification time: a base checked once is not
+ * read again (whole) for the next VM that stands on it, until it changes.
+ */
+const sums = new Map<string, string>();
+const MAX_SUMS = 4096;
+
+async function sha256Of(ops: HostOps, hostId: string, path: string): Promise<string> {
+  const st = await ops.driver.exec(['stat', '-L', '-c', '%s %Y %i', '--', path]);
+  const key = st.code === 0 ? `${hostId}\u0000${path}\u0000${st.stdout.trim()}` : null;
+  const known = key === null ? undefined : sums.get(key);
+  if (known !== undefined) return known;
+  const sum = await ops.sha256(path);
+  if (key !== null) {
+    if (sums.size >= MAX_SUMS) sums.delete(sums.keys().next().value!);
+    sums.set(key, sum);
+  }
+  return sum;
+}
+
 export interface ReadFacts {
   readonly input: Omit<PreflightInput, 'transport' | 'reachable'>;
   /** The definition the migration uses: the live one of a running VM, else the inactive one. */
@@ -137,7 +157,10 @@ export async function readFacts(
     }
     // A file is already there: compare the two by SHA-256 (bases and ISOs; a disk's own file is refused
     // anyway as "different" unless equal).
-    const [a, b] = await Promise.all([src.ops.sha256(path), dest.ops.sha256(path)]);
+    const [a, b] = await Promise.all([
+      sha256Of(src.ops, src.host.id, path),
+      sha256Of(dest.ops, dest.host.id, path),
+    ]);
     files.set(path, { ...f, sha256: a });
     destFiles.set(path, { ...factsOf(there[0]), sha256: b });
   }

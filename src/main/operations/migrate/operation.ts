@@ -139,9 +139,13 @@ async function recordStep(deps: MigrateDeps, ctx: MigrateCtx, step: StepHandle<M
       ctx.preflight!.copies.filter((c) => c.what !== 'nvram').map((c) => poolAt(deps, hostId, c.path)),
     ),
   ];
+  // Both hosts' pools (and the VM on its new host) are read back in the background; drain() waits for it.
   const refresh = (hostId: string, domains: string[]) =>
-    deps.hostsService.refresh(hostId, { domains, pools: pools(hostId) }).catch(() => undefined);
-  await Promise.all([refresh(ctx.destId, [ctx.vm.name]), refresh(ctx.vm.hostId, [])]);
+    deps.engine.track(
+      deps.hostsService.refresh(hostId, { domains, pools: pools(hostId) }).catch(() => undefined),
+    );
+  refresh(ctx.destId, [ctx.vm.name]);
+  refresh(ctx.vm.hostId, []);
   deps.events.emit('vm.state', { vmId: ctx.vm.id, hostId: ctx.destId, state });
   deps.events.emit('inventory.changed', { entity: 'vms', projectId: ctx.vm.projectId });
   step.done(`VM ${ctx.vm.name} is on ${hostOf(deps, ctx.destId).name}`);
