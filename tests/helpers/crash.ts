@@ -15,7 +15,7 @@ import { MIGRATIONS_DIR, REPO_ROOT } from './app';
 import type { ChildOp } from './op-child';
 import { waitTask } from './provision';
 
-export type Point = readonly [step: string, at: 'start' | 'undo'];
+export type Point = readonly [step: string, at: 'start' | 'undo' | `start+${number}`];
 
 /** Runs the operation in a child that kills itself at the point; resolves with its last line once it is gone. */
 export async function crashAt(dataDir: string, op: ChildOp, [step, at]: Point): Promise<string> {

@@ -1,7 +1,7 @@
 /**
  * A separate process that runs one operation on an inventory and SIGKILLs itself at a given point (a step's
  * start, or right after a step's first undo record is on disk), for tests of crash reconciliation.
- * Usage: tsx op-child.ts DATA_DIR OP_JSON STEP AT   (AT: start | undo)
+ * Usage: tsx op-child.ts DATA_DIR OP_JSON STEP AT   (AT: start | undo | start+MS: MS after the step starts)
  * Prints "PID <pid>" (the task's owner), then "KILL <kind>:<step>:<at>" just before it dies, or "DONE" when
  * the point never came.
  */
@@ -23,6 +23,7 @@ export type ChildOp =
   | { readonly op: 'template'; readonly vmId: string; readonly shutDown?: boolean }
   | { readonly op: 'detach'; readonly vmId: string }
   | { readonly op: 'settings'; readonly vmId: string; readonly changes: readonly unknown[] }
+  | { readonly op: 'migrate'; readonly vmId: string; readonly toHostId: string }
   | {
       readonly op: 'clone';
       readonly vmId: string;
@@ -42,11 +43,17 @@ const app = createApp({
   version: 'test',
   reconcile: false,
   checkpoint: (p) => {
-    if (p.step !== step || p.at !== at || ++seen < (op.nth ?? 1)) return;
-    writeSync(1, `KILL ${p.kind}:${p.step}:${p.at}\n`);
-    process.kill(process.pid, 'SIGKILL');
-    // Nothing else may run before the signal lands.
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+    const later = /^start\+(\d+)$/.exec(at ?? '');
+    if (p.step !== step || p.at !== (later ? 'start' : at) || ++seen < (op.nth ?? 1)) return;
+    const die = () => {
+      writeSync(1, `KILL ${p.kind}:${p.step}:${at}\n`);
+      process.kill(process.pid, 'SIGKILL');
+      // Nothing else may run before the signal lands.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+    };
+    // start+MS: while the step works (a migration streaming), not before it begins.
+    if (later) setTimeout(die, Number(later[1]));
+    else die();
   },
 });
 
@@ -73,6 +80,8 @@ async function run(): Promise<void> {
     );
   else if (op.op === 'template') await p.templates.convert({ vmId: op.vmId, shutDown: op.shutDown ?? false });
   else if (op.op === 'detach') await p.templates.detach({ vmId: op.vmId });
+  else if (op.op === 'migrate')
+    p.migrations.migrate({ vmId: op.vmId, toHostId: op.toHostId, transport: 'auto' });
   else if (op.op === 'settings')
     await p.settings.update(VmSettingsInput.parse({ vmId: op.vmId, changes: op.changes }));
   else await p.snapshots.delete(op.vmId, op.names);
