@@ -53,6 +53,8 @@ test('enter maintenance on kvm-b from its page: the plan, then its VM moves to l
   const name = uniq('qhci-t-mntui');
   const base = join(POOL_DIR, `${name}-base.qcow2`);
   const disk = join(POOL_DIR, `${name}.qcow2`);
+  const tpl = `${name}-tpl`;
+  const tplDisk = join(POOL_DIR, `${tpl}.qcow2`);
   try {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', pathOnB(b, base), '64M']);
     execFileSync('qemu-img', [
@@ -68,15 +70,21 @@ test('enter maintenance on kvm-b from its page: the plan, then its VM moves to l
       pathOnB(b, disk),
       '64M',
     ]);
-    const xml = join(pathOnB(b, POOL_DIR), `${name}.xml`);
-    execFileSync('sh', ['-c', 'cat > "$1"', 'sh', xml], {
-      input: `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', pathOnB(b, tplDisk), '64M']);
+    for (const [n, d] of [
+      [name, disk],
+      [tpl, tplDisk],
+    ] as const) {
+      const xml = join(pathOnB(b, POOL_DIR), `${n}.xml`);
+      execFileSync('sh', ['-c', 'cat > "$1"', 'sh', xml], {
+        input: `<domain type='qemu'><name>${n}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/>
+  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${d}'/>
   <target dev='vda' bus='virtio'/></disk></devices></domain>`,
-    });
-    onB('define', xml);
-    execFileSync('rm', ['-f', xml]);
+      });
+      onB('define', xml);
+      execFileSync('rm', ['-f', xml]);
+    }
     onB('pool-refresh', POOL);
     onB('start', name);
 
@@ -84,6 +92,12 @@ test('enter maintenance on kvm-b from its page: the plan, then its VM moves to l
     const local = await qhci.call('hosts.add', { name: 'local', connection: { kind: 'libvirt', uri: QEMU } });
     await qhci.call('hosts.sync', { id: local.id });
     await addSshHost({ call: (c, i) => qhci.call(c, i) } as QhciClient, 'kvm-b');
+    // A template stays on its host: the plan names it, and entering needs the choice to shut it down.
+    const tplVm = (await qhci.call('vms.list', {})).find((v) => v.name === tpl)!;
+    const conv = await qhci.call('vms.convertToTemplate', { vmId: tplVm.id, shutDown: false });
+    await expect
+      .poll(async () => (await qhci.call('tasks.get', { id: conv.taskId })).state, { timeout: 60_000 })
+      .toBe('succeeded');
 
     await page.getByTestId('nav-hosts').click();
     await page.getByTestId('host-open-kvm-b').click();
@@ -93,7 +107,11 @@ test('enter maintenance on kvm-b from its page: the plan, then its VM moves to l
     await expect(modal.getByTestId('maintenance-plan')).toBeVisible({ timeout: 60_000 });
     await expect(modal.getByTestId(`maintenance-dest-${name}`)).toHaveText('local');
     await expect(modal.getByTestId('maintenance-target-local')).toContainText('64 MiB');
-    await expect(modal.getByTestId('maintenance-stuck')).toHaveCount(0);
+    await expect(modal.getByTestId('maintenance-stuck')).toContainText('1 VM cannot leave kvm-b');
+    await expect(modal.getByTestId(`maintenance-stuck-${tpl}`)).toContainText('template stays on its host');
+    await expect(modal.getByTestId('maintenance-start')).toBeDisabled();
+    await modal.getByTestId('maintenance-stuck-shutdown').check();
+    await expect(modal.getByTestId('maintenance-start')).toBeEnabled();
     await settle(page);
     await qhci.screenshot('maintenance-plan', { height: 1000 });
 
@@ -130,10 +148,12 @@ test('enter maintenance on kvm-b from its page: the plan, then its VM moves to l
     await expect(page.getByTestId('host-detail-enter-maintenance')).toBeVisible();
   } finally {
     for (const run of [virsh, onB]) {
-      quiet(() => run('destroy', name));
-      quiet(() => run('undefine', name));
+      for (const n of [name, tpl]) {
+        quiet(() => run('destroy', n));
+        quiet(() => run('undefine', n));
+      }
     }
-    for (const f of [disk, base]) quiet(() => execFileSync('rm', ['-f', '--', f, pathOnB(b, f)]));
+    for (const f of [disk, tplDisk, base]) quiet(() => execFileSync('rm', ['-f', '--', f, pathOnB(b, f)]));
     quiet(() => virsh('pool-refresh', POOL));
     quiet(() => onB('pool-refresh', POOL));
   }

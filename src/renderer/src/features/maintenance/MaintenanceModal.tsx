@@ -192,7 +192,7 @@ export function MaintenanceModal(props: { host: HostSummary; onClose: () => void
 
 function confirmText(plan: EvacuationPlan, stuck: Stuck): string {
   const n = plan.moves.length;
-  const moving = n ? `${n} VM${n === 1 ? '' : 's'} migrate as planned.` : 'No VM has to move.';
+  const moving = n ? `${n} VM${n === 1 ? ' migrates' : 's migrate'} as planned.` : 'No VM has to move.';
   const down =
     plan.stuck.length && stuck === 'shut-down'
       ? ` ${plan.stuck.length} that cannot move ${plan.stuck.length === 1 ? 'is' : 'are'} shut down.`
