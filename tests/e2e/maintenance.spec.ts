@@ -14,24 +14,10 @@ import { QEMU, virsh } from '../helpers/domains';
 import { addSshHost, POOL, POOL_DIR, uniq } from '../helpers/provision';
 import { pathOnB, secondHost, virshB } from '../helpers/second-host';
 import { expect, test } from './fixtures';
+import { quiet, stateOn } from '../helpers/two-hosts';
 
 const kvmB = secondHost();
 test.skip(kvmB.host === null, `maintenance e2e needs the testbed's second host ${kvmB.reason}`);
-
-const quiet = (f: () => unknown) => {
-  try {
-    f();
-  } catch {
-    // not there
-  }
-};
-const stateOn = (run: (...a: string[]) => string, name: string) => {
-  try {
-    return run('domstate', name).trim();
-  } catch {
-    return null;
-  }
-};
 
 /** Lets a modal's transitions finish before a screenshot. */
 async function settle(page: Page): Promise<void> {

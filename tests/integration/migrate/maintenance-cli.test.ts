@@ -13,29 +13,11 @@ import { REPO_ROOT, tempDir } from '../../helpers/app';
 import { runQhci } from '../../helpers/cli';
 import { POOL, POOL_DIR, sshHostAddArgs, uniq } from '../../helpers/provision';
 import { pathOnB, secondHost, virshB, type SecondHost } from '../../helpers/second-host';
+import { quiet, stateOn, virshA } from '../../helpers/two-hosts';
 
 const kvmB = secondHost();
 const dataDir = tempDir('qhci-cli-maint-');
 const qhci = (args: string[]) => runQhci(dataDir, args);
-const virshA = (...args: string[]) =>
-  execFileSync('virsh', ['-c', 'qemu:///system', ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-const quiet = (f: () => unknown) => {
-  try {
-    f();
-  } catch {
-    // not there
-  }
-};
-const stateOn = (run: (...a: string[]) => string, name: string) => {
-  try {
-    return run('domstate', name).trim();
-  } catch {
-    return null;
-  }
-};
 
 describe.skipIf(!kvmB.host)(`qhci host maintenance on a real host ${kvmB.reason}`, () => {
   let b: SecondHost;
