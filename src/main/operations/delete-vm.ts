@@ -161,12 +161,6 @@ async function removeDomain(ctx: DeleteCtx, step: StepHandle<DeleteUndo>): Promi
   step.done(how === 'absent' ? 'The domain was already gone' : `Domain ${vm.name} removed`);
 }
 
-/** A file outside any pool (an external snapshot's memory file). */
-async function removeFile(ops: HostOps, path: string): Promise<void> {
-  const r = await ops.driver.exec(['rm', '-f', '--', path]);
-  if (r.code !== 0) throw new AppError('HOST_ERROR', `Cannot remove ${path}: ${r.stderr.trim()}`);
-}
-
 async function deleteVolumes(
   deps: DeleteVmDeps,
   ctx: DeleteCtx,
@@ -176,7 +170,7 @@ async function deleteVolumes(
   if (!ctx.ops || total === 0) return step.skip('No volumes to delete');
   for (const [i, path] of ctx.own.entries()) {
     const how = await ctx.ops.deleteVolumeAt(path);
-    if (how === 'absent' && ctx.snapshotFiles.includes(path)) await removeFile(ctx.ops, path);
+    if (how === 'absent' && ctx.snapshotFiles.includes(path)) await ctx.ops.removeFile(path);
     ctx.gone.push(path);
     step.dropUndo((r) => r.type === 'finish-volume' && r.path === path);
     step.progress((i + 1) / total, `Deleted ${path}`);

@@ -269,6 +269,12 @@ export class HostOps {
     return Buffer.from(r.stdout.trim(), 'base64');
   }
 
+  /** Removes a file that is in no pool (a memory file, an NVRAM file); absent counts as done. */
+  async removeFile(path: string): Promise<void> {
+    const r = await this.driver.exec(['rm', '-f', '--', path]);
+    if (r.code !== 0) throw new AppError('HOST_ERROR', `Cannot remove ${path}: ${r.stderr.trim()}`);
+  }
+
   /** sha256 of a volume's file, computed where the file is. */
   async sha256(path: string): Promise<string> {
     const r = await this.driver.exec(['sha256sum', '--', path], { timeoutMs: 60 * 60_000 });

@@ -54,12 +54,6 @@ export const MigrateUndo = z.discriminatedUnion('type', [
 ]);
 export type MigrateUndo = z.infer<typeof MigrateUndo>;
 
-/** Removes a file on a host (not a volume: an NVRAM file, or a file whose pool is not known). */
-export async function removeFile(ops: HostOps, path: string): Promise<void> {
-  const r = await ops.driver.exec(['rm', '-f', '--', path]);
-  if (r.code !== 0) throw new Error(`Cannot remove ${path}: ${r.stderr.trim()}`);
-}
-
 /** Whether another file in the same directory has `path` as its backing file. */
 async function standsOn(ops: HostOps, path: string): Promise<boolean> {
   const script =
@@ -103,7 +97,7 @@ export function migrateUndoer(deps: MigrateDeps): Undoer<MigrateUndo> {
         if (await moved(await deps.opsFor(r.sourceHostId), ops, r.uuid)) return; // the file is the VM's now
         if (r.shared && (await standsOn(ops, r.path))) return; // another VM's disk uses it now
         const how = await ops.deleteVolumeAt(r.path).catch(() => 'absent' as const);
-        if (how === 'absent') await removeFile(ops, r.path);
+        if (how === 'absent') await ops.removeFile(r.path);
         return;
       }
       // A cold migration defined the VM on the destination: undone while the source still defines it.

@@ -15,14 +15,7 @@ import { AppError } from '../../../shared/domain/errors';
 import type { OperationDef } from '../../tasks/engine';
 import type { StepHandle } from '../../tasks/task-log';
 import { preflight } from '../../virt/migration/preflight';
-import {
-  hostOf,
-  removeFile,
-  migrateUndoer,
-  type MigrateCtx,
-  type MigrateDeps,
-  type MigrateUndo,
-} from './context';
+import { hostOf, migrateUndoer, type MigrateCtx, type MigrateDeps, type MigrateUndo } from './context';
 import { openEndpoint } from '../../hosts/migration-endpoint';
 import { readFacts } from './facts';
 import { migrateLive } from '../../hosts/virsh-migrate';
@@ -121,7 +114,7 @@ async function cleanupStep(deps: MigrateDeps, ctx: MigrateCtx, step: StepHandle<
   for (const path of paths) {
     try {
       const how = await src.deleteVolumeAt(path).catch(() => 'absent' as const);
-      if (how === 'absent') await removeFile(src, path);
+      if (how === 'absent') await src.removeFile(path);
     } catch (err) {
       left.push(`${path} (${(err as Error).message})`);
     }
